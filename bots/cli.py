@@ -1,0 +1,56 @@
+"""The `registry` command line: parses arguments and dispatches to one module per verb."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from bots import __version__
+
+VERBS = {
+    "validate": "schema and cross-entry checks of entries",
+    "fmt": "rewrite entries in the canonical layout (comments kept)",
+    "new": "write a skeleton entry to fill in",
+}
+
+
+class ExitError(Exception):
+    """A user-facing failure with an exit code; the message is one line."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="registry",
+        description="Check and maintain a model-registry: models, datasets, organizations "
+        "and leaderboards as YAML entries.",
+    )
+    parser.add_argument("--version", action="version", version=f"registry {__version__}")
+    parser.add_argument("--root", help="the registry folder (default: the nearest folder "
+                        "above the current one that holds entries/)")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    for verb, help_text in VERBS.items():
+        module = import_module(f"bots.commands.{verb}")
+        verb_parser = sub.add_parser(verb, help=help_text, description=module.__doc__)
+        module.add_arguments(verb_parser)
+        verb_parser.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ExitError as exc:
+        print(f"registry {args.verb}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,1 @@
+"""One module per `registry` verb: `add_arguments(parser)` and `run(args) -> exit code`."""

@@ -1,0 +1,38 @@
+"""What several verbs share: finding the registry root and its schemas, parsing dates."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from bots.cli import ExitError
+from bots.entries import find_root
+from bots.schemas import SchemaSet, schema_dir
+
+
+def registry_root(args: argparse.Namespace) -> Path:
+    if getattr(args, "root", None):
+        root = Path(args.root)
+        if not (root / "entries").is_dir():
+            raise ExitError(f"{root}: no entries/ folder here — pass the registry's folder")
+        return root.resolve()
+    root = find_root()
+    if root is None:
+        raise ExitError("no entries/ folder here or above — run inside a registry, or pass "
+                        "--root DIR")
+    return root
+
+
+def load_schemas(root: Path) -> SchemaSet:
+    try:
+        return SchemaSet(schema_dir(root))
+    except (OSError, ValueError) as exc:
+        raise ExitError(f"cannot load the schemas: {exc}") from exc
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from exc

@@ -1,0 +1,71 @@
+"""Rewrite entries in the canonical layout: keys in schema order, 2-space indentation, the
+editor's schema line first. Comments are kept.
+
+With --check nothing is written; exit 1 lists the files that would change. Files that do not
+load as strict entries are reported and left alone (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="entry files or folders (default: all of entries/)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when a file is not in canonical layout")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bots.checker import Checker, UsageError
+    from bots.cli import ExitError
+    from bots.commands.common import load_schemas, registry_root
+    from bots.entries import LocationError, ref_for_relpath
+    from bots.fileio import write_atomic
+    from bots.layout import canonical_text
+    from bots.loader import decode_entry_bytes, parse_entry_text
+
+    root = registry_root(args)
+    schemas = load_schemas(root)
+    checker = Checker(root, schemas)
+    try:
+        files = checker.expand(args.paths) if args.paths else checker.all_files()
+    except UsageError as exc:
+        raise ExitError(str(exc)) from exc
+    changed = failed = 0
+    for path in files:
+        try:
+            relpath = path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            relpath = path.as_posix()
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError as exc:
+            print(f"{relpath}:1:1: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        raw = path.read_bytes()
+        text, problem = decode_entry_bytes(raw)
+        problems = [problem] if problem else parse_entry_text(text or "").problems
+        if problems or text is None:
+            for p in problems:
+                if p is not None:
+                    print(f"{relpath}:{p.line}:{p.column}: error: {p.message} — {p.hint}",
+                          file=sys.stderr)
+            failed += 1
+            continue
+        new_text = canonical_text(text, ref, schemas)
+        if new_text.encode("utf-8") == raw:
+            continue
+        changed += 1
+        if args.check:
+            print(f"{relpath}: not in canonical layout — run `registry fmt {relpath}`")
+        else:
+            write_atomic(path, new_text)
+            print(f"{relpath}: reformatted")
+    if args.check and changed:
+        return 1
+    return 1 if failed else 0

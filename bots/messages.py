@@ -1,0 +1,312 @@
+"""Schema errors in the contributor's words: what is wrong, and what to write instead."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bots.loader import JsonPath
+
+MISSING_MARKERS = "unknown / n/a"
+_COUNT_WITH_UNIT_RE = re.compile(r"^\s*[0-9][0-9.,_]*\s*[kKmMbBtT]\b|^\s*[0-9]+[,_][0-9]")
+
+
+@dataclass(frozen=True)
+class SchemaMessage:
+    path: JsonPath
+    at_key: bool
+    message: str
+    hint: str
+    code: str
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    options = [c for c in candidates if isinstance(c, str)]
+    lowered = {c.lower(): c for c in options}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return lowered[word.lower()]
+    squashed = {re.sub(r"[^a-z0-9]", "", c.lower()): c for c in options}
+    key = re.sub(r"[^a-z0-9]", "", word.lower())
+    if key and key in squashed:
+        return squashed[key]
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else None
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "…"
+        return repr(shown)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_TYPE_WORDS = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "nothing",
+}
+
+
+def type_words(types: str | Sequence[str]) -> str:
+    if isinstance(types, str):
+        types = [types]
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
+
+
+def example_of(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        examples = schema.get("examples")
+        if isinstance(examples, list) and examples:
+            return examples[0]
+    return None
+
+
+def show_example(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_missing_marker(schema: Any) -> bool:
+    return isinstance(schema, dict) and str(schema.get("$ref", "")).endswith("$defs/missing")
+
+
+def _enum_text(options: Sequence[Any], limit: int = 12) -> str:
+    shown = [show_example(o) if o is not False else "false" for o in options]
+    if len(shown) > limit:
+        return ", ".join(shown[:limit]) + f", … ({len(shown)} in all)"
+    return ", ".join(shown)
+
+
+def _with_example(hint: str, example: Any) -> str:
+    if example is None:
+        return hint
+    return f"{hint}, e.g. {show_example(example)}" if hint else f"e.g. {show_example(example)}"
+
+
+class Translator:
+    """Turns `jsonschema.ValidationError`s into SchemaMessages."""
+
+    def messages(self, errors: Iterable[Any]) -> list[SchemaMessage]:
+        out: list[SchemaMessage] = []
+        for error in errors:
+            out.extend(self.translate(error, example=None, allows_missing=False))
+        seen: set[tuple[JsonPath, str]] = set()
+        unique = []
+        for msg in out:
+            key = (msg.path, msg.message)
+            if key not in seen:
+                seen.add(key)
+                unique.append(msg)
+        return unique
+
+    def translate(self, error: Any, example: Any, allows_missing: bool) -> list[SchemaMessage]:
+        path: JsonPath = tuple(error.absolute_path)
+        kind = error.validator
+        value = error.instance
+        example = example_of(error.schema) if example_of(error.schema) is not None else example
+        or_missing = f", or {MISSING_MARKERS}" if allows_missing else ""
+
+        if kind in ("anyOf", "oneOf"):
+            return self.any_of(error, path, example)
+        if kind == "type":
+            expected = error.validator_value
+            if value is None:
+                return [SchemaMessage(path, False, "is empty",
+                                      _with_example(f"fill in {type_words(expected)}{or_missing}",
+                                                    example), "schema.empty")]
+            hint = ""
+            if "integer" in (expected if isinstance(expected, list) else [expected]):
+                if isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
+                    hint = "write the count as a plain whole number"
+                elif isinstance(value, float):
+                    hint = "write a whole number without a decimal point"
+            if expected == "string" and isinstance(value, int | float | bool):
+                hint = "put the value in quotes so it stays text"
+            message = f"expected {type_words(expected)}{or_missing}, got {describe(value)}"
+            return [SchemaMessage(path, False, message, _with_example(hint, example),
+                                  "schema.type")]
+        if kind == "required":
+            present = value if isinstance(value, dict) else {}
+            out = []
+            props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            for name in error.validator_value:
+                if name in present:
+                    continue
+                sample = example_of(props.get(name))
+                hint = f"add `{name}: {show_example(sample)}`" if sample is not None and \
+                    not isinstance(sample, dict | list) else f"add `{name}:`"
+                out.append(SchemaMessage(path, bool(path), f"missing required field '{name}'",
+                                         hint, "schema.required"))
+            return out
+        if kind == "additionalProperties":
+            allowed = list(error.schema.get("properties", {}))
+            out = []
+            for name in value if isinstance(value, dict) else {}:
+                if name in allowed:
+                    continue
+                guess = did_you_mean(str(name), allowed)
+                hint = f"did you mean '{guess}'?" if guess else f"allowed here: {_enum_text(allowed, 30)}"
+                out.append(SchemaMessage((*path, name), True, f"unknown field '{name}'", hint,
+                                         "schema.unknown-field"))
+            return out
+        if kind == "enum":
+            options = error.validator_value
+            guess = did_you_mean(str(value), [o for o in options if isinstance(o, str)]) \
+                if isinstance(value, str) else None
+            if value is None:
+                return [SchemaMessage(path, False, "is empty",
+                                      f"choose one of: {_enum_text(options)}{or_missing}",
+                                      "schema.empty")]
+            if len(options) > 20:
+                message = f"{describe(value)} is not a known value"
+                hint = f"did you mean '{guess}'?" if guess else _with_example(
+                    "see the list in the schema", example)
+            else:
+                message = f"{describe(value)} is not one of: {_enum_text(options)}{or_missing}"
+                hint = f"did you mean '{guess}'?" if guess else ""
+            return [SchemaMessage(path, False, message, hint, "schema.enum")]
+        if kind == "format":
+            if error.validator_value == "date":
+                return [SchemaMessage(path, False, f"{describe(value)} is not a real date",
+                                      "write YYYY-MM-DD with a valid month and day", "schema.format")]
+            return [SchemaMessage(path, False, f"{describe(value)} is not a valid "
+                                  f"{error.validator_value}", "", "schema.format")]
+        if kind == "pattern":
+            description = str(error.schema.get("description", "")).rstrip(".")
+            if description.startswith("An http(s) URL"):
+                return [SchemaMessage(path, False, f"{describe(value)} is not an http(s) URL",
+                                      _with_example("write the full address", example),
+                                      "schema.pattern")]
+            return [SchemaMessage(path, False, f"invalid value {describe(value)}",
+                                  _with_example(_lower_first(description), example),
+                                  "schema.pattern")]
+        if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+            bound = error.validator_value
+            words = {
+                "minimum": f"must be at least {bound}",
+                "exclusiveMinimum": f"must be greater than {bound}",
+                "maximum": f"must be at most {bound}",
+                "exclusiveMaximum": f"must be less than {bound}",
+            }[kind]
+            hint = "write fractions between 0 and 1 (0.82, not 82)" if bound == 1 and \
+                kind == "maximum" else ""
+            return [SchemaMessage(path, False, f"{describe(value)} {words}",
+                                  _with_example(hint, example), "schema.range")]
+        if kind == "minItems":
+            return [SchemaMessage(path, False,
+                                  f"needs at least {error.validator_value} item"
+                                  f"{'s' if error.validator_value != 1 else ''}",
+                                  _with_example(f"add items{or_missing}", example),
+                                  "schema.min-items")]
+        if kind == "maxItems":
+            return [SchemaMessage(path, False, f"has more than {error.validator_value} items",
+                                  _with_example("", example), "schema.max-items")]
+        if kind == "uniqueItems":
+            seen: list[Any] = []
+            dupes = []
+            for item in value:
+                if item in seen and item not in dupes:
+                    dupes.append(item)
+                seen.append(item)
+            shown = ", ".join(describe(d) for d in dupes)
+            return [SchemaMessage(path, False, f"lists {shown} more than once",
+                                  "remove the repeats", "schema.unique")]
+        if kind in ("minLength", "minProperties"):
+            return [SchemaMessage(path, False, "is empty",
+                                  _with_example("fill it in or remove the key", example),
+                                  "schema.empty")]
+        if kind == "maxLength":
+            return [SchemaMessage(path, False, f"is longer than {error.validator_value} characters",
+                                  "shorten it; put long text in the linked source",
+                                  "schema.too-long")]
+        if kind == "propertyNames":
+            return [SchemaMessage(path, False, f"has an invalid key: {error.message}", "",
+                                  "schema.key")]
+        return [SchemaMessage(path, False, error.message, "", f"schema.{kind}")]
+
+    def any_of(self, error: Any, path: JsonPath, example: Any) -> list[SchemaMessage]:
+        branches: list[Any] = error.validator_value
+        value = error.instance
+        if all(isinstance(b, dict) and set(b) == {"required"} for b in branches):
+            names = " or ".join(f"'{n}'" for b in branches for n in b["required"])
+            if error.validator == "oneOf" and isinstance(value, dict):
+                return [SchemaMessage(path, bool(path), f"give exactly one of {names}", "",
+                                      "schema.one-of")]
+            return [SchemaMessage(path, bool(path), f"needs {names}", "", "schema.required")]
+        allows_missing = any(_is_missing_marker(b) for b in branches)
+        if allows_missing and value in ("unknown", "n/a"):
+            return []
+        real = [i for i, b in enumerate(branches) if not _is_missing_marker(b)]
+        by_branch: dict[int, list[Any]] = {i: [] for i in real}
+        for sub in error.context or []:
+            index = sub.relative_schema_path[0] if sub.relative_schema_path else None
+            if index in by_branch:
+                by_branch[index].append(sub)
+        # Branches whose type matches the value: their errors say what is wrong inside it.
+        matching = [i for i in real if not any(
+            s.validator == "type" and len(s.absolute_path) == len(path) for s in by_branch[i]
+        )]
+        if value is None:
+            matching = []
+        if len(matching) == 1:
+            out: list[SchemaMessage] = []
+            for sub in by_branch[matching[0]]:
+                out.extend(self.translate(sub, example, allows_missing))
+            if out:
+                return out
+        if len(matching) > 1 and isinstance(value, str):
+            options = [o for i in matching for s in by_branch[i] if s.validator == "enum"
+                       for o in s.validator_value]
+            guess = did_you_mean(value, options)
+            description = _lower_first(str(error.schema.get("description", "")).rstrip("."))
+            hint = f"did you mean '{guess}'?" if guess else _with_example(description, example)
+            return [SchemaMessage(path, False, f"invalid value {describe(value)}", hint,
+                                  "schema.enum")]
+        types: list[str] = []
+        for i in real:
+            for sub in by_branch[i]:
+                if sub.validator == "type" and len(sub.absolute_path) == len(path):
+                    expected = sub.validator_value
+                    for t in [expected] if isinstance(expected, str) else expected:
+                        if t not in types:
+                            types.append(t)
+                elif sub.validator == "enum" and len(sub.absolute_path) == len(path) \
+                        and "one of the listed values" not in types:
+                    types.append("one of the listed values")
+        wanted = type_words(types) if types else "a valid value"
+        or_missing = f", or {MISSING_MARKERS}" if allows_missing else ""
+        if value is None:
+            return [SchemaMessage(path, False, "is empty",
+                                  _with_example(f"fill in {wanted}{or_missing}", example),
+                                  "schema.empty")]
+        hint = ""
+        if "integer" in types and isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
+            hint = "write the count as a plain whole number"
+        elif isinstance(value, str) and allows_missing and value.lower() in ("unknown", "n/a",
+                                                                             "na", "none"):
+            hint = "write unknown or n/a in lower case"
+        return [SchemaMessage(path, False, f"expected {wanted}{or_missing}, got {describe(value)}",
+                              _with_example(hint, example), "schema.type")]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
