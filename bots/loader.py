@@ -107,6 +107,10 @@ def _at(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Builder:
     """Turns a parser's event stream into plain Python data, collecting problems."""
 
@@ -140,7 +144,7 @@ class _Builder:
         if kind is ScalarEvent:
             return self.scalar(event, path)
         if event.tag is not None:
-            self.problem(event.start_mark, f"tag {event.tag} is not allowed",
+            self.problem(event.start_mark, f"tag {_short_tag(event.tag)} is not allowed",
                          "remove the tag", "yaml.tag", path)
         if kind is MappingStartEvent:
             return self.mapping(path, depth)
@@ -154,7 +158,7 @@ class _Builder:
         if event.tag is not None:
             if event.tag in _STR_TAGS:
                 return value
-            self.problem(event.start_mark, f"tag {event.tag} is not allowed",
+            self.problem(event.start_mark, f"tag {_short_tag(event.tag)} is not allowed",
                          "remove the tag; quote the value if it must stay text", "yaml.tag", path)
             return value
         if not event.implicit[0]:  # quoted or block scalar: always a string
@@ -289,7 +293,11 @@ def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
         if type(event) is StreamEndEvent:
             return LoadedEntry(None, [LoadProblem(1, 1, "file is empty",
                                                   "start from `registry new`", "yaml.empty")])
-        data = builder.node(builder.next_event(), (), 0)
+        root_event = builder.next_event()
+        root_at = _at(root_event.start_mark)
+        if positions is not None:
+            positions.values[()] = root_at
+        data = builder.node(root_event, (), 0)
         builder.next_event()  # document end
         event = builder.next_event()
         if type(event) is DocumentStartEvent:
@@ -320,7 +328,7 @@ def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
         return LoadedEntry(None, [*builder.problems, LoadProblem(
-            1, 1, f"the file holds {what}, not a mapping of fields",
+            *root_at, f"the file holds {what}, not a mapping of fields",
             "write one `field: value` per line at the top level", "yaml.not-mapping")])
     return LoadedEntry(data, builder.problems, positions)
 

@@ -109,6 +109,8 @@ class Translator:
         out: list[SchemaMessage] = []
         for error in errors:
             out.extend(self.translate(error, example=None, allows_missing=False))
+        patterned = {m.path for m in out if m.code == "schema.pattern"}
+        out = [m for m in out if not (m.code == "schema.format" and m.path in patterned)]
         seen: set[tuple[JsonPath, str]] = set()
         unique = []
         for msg in out:
@@ -301,6 +303,8 @@ class Translator:
         hint = ""
         if "integer" in types and isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
             hint = "write the count as a plain whole number"
+        elif "integer" in types and isinstance(value, float):
+            hint = "write a whole number without a decimal point"
         elif isinstance(value, str) and allows_missing and value.lower() in ("unknown", "n/a",
                                                                              "na", "none"):
             hint = "write unknown or n/a in lower case"
