@@ -173,13 +173,13 @@ class _Builder:
             key_event = self.next_event()
             if type(key_event) is MappingEndEvent:
                 return out
-            value_event = self.next_event()
             if type(key_event) is not ScalarEvent:
                 self.problem(key_event.start_mark, "a key must be plain text",
                              "use a simple word as the key", "yaml.complex-key", path)
                 self.node(key_event, path, depth + 1)
-                self.node(value_event, path, depth + 1)
+                self.node(self.next_event(), path, depth + 1)
                 continue
+            value_event = self.next_event()
             key = key_event.value
             child = (*path, key)
             if key_event.anchor is not None:

@@ -1,0 +1,181 @@
+"""`registry validate`: the shipped registry, output formats, exit codes and cross-entry rules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, write
+
+MODEL = """id: acme/{name}
+name: {name}
+organization: acme
+task_category: generative
+modalities:
+  input: [text]
+  output: [text]
+access: open_weights
+{extra}sources:
+  - url: https://acme.example.org/{name}
+"""
+
+
+def model(name: str, extra: str = "") -> str:
+    return MODEL.format(name=name, extra=extra)
+
+
+def test_shipped_registry_is_valid_with_a_summary_line_per_kind(shipped: Path, registry_cli) -> None:
+    run = registry_cli("validate", root=shipped)
+    assert run.code == 0, run.out
+    lines = run.out.splitlines()
+    for kind in ("models", "datasets", "organizations", "leaderboards"):
+        assert any(line.startswith(f"{kind}: ") for line in lines), run.out
+    assert lines[-1].endswith(": valid"), run.out
+
+
+def test_shipped_registry_has_the_promised_breadth(shipped: Path, registry_cli) -> None:
+    data = json.loads(registry_cli("validate", "--format", "json", root=shipped).out)
+    assert data["summary"]["models"]["entries"] >= 12
+    assert data["summary"]["datasets"]["entries"] >= 6
+    assert data["valid"] is True
+
+
+def test_console_script_runs_from_inside_the_registry(shipped: Path) -> None:
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run([str(bin_dir / "registry"), "validate"], cwd=shipped / "entries",
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "models:" in result.stdout
+
+
+def test_json_format_is_machine_readable(registry: Path, registry_cli) -> None:
+    path = write(registry, "entries/models/acme/broken.yaml", model("broken", "license: MIT-ish\n"))
+    run = registry_cli("validate", "--format", "json", path, root=registry)
+    assert run.code == 1
+    data = json.loads(run.out)
+    assert data["version"] == 1 and data["valid"] is False and data["errors"] == 1
+    finding = data["findings"][0]
+    assert finding["path"] == "entries/models/acme/broken.yaml"
+    assert (finding["line"], finding["column"], finding["field"]) == (9, 10, "license")
+    assert finding["severity"] == "error" and finding["code"] == "schema.enum"
+
+
+def test_github_format_annotates_and_writes_the_job_summary(
+        registry: Path, registry_cli, tmp_path: Path, monkeypatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    path = write(registry, "entries/models/acme/broken.yaml",
+                 model("broken", "description: '<script>alert(1)</script> @admins, see #1'\n"
+                       "licence: mit\n"))
+    run = registry_cli("validate", "--format", "github", path, root=registry)
+    assert run.code == 1
+    assert ("::error file=entries/models/acme/broken.yaml,line=10,col=1,title=licence::"
+            "unknown field 'licence' — did you mean 'license'?") in run.out
+    text = summary.read_text()
+    assert "Registry validation" in text and "❌" in text
+    assert "`entries/models/acme/broken.yaml:10:1`" in text
+
+
+def test_summary_markdown_escapes_contributor_text(registry: Path, registry_cli, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    path = write(registry, "entries/models/acme/evil.yaml",
+                 model("evil", "license: '<img src=x onerror=alert(1)> @octocat | x'\n"))
+    registry_cli("validate", "--format", "github", path, root=registry)
+    text = summary.read_text()
+    assert "<img" not in text and "&lt;img" in text
+    assert "@octocat" not in text and "@\u200boctocat" in text
+    assert " | x" not in text
+
+
+def test_missing_path_is_a_usage_error(registry: Path, registry_cli) -> None:
+    run = registry_cli("validate", registry / "entries/models/acme/nope.yaml", root=registry)
+    assert run.code == 2
+    assert "no such file" in run.err
+
+
+def test_outside_a_registry_is_a_usage_error(tmp_path: Path, registry_cli, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = registry_cli("validate")
+    assert run.code == 2 and "no entries/ folder" in run.err
+
+
+def test_one_file_is_checked_without_reading_the_others(registry: Path, registry_cli) -> None:
+    # A broken unrelated entry is not reported, and a reference to a broken-but-present entry
+    # still resolves: references are checked by path, not by parsing the registry.
+    write(registry, "entries/datasets/acme/broken.yaml", "name: [unclosed\n")
+    path = write(registry, "entries/models/acme/good.yaml", model(
+        "good", "training_data:\n  - dataset: acme/broken\n"))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0, run.out
+    assert "1 files checked: valid" in run.out
+    full = registry_cli("validate", root=registry)
+    assert "entries/datasets/acme/broken.yaml:2:1: error: YAML syntax error" in full.out
+
+
+def test_full_run_reports_a_lineage_cycle_on_every_entry_in_it(registry: Path, registry_cli) -> None:
+    write(registry, "entries/models/acme/cycle-b.yaml", model(
+        "cycle-b", "base_model:\n  - id: acme/cycle-a\n    relation: fine_tune\n"))
+    run = registry_cli("validate", root=registry)
+    assert "cycle-a.yaml:10:9: error: base_model[0].id: lineage cycle: acme/cycle-a → acme/cycle-b" \
+        " → acme/cycle-a" in run.out
+    assert "cycle-b.yaml:10:9: error: base_model[0].id: lineage cycle: acme/cycle-b → " \
+        "acme/cycle-a → acme/cycle-b" in run.out
+
+
+def test_two_entries_claiming_one_hub_repo(registry: Path, registry_cli) -> None:
+    hub = "hub:\n  repo_id: upstream/model\n  fetched_at: 2026-11-01T00:00:00Z\n"
+    write(registry, "entries/models/acme/one.yaml", model("one", hub))
+    write(registry, "entries/models/acme/two.yaml", model("two", hub))
+    run = registry_cli("validate", root=registry)
+    assert "one.yaml:10:12: error: hub.repo_id: Hub repo 'upstream/model' is also claimed by " \
+        "entries/models/acme/two.yaml" in run.out
+    assert "two.yaml:10:12: error" in run.out
+
+
+def test_case_insensitive_duplicates_across_namespaces(registry: Path, registry_cli) -> None:
+    write(registry, "entries/models/ACME/base.yaml", model("base").replace("acme/base", "ACME/base"))
+    run = registry_cli("validate", root=registry)
+    assert "entries/models/ACME/base.yaml:1:5: error: id: id 'ACME/base' differs only in letter " \
+        "case from 'acme/base'" in run.out
+    assert "entries/models/acme/base.yaml:1:5: error: id: id 'acme/base' differs only" in run.out
+
+
+def test_future_dates_depend_on_the_injected_today(registry: Path, registry_cli) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    early = registry_cli("validate", "--today", "2024-07-01", path, root=registry)
+    assert "release_date: date 2024-07-23 is in the future (today is 2024-07-01)" in early.out
+    assert early.code == 0
+    assert registry_cli("validate", "--today", "2024-07-01", "--strict", path,
+                        root=registry).code == 1
+    later = registry_cli("validate", "--today", "2024-07-23", path, root=registry)
+    assert "future" not in later.out
+
+
+def test_unknown_and_na_are_accepted_where_facts_can_be_missing(registry: Path,
+                                                                registry_cli) -> None:
+    path = write(registry, "entries/models/acme/vague.yaml", model(
+        "vague", "parameters: unknown\nlicense: unknown\nrelease_date: unknown\npaper: n/a\n"
+                 "base_model: n/a\ntraining_data: unknown\narchitecture:\n  num_layers: unknown\n"))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0, run.out
+
+
+def test_stray_files_under_entries_are_reported(registry: Path, registry_cli) -> None:
+    write(registry, "entries/models/acme/notes.txt", "hello\n")
+    run = registry_cli("validate", root=registry)
+    assert run.code == 1
+    assert "entries/models/acme/notes.txt:1:1: error: entry files end in .yaml" in run.out
+    assert "other files: 0 entries, 1 error" in run.out
+
+
+def test_validation_path_does_not_import_bot_libraries() -> None:
+    code = ("import sys; from bots.cli import main; main(['--root', sys.argv[1], 'validate']);"
+            "bad = [m for m in ('github', 'huggingface_hub', 'jsonschema', 'requests') "
+            "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
