@@ -146,8 +146,9 @@ class Checker:
         loaded = load_entry_file(path)
         if loaded.problems or loaded.data is None:
             item.findings.extend(
-                Finding(relpath, p.line, p.column, Severity.ERROR, p.field, p.message, p.hint,
-                        p.code)
+                Finding(
+                    relpath, p.line, p.column, Severity.ERROR, p.field, p.message, p.hint, p.code
+                )
                 for p in loaded.problems
             )
             return item
@@ -170,6 +171,7 @@ class Checker:
         out += check_plausibility(ref, data, self.today)
         edges = lineage_parents(ref.kind, data)
         if edges:
+
             def parents_of(entry_id: str) -> list[str]:
                 other = self._data_of(EntryRef(ref.kind, entry_id))
                 return [p for _, p in lineage_parents(ref.kind, other)] if other else []
@@ -177,10 +179,17 @@ class Checker:
             cycle = find_cycle(ref.id, parents_of)
             if cycle:
                 first = next(path for path, parent in edges if parent == cycle[1])
-                out.append(RuleFinding(ref, first, False, Severity.ERROR,
-                                       "lineage cycle: " + " → ".join(cycle),
-                                       "an entry cannot descend from itself: remove one link",
-                                       "lineage.cycle"))
+                out.append(
+                    RuleFinding(
+                        ref,
+                        first,
+                        False,
+                        Severity.ERROR,
+                        "lineage cycle: " + " → ".join(cycle),
+                        "an entry cannot descend from itself: remove one link",
+                        "lineage.cycle",
+                    )
+                )
         return out
 
     def _hub_claims(self, by_ref: dict[EntryRef, _Checked]) -> None:
@@ -189,16 +198,23 @@ class Checker:
             claim = hub_claim(item.data or {})
             if claim is not None:
                 claims[(ref.kind, claim)].append(item)
-        for (kind, claim), items in claims.items():
+        for (_kind, claim), items in claims.items():
             if len(items) < 2:
                 continue
             for item in items:
                 assert item.ref is not None
                 others = ", ".join(o.relpath for o in items if o is not item)
-                item.rule_findings.append(RuleFinding(
-                    item.ref, ("hub", "repo_id"), False, Severity.ERROR,
-                    f"Hub repo '{claim}' is also claimed by {others}",
-                    "one entry per Hub repo: merge the entries", "hub.claimed-twice"))
+                item.rule_findings.append(
+                    RuleFinding(
+                        item.ref,
+                        ("hub", "repo_id"),
+                        False,
+                        Severity.ERROR,
+                        f"Hub repo '{claim}' is also claimed by {others}",
+                        "one entry per Hub repo: merge the entries",
+                        "hub.claimed-twice",
+                    )
+                )
 
     def _locate(self, item: _Checked) -> None:
         """Parse again with positions and turn schema errors and rule findings into Findings."""
@@ -206,24 +222,34 @@ class Checker:
         loaded: LoadedEntry = load_entry_file(item.path, with_positions=True)
         positions = loaded.positions or Positions()
 
-        def finding(path: tuple[str | int, ...], at_key: bool, severity: Severity, message: str,
-                    hint: str, code: str) -> Finding:
+        def finding(
+            path: tuple[str | int, ...],
+            at_key: bool,
+            severity: Severity,
+            message: str,
+            hint: str,
+            code: str,
+        ) -> Finding:
             line, column = positions.of_key(path) if at_key else positions.of_value(path)
-            return Finding(item.relpath, line, column, severity, field_path(path), message,
-                           hint, code)
+            return Finding(
+                item.relpath, line, column, severity, field_path(path), message, hint, code
+            )
 
         if not item.schema_ok:
-            messages = Translator().messages(self.schemas.detailed_errors(item.ref.kind,
-                                                                          item.data))
+            messages = Translator().messages(self.schemas.detailed_errors(item.ref.kind, item.data))
             if not messages:  # the detailed pass disagrees with the gate: keep its words
                 item.findings.extend(
                     finding(path, False, Severity.ERROR, text, "", "schema")
                     for path, text in self.schemas.fast_errors(item.ref.kind, item.data)
                 )
-            item.findings.extend(finding(m.path, m.at_key, Severity.ERROR, m.message, m.hint,
-                                         m.code) for m in messages)
-        item.findings.extend(finding(r.path, r.at_key, r.severity, r.message, r.hint, r.code)
-                             for r in item.rule_findings)
+            item.findings.extend(
+                finding(m.path, m.at_key, Severity.ERROR, m.message, m.hint, m.code)
+                for m in messages
+            )
+        item.findings.extend(
+            finding(r.path, r.at_key, r.severity, r.message, r.hint, r.code)
+            for r in item.rule_findings
+        )
 
     def _summarise(self, checked: list[_Checked]) -> dict[str, KindSummary]:
         summary: dict[str, KindSummary] = {kind.folder: KindSummary() for kind in EntryKind}

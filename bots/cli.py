@@ -31,8 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         "and leaderboards as YAML entries.",
     )
     parser.add_argument("--version", action="version", version=f"registry {__version__}")
-    parser.add_argument("--root", help="the registry folder (default: the nearest folder "
-                        "above the current one that holds entries/)")
+    parser.add_argument(
+        "--root",
+        help="the registry folder (default: the nearest folder "
+        "above the current one that holds entries/)",
+    )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     for verb, help_text in VERBS.items():
         module = import_module(f"bots.commands.{verb}")

@@ -82,8 +82,11 @@ def ref_for_relpath(relpath: str) -> EntryRef:
         raise LocationError(f"entry files end in {SUFFIX} — rename it to {stem}{SUFFIX}")
     entry_id = "/".join([*parts[2:-1], name[: -len(SUFFIX)]])
     if not valid_id(kind, entry_id):
-        shape = f"{ENTRIES_DIR}/{kind.folder}/<namespace>/<name>{SUFFIX}" if kind.namespaced \
+        shape = (
+            f"{ENTRIES_DIR}/{kind.folder}/<namespace>/<name>{SUFFIX}"
+            if kind.namespaced
             else f"{ENTRIES_DIR}/{kind.folder}/<id>{SUFFIX}"
+        )
         raise LocationError(
             f"'{entry_id}' is not a valid {kind} id — {kind} files live at {shape}, "
             f"e.g. {EntryRef(kind, id_example(kind)).relpath}"

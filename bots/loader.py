@@ -10,6 +10,7 @@ Problems are returned as values, never raised past `load_entry_file`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,20 @@ from ruamel.yaml.events import (
 )
 
 try:
-    from ruamel.yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - pure-Python fallback without ruamel.yaml.clib
-    from ruamel.yaml.main import YAML as _YAML
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - without ruamel.yaml.clib, the slower pure parser
+    CParser = None
 
-    def _Parser(text: str) -> Any:  # noqa: N802
-        return _YAML(typ="safe", pure=True).parse(text)
+
+def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
+    """(next event, dispose) for `text`: the C parser when installed."""
+    if CParser is not None:
+        parser = CParser(text)
+        return parser.get_event, parser.dispose
+    from ruamel.yaml.main import YAML
+
+    events = YAML(typ="safe", pure=True).parse(text)
+    return events.__next__, lambda: None
 
 
 MAX_BYTES = 256 * 1024
@@ -108,14 +117,14 @@ def _at(mark: Any) -> tuple[int, int]:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _Builder:
     """Turns a parser's event stream into plain Python data, collecting problems."""
 
-    def __init__(self, parser: Any, positions: Positions | None) -> None:
-        self.next_event = parser.get_event
+    def __init__(self, next_event: Callable[[], Any], positions: Positions | None) -> None:
+        self.next_event = next_event
         self.positions = positions
         self.problems: list[LoadProblem] = []
 
@@ -128,38 +137,68 @@ class _Builder:
     def node(self, event: Any, path: JsonPath, depth: int) -> Any:
         if depth > MAX_DEPTH:
             line, col = _at(event.start_mark)
-            raise _Refused(LoadProblem(
-                line, col, f"nesting deeper than {MAX_DEPTH} levels",
-                "entries are shallow: flatten the structure", "yaml.too-deep",
-            ))
+            raise _Refused(
+                LoadProblem(
+                    line,
+                    col,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "entries are shallow: flatten the structure",
+                    "yaml.too-deep",
+                )
+            )
         kind = type(event)
         if kind is AliasEvent:
-            self.problem(event.start_mark, f"alias *{event.anchor} is not allowed",
-                         "write the value out in full instead of referring to an anchor",
-                         "yaml.alias", path)
+            self.problem(
+                event.start_mark,
+                f"alias *{event.anchor} is not allowed",
+                "write the value out in full instead of referring to an anchor",
+                "yaml.alias",
+                path,
+            )
             return None
         if event.anchor is not None:
-            self.problem(event.start_mark, f"anchor &{event.anchor} is not allowed",
-                         "remove the anchor and write values out in full", "yaml.anchor", path)
+            self.problem(
+                event.start_mark,
+                f"anchor &{event.anchor} is not allowed",
+                "remove the anchor and write values out in full",
+                "yaml.anchor",
+                path,
+            )
         if kind is ScalarEvent:
             return self.scalar(event, path)
         if event.tag is not None:
-            self.problem(event.start_mark, f"tag {_short_tag(event.tag)} is not allowed",
-                         "remove the tag", "yaml.tag", path)
+            self.problem(
+                event.start_mark,
+                f"tag {_short_tag(event.tag)} is not allowed",
+                "remove the tag",
+                "yaml.tag",
+                path,
+            )
         if kind is MappingStartEvent:
             return self.mapping(path, depth)
         if kind is SequenceStartEvent:
             return self.sequence(path, depth)
-        raise _Refused(LoadProblem(*_at(event.start_mark), "unexpected YAML structure",
-                                   "check the indentation", "yaml.syntax"))
+        raise _Refused(
+            LoadProblem(
+                *_at(event.start_mark),
+                "unexpected YAML structure",
+                "check the indentation",
+                "yaml.syntax",
+            )
+        )
 
     def scalar(self, event: Any, path: JsonPath) -> Any:
         value: str = event.value
         if event.tag is not None:
             if event.tag in _STR_TAGS:
                 return value
-            self.problem(event.start_mark, f"tag {_short_tag(event.tag)} is not allowed",
-                         "remove the tag; quote the value if it must stay text", "yaml.tag", path)
+            self.problem(
+                event.start_mark,
+                f"tag {_short_tag(event.tag)} is not allowed",
+                "remove the tag; quote the value if it must stay text",
+                "yaml.tag",
+                path,
+            )
             return value
         if not event.implicit[0]:  # quoted or block scalar: always a string
             return value
@@ -174,8 +213,13 @@ class _Builder:
             if type(key_event) is MappingEndEvent:
                 return out
             if type(key_event) is not ScalarEvent:
-                self.problem(key_event.start_mark, "a key must be plain text",
-                             "use a simple word as the key", "yaml.complex-key", path)
+                self.problem(
+                    key_event.start_mark,
+                    "a key must be plain text",
+                    "use a simple word as the key",
+                    "yaml.complex-key",
+                    path,
+                )
                 self.node(key_event, path, depth + 1)
                 self.node(self.next_event(), path, depth + 1)
                 continue
@@ -183,22 +227,41 @@ class _Builder:
             key = key_event.value
             child = (*path, key)
             if key_event.anchor is not None:
-                self.problem(key_event.start_mark, f"anchor &{key_event.anchor} is not allowed",
-                             "remove the anchor", "yaml.anchor", child)
+                self.problem(
+                    key_event.start_mark,
+                    f"anchor &{key_event.anchor} is not allowed",
+                    "remove the anchor",
+                    "yaml.anchor",
+                    child,
+                )
             if key == "<<" and key_event.implicit[0]:
-                self.problem(key_event.start_mark, "merge key << is not allowed",
-                             "write the merged fields out in full", "yaml.merge-key", path)
+                self.problem(
+                    key_event.start_mark,
+                    "merge key << is not allowed",
+                    "write the merged fields out in full",
+                    "yaml.merge-key",
+                    path,
+                )
                 self.node(value_event, child, depth + 1)
                 continue
             if key_event.implicit[0] and key in _NULLS:
-                self.problem(key_event.start_mark, "empty key",
-                             "give the key a name", "yaml.complex-key", path)
+                self.problem(
+                    key_event.start_mark,
+                    "empty key",
+                    "give the key a name",
+                    "yaml.complex-key",
+                    path,
+                )
                 self.node(value_event, child, depth + 1)
                 continue
             if key in out:
-                self.problem(key_event.start_mark,
-                             f"duplicate key '{key}' (first at line {first_line[key]})",
-                             "keep one of them and delete the other", "yaml.duplicate-key", child)
+                self.problem(
+                    key_event.start_mark,
+                    f"duplicate key '{key}' (first at line {first_line[key]})",
+                    "keep one of them and delete the other",
+                    "yaml.duplicate-key",
+                    child,
+                )
                 self.node(value_event, child, depth + 1)
                 continue
             first_line[key] = key_event.start_mark.line + 1
@@ -256,43 +319,55 @@ def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
 def decode_entry_bytes(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     """Size, NUL, UTF-8 and tab checks on the raw file, before any YAML parsing."""
     if len(raw) > MAX_BYTES:
-        return None, LoadProblem(1, 1, f"file is {len(raw) // 1024} KiB, over the "
-                                 f"{MAX_BYTES // 1024} KiB limit",
-                                 "entries are small: move long text to the linked source",
-                                 "yaml.too-large")
+        return None, LoadProblem(
+            1,
+            1,
+            f"file is {len(raw) // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit",
+            "entries are small: move long text to the linked source",
+            "yaml.too-large",
+        )
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _line_of_offset(raw, nul)
-        return None, LoadProblem(line, col, "file contains a NUL byte",
-                                 "save it as plain UTF-8 text", "yaml.nul")
+        return None, LoadProblem(
+            line, col, "file contains a NUL byte", "save it as plain UTF-8 text", "yaml.nul"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_of_offset(raw, exc.start)
-        return None, LoadProblem(line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                                 "save the file as UTF-8", "yaml.encoding")
+        return None, LoadProblem(
+            line,
+            col,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8",
+            "yaml.encoding",
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     tab = _TAB_INDENT_RE.search(text)
     if tab is not None:
         line = text.count("\n", 0, tab.start()) + 1
         column = text.index("\t", tab.start()) - tab.start() + 1
-        return None, LoadProblem(line, column, "tab used for indentation",
-                                 "indent with spaces (2 per level)", "yaml.tab")
+        return None, LoadProblem(
+            line, column, "tab used for indentation", "indent with spaces (2 per level)", "yaml.tab"
+        )
     return text, None
 
 
 def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
     """Parse one entry document; problems come back in the result, never as exceptions."""
     positions = Positions() if with_positions else None
-    parser = _Parser(text)
-    builder = _Builder(parser, positions)
+    next_event, dispose = _event_source(text)
+    builder = _Builder(next_event, positions)
     try:
         builder.next_event()  # stream start
         event = builder.next_event()
         if type(event) is StreamEndEvent:
-            return LoadedEntry(None, [LoadProblem(1, 1, "file is empty",
-                                                  "start from `registry new`", "yaml.empty")])
+            return LoadedEntry(
+                None,
+                [LoadProblem(1, 1, "file is empty", "start from `registry new`", "yaml.empty")],
+            )
         root_event = builder.next_event()
         root_at = _at(root_event.start_mark)
         if positions is not None:
@@ -302,9 +377,15 @@ def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
         event = builder.next_event()
         if type(event) is DocumentStartEvent:
             line, col = _at(event.start_mark)
-            builder.problems.append(LoadProblem(
-                line, col, "more than one YAML document in the file",
-                "keep one entry per file and remove the `---` separator", "yaml.multiple-documents"))
+            builder.problems.append(
+                LoadProblem(
+                    line,
+                    col,
+                    "more than one YAML document in the file",
+                    "keep one entry per file and remove the `---` separator",
+                    "yaml.multiple-documents",
+                )
+            )
     except _Refused as refused:
         return LoadedEntry(None, [*builder.problems, refused.problem])
     except MarkedYAMLError as exc:
@@ -312,24 +393,40 @@ def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
         line, col = _at(mark) if mark is not None else (1, 1)
         what = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        builder.problems.append(LoadProblem(
-            line, col, f"YAML syntax error: {what}{context}",
-            "check indentation and quote values containing ': ', '#' or leading symbols",
-            "yaml.syntax"))
+        builder.problems.append(
+            LoadProblem(
+                line,
+                col,
+                f"YAML syntax error: {what}{context}",
+                "check indentation and quote values containing ': ', '#' or leading symbols",
+                "yaml.syntax",
+            )
+        )
         return LoadedEntry(None, builder.problems)
     finally:
-        dispose = getattr(parser, "dispose", None)
-        if dispose is not None:
-            dispose()
+        dispose()
     if data is None:
-        return LoadedEntry(None, [*builder.problems,
-                                  LoadProblem(1, 1, "file has no fields",
-                                              "start from `registry new`", "yaml.empty")])
+        return LoadedEntry(
+            None,
+            [
+                *builder.problems,
+                LoadProblem(1, 1, "file has no fields", "start from `registry new`", "yaml.empty"),
+            ],
+        )
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
-        return LoadedEntry(None, [*builder.problems, LoadProblem(
-            *root_at, f"the file holds {what}, not a mapping of fields",
-            "write one `field: value` per line at the top level", "yaml.not-mapping")])
+        return LoadedEntry(
+            None,
+            [
+                *builder.problems,
+                LoadProblem(
+                    *root_at,
+                    f"the file holds {what}, not a mapping of fields",
+                    "write one `field: value` per line at the top level",
+                    "yaml.not-mapping",
+                ),
+            ],
+        )
     return LoadedEntry(data, builder.problems, positions)
 
 
@@ -337,8 +434,18 @@ def load_entry_file(path: Path, *, with_positions: bool = False) -> LoadedEntry:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return LoadedEntry(None, [LoadProblem(1, 1, f"cannot read file: {exc.strerror}",
-                                              "check the path and permissions", "io.read")])
+        return LoadedEntry(
+            None,
+            [
+                LoadProblem(
+                    1,
+                    1,
+                    f"cannot read file: {exc.strerror}",
+                    "check the path and permissions",
+                    "io.read",
+                )
+            ],
+        )
     text, problem = decode_entry_bytes(raw)
     if problem is not None or text is None:
         return LoadedEntry(None, [problem] if problem else [])

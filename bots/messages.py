@@ -132,9 +132,15 @@ class Translator:
         if kind == "type":
             expected = error.validator_value
             if value is None:
-                return [SchemaMessage(path, False, "is empty",
-                                      _with_example(f"fill in {type_words(expected)}{or_missing}",
-                                                    example), "schema.empty")]
+                return [
+                    SchemaMessage(
+                        path,
+                        False,
+                        "is empty",
+                        _with_example(f"fill in {type_words(expected)}{or_missing}", example),
+                        "schema.empty",
+                    )
+                ]
             hint = ""
             if "integer" in (expected if isinstance(expected, list) else [expected]):
                 if isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
@@ -144,8 +150,9 @@ class Translator:
             if expected == "string" and isinstance(value, int | float | bool):
                 hint = "put the value in quotes so it stays text"
             message = f"expected {type_words(expected)}{or_missing}, got {describe(value)}"
-            return [SchemaMessage(path, False, message, _with_example(hint, example),
-                                  "schema.type")]
+            return [
+                SchemaMessage(path, False, message, _with_example(hint, example), "schema.type")
+            ]
         if kind == "required":
             present = value if isinstance(value, dict) else {}
             out = []
@@ -154,10 +161,20 @@ class Translator:
                 if name in present:
                     continue
                 sample = example_of(props.get(name))
-                hint = f"add `{name}: {show_example(sample)}`" if sample is not None and \
-                    not isinstance(sample, dict | list) else f"add `{name}:`"
-                out.append(SchemaMessage(path, bool(path), f"missing required field '{name}'",
-                                         hint, "schema.required"))
+                hint = (
+                    f"add `{name}: {show_example(sample)}`"
+                    if sample is not None and not isinstance(sample, dict | list)
+                    else f"add `{name}:`"
+                )
+                out.append(
+                    SchemaMessage(
+                        path,
+                        bool(path),
+                        f"missing required field '{name}'",
+                        hint,
+                        "schema.required",
+                    )
+                )
             return out
         if kind == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
@@ -166,41 +183,86 @@ class Translator:
                 if name in allowed:
                     continue
                 guess = did_you_mean(str(name), allowed)
-                hint = f"did you mean '{guess}'?" if guess else f"allowed here: {_enum_text(allowed, 30)}"
-                out.append(SchemaMessage((*path, name), True, f"unknown field '{name}'", hint,
-                                         "schema.unknown-field"))
+                hint = (
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else f"allowed here: {_enum_text(allowed, 30)}"
+                )
+                out.append(
+                    SchemaMessage(
+                        (*path, name), True, f"unknown field '{name}'", hint, "schema.unknown-field"
+                    )
+                )
             return out
         if kind == "enum":
             options = error.validator_value
-            guess = did_you_mean(str(value), [o for o in options if isinstance(o, str)]) \
-                if isinstance(value, str) else None
+            guess = (
+                did_you_mean(str(value), [o for o in options if isinstance(o, str)])
+                if isinstance(value, str)
+                else None
+            )
             if value is None:
-                return [SchemaMessage(path, False, "is empty",
-                                      f"choose one of: {_enum_text(options)}{or_missing}",
-                                      "schema.empty")]
+                return [
+                    SchemaMessage(
+                        path,
+                        False,
+                        "is empty",
+                        f"choose one of: {_enum_text(options)}{or_missing}",
+                        "schema.empty",
+                    )
+                ]
             if len(options) > 20:
                 message = f"{describe(value)} is not a known value"
-                hint = f"did you mean '{guess}'?" if guess else _with_example(
-                    "see the list in the schema", example)
+                hint = (
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else _with_example("see the list in the schema", example)
+                )
             else:
                 message = f"{describe(value)} is not one of: {_enum_text(options)}{or_missing}"
                 hint = f"did you mean '{guess}'?" if guess else ""
             return [SchemaMessage(path, False, message, hint, "schema.enum")]
         if kind == "format":
             if error.validator_value == "date":
-                return [SchemaMessage(path, False, f"{describe(value)} is not a real date",
-                                      "write YYYY-MM-DD with a valid month and day", "schema.format")]
-            return [SchemaMessage(path, False, f"{describe(value)} is not a valid "
-                                  f"{error.validator_value}", "", "schema.format")]
+                return [
+                    SchemaMessage(
+                        path,
+                        False,
+                        f"{describe(value)} is not a real date",
+                        "write YYYY-MM-DD with a valid month and day",
+                        "schema.format",
+                    )
+                ]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"{describe(value)} is not a valid {error.validator_value}",
+                    "",
+                    "schema.format",
+                )
+            ]
         if kind == "pattern":
             description = str(error.schema.get("description", "")).rstrip(".")
             if description.startswith("An http(s) URL"):
-                return [SchemaMessage(path, False, f"{describe(value)} is not an http(s) URL",
-                                      _with_example("write the full address", example),
-                                      "schema.pattern")]
-            return [SchemaMessage(path, False, f"invalid value {describe(value)}",
-                                  _with_example(_lower_first(description), example),
-                                  "schema.pattern")]
+                return [
+                    SchemaMessage(
+                        path,
+                        False,
+                        f"{describe(value)} is not an http(s) URL",
+                        _with_example("write the full address", example),
+                        "schema.pattern",
+                    )
+                ]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"invalid value {describe(value)}",
+                    _with_example(_lower_first(description), example),
+                    "schema.pattern",
+                )
+            ]
         if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
             bound = error.validator_value
             words = {
@@ -209,19 +271,41 @@ class Translator:
                 "maximum": f"must be at most {bound}",
                 "exclusiveMaximum": f"must be less than {bound}",
             }[kind]
-            hint = "write fractions between 0 and 1 (0.82, not 82)" if bound == 1 and \
-                kind == "maximum" else ""
-            return [SchemaMessage(path, False, f"{describe(value)} {words}",
-                                  _with_example(hint, example), "schema.range")]
+            hint = (
+                "write fractions between 0 and 1 (0.82, not 82)"
+                if bound == 1 and kind == "maximum"
+                else ""
+            )
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"{describe(value)} {words}",
+                    _with_example(hint, example),
+                    "schema.range",
+                )
+            ]
         if kind == "minItems":
-            return [SchemaMessage(path, False,
-                                  f"needs at least {error.validator_value} item"
-                                  f"{'s' if error.validator_value != 1 else ''}",
-                                  _with_example(f"add items{or_missing}", example),
-                                  "schema.min-items")]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"needs at least {error.validator_value} item"
+                    f"{'s' if error.validator_value != 1 else ''}",
+                    _with_example(f"add items{or_missing}", example),
+                    "schema.min-items",
+                )
+            ]
         if kind == "maxItems":
-            return [SchemaMessage(path, False, f"has more than {error.validator_value} items",
-                                  _with_example("", example), "schema.max-items")]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"has more than {error.validator_value} items",
+                    _with_example("", example),
+                    "schema.max-items",
+                )
+            ]
         if kind == "uniqueItems":
             seen: list[Any] = []
             dupes = []
@@ -230,19 +314,39 @@ class Translator:
                     dupes.append(item)
                 seen.append(item)
             shown = ", ".join(describe(d) for d in dupes)
-            return [SchemaMessage(path, False, f"lists {shown} more than once",
-                                  "remove the repeats", "schema.unique")]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"lists {shown} more than once",
+                    "remove the repeats",
+                    "schema.unique",
+                )
+            ]
         if kind in ("minLength", "minProperties"):
-            return [SchemaMessage(path, False, "is empty",
-                                  _with_example("fill it in or remove the key", example),
-                                  "schema.empty")]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    "is empty",
+                    _with_example("fill it in or remove the key", example),
+                    "schema.empty",
+                )
+            ]
         if kind == "maxLength":
-            return [SchemaMessage(path, False, f"is longer than {error.validator_value} characters",
-                                  "shorten it; put long text in the linked source",
-                                  "schema.too-long")]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    f"is longer than {error.validator_value} characters",
+                    "shorten it; put long text in the linked source",
+                    "schema.too-long",
+                )
+            ]
         if kind == "propertyNames":
-            return [SchemaMessage(path, False, f"has an invalid key: {error.message}", "",
-                                  "schema.key")]
+            return [
+                SchemaMessage(path, False, f"has an invalid key: {error.message}", "", "schema.key")
+            ]
         return [SchemaMessage(path, False, error.message, "", f"schema.{kind}")]
 
     def any_of(self, error: Any, path: JsonPath, example: Any) -> list[SchemaMessage]:
@@ -251,8 +355,11 @@ class Translator:
         if all(isinstance(b, dict) and set(b) == {"required"} for b in branches):
             names = " or ".join(f"'{n}'" for b in branches for n in b["required"])
             if error.validator == "oneOf" and isinstance(value, dict):
-                return [SchemaMessage(path, bool(path), f"give exactly one of {names}", "",
-                                      "schema.one-of")]
+                return [
+                    SchemaMessage(
+                        path, bool(path), f"give exactly one of {names}", "", "schema.one-of"
+                    )
+                ]
             return [SchemaMessage(path, bool(path), f"needs {names}", "", "schema.required")]
         allows_missing = any(_is_missing_marker(b) for b in branches)
         if allows_missing and value in ("unknown", "n/a"):
@@ -264,9 +371,13 @@ class Translator:
             if index in by_branch:
                 by_branch[index].append(sub)
         # Branches whose type matches the value: their errors say what is wrong inside it.
-        matching = [i for i in real if not any(
-            s.validator == "type" and len(s.absolute_path) == len(path) for s in by_branch[i]
-        )]
+        matching = [
+            i
+            for i in real
+            if not any(
+                s.validator == "type" and len(s.absolute_path) == len(path) for s in by_branch[i]
+            )
+        ]
         if value is None:
             matching = []
         if len(matching) == 1:
@@ -276,13 +387,19 @@ class Translator:
             if out:
                 return out
         if len(matching) > 1 and isinstance(value, str):
-            options = [o for i in matching for s in by_branch[i] if s.validator == "enum"
-                       for o in s.validator_value]
+            options = [
+                o
+                for i in matching
+                for s in by_branch[i]
+                if s.validator == "enum"
+                for o in s.validator_value
+            ]
             guess = did_you_mean(value, options)
             description = _lower_first(str(error.schema.get("description", "")).rstrip("."))
             hint = f"did you mean '{guess}'?" if guess else _with_example(description, example)
-            return [SchemaMessage(path, False, f"invalid value {describe(value)}", hint,
-                                  "schema.enum")]
+            return [
+                SchemaMessage(path, False, f"invalid value {describe(value)}", hint, "schema.enum")
+            ]
         types: list[str] = []
         for i in real:
             for sub in by_branch[i]:
@@ -291,25 +408,44 @@ class Translator:
                     for t in [expected] if isinstance(expected, str) else expected:
                         if t not in types:
                             types.append(t)
-                elif sub.validator == "enum" and len(sub.absolute_path) == len(path) \
-                        and "one of the listed values" not in types:
+                elif (
+                    sub.validator == "enum"
+                    and len(sub.absolute_path) == len(path)
+                    and "one of the listed values" not in types
+                ):
                     types.append("one of the listed values")
         wanted = type_words(types) if types else "a valid value"
         or_missing = f", or {MISSING_MARKERS}" if allows_missing else ""
         if value is None:
-            return [SchemaMessage(path, False, "is empty",
-                                  _with_example(f"fill in {wanted}{or_missing}", example),
-                                  "schema.empty")]
+            return [
+                SchemaMessage(
+                    path,
+                    False,
+                    "is empty",
+                    _with_example(f"fill in {wanted}{or_missing}", example),
+                    "schema.empty",
+                )
+            ]
         hint = ""
         if "integer" in types and isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
             hint = "write the count as a plain whole number"
         elif "integer" in types and isinstance(value, float):
             hint = "write a whole number without a decimal point"
-        elif isinstance(value, str) and allows_missing and value.lower() in ("unknown", "n/a",
-                                                                             "na", "none"):
+        elif (
+            isinstance(value, str)
+            and allows_missing
+            and value.lower() in ("unknown", "n/a", "na", "none")
+        ):
             hint = "write unknown or n/a in lower case"
-        return [SchemaMessage(path, False, f"expected {wanted}{or_missing}, got {describe(value)}",
-                              _with_example(hint, example), "schema.type")]
+        return [
+            SchemaMessage(
+                path,
+                False,
+                f"expected {wanted}{or_missing}, got {describe(value)}",
+                _with_example(hint, example),
+                "schema.type",
+            )
+        ]
 
 
 def _lower_first(text: str) -> str:

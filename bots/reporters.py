@@ -19,8 +19,10 @@ def summary_lines(result: CheckResult) -> list[str]:
         if kind == "other files" and not (counts.errors or counts.warnings):
             continue
         noun = "entry" if counts.entries == 1 else "entries"
-        lines.append(f"{kind}: {counts.entries} {noun}, {_count(counts.errors, 'error')}, "
-                     f"{_count(counts.warnings, 'warning')}")
+        lines.append(
+            f"{kind}: {counts.entries} {noun}, {_count(counts.errors, 'error')}, "
+            f"{_count(counts.warnings, 'warning')}"
+        )
     return lines
 
 
@@ -56,8 +58,10 @@ def github_command(finding: Finding) -> str:
     level = "error" if finding.severity is Severity.ERROR else "warning"
     title = finding.field or finding.code or "entry"
     message = finding.message + (f" — {finding.hint}" if finding.hint else "")
-    props = (f"file={_escape_property(finding.path)},line={finding.line},"
-             f"col={finding.column},title={_escape_property(title)}")
+    props = (
+        f"file={_escape_property(finding.path)},line={finding.line},"
+        f"col={finding.column},title={_escape_property(title)}"
+    )
     return f"::{level} {props}::{_escape_data(message)}"
 
 
@@ -81,8 +85,10 @@ def markdown_summary(result: CheckResult) -> str:
         parts.append("\n| where | severity | field | problem |\n|---|---|---|---|\n")
         for f in result.findings:
             problem = markdown.escape(f.message + (f" — {f.hint}" if f.hint else ""))
-            parts.append(f"| {markdown.code(f'{f.path}:{f.line}:{f.column}')} | {f.severity} | "
-                         f"{markdown.code(f.field) if f.field else ''} | {problem} |\n")
+            parts.append(
+                f"| {markdown.code(f'{f.path}:{f.line}:{f.column}')} | {f.severity} | "
+                f"{markdown.code(f.field) if f.field else ''} | {problem} |\n"
+            )
     return "".join(parts) + "\n"
 
 

@@ -29,6 +29,7 @@ class RuleFinding:
 
 # --- references --------------------------------------------------------------------------
 
+
 def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath, EntryRef]]:
     """Every reference an entry makes, with where it is written."""
 
@@ -54,13 +55,15 @@ def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath
         for i, item in items("scores"):
             if isinstance(item, dict):
                 yield from one(("scores", i, "benchmark"), EntryKind.DATASET, item.get("benchmark"))
-                yield from one(("scores", i, "leaderboard"), EntryKind.LEADERBOARD,
-                               item.get("leaderboard"))
+                yield from one(
+                    ("scores", i, "leaderboard"), EntryKind.LEADERBOARD, item.get("leaderboard")
+                )
     elif kind is EntryKind.DATASET:
         for i, item in items("composition"):
             if isinstance(item, dict):
-                yield from one(("composition", i, "dataset"), EntryKind.DATASET,
-                               item.get("dataset"))
+                yield from one(
+                    ("composition", i, "dataset"), EntryKind.DATASET, item.get("dataset")
+                )
         for i, item in items("derived_from"):
             yield from one(("derived_from", i), EntryKind.DATASET, item)
     elif kind is EntryKind.ORGANIZATION:
@@ -68,8 +71,9 @@ def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath
     elif kind is EntryKind.LEADERBOARD:
         for i, item in items("benchmarks"):
             if isinstance(item, dict):
-                yield from one(("benchmarks", i, "benchmark"), EntryKind.DATASET,
-                               item.get("benchmark"))
+                yield from one(
+                    ("benchmarks", i, "benchmark"), EntryKind.DATASET, item.get("benchmark")
+                )
 
 
 def lineage_parents(kind: EntryKind, data: dict[str, Any]) -> list[tuple[JsonPath, str]]:
@@ -98,8 +102,9 @@ def find_cycle(start: str, parents_of: Callable[[str], list[str]]) -> list[str] 
     return None
 
 
-def check_references(ref: EntryRef, data: dict[str, Any], index: EntryIndex,
-                     known: Callable[[EntryRef], bool]) -> Iterator[RuleFinding]:
+def check_references(
+    ref: EntryRef, data: dict[str, Any], index: EntryIndex, known: Callable[[EntryRef], bool]
+) -> Iterator[RuleFinding]:
     for path, target in references(ref.kind, data):
         if known(target):
             continue
@@ -113,29 +118,50 @@ def check_references(ref: EntryRef, data: dict[str, Any], index: EntryIndex,
                 if namespace in index.namespaces(target.kind):
                     candidates = index.ids_in(target.kind, namespace)
             guess = did_you_mean(target.id, candidates)
-            hint = f"did you mean '{guess}'?" if guess else \
-                f"add it with `registry new {target.kind} {target.id}`"
-        yield RuleFinding(ref, path, False, Severity.ERROR,
-                          f"unknown {target.kind} '{target.id}' (no {target.relpath})", hint,
-                          "ref.unknown")
+            hint = (
+                f"did you mean '{guess}'?"
+                if guess
+                else f"add it with `registry new {target.kind} {target.id}`"
+            )
+        yield RuleFinding(
+            ref,
+            path,
+            False,
+            Severity.ERROR,
+            f"unknown {target.kind} '{target.id}' (no {target.relpath})",
+            hint,
+            "ref.unknown",
+        )
 
 
 # --- identity -----------------------------------------------------------------------------
 
+
 def check_identity(ref: EntryRef, data: dict[str, Any], index: EntryIndex) -> Iterator[RuleFinding]:
     written = data.get("id")
     if isinstance(written, str) and written != ref.id:
-        yield RuleFinding(ref, ("id",), False, Severity.ERROR,
-                          f"id '{written}' does not match the file's path (id '{ref.id}')",
-                          f"write `id: {ref.id}`, or move the file to "
-                          f"{EntryRef(ref.kind, written).relpath}" if valid_id(ref.kind, written)
-                          else f"write `id: {ref.id}`", "id.path-mismatch")
+        yield RuleFinding(
+            ref,
+            ("id",),
+            False,
+            Severity.ERROR,
+            f"id '{written}' does not match the file's path (id '{ref.id}')",
+            f"write `id: {ref.id}`, or move the file to {EntryRef(ref.kind, written).relpath}"
+            if valid_id(ref.kind, written)
+            else f"write `id: {ref.id}`",
+            "id.path-mismatch",
+        )
     for twin in index.case_twins(ref):
-        yield RuleFinding(ref, ("id",), False, Severity.ERROR,
-                          f"id '{ref.id}' differs only in letter case from '{twin}' "
-                          f"({EntryRef(ref.kind, twin).relpath})",
-                          "ids must be unique ignoring case: merge the two entries",
-                          "id.case-duplicate")
+        yield RuleFinding(
+            ref,
+            ("id",),
+            False,
+            Severity.ERROR,
+            f"id '{ref.id}' differs only in letter case from '{twin}' "
+            f"({EntryRef(ref.kind, twin).relpath})",
+            "ids must be unique ignoring case: merge the two entries",
+            "id.case-duplicate",
+        )
 
 
 def hub_claim(data: dict[str, Any]) -> str | None:
@@ -145,17 +171,23 @@ def hub_claim(data: dict[str, Any]) -> str | None:
     return None
 
 
-def check_hub_claim_by_path(ref: EntryRef, data: dict[str, Any],
-                            known: Callable[[EntryRef], bool]) -> Iterator[RuleFinding]:
+def check_hub_claim_by_path(
+    ref: EntryRef, data: dict[str, Any], known: Callable[[EntryRef], bool]
+) -> Iterator[RuleFinding]:
     claim = hub_claim(data)
     if claim is None or claim == ref.id or ref.kind not in (EntryKind.MODEL, EntryKind.DATASET):
         return
     other = EntryRef(ref.kind, claim)
     if known(other):
-        yield RuleFinding(ref, ("hub", "repo_id"), False, Severity.ERROR,
-                          f"Hub repo '{claim}' is already the entry {other.relpath}",
-                          "one entry per Hub repo: merge this entry into that one",
-                          "hub.claimed-twice")
+        yield RuleFinding(
+            ref,
+            ("hub", "repo_id"),
+            False,
+            Severity.ERROR,
+            f"Hub repo '{claim}' is already the entry {other.relpath}",
+            "one entry per Hub repo: merge this entry into that one",
+            "hub.claimed-twice",
+        )
 
 
 # --- plausibility -------------------------------------------------------------------------
@@ -195,7 +227,9 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def check_plausibility(ref: EntryRef, data: dict[str, Any], today: dt.date) -> Iterator[RuleFinding]:
+def check_plausibility(
+    ref: EntryRef, data: dict[str, Any], today: dt.date
+) -> Iterator[RuleFinding]:
     def warn(path: JsonPath, message: str, hint: str, code: str) -> RuleFinding:
         return RuleFinding(ref, path, False, Severity.WARNING, message, hint, code)
 
@@ -203,35 +237,57 @@ def check_plausibility(ref: EntryRef, data: dict[str, Any], today: dt.date) -> I
     for key, field_name in (("scores", "date"), ("sources", "accessed"), ("cost", "date")):
         items = data.get(key)
         if isinstance(items, list):
-            dated += [((key, i, field_name), it.get(field_name))
-                      for i, it in enumerate(items) if isinstance(it, dict)]
+            dated += [
+                ((key, i, field_name), it.get(field_name))
+                for i, it in enumerate(items)
+                if isinstance(it, dict)
+            ]
     for path, value in dated:
         when = _parse_date(value)
         if when is not None and when > today:
-            yield warn(path, f"date {value} is in the future (today is {today.isoformat()})",
-                       "check the year; dates are YYYY-MM-DD", "plausible.future-date")
+            yield warn(
+                path,
+                f"date {value} is in the future (today is {today.isoformat()})",
+                "check the year; dates are YYYY-MM-DD",
+                "plausible.future-date",
+            )
 
     params = data.get("parameters")
     if isinstance(params, dict):
         total, active = params.get("total"), params.get("active")
         if _is_number(total) and _is_number(active) and active > total:
-            yield warn(("parameters", "active"), f"active parameters ({active}) exceed the "
-                       f"total ({total})", "active counts only the experts used per token",
-                       "plausible.active-params")
+            yield warn(
+                ("parameters", "active"),
+                f"active parameters ({active}) exceed the total ({total})",
+                "active counts only the experts used per token",
+                "plausible.active-params",
+            )
         if _is_number(total) and total < 1000:
-            yield warn(("parameters", "total"), f"{total} parameters is implausibly small",
-                       "write the full count (8030261248, not 8)", "plausible.tiny-params")
+            yield warn(
+                ("parameters", "total"),
+                f"{total} parameters is implausibly small",
+                "write the full count (8030261248, not 8)",
+                "plausible.tiny-params",
+            )
 
     arch = data.get("architecture")
     if isinstance(arch, dict):
         experts, top_k = arch.get("num_experts"), arch.get("experts_top_k")
         if _is_number(experts) and _is_number(top_k) and top_k > experts:
-            yield warn(("architecture", "experts_top_k"), f"top-k ({top_k}) exceeds the number "
-                       f"of experts ({experts})", "", "plausible.experts")
+            yield warn(
+                ("architecture", "experts_top_k"),
+                f"top-k ({top_k}) exceeds the number of experts ({experts})",
+                "",
+                "plausible.experts",
+            )
         heads, kv = arch.get("num_attention_heads"), arch.get("num_key_value_heads")
         if _is_number(heads) and _is_number(kv) and kv > heads:
-            yield warn(("architecture", "num_key_value_heads"), f"key/value heads ({kv}) exceed "
-                       f"attention heads ({heads})", "", "plausible.kv-heads")
+            yield warn(
+                ("architecture", "num_key_value_heads"),
+                f"key/value heads ({kv}) exceed attention heads ({heads})",
+                "",
+                "plausible.kv-heads",
+            )
 
     scores = data.get("scores")
     if isinstance(scores, list):
@@ -240,32 +296,49 @@ def check_plausibility(ref: EntryRef, data: dict[str, Any], today: dt.date) -> I
                 continue
             value = score["value"]
             given = score.get("range")
-            if isinstance(given, dict) and _is_number(given.get("min")) and \
-                    _is_number(given.get("max")):
+            if (
+                isinstance(given, dict)
+                and _is_number(given.get("min"))
+                and _is_number(given.get("max"))
+            ):
                 low, high = given["min"], given["max"]
                 hint = "check the value against the range given"
             else:
                 low, high = metric_range(str(score.get("metric", "")))
-                hint = "write fractions in 0–1, or give `range: {min: 0, max: 100}`" \
-                    if high == 1.0 else "check the value and the metric"
+                hint = (
+                    "write fractions in 0–1, or give `range: {min: 0, max: 100}`"
+                    if high == 1.0
+                    else "check the value and the metric"
+                )
             if (low is not None and value < low) or (high is not None and value > high):
                 bounds = f"{low:g}" if low is not None else "-∞"
                 bounds += f"–{high:g}" if high is not None else "–∞"
-                yield warn(("scores", i, "value"), f"{value} is outside the range {bounds} of "
-                           f"metric '{score.get('metric')}'", hint, "plausible.score-range")
+                yield warn(
+                    ("scores", i, "value"),
+                    f"{value} is outside the range {bounds} of metric '{score.get('metric')}'",
+                    hint,
+                    "plausible.score-range",
+                )
 
     composition = data.get("composition")
     if isinstance(composition, list):
         shares = [c.get("share") for c in composition if isinstance(c, dict)]
         total_share = sum(s for s in shares if _is_number(s))
         if total_share > 1.0001:
-            yield warn(("composition",), f"shares add up to {total_share:.4g}, more than 1",
-                       "shares are fractions of the whole", "plausible.shares")
+            yield warn(
+                ("composition",),
+                f"shares add up to {total_share:.4g}, more than 1",
+                "shares are fractions of the whole",
+                "plausible.shares",
+            )
 
     if data.get("training_type") == "fine_tuned" and "base_model" not in data:
-        yield warn(("training_type",), "a fine-tuned model without `base_model`",
-                   "add the model it was fine-tuned from, or `base_model: unknown`",
-                   "plausible.no-base-model")
+        yield warn(
+            ("training_type",),
+            "a fine-tuned model without `base_model`",
+            "add the model it was fine-tuned from, or `base_model: unknown`",
+            "plausible.no-base-model",
+        )
 
     sources = data.get("sources")
     if isinstance(sources, list):
@@ -276,7 +349,9 @@ def check_plausibility(ref: EntryRef, data: dict[str, Any], today: dt.date) -> I
             for j, name in enumerate(fields):
                 top = str(name).split(".")[0]
                 if top not in data:
-                    yield warn(("sources", i, "fields", j), f"names '{name}', which this entry "
-                               "does not have", "list only fields the entry contains",
-                               "plausible.source-field")
-
+                    yield warn(
+                        ("sources", i, "fields", j),
+                        f"names '{name}', which this entry does not have",
+                        "list only fields the entry contains",
+                        "plausible.source-field",
+                    )

@@ -48,9 +48,8 @@ def skeleton(ref: EntryRef, today: dt.date, organization: str | None) -> str:
         EntryKind.ORGANIZATION: (
             f"id: {ref.id}\n"
             f"name: {_quote(name)}  # the organization's name\n"
-            "type:  # company, academic, nonprofit, government, community, consortium or individual\n"
-            "url:  # its website\n"
-            + sources
+            "type:  # company, academic, nonprofit, government, community, consortium, individual\n"
+            "url:  # its website\n" + sources
         ),
         EntryKind.LEADERBOARD: (
             f"id: {ref.id}\n"

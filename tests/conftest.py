@@ -12,7 +12,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from bots.cli import main  # noqa: E402
+from bots.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "registry"

@@ -36,13 +36,20 @@ def test_numbers_follow_yaml_12_core() -> None:
 
 def test_quoted_and_block_scalars_are_always_text() -> None:
     data = load("a: '2024'\nb: \"true\"\nc: |\n  line one\n  line two\nd: !!str 12\ne: ~\nf:\n")
-    assert data == {"a": "2024", "b": "true", "c": "line one\nline two\n", "d": "12",
-                    "e": None, "f": None}
+    assert data == {
+        "a": "2024",
+        "b": "true",
+        "c": "line one\nline two\n",
+        "d": "12",
+        "e": None,
+        "f": None,
+    }
 
 
 def test_positions_point_at_keys_and_values() -> None:
-    loaded = parse_entry_text("# comment\nname: x\nscores:\n  - value: 1\n    metric: acc\n",
-                              with_positions=True)
+    loaded = parse_entry_text(
+        "# comment\nname: x\nscores:\n  - value: 1\n    metric: acc\n", with_positions=True
+    )
     assert loaded.positions is not None
     assert loaded.positions.keys[("name",)] == (2, 1)
     assert loaded.positions.values[("name",)] == (2, 7)
@@ -53,8 +60,17 @@ def test_positions_point_at_keys_and_values() -> None:
 
 
 def test_every_refusal_is_a_value_not_an_exception() -> None:
-    for text in ["a: [1\n", "a: &x 1\nb: *x\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "- 1\n",
-                 "a: 1\n---\nb: 1\n", "? [a]\n: 1\n", "a: !!binary AAAA\n", "a: " + "[" * 40]:
+    for text in [
+        "a: [1\n",
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "<<: {a: 1}\n",
+        "- 1\n",
+        "a: 1\n---\nb: 1\n",
+        "? [a]\n: 1\n",
+        "a: !!binary AAAA\n",
+        "a: " + "[" * 40,
+    ]:
         loaded = parse_entry_text(text)
         assert loaded.problems, text
         assert all(p.line >= 1 and p.column >= 1 for p in loaded.problems)

@@ -34,10 +34,14 @@ def assert_reported(run: Run, relpath: str, expect: str) -> None:
         wanted = f"{relpath}:{expect}"
         assert any(line.startswith(wanted) for line in lines), f"{wanted!r} not in:\n{run.out}"
     else:
-        assert any(line.startswith(f"{relpath}:") and expect in line for line in lines), \
+        assert any(line.startswith(f"{relpath}:") and expect in line for line in lines), (
             f"{expect!r} not in:\n{run.out}"
-    severity = "warning" if expect.split(": ")[0].endswith("warning") or \
-        ": warning:" in f": {expect}" else "error"
+        )
+    severity = (
+        "warning"
+        if expect.split(": ")[0].endswith("warning") or ": warning:" in f": {expect}"
+        else "error"
+    )
     assert run.code == (0 if severity == "warning" else 1), run.out
 
 
@@ -61,11 +65,22 @@ VALID = (
     b"sources:\n  - url: https://acme.example.org/raw\n"
 )
 RAW_CASES = {
-    "nul-byte": (VALID.replace(b"name: Raw", b"name: R\x00aw"), "2:8: error: file contains a NUL byte"),
-    "latin-1": (VALID.replace(b"name: Raw", b"name: R\xe9sum\xe9"), "2:8: error: not valid UTF-8 (byte 0xe9)"),
-    "too-large": (VALID + b"# " + b"x" * 300_000 + b"\n", "1:1: error: file is 293 KiB, over the 256 KiB limit"),
-    "crlf-and-bom": (b"\xef\xbb\xbf" + VALID.replace(b"\n", b"\r\n") + b"licence: mit\r\n",
-                     "11:1: error: licence: unknown field 'licence'"),
+    "nul-byte": (
+        VALID.replace(b"name: Raw", b"name: R\x00aw"),
+        "2:8: error: file contains a NUL byte",
+    ),
+    "latin-1": (
+        VALID.replace(b"name: Raw", b"name: R\xe9sum\xe9"),
+        "2:8: error: not valid UTF-8 (byte 0xe9)",
+    ),
+    "too-large": (
+        VALID + b"# " + b"x" * 300_000 + b"\n",
+        "1:1: error: file is 293 KiB, over the 256 KiB limit",
+    ),
+    "crlf-and-bom": (
+        b"\xef\xbb\xbf" + VALID.replace(b"\n", b"\r\n") + b"licence: mit\r\n",
+        "11:1: error: licence: unknown field 'licence'",
+    ),
 }
 
 

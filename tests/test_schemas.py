@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,8 +54,10 @@ def test_every_property_has_a_description_and_an_example(kind: EntryKind) -> Non
 def anchored(node: Any, doc: str) -> Any:
     """`node` with its document-local `#/...` references made relative to `doc`."""
     if isinstance(node, dict):
-        return {k: (f"{doc}{v}" if k == "$ref" and v.startswith("#") else anchored(v, doc))
-                for k, v in node.items()}
+        return {
+            k: (f"{doc}{v}" if k == "$ref" and v.startswith("#") else anchored(v, doc))
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [anchored(v, doc) for v in node]
     return node
@@ -71,10 +72,14 @@ def test_every_example_validates_against_its_property(kind: EntryKind) -> None:
     )
     bad = []
     for trail, prop, doc in properties(SCHEMAS.root(kind), f"{kind}.schema.json", kind, set()):
-        wrapper = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                   "$id": SCHEMAS.uri("example-under-test.json"), **anchored(prop, doc)}
-        validator = Draft202012Validator(wrapper, registry=registry,
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+        wrapper = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": SCHEMAS.uri("example-under-test.json"),
+            **anchored(prop, doc),
+        }
+        validator = Draft202012Validator(
+            wrapper, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
         for example in prop.get("examples", []):
             errors = list(validator.iter_errors(example))
             if errors:
@@ -83,12 +88,25 @@ def test_every_example_validates_against_its_property(kind: EntryKind) -> None:
 
 
 def test_licence_list_is_generated_from_the_installed_spdx_list() -> None:
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "gen_licenses.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_licenses.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     ids = SCHEMAS.docs["licenses.schema.json"]["$defs"]["license_id"]["enum"]
-    for expected in ("apache-2.0", "mit", "llama3.1", "openrail++", "other", "cc-by-nc-4.0",
-                     "gpl-3.0-only", "proprietary", "unknown", "n/a"):
+    for expected in (
+        "apache-2.0",
+        "mit",
+        "llama3.1",
+        "openrail++",
+        "other",
+        "cc-by-nc-4.0",
+        "gpl-3.0-only",
+        "proprietary",
+        "unknown",
+        "n/a",
+    ):
         assert expected in ids
     assert all(i == i.lower() for i in ids)
 

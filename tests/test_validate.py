@@ -26,7 +26,9 @@ def model(name: str, extra: str = "") -> str:
     return MODEL.format(name=name, extra=extra)
 
 
-def test_shipped_registry_is_valid_with_a_summary_line_per_kind(shipped: Path, registry_cli) -> None:
+def test_shipped_registry_is_valid_with_a_summary_line_per_kind(
+    shipped: Path, registry_cli
+) -> None:
     run = registry_cli("validate", root=shipped)
     assert run.code == 0, run.out
     lines = run.out.splitlines()
@@ -44,8 +46,12 @@ def test_shipped_registry_has_the_promised_breadth(shipped: Path, registry_cli) 
 
 def test_console_script_runs_from_inside_the_registry(shipped: Path) -> None:
     bin_dir = Path(sys.executable).parent
-    result = subprocess.run([str(bin_dir / "registry"), "validate"], cwd=shipped / "entries",
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(bin_dir / "registry"), "validate"],
+        cwd=shipped / "entries",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "models:" in result.stdout
 
@@ -63,27 +69,36 @@ def test_json_format_is_machine_readable(registry: Path, registry_cli) -> None:
 
 
 def test_github_format_annotates_and_writes_the_job_summary(
-        registry: Path, registry_cli, tmp_path: Path, monkeypatch) -> None:
+    registry: Path, registry_cli, tmp_path: Path, monkeypatch
+) -> None:
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    path = write(registry, "entries/models/acme/broken.yaml",
-                 model("broken", "description: '<script>alert(1)</script> @admins, see #1'\n"
-                       "licence: mit\n"))
+    path = write(
+        registry,
+        "entries/models/acme/broken.yaml",
+        model("broken", "description: '<script>alert(1)</script> @admins, see #1'\nlicence: mit\n"),
+    )
     run = registry_cli("validate", "--format", "github", path, root=registry)
     assert run.code == 1
-    assert ("::error file=entries/models/acme/broken.yaml,line=10,col=1,title=licence::"
-            "unknown field 'licence' — did you mean 'license'?") in run.out
+    assert (
+        "::error file=entries/models/acme/broken.yaml,line=10,col=1,title=licence::"
+        "unknown field 'licence' — did you mean 'license'?"
+    ) in run.out
     text = summary.read_text()
     assert "Registry validation" in text and "❌" in text
     assert "`entries/models/acme/broken.yaml:10:1`" in text
 
 
-def test_summary_markdown_escapes_contributor_text(registry: Path, registry_cli, tmp_path: Path,
-                                                   monkeypatch) -> None:
+def test_summary_markdown_escapes_contributor_text(
+    registry: Path, registry_cli, tmp_path: Path, monkeypatch
+) -> None:
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    path = write(registry, "entries/models/acme/evil.yaml",
-                 model("evil", "license: '<img src=x onerror=alert(1)> @octocat | x'\n"))
+    path = write(
+        registry,
+        "entries/models/acme/evil.yaml",
+        model("evil", "license: '<img src=x onerror=alert(1)> @octocat | x'\n"),
+    )
     registry_cli("validate", "--format", "github", path, root=registry)
     text = summary.read_text()
     assert "<img" not in text and "&lt;img" in text
@@ -107,8 +122,11 @@ def test_one_file_is_checked_without_reading_the_others(registry: Path, registry
     # A broken unrelated entry is not reported, and a reference to a broken-but-present entry
     # still resolves: references are checked by path, not by parsing the registry.
     write(registry, "entries/datasets/acme/broken.yaml", "name: [unclosed\n")
-    path = write(registry, "entries/models/acme/good.yaml", model(
-        "good", "training_data:\n  - dataset: acme/broken\n"))
+    path = write(
+        registry,
+        "entries/models/acme/good.yaml",
+        model("good", "training_data:\n  - dataset: acme/broken\n"),
+    )
     run = registry_cli("validate", path, root=registry)
     assert run.code == 0, run.out
     assert "1 files checked: valid" in run.out
@@ -116,14 +134,23 @@ def test_one_file_is_checked_without_reading_the_others(registry: Path, registry
     assert "entries/datasets/acme/broken.yaml:2:1: error: YAML syntax error" in full.out
 
 
-def test_full_run_reports_a_lineage_cycle_on_every_entry_in_it(registry: Path, registry_cli) -> None:
-    write(registry, "entries/models/acme/cycle-b.yaml", model(
-        "cycle-b", "base_model:\n  - id: acme/cycle-a\n    relation: fine_tune\n"))
+def test_full_run_reports_a_lineage_cycle_on_every_entry_in_it(
+    registry: Path, registry_cli
+) -> None:
+    write(
+        registry,
+        "entries/models/acme/cycle-b.yaml",
+        model("cycle-b", "base_model:\n  - id: acme/cycle-a\n    relation: fine_tune\n"),
+    )
     run = registry_cli("validate", root=registry)
-    assert "cycle-a.yaml:10:9: error: base_model[0].id: lineage cycle: acme/cycle-a → acme/cycle-b" \
+    assert (
+        "cycle-a.yaml:10:9: error: base_model[0].id: lineage cycle: acme/cycle-a → acme/cycle-b"
         " → acme/cycle-a" in run.out
-    assert "cycle-b.yaml:10:9: error: base_model[0].id: lineage cycle: acme/cycle-b → " \
+    )
+    assert (
+        "cycle-b.yaml:10:9: error: base_model[0].id: lineage cycle: acme/cycle-b → "
         "acme/cycle-a → acme/cycle-b" in run.out
+    )
 
 
 def test_two_entries_claiming_one_hub_repo(registry: Path, registry_cli) -> None:
@@ -131,16 +158,22 @@ def test_two_entries_claiming_one_hub_repo(registry: Path, registry_cli) -> None
     write(registry, "entries/models/acme/one.yaml", model("one", hub))
     write(registry, "entries/models/acme/two.yaml", model("two", hub))
     run = registry_cli("validate", root=registry)
-    assert "one.yaml:10:12: error: hub.repo_id: Hub repo 'upstream/model' is also claimed by " \
+    assert (
+        "one.yaml:10:12: error: hub.repo_id: Hub repo 'upstream/model' is also claimed by "
         "entries/models/acme/two.yaml" in run.out
+    )
     assert "two.yaml:10:12: error" in run.out
 
 
 def test_case_insensitive_duplicates_across_namespaces(registry: Path, registry_cli) -> None:
-    write(registry, "entries/models/ACME/base.yaml", model("base").replace("acme/base", "ACME/base"))
+    write(
+        registry, "entries/models/ACME/base.yaml", model("base").replace("acme/base", "ACME/base")
+    )
     run = registry_cli("validate", root=registry)
-    assert "entries/models/ACME/base.yaml:1:5: error: id: id 'ACME/base' differs only in letter " \
+    assert (
+        "entries/models/ACME/base.yaml:1:5: error: id: id 'ACME/base' differs only in letter "
         "case from 'acme/base'" in run.out
+    )
     assert "entries/models/acme/base.yaml:1:5: error: id: id 'acme/base' differs only" in run.out
 
 
@@ -149,17 +182,25 @@ def test_future_dates_depend_on_the_injected_today(registry: Path, registry_cli)
     early = registry_cli("validate", "--today", "2024-07-01", path, root=registry)
     assert "release_date: date 2024-07-23 is in the future (today is 2024-07-01)" in early.out
     assert early.code == 0
-    assert registry_cli("validate", "--today", "2024-07-01", "--strict", path,
-                        root=registry).code == 1
+    assert (
+        registry_cli("validate", "--today", "2024-07-01", "--strict", path, root=registry).code == 1
+    )
     later = registry_cli("validate", "--today", "2024-07-23", path, root=registry)
     assert "future" not in later.out
 
 
-def test_unknown_and_na_are_accepted_where_facts_can_be_missing(registry: Path,
-                                                                registry_cli) -> None:
-    path = write(registry, "entries/models/acme/vague.yaml", model(
-        "vague", "parameters: unknown\nlicense: unknown\nrelease_date: unknown\npaper: n/a\n"
-                 "base_model: n/a\ntraining_data: unknown\narchitecture:\n  num_layers: unknown\n"))
+def test_unknown_and_na_are_accepted_where_facts_can_be_missing(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/vague.yaml",
+        model(
+            "vague",
+            "parameters: unknown\nlicense: unknown\nrelease_date: unknown\npaper: n/a\n"
+            "base_model: n/a\ntraining_data: unknown\narchitecture:\n  num_layers: unknown\n",
+        ),
+    )
     run = registry_cli("validate", path, root=registry)
     assert run.code == 0, run.out
 
@@ -173,9 +214,10 @@ def test_stray_files_under_entries_are_reported(registry: Path, registry_cli) ->
 
 
 def test_validation_path_does_not_import_bot_libraries() -> None:
-    code = ("import sys; from bots.cli import main; main(['--root', sys.argv[1], 'validate']);"
-            "bad = [m for m in ('github', 'huggingface_hub', 'jsonschema', 'requests') "
-            "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True,
-                            text=True)
+    code = (
+        "import sys; from bots.cli import main; main(['--root', sys.argv[1], 'validate']);"
+        "bad = [m for m in ('github', 'huggingface_hub', 'jsonschema', 'requests') "
+        "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

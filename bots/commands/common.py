@@ -19,8 +19,9 @@ def registry_root(args: argparse.Namespace) -> Path:
         return root.resolve()
     root = find_root()
     if root is None:
-        raise ExitError("no entries/ folder here or above — run inside a registry, or pass "
-                        "--root DIR")
+        raise ExitError(
+            "no entries/ folder here or above — run inside a registry, or pass --root DIR"
+        )
     return root
 
 

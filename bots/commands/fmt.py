@@ -13,10 +13,18 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="entry files or folders (default: all of entries/)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when a file is not in canonical layout")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="entry files or folders (default: all of entries/)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when a file is not in canonical layout",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,8 +61,10 @@ def run(args: argparse.Namespace) -> int:
         if problems or text is None:
             for p in problems:
                 if p is not None:
-                    print(f"{relpath}:{p.line}:{p.column}: error: {p.message} — {p.hint}",
-                          file=sys.stderr)
+                    print(
+                        f"{relpath}:{p.line}:{p.column}: error: {p.message} — {p.hint}",
+                        file=sys.stderr,
+                    )
             failed += 1
             continue
         new_text = canonical_text(text, ref, schemas)

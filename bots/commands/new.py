@@ -27,8 +27,11 @@ def run(args: argparse.Namespace) -> int:
     kind = EntryKind(args.kind)
     if not valid_id(kind, args.id):
         shape = "<namespace>/<name>" if kind.namespaced else "a single name"
-        raise ExitError(f"'{args.id}' is not a valid {kind} id — use {shape} of letters, digits, "
-                        f"'.', '_' and '-', e.g. {id_example(kind)}", 2)
+        raise ExitError(
+            f"'{args.id}' is not a valid {kind} id — use {shape} of letters, digits, "
+            f"'.', '_' and '-', e.g. {id_example(kind)}",
+            2,
+        )
     root = registry_root(args)
     ref = EntryRef(kind, args.id)
     index = EntryIndex(root)
@@ -36,8 +39,11 @@ def run(args: argparse.Namespace) -> int:
         raise ExitError(f"{ref.relpath} already exists — edit it instead", 1)
     twins = index.case_twins(ref)
     if twins:
-        raise ExitError(f"'{twins[0]}' already exists and differs only in letter case — "
-                        f"edit {EntryRef(kind, twins[0]).relpath} instead", 1)
+        raise ExitError(
+            f"'{twins[0]}' already exists and differs only in letter case — "
+            f"edit {EntryRef(kind, twins[0]).relpath} instead",
+            1,
+        )
     organization = None
     if kind.namespaced:
         namespace = args.id.split("/")[0]
@@ -45,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
             organization = namespace
     path = root / ref.relpath
     write_atomic(path, skeleton(ref, dt.date.today(), organization))
-    print(f"wrote {ref.relpath} — fill in the empty fields, then run "
-          f"`registry validate {ref.relpath}`")
+    print(
+        f"wrote {ref.relpath} — fill in the empty fields, then run "
+        f"`registry validate {ref.relpath}`"
+    )
     return 0

@@ -18,14 +18,27 @@ from bots.reporters import write_github, write_json, write_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="entry files or folders (default: all of entries/)")
-    parser.add_argument("--format", choices=["text", "github", "json"], default="text",
-                        help="text for people, github for workflow annotations and the job "
-                        "summary, json for tools (default: text)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="entry files or folders (default: all of entries/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help="text for people, github for workflow annotations and the job "
+        "summary, json for tools (default: text)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    parser.add_argument("--today", type=iso_date, default=None,
-                        help="the date future-date warnings compare against (default: today)")
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        help="the date future-date warnings compare against (default: today)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,174 @@
+"""`registry fmt` (canonical layout, comments kept, idempotent) and `registry new` (skeletons)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+
+MESSY = """# Acme's flagship model.
+sources:
+    -   url: https://acme.example.org/m   # the launch post
+        fields: [parameters]
+access: open_weights  # weights on request
+modalities:
+    output: [text]
+    input: [text]
+name: "M"
+task_category: generative
+organization: acme
+id: acme/m
+parameters:
+    total: 7000000000
+release_date: 2024-07-23
+"""
+
+
+def test_fmt_orders_keys_by_schema_and_keeps_comments(registry: Path, registry_cli) -> None:
+    path = write(registry, "entries/models/acme/m.yaml", MESSY)
+    run = registry_cli("fmt", path, root=registry)
+    assert run.code == 0, run.err
+    text = path.read_text()
+    lines = text.splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../../../schemas/model.schema.json"
+    keys = [line.split(":")[0] for line in lines if line and line[0].isalpha()]
+    assert keys == [
+        "id",
+        "name",
+        "organization",
+        "release_date",
+        "task_category",
+        "modalities",
+        "access",
+        "parameters",
+        "sources",
+    ]
+    assert "# Acme's flagship model." in text
+    assert "access: open_weights  # weights on request" in text
+    assert "# the launch post" in text
+    assert "  input: [text]\n  output: [text]" in text
+    assert "  - url: https://acme.example.org/m" in text
+    assert 'name: "M"' in text and "release_date: 2024-07-23" in text
+    assert registry_cli("validate", path, root=registry).code == 0
+
+
+def test_fmt_is_idempotent_and_check_reports_without_writing(registry: Path, registry_cli) -> None:
+    path = write(registry, "entries/models/acme/m.yaml", MESSY)
+    check = registry_cli("fmt", "--check", path, root=registry)
+    assert check.code == 1
+    assert "entries/models/acme/m.yaml: not in canonical layout" in check.out
+    assert path.read_text() == MESSY
+    registry_cli("fmt", path, root=registry)
+    once = path.read_bytes()
+    again = registry_cli("fmt", path, root=registry)
+    assert again.code == 0 and again.out == ""
+    assert path.read_bytes() == once
+    assert registry_cli("fmt", "--check", path, root=registry).code == 0
+
+
+def test_fmt_replaces_a_stale_schema_line(registry: Path, registry_cli) -> None:
+    path = write(
+        registry,
+        "entries/organizations/acme.yaml",
+        "# yaml-language-server: $schema=../schemas/wrong.json\n"
+        + (registry / "entries/organizations/acme.yaml").read_text(),
+    )
+    registry_cli("fmt", path, root=registry)
+    assert (
+        path.read_text().splitlines()[0]
+        == "# yaml-language-server: $schema=../../schemas/organization.schema.json"
+    )
+
+
+def test_fmt_refuses_files_it_cannot_round_trip_safely(registry: Path, registry_cli) -> None:
+    text = "id: acme/x\nname: &n x\naliases: [*n]\n"
+    path = write(registry, "entries/models/acme/x.yaml", text)
+    run = registry_cli("fmt", path, root=registry)
+    assert run.code == 1
+    assert "entries/models/acme/x.yaml:2:7: error: anchor &n is not allowed" in run.err
+    assert path.read_text() == text
+
+
+def test_shipped_entries_are_in_canonical_layout(shipped: Path, registry_cli) -> None:
+    run = registry_cli("fmt", "--check", root=shipped)
+    assert run.code == 0, run.out + run.err
+
+
+def test_new_model_writes_a_skeleton_that_points_at_what_to_fill(
+    registry: Path, registry_cli
+) -> None:
+    run = registry_cli("new", "model", "acme/Fresh-1B", root=registry)
+    assert run.code == 0, run.err
+    path = registry / "entries/models/acme/Fresh-1B.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../../schemas/model.schema.json\n")
+    assert "id: acme/Fresh-1B\n" in text and "organization: acme  #" in text
+    assert f"accessed: {dt.date.today().isoformat()}" in text
+    check = registry_cli("validate", path, root=registry)
+    assert check.code == 1
+    for expected in (
+        "task_category: is empty",
+        "access: is empty",
+        "license: is empty",
+        "modalities.input: needs at least 1 item",
+        "sources[0].url: is empty",
+    ):
+        assert expected in check.out, check.out
+    assert "Traceback" not in check.err
+    assert registry_cli("fmt", "--check", path, root=registry).code == 0
+
+
+def test_filled_skeleton_validates(registry: Path, registry_cli) -> None:
+    registry_cli("new", "dataset", "acme/fresh-set", root=registry)
+    path = registry / "entries/datasets/acme/fresh-set.yaml"
+    text = (
+        path.read_text()
+        .replace("modalities: []", "modalities: [text]")
+        .replace("availability:  #", "availability: open_access  #")
+        .replace("license:  #", "license: cc-by-4.0  #")
+        .replace("  - url:  #", "  - url: https://acme.example.org/fresh  #")
+        .replace("fields: []", "fields: [license]")
+    )
+    path.write_text(text)
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0, run.out
+
+
+@pytest.mark.parametrize(
+    "bad_id",
+    [
+        "../../../etc/passwd",
+        "/abs/path",
+        "acme/x/y",
+        "acme",
+        "acme/.hidden",
+        "acme/a..b",
+        ".github/workflows",
+        "acme/ｘ",
+        "acme/x\nname: y",
+        "acme/-x",
+    ],
+)
+def test_new_refuses_ids_that_are_not_safe_paths(bad_id: str, registry: Path, registry_cli) -> None:
+    before = sorted(p.relative_to(registry) for p in registry.rglob("*"))
+    run = registry_cli("new", "model", bad_id, root=registry)
+    assert run.code == 2
+    assert "is not a valid model id" in run.err
+    assert sorted(p.relative_to(registry) for p in registry.rglob("*")) == before
+
+
+def test_new_refuses_existing_and_case_twin_ids(registry: Path, registry_cli) -> None:
+    assert registry_cli("new", "model", "acme/base", root=registry).code == 1
+    run = registry_cli("new", "model", "acme/BASE", root=registry)
+    assert run.code == 1 and "differs only in letter case" in run.err
+
+
+def test_new_organization_and_leaderboard(registry: Path, registry_cli) -> None:
+    assert registry_cli("new", "organization", "newlab", root=registry).code == 0
+    assert (registry / "entries/organizations/newlab.yaml").is_file()
+    assert registry_cli("new", "leaderboard", "arena", root=registry).code == 0
+    run = registry_cli("validate", registry / "entries/leaderboards/arena.yaml", root=registry)
+    assert run.code == 1 and "Traceback" not in run.err
