@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from bots.entries import EntryIndex, EntryKind, EntryRef, valid_id
 from bots.findings import Severity
@@ -214,7 +214,7 @@ def metric_range(metric: str) -> tuple[float | None, float | None]:
     return None, None
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

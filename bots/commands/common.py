@@ -13,10 +13,10 @@ from bots.schemas import SchemaSet, schema_dir
 
 def registry_root(args: argparse.Namespace) -> Path:
     if getattr(args, "root", None):
-        root = Path(args.root)
-        if not (root / "entries").is_dir():
-            raise ExitError(f"{root}: no entries/ folder here — pass the registry's folder")
-        return root.resolve()
+        given = Path(args.root)
+        if not (given / "entries").is_dir():
+            raise ExitError(f"{given}: no entries/ folder here — pass the registry's folder")
+        return given.resolve()
     root = find_root()
     if root is None:
         raise ExitError(
