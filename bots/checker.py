@@ -113,8 +113,11 @@ class Checker:
 
     def check(self, paths: list[Path] | None = None) -> CheckResult:
         full = not paths
-        files = self.all_files() if full else self.expand(paths or [])
-        checked = [self._check_file(p) for p in dict.fromkeys(p.resolve() for p in files)]
+        if full:
+            files = self.all_files()
+        else:
+            files = list(dict.fromkeys(p.resolve() for p in self.expand(paths or [])))
+        checked = [self._check_file(p) for p in files]
         by_ref = {c.ref: c for c in checked if c.ref is not None and c.data is not None}
         for item in by_ref.values():
             self._loaded[item.ref] = item.data  # type: ignore[index]
@@ -130,10 +133,12 @@ class Checker:
         return CheckResult(findings, self._summarise(checked), len(checked), full)
 
     def _relpath(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate in (path, path.resolve()):
+            try:
+                return candidate.relative_to(self.root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
     def _check_file(self, path: Path) -> _Checked:
         relpath = self._relpath(path)

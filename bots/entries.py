@@ -109,6 +109,7 @@ class EntryIndex:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._listings: dict[str, frozenset[str]] = {}
+        self._folded_listings: dict[str, dict[str, list[str]]] = {}
 
     def _listing(self, folder: str) -> frozenset[str]:
         cached = self._listings.get(folder)
@@ -140,13 +141,29 @@ class EntryIndex:
             prefix = ""
         return sorted(prefix + n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX))
 
+    def _folded(self, folder: str) -> dict[str, list[str]]:
+        """The folder's names grouped by their lower-case form (cached)."""
+        cached = self._folded_listings.get(folder)
+        if cached is None:
+            cached = {}
+            for name in self._listing(folder):
+                cached.setdefault(name.lower(), []).append(name)
+            self._folded_listings[folder] = cached
+        return cached
+
     def case_twins(self, ref: EntryRef) -> list[str]:
         """Other ids of the same kind that differ from `ref.id` only in letter case."""
-        want = ref.id.lower()
+        base = f"{ENTRIES_DIR}/{ref.kind.folder}"
         if ref.kind.namespaced:
-            ns_lower = want.split("/")[0]
-            spaces = [ns for ns in self.namespaces(ref.kind) if ns.lower() == ns_lower]
-            candidates = [i for ns in spaces for i in self.ids_in(ref.kind, ns)]
+            namespace, name = ref.id.split("/")
+            spaces = self._folded(base).get(namespace.lower(), [])
+            found = [
+                f"{ns}/{other[: -len(SUFFIX)]}"
+                for ns in spaces
+                for other in self._folded(f"{base}/{ns}").get((name + SUFFIX).lower(), [])
+            ]
         else:
-            candidates = self.ids_in(ref.kind)
-        return [i for i in candidates if i.lower() == want and i != ref.id]
+            found = [
+                n[: -len(SUFFIX)] for n in self._folded(base).get((ref.id + SUFFIX).lower(), [])
+            ]
+        return sorted(i for i in found if i != ref.id)

@@ -1,0 +1,118 @@
+"""Benchmark `registry validate` against check-jsonschema on a large generated registry.
+
+Builds a registry of N entries (default 10,000) in a temporary folder by cloning the shipped
+entries under new ids (references still resolve: the shipped entries are copied too), then in
+the same run measures:
+  (a) `registry validate` over the whole registry (files per second),
+  (b) check-jsonschema with the same schemas over the same files (files per second),
+  (c) the wall time of `registry validate` on one changed file inside that registry,
+      interpreter start included.
+Each figure is the median of several runs; the ratio (a)/(b) is what to compare across machines.
+Targets: (a) at least 3x (b); (c) under 0.5 s.
+
+    python scripts/bench_validate.py [--entries 10000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def build_registry(root: Path, count: int) -> dict[str, list[Path]]:
+    """Copy the shipped registry, then add clones until it holds `count` entries."""
+    shutil.copytree(REPO / "entries", root / "entries")
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    shipped = sorted((root / "entries").rglob("*.yaml"))
+    templates = [p for p in shipped if "/leaderboards/" not in p.as_posix()]
+    files: dict[str, list[Path]] = defaultdict(list)
+    for path in shipped:
+        files[path.relative_to(root / "entries").parts[0]].append(path)
+    made = len(shipped)
+    i = 0
+    while made < count:
+        template = templates[i % len(templates)]
+        rel = template.relative_to(root / "entries")
+        kind = rel.parts[0]
+        old_id = "/".join(rel.with_suffix("").parts[1:])
+        if kind == "organizations":
+            new_id = f"bench-org-{i}"
+        else:
+            new_id = f"bench-ns-{i % 200}/{rel.stem}-{i}"
+        text = template.read_text(encoding="utf-8").replace(f"id: {old_id}\n", f"id: {new_id}\n", 1)
+        target = root / "entries" / kind / f"{new_id}.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        files[kind].append(target)
+        made += 1
+        i += 1
+    return files
+
+
+def timed(cmd: list[str], cwd: Path, expect_ok: bool = True) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if expect_ok and result.returncode != 0:
+        sys.exit(f"{' '.join(cmd[:3])} failed ({result.returncode}):\n"
+                 f"{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    registry = str(BIN / "registry")
+    checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
+    if checker is None:
+        sys.exit("check-jsonschema is not installed: pip install -e '.[dev]'")
+
+    with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
+        root = Path(tmp)
+        files = build_registry(root, args.entries)
+        total = sum(len(v) for v in files.values())
+        print(f"registry: {total} entries "
+              + ", ".join(f"{k} {len(v)}" for k, v in sorted(files.items())))
+
+        ours = [timed([registry, "validate"], root) for _ in range(args.repeat)]
+        ours_fps = total / statistics.median(ours)
+        print(f"(a) registry validate (whole registry): median {statistics.median(ours):.2f} s, "
+              f"{ours_fps:,.0f} files/s")
+
+        theirs = []
+        for _ in range(args.repeat):
+            elapsed = 0.0
+            for kind, paths in sorted(files.items()):
+                schema = root / "schemas" / f"{kind[:-1]}.schema.json"
+                # check-jsonschema exits 1 on YAML dates (it reads them as dates, not strings);
+                # the time is what matters here, so its verdict is not required.
+                elapsed += timed([checker, "--schemafile", str(schema), *map(str, paths)], root,
+                                 expect_ok=False)
+            theirs.append(elapsed)
+        theirs_fps = total / statistics.median(theirs)
+        print(f"(b) check-jsonschema (schemas only):    median {statistics.median(theirs):.2f} s, "
+              f"{theirs_fps:,.0f} files/s")
+        print(f"    ratio (a)/(b): {ours_fps / theirs_fps:.1f}x  (target: at least 3x)")
+
+        changed = files["models"][len(files["models"]) // 2]
+        changed.write_text(changed.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
+        single = [timed([registry, "validate", str(changed)], root) for _ in range(5)]
+        print(f"(c) registry validate (one changed file): median {statistics.median(single):.3f} s "
+              f"wall, interpreter start included  (target: under 0.5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
