@@ -64,8 +64,10 @@ def timed(cmd: list[str], cwd: Path, expect_ok: bool = True) -> float:
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if expect_ok and result.returncode != 0:
-        sys.exit(f"{' '.join(cmd[:3])} failed ({result.returncode}):\n"
-                 f"{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        sys.exit(
+            f"{' '.join(cmd[:3])} failed ({result.returncode}):\n"
+            f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     return elapsed
 
 
@@ -83,13 +85,17 @@ def main() -> int:
         root = Path(tmp)
         files = build_registry(root, args.entries)
         total = sum(len(v) for v in files.values())
-        print(f"registry: {total} entries "
-              + ", ".join(f"{k} {len(v)}" for k, v in sorted(files.items())))
+        print(
+            f"registry: {total} entries "
+            + ", ".join(f"{k} {len(v)}" for k, v in sorted(files.items()))
+        )
 
         ours = [timed([registry, "validate"], root) for _ in range(args.repeat)]
         ours_fps = total / statistics.median(ours)
-        print(f"(a) registry validate (whole registry): median {statistics.median(ours):.2f} s, "
-              f"{ours_fps:,.0f} files/s")
+        print(
+            f"(a) registry validate (whole registry): median {statistics.median(ours):.2f} s, "
+            f"{ours_fps:,.0f} files/s"
+        )
 
         theirs = []
         for _ in range(args.repeat):
@@ -98,19 +104,24 @@ def main() -> int:
                 schema = root / "schemas" / f"{kind[:-1]}.schema.json"
                 # check-jsonschema exits 1 on YAML dates (it reads them as dates, not strings);
                 # the time is what matters here, so its verdict is not required.
-                elapsed += timed([checker, "--schemafile", str(schema), *map(str, paths)], root,
-                                 expect_ok=False)
+                elapsed += timed(
+                    [checker, "--schemafile", str(schema), *map(str, paths)], root, expect_ok=False
+                )
             theirs.append(elapsed)
         theirs_fps = total / statistics.median(theirs)
-        print(f"(b) check-jsonschema (schemas only):    median {statistics.median(theirs):.2f} s, "
-              f"{theirs_fps:,.0f} files/s")
+        print(
+            f"(b) check-jsonschema (schemas only):    median {statistics.median(theirs):.2f} s, "
+            f"{theirs_fps:,.0f} files/s"
+        )
         print(f"    ratio (a)/(b): {ours_fps / theirs_fps:.1f}x  (target: at least 3x)")
 
         changed = files["models"][len(files["models"]) // 2]
         changed.write_text(changed.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
         single = [timed([registry, "validate", str(changed)], root) for _ in range(5)]
-        print(f"(c) registry validate (one changed file): median {statistics.median(single):.3f} s "
-              f"wall, interpreter start included  (target: under 0.5 s)")
+        print(
+            f"(c) registry validate (one changed file): median {statistics.median(single):.3f} s "
+            f"wall, interpreter start included  (target: under 0.5 s)"
+        )
     return 0
 
 

@@ -38,8 +38,13 @@ def git(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProce
 @pytest.fixture
 def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """The project's tracked and untracked-but-not-ignored files, committed in a fresh repo."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO,
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     root = tmp_path / "clone"
     for rel in listed:
         source = REPO / rel
@@ -49,19 +54,29 @@ def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
             shutil.copy2(source, target)
     (root / "entries/organizations/acme.yaml").write_text(
         "# yaml-language-server: $schema=../../schemas/organization.schema.json\n"
-        "id: acme\nname: Acme\ntype: company\nurl: https://acme.example.org/\n")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           # Only the registry hooks matter here; skipping the others skips building their envs.
-           "SKIP": "ruff,ruff-format,check-github-workflows,check-github-issue-forms,"
-                   "check-dependabot"}
+        "id: acme\nname: Acme\ntype: company\nurl: https://acme.example.org/\n"
+    )
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        # Only the registry hooks matter here; skipping the others skips building their envs.
+        "SKIP": "ruff,ruff-format,check-github-workflows,check-github-issue-forms,check-dependabot",
+    }
     env.pop("GIT_DIR", None)
     assert git(root, "init", "-q", "-b", "main", env=env).returncode == 0
     assert git(root, "add", "-A", env=env).returncode == 0
     assert git(root, "commit", "-q", "--no-verify", "-m", "start", env=env).returncode == 0
-    install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=root, env=env,
-                             capture_output=True, text=True)
+    install = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stdout + install.stderr
     return root, env
 
@@ -75,9 +90,10 @@ def test_commit_of_a_broken_entry_is_refused_then_the_fix_commits(clone) -> None
     refused = git(root, "commit", "-m", "add a model", env=env)
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0, output
-    assert ("entries/models/acme/new-model.yaml:10:10: error: parameters.total: expected an "
-            "integer, or unknown / n/a, got '7B' — write the count as a plain whole number") \
-        in output
+    assert (
+        "entries/models/acme/new-model.yaml:10:10: error: parameters.total: expected an "
+        "integer, or unknown / n/a, got '7B' — write the count as a plain whole number"
+    ) in output
     assert git(root, "log", "--oneline", env=env).stdout.count("\n") == 1
 
     entry.write_text(BROKEN.replace("total: 7B", "total: 7000000000"))
