@@ -102,11 +102,7 @@ def main() -> int:
             elapsed = 0.0
             for kind, paths in sorted(files.items()):
                 schema = root / "schemas" / f"{kind[:-1]}.schema.json"
-                # check-jsonschema exits 1 on YAML dates (it reads them as dates, not strings);
-                # the time is what matters here, so its verdict is not required.
-                elapsed += timed(
-                    [checker, "--schemafile", str(schema), *map(str, paths)], root, expect_ok=False
-                )
+                elapsed += timed([checker, "--schemafile", str(schema), *map(str, paths)], root)
             theirs.append(elapsed)
         theirs_fps = total / statistics.median(theirs)
         print(

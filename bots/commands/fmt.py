@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from bots.commands import add_paths_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="entry files or folders (default: all of entries/)",
-    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--check",
         action="store_true",

@@ -9,22 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from bots.checker import Checker, UsageError
 from bots.cli import ExitError
+from bots.commands import add_paths_argument
 from bots.commands.common import iso_date, load_schemas, registry_root
 from bots.reporters import write_github, write_json, write_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="entry files or folders (default: all of entries/)",
-    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--format",
         choices=["text", "github", "json"],
