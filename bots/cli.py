@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -57,3 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except Exception as exc:  # an internal error: exit 2, never a half-finished "findings" 1
+        if os.environ.get("REGISTRY_DEBUG"):
+            raise
+        print(
+            f"registry {args.verb}: internal error: {type(exc).__name__}: {exc} — rerun with "
+            "REGISTRY_DEBUG=1 for the traceback and report it",
+            file=sys.stderr,
+        )
+        return 2

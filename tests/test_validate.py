@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -221,3 +222,20 @@ def test_validation_path_does_not_import_bot_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_internal_error_exits_2_with_one_line(registry: Path, registry_cli) -> None:
+    (registry / "schemas").mkdir()
+    (registry / "schemas" / "model.schema.json").write_text("{ not json")
+    run = registry_cli("validate", root=registry)
+    assert run.code == 2
+    assert run.err.count("\n") == 1 and "cannot load the schemas" in run.err
+
+
+def test_a_broken_schema_is_an_internal_error_not_a_finding(registry: Path, registry_cli) -> None:
+    shutil.copytree(REPO / "schemas", registry / "schemas")
+    (registry / "schemas" / "organization.schema.json").write_text('{"type": 12}')
+    run = registry_cli("validate", root=registry)
+    assert run.code == 2, run.out + run.err
+    assert run.err.startswith("registry validate: internal error: ")
+    assert "Traceback" not in run.err
