@@ -16,6 +16,7 @@ Targets: (a) at least 3x (b); (c) under 0.5 s.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -57,6 +58,47 @@ def build_registry(root: Path, count: int) -> dict[str, list[Path]]:
         made += 1
         i += 1
     return files
+
+
+def bundled_schema(schema_dir: Path, kind: str, out: Path) -> Path:
+    """One self-contained document for `kind`: every other schema file's `$defs` merged in
+    under `<file>__<name>`, references rewritten to match. check-jsonschema re-crawls its
+    reference registry on each cross-file `$ref`; a bundle shows its speed without that."""
+    docs = {
+        p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")
+    }
+    root_name = f"{kind}.schema.json"
+
+    def rewrite(node: object, doc: str) -> object:
+        if isinstance(node, dict):
+            out_node = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    target, _, pointer = value.partition("#")
+                    target = target or doc
+                    name = pointer.rsplit("/", 1)[-1]
+                    value = (
+                        f"#/$defs/{name}"
+                        if target == root_name
+                        else f"#/$defs/{target.split('.')[0]}__{name}"
+                    )
+                    out_node[key] = value
+                else:
+                    out_node[key] = rewrite(value, doc)
+            return out_node
+        if isinstance(node, list):
+            return [rewrite(v, doc) for v in node]
+        return node
+
+    root = rewrite(docs[root_name], root_name)
+    assert isinstance(root, dict)
+    defs = root.setdefault("$defs", {})
+    for name, doc in docs.items():
+        if name != root_name:
+            for def_name, def_node in doc.get("$defs", {}).items():
+                defs[f"{name.split('.')[0]}__{def_name}"] = rewrite(def_node, name)
+    out.write_text(json.dumps(root), encoding="utf-8")
+    return out
 
 
 def timed(cmd: list[str], cwd: Path, expect_ok: bool = True) -> float:
