@@ -175,7 +175,9 @@ def check_hub_claim_by_path(
     ref: EntryRef, data: dict[str, Any], known: Callable[[EntryRef], bool]
 ) -> Iterator[RuleFinding]:
     claim = hub_claim(data)
-    if claim is None or claim == ref.id or ref.kind not in (EntryKind.MODEL, EntryKind.DATASET):
+    if claim is None or claim == ref.id or not ref.kind.namespaced:
+        return
+    if not valid_id(ref.kind, claim):  # the schema reports it; never turn it into a path
         return
     other = EntryRef(ref.kind, claim)
     if known(other):

@@ -239,3 +239,13 @@ def test_a_broken_schema_is_an_internal_error_not_a_finding(registry: Path, regi
     assert run.code == 2, run.out + run.err
     assert run.err.startswith("registry validate: internal error: ")
     assert "Traceback" not in run.err
+
+
+def test_a_path_like_hub_repo_id_is_a_schema_error_not_a_lookup(registry: Path,
+                                                               registry_cli) -> None:
+    hub = "hub:\n  repo_id: ../../../etc\n  fetched_at: 2026-11-01T00:00:00Z\n"
+    path = write(registry, "entries/models/acme/sneaky.yaml", model("sneaky", hub))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1
+    assert "sneaky.yaml:10:12: error: hub.repo_id: invalid value '../../../etc'" in run.out
+    assert "already the entry" not in run.out
