@@ -241,8 +241,9 @@ def test_a_broken_schema_is_an_internal_error_not_a_finding(registry: Path, regi
     assert "Traceback" not in run.err
 
 
-def test_a_path_like_hub_repo_id_is_a_schema_error_not_a_lookup(registry: Path,
-                                                               registry_cli) -> None:
+def test_a_path_like_hub_repo_id_is_a_schema_error_not_a_lookup(
+    registry: Path, registry_cli
+) -> None:
     hub = "hub:\n  repo_id: ../../../etc\n  fetched_at: 2026-11-01T00:00:00Z\n"
     path = write(registry, "entries/models/acme/sneaky.yaml", model("sneaky", hub))
     run = registry_cli("validate", path, root=registry)
