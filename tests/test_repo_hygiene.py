@@ -61,6 +61,19 @@ def test_workflows_pin_actions_and_declare_permissions(workflow: Path) -> None:
 
 
 def test_ruff_is_clean() -> None:
+    formatted = subprocess.run(
+        [
+            tool("ruff"),
+            "format",
+            "--check",
+            str(REPO / "bots"),
+            str(REPO / "tests"),
+            str(REPO / "scripts"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     result = subprocess.run(
         [tool("ruff"), "check", str(REPO / "bots"), str(REPO / "tests"), str(REPO / "scripts")],
         capture_output=True,
