@@ -14,6 +14,9 @@ VERBS = {
     "validate": "schema and cross-entry checks of entries",
     "fmt": "rewrite entries in the canonical layout (comments kept)",
     "new": "write a skeleton entry to fill in",
+    "diff": "field-by-field changes to entries between two git revisions",
+    "pr-report": "validate and diff a pull request; write report.json and comment.md",
+    "comment": "post or update the sticky PR comment from a report (GitHub)",
 }
 
 
@@ -39,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     for verb, help_text in VERBS.items():
-        module = import_module(f"bots.commands.{verb}")
+        module = import_module(f"bots.commands.{verb.replace('-', '_')}")
         verb_parser = sub.add_parser(verb, help=help_text, description=module.__doc__)
         module.add_arguments(verb_parser)
         verb_parser.set_defaults(run=module.run)

@@ -3,23 +3,57 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlsplit
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_REFERENCE = re.compile(r"(#|GH-|gh-)(?=[0-9])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters a link destination may keep as they are; everything else is percent-encoded,
+# so `)`, `<`, `>`, `|`, quotes, spaces and backslashes can never end the link or the cell.
+_URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
+
+
+def _plain(text: str) -> str:
+    return _CONTROL.sub("", text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
 
 def escape(text: str) -> str:
     """Escape Markdown and HTML in `text`, and neutralise @mentions and #refs."""
+    text = _plain(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
     text = _MENTION.sub("@\u200b", text)
-    return text.replace("\r", " ").replace("\n", " ")
+    return _REFERENCE.sub(lambda m: m.group(1) + "\u200b", text)
 
 
 def code(text: str) -> str:
     """Inline code that cannot be broken out of (backticks in the text widen the fence)."""
-    text = text.replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+    text = _plain(text).replace("|", "\\|")
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def http_url(text: str) -> str | None:
+    """`text` as a safe link destination when it is an absolute http(s) URL, else None."""
+    if not isinstance(text, str) or len(text) > 2000 or _CONTROL.search(text) or " " in text:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(text, safe=_URL_SAFE)
+
+
+def link(text: str, url: str) -> str:
+    """A link when `url` is http(s), else the escaped text alone."""
+    safe = http_url(url)
+    return f"[{escape(text)}]({safe})" if safe else escape(text)
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,81 @@
+"""Check a pull request: validate the registry at its head, diff its entries against the fork
+point, and write report.json (for the comment bot) and comment.md (for people).
+
+Exit status: 0 when the changed entries are valid (warnings allowed), 1 when they are not, 2
+when the revisions cannot be read. With --format github, findings also become annotations and
+comment.md goes to the job summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from bots.cli import ExitError
+from bots.commands.common import iso_date, registry_root
+from bots.fileio import write_atomic
+from bots.gitrepo import GitError
+from bots.prcomment import render
+from bots.prreport import INVALID, build_report, findings_of
+from bots.reporters import github_command
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a pull request number")
+    return int(text)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", required=True, help="the PR's base revision")
+    parser.add_argument("--head", default="HEAD", help="the PR's head revision (default: HEAD)")
+    parser.add_argument("--out", required=True, type=Path, help="folder for the report files")
+    parser.add_argument("--pr", type=positive_int, help="the pull request number to record")
+    parser.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github adds annotations and writes the job summary (default: text)",
+    )
+    parser.add_argument("--today", type=iso_date, default=None, help="for future-date checks")
+
+
+def blob_base(head_sha: str) -> str | None:
+    repository = os.environ.get("GITHUB_REPOSITORY")
+    if not repository:
+        return None
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    return f"{server}/{repository}/blob/{head_sha}/"
+
+
+def run(args: argparse.Namespace) -> int:
+    root = registry_root(args)
+    try:
+        report = build_report(
+            root,
+            args.base,
+            args.head,
+            pr_number=args.pr,
+            repository=os.environ.get("GITHUB_REPOSITORY") or None,
+            today=args.today,
+        )
+    except GitError as exc:
+        raise ExitError(str(exc)) from exc
+    comment = render(report, blob_base=blob_base(report["pull_request"]["head_sha"]))
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_atomic(args.out / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(args.out / "comment.md", comment)
+    if args.format == "github":
+        for finding in findings_of(report):
+            print(github_command(finding))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as out:
+                out.write(comment.split("\n", 1)[1] + "\n")
+    print(
+        f"{report['verdict'].replace('_', ' ')}: {len(report['entries'])} entries changed, "
+        f"{report['errors']} errors, {report['warnings']} warnings — {args.out / 'report.json'}"
+    )
+    return 1 if report["verdict"] == INVALID else 0

@@ -1,0 +1,115 @@
+"""Reading entries at git revisions: which entry files changed between two revisions, and
+their bytes at either side. Git runs with argument lists only (never a shell), and revisions are
+resolved to commit SHAs before use, so a revision can never be taken for an option."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from bots.entries import ENTRIES_DIR
+
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+class GitError(Exception):
+    """git failed, or a revision does not name a commit; the message is one line."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One changed path under entries/: status A(dded), D(eleted), M(odified) or R(enamed)."""
+
+    status: str
+    path: str
+    old_path: str | None = None
+
+
+class GitRepo:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _git(self, *args: str, input_bytes: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.root), *args],
+                input=input_bytes,
+                capture_output=True,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(detail[-1] if detail else f"git {args[0]} failed")
+        return done.stdout
+
+    def commit(self, revision: str) -> str:
+        """The commit SHA `revision` names; a clear error when it names none."""
+        if not revision or revision.startswith("-") or any(c.isspace() for c in revision):
+            raise GitError(f"'{revision}' is not a git revision")
+        try:
+            out = self._git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        except GitError:
+            out = b""
+        sha = out.decode().strip()
+        if not _SHA.match(sha):
+            raise GitError(
+                f"'{revision}' names no commit in {self.root} — fetch it first "
+                "(a shallow clone lacks the base: use fetch-depth: 0)"
+            )
+        return sha
+
+    def merge_base(self, base: str, head: str) -> str:
+        """Where head forked from base (what GitHub diffs a PR against); base when unrelated."""
+        try:
+            out = self._git("merge-base", base, head).decode().strip()
+        except GitError:
+            return base
+        return out if _SHA.match(out) else base
+
+    def changed_entry_files(self, base: str, head: str) -> list[FileChange]:
+        out = self._git(
+            "diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head, "--", ENTRIES_DIR
+        )
+        return _parse_name_status(out)
+
+    def changed_other_files(self, base: str, head: str) -> list[str]:
+        out = self._git("diff", "--name-only", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}")
+        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def read(self, commit: str, path: str) -> bytes:
+        return self._git("cat-file", "blob", f"{commit}:{path}")
+
+    def export(self, commit: str, dest: Path, *paths: str) -> None:
+        """Write the tree of `commit` (limited to `paths`) into `dest`, safely."""
+        import io
+        import tarfile
+
+        present = [p for p in paths if self._git("ls-tree", "--name-only", commit, p).strip()]
+        if not present:
+            dest.mkdir(parents=True, exist_ok=True)
+            return
+        archive = self._git("archive", "--format=tar", commit, "--", *present)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(dest, filter="data")
+
+
+def _parse_name_status(out: bytes) -> list[FileChange]:
+    fields = out.decode("utf-8", "replace").split("\0")
+    changes: list[FileChange] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status.startswith(("R", "C")):
+            old, new = fields[i + 1], fields[i + 2]
+            kind = "R" if status.startswith("R") else "A"
+            changes.append(FileChange(kind, new, old if kind == "R" else None))
+            i += 3
+            continue
+        kind = {"A": "A", "D": "D"}.get(status[0], "M")
+        changes.append(FileChange(kind, fields[i + 1]))
+        i += 2
+    return changes

@@ -1,0 +1,120 @@
+"""The pull-request report: what a PR changes in the registry and whether the result is valid.
+
+Validation runs over the whole registry at the PR head (so cross-entry rules see everything),
+then keeps the findings that belong to the PR: every finding in a changed entry, and findings in
+other entries that were not there at the fork point (a removed dataset breaking a reference).
+Both trees are exported from git, so the working tree never matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bots import __version__
+from bots.checker import Checker, CheckResult
+from bots.diff import RevisionDiff, diff_revisions
+from bots.entries import ENTRIES_DIR
+from bots.findings import Finding, Severity
+from bots.gitrepo import GitRepo
+from bots.schemas import SchemaSet, schema_dir
+
+REPORT_VERSION = 1
+REPORT_SCHEMA = "pr-report.schema.json"
+
+VALID, WARNINGS, INVALID, NO_ENTRIES = "valid", "warnings", "invalid", "no_entries"
+
+
+def verdict_class(verdict: str) -> str:
+    """Verdicts that a contributor must act on ("failing") versus the rest ("passing")."""
+    return "failing" if verdict == INVALID else "passing"
+
+
+def _check_tree(repo: GitRepo, commit: str, workdir: Path, today: dt.date | None) -> CheckResult:
+    root = workdir / commit
+    repo.export(commit, root, ENTRIES_DIR, "schemas")
+    (root / ENTRIES_DIR).mkdir(exist_ok=True)
+    own = root / "schemas"
+    schemas = SchemaSet(own if own.is_dir() else schema_dir(None))
+    return Checker(root, schemas, today=today).check(None)
+
+
+def _key(f: Finding) -> tuple[str, str, str]:
+    return (f.path, f.field, f.message)
+
+
+def build_report(
+    root: Path,
+    base: str,
+    head: str,
+    *,
+    pr_number: int | None = None,
+    repository: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    repo = GitRepo(root)
+    diff: RevisionDiff = diff_revisions(repo, base, head)
+    changed_paths = {e.path for e in diff.entries if e.status != "removed"}
+    with tempfile.TemporaryDirectory(prefix="registry-pr-") as tmp:
+        at_head = _check_tree(repo, diff.head, Path(tmp), today)
+        before = (
+            {_key(f) for f in _check_tree(repo, diff.merge_base, Path(tmp), today).findings}
+            if diff.entries or diff.other_files
+            else set()
+        )
+    by_path: dict[str, list[Finding]] = {}
+    elsewhere: list[Finding] = []
+    for finding in at_head.findings:
+        if finding.path in changed_paths:
+            by_path.setdefault(finding.path, []).append(finding)
+        elif _key(finding) not in before:
+            elsewhere.append(finding)
+    selected = [f for fs in by_path.values() for f in fs] + elsewhere
+    errors = sum(1 for f in selected if f.severity is Severity.ERROR)
+    warnings = len(selected) - errors
+    if errors:
+        verdict = INVALID
+    elif not diff.entries and not selected:
+        verdict = NO_ENTRIES
+    elif warnings:
+        verdict = WARNINGS
+    else:
+        verdict = VALID
+    entries = []
+    for entry in diff.entries:
+        data = entry.to_json()
+        data["findings"] = [f.to_json() for f in by_path.get(entry.path, [])]
+        entries.append(data)
+    return {
+        "version": REPORT_VERSION,
+        "tool": f"registry {__version__}",
+        "repository": repository,
+        "pull_request": {"number": pr_number, "head_sha": diff.head, "base_sha": diff.base},
+        "merge_base": diff.merge_base,
+        "verdict": verdict,
+        "errors": errors,
+        "warnings": warnings,
+        "entries": entries,
+        "findings_elsewhere": [f.to_json() for f in elsewhere],
+        "other_files": diff.other_files,
+    }
+
+
+def findings_of(report: dict[str, Any]) -> list[Finding]:
+    """Every finding a report carries, as Findings (for annotations)."""
+    raw = [f for e in report["entries"] for f in e["findings"]] + report["findings_elsewhere"]
+    return [
+        Finding(
+            f["path"],
+            f["line"],
+            f["column"],
+            Severity(f["severity"]),
+            f["field"],
+            f["message"],
+            f.get("hint", ""),
+            f.get("code", ""),
+        )
+        for f in raw
+    ]
