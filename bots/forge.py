@@ -162,8 +162,22 @@ class Forge:
         self.repo: Repository = self.github.get_repo(config.repository, lazy=True)
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> Forge:
-        return cls(Config.from_env(), **kwargs)
+    def from_env(cls, environ: dict[str, str] | None = None) -> Forge:
+        """A Forge configured by the environment. Two knobs exist for tests and local stand-ins:
+        REGISTRY_GITHUB_THROTTLE=0 turns off PyGithub's pause between requests, and
+        REGISTRY_GITHUB_WAIT_SCALE multiplies every retry wait (0: retry at once)."""
+        env = os.environ if environ is None else environ
+        throttle = env.get("REGISTRY_GITHUB_THROTTLE", "1") != "0"
+        try:
+            scale = max(0.0, float(env.get("REGISTRY_GITHUB_WAIT_SCALE", "1")))
+        except ValueError as exc:
+            raise ForgeError("REGISTRY_GITHUB_WAIT_SCALE must be a number") from exc
+
+        def sleep(seconds: float) -> None:
+            if seconds * scale > 0:
+                time.sleep(seconds * scale)
+
+        return cls(Config.from_env(env), sleep=sleep, throttle=throttle)
 
     # --- errors and retries ---------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 from bots.cli import main
+from tests.github_standin import GitHubStandIn
+from tests.harness import REPOSITORY, TOKEN, GitHubEnv, init_registry_repo
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "registry"
@@ -63,3 +65,29 @@ def write(root: Path, relpath: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubEnv]:
+    """A running GitHub stand-in with the registry repository and a workflow token that may
+    write pull requests and issues; the environment points the bots at it."""
+    server = GitHubStandIn().start()
+    server.add_repo(REPOSITORY)
+    server.add_token(
+        TOKEN, permissions={"pull-requests": "write", "issues": "write", "actions": "read"}
+    )
+    env = GitHubEnv(server)
+    for key, value in env.environ().items():
+        monkeypatch.setenv(key, value)
+    try:
+        yield env
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pr_repo(tmp_path: Path) -> Path:
+    """A git repository of the fixture registry with one commit on main."""
+    root = tmp_path / "repo"
+    init_registry_repo(root)
+    return root

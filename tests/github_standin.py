@@ -1,0 +1,654 @@
+"""A stand-in for the GitHub REST API on 127.0.0.1, for the bots' tests.
+
+It keeps state (issues, pull requests, comments, labels; branches read from a local bare git
+repository that plays `origin`), answers PyGithub with GitHub-shaped JSON whose URLs are built
+from its own address (PyGithub checks them), enforces tokens and their permissions like a
+workflow's GITHUB_TOKEN, paginates with Link headers, and can inject faults: 5xx answers (applied
+or not), rate limits with Retry-After, and answers held back until released.
+
+Tests read `server.requests` to count what the bots did.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+WEB = "https://github.com"
+BOT = "github-actions[bot]"
+NOW = "2026-11-23T12:00:00Z"
+
+
+@dataclass
+class Fault:
+    """Answer matching requests with `status` instead (for `times` requests).
+
+    `applied=True` performs the request first and then answers the fault, like a gateway that
+    times out after the backend did the work. `hold` keeps the answer back until it is set.
+    """
+
+    method: str
+    path: str  # a regular expression searched in the request path
+    status: int = 502
+    times: int = 1
+    applied: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = "Bad Gateway"
+    hold: threading.Event | None = None
+
+
+@dataclass
+class Token:
+    login: str
+    user_type: str = "Bot"
+    # A workflow token's permissions: scope -> "read" | "write"; None means a classic PAT (all).
+    permissions: dict[str, str] | None = None
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    body: Any
+    status: int = 0
+
+
+@dataclass
+class Issue:
+    number: int
+    title: str
+    body: str
+    user: str
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+    pull: dict[str, Any] | None = None  # head/base/etc. when this issue is a pull request
+
+
+@dataclass
+class CommentRecord:
+    id: int
+    issue: int
+    body: str
+    user: str
+    user_type: str
+
+
+class Repo:
+    def __init__(self, full_name: str, origin: Path | None) -> None:
+        self.full_name = full_name
+        self.owner = full_name.split("/")[0]
+        self.origin = origin
+        self.issues: dict[int, Issue] = {}
+        self.comments: dict[int, CommentRecord] = {}
+        self.labels: dict[str, dict[str, str]] = {}
+        self.numbers = itertools.count(1)
+
+    def branch_sha(self, branch: str) -> str | None:
+        if self.origin is None:
+            return None
+        done = subprocess.run(
+            ["git", "-C", str(self.origin), "rev-parse", "--verify", "--quiet",
+             f"refs/heads/{branch}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.stdout.strip() or None
+
+
+class HTTPError(Exception):
+    def __init__(self, status: int, message: str, errors: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or []
+
+
+class GitHubStandIn:
+    """The server; `base_url` is what GITHUB_API_URL / Github(base_url=...) should be."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix.rstrip("/")
+        self.repos: dict[str, Repo] = {}
+        self.tokens: dict[str, Token] = {}
+        self.faults: list[Fault] = []
+        self.requests: list[Request] = []
+        self.lock = threading.RLock()
+        self.ids = itertools.count(1000)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}{self.prefix}"
+
+    def start(self) -> GitHubStandIn:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        for fault in self.faults:
+            if fault.hold is not None:
+                fault.hold.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    # --- state set-up, for tests ----------------------------------------------------------
+
+    def add_repo(self, full_name: str, origin: Path | None = None) -> Repo:
+        repo = Repo(full_name, origin)
+        self.repos[full_name] = repo
+        return repo
+
+    def add_token(self, token: str, login: str = BOT, **kwargs: Any) -> None:
+        self.tokens[token] = Token(login, **kwargs)
+
+    def open_pull(
+        self,
+        full_name: str,
+        *,
+        head_sha: str,
+        head_ref: str,
+        head_repo: str | None = None,
+        user: str = "contributor",
+        title: str = "Add a model",
+        body: str = "",
+        base_ref: str = "main",
+    ) -> int:
+        repo = self.repos[full_name]
+        number = next(repo.numbers)
+        head_repo = head_repo or full_name
+        repo.issues[number] = Issue(
+            number,
+            title,
+            body,
+            user,
+            pull={
+                "head_sha": head_sha,
+                "head_ref": head_ref,
+                "head_repo": head_repo,
+                "base_ref": base_ref,
+            },
+        )
+        return number
+
+    def open_issue(self, full_name: str, title: str, body: str, user: str = "contributor") -> int:
+        repo = self.repos[full_name]
+        number = next(repo.numbers)
+        repo.issues[number] = Issue(number, title, body, user)
+        return number
+
+    def comments_on(self, full_name: str, number: int) -> list[CommentRecord]:
+        repo = self.repos[full_name]
+        return [c for c in repo.comments.values() if c.issue == number]
+
+    def count(self, method: str, pattern: str) -> int:
+        return sum(
+            1
+            for r in self.requests
+            if r.method == method and re.search(pattern, r.path) and r.status < 300
+        )
+
+    # --- JSON shapes ----------------------------------------------------------------------
+
+    def _user(self, login: str, user_type: str = "User") -> dict[str, Any]:
+        return {
+            "login": login,
+            "id": abs(hash(login)) % 10**8,
+            "node_id": f"U_{login}",
+            "type": user_type,
+            "site_admin": False,
+            "url": f"{self.base_url}/users/{quote(login)}",
+            "html_url": f"{WEB}/{quote(login)}",
+        }
+
+    def _repo(self, full_name: str) -> dict[str, Any]:
+        owner, name = full_name.split("/")
+        return {
+            "id": abs(hash(full_name)) % 10**8,
+            "node_id": f"R_{full_name}",
+            "name": name,
+            "full_name": full_name,
+            "private": False,
+            "fork": full_name not in self.repos,
+            "owner": self._user(owner, "Organization"),
+            "default_branch": "main",
+            "url": f"{self.base_url}/repos/{full_name}",
+            "html_url": f"{WEB}/{full_name}",
+        }
+
+    def _label(self, repo: Repo, name: str) -> dict[str, Any]:
+        meta = repo.labels.get(name, {"color": "ededed", "description": ""})
+        return {
+            "id": abs(hash(name)) % 10**8,
+            "name": name,
+            "color": meta["color"],
+            "description": meta["description"],
+            "default": False,
+            "url": f"{self.base_url}/repos/{repo.full_name}/labels/{quote(name)}",
+        }
+
+    def _issue(self, repo: Repo, issue: Issue) -> dict[str, Any]:
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        kind = "pull" if issue.pull else "issues"
+        data: dict[str, Any] = {
+            "id": issue.number + 500000,
+            "node_id": f"I_{issue.number}",
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body,
+            "state": issue.state,
+            "locked": False,
+            "user": self._user(issue.user),
+            "labels": [self._label(repo, name) for name in issue.labels],
+            "comments": sum(1 for c in repo.comments.values() if c.issue == issue.number),
+            "created_at": NOW,
+            "updated_at": NOW,
+            "closed_at": None,
+            "url": f"{api}/issues/{issue.number}",
+            "comments_url": f"{api}/issues/{issue.number}/comments",
+            "labels_url": f"{api}/issues/{issue.number}/labels{{/name}}",
+            "html_url": f"{WEB}/{repo.full_name}/{kind}/{issue.number}",
+            "repository_url": api,
+        }
+        if issue.pull:
+            data["pull_request"] = {
+                "url": f"{api}/pulls/{issue.number}",
+                "html_url": f"{WEB}/{repo.full_name}/pull/{issue.number}",
+            }
+        return data
+
+    def _pull(self, repo: Repo, issue: Issue) -> dict[str, Any]:
+        assert issue.pull is not None
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        head_repo = issue.pull["head_repo"]
+        head_owner = head_repo.split("/")[0]
+        base_sha = repo.branch_sha(issue.pull["base_ref"]) or "0" * 40
+        data = self._issue(repo, issue)
+        data.pop("pull_request")
+        data.update(
+            {
+                "url": f"{api}/pulls/{issue.number}",
+                "issue_url": f"{api}/issues/{issue.number}",
+                "html_url": f"{WEB}/{repo.full_name}/pull/{issue.number}",
+                "draft": False,
+                "merged": False,
+                "head": {
+                    "label": f"{head_owner}:{issue.pull['head_ref']}",
+                    "ref": issue.pull["head_ref"],
+                    "sha": issue.pull["head_sha"],
+                    "user": self._user(head_owner),
+                    "repo": self._repo(head_repo),
+                },
+                "base": {
+                    "label": f"{repo.owner}:{issue.pull['base_ref']}",
+                    "ref": issue.pull["base_ref"],
+                    "sha": base_sha,
+                    "user": self._user(repo.owner),
+                    "repo": self._repo(repo.full_name),
+                },
+            }
+        )
+        return data
+
+    def _comment(self, repo: Repo, c: CommentRecord) -> dict[str, Any]:
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        return {
+            "id": c.id,
+            "node_id": f"IC_{c.id}",
+            "body": c.body,
+            "user": self._user(c.user, c.user_type),
+            "created_at": NOW,
+            "updated_at": NOW,
+            "author_association": "NONE",
+            "url": f"{api}/issues/comments/{c.id}",
+            "issue_url": f"{api}/issues/{c.issue}",
+            "html_url": f"{WEB}/{repo.full_name}/pull/{c.issue}#issuecomment-{c.id}",
+        }
+
+    # --- the request handler --------------------------------------------------------------
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                pass
+
+            def _serve(self) -> None:
+                server._serve(self)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
+
+        return Handler
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        url = urlsplit(handler.path)
+        path = unquote(url.path)
+        if self.prefix and path.startswith(self.prefix):
+            path = path[len(self.prefix) :]
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        request = Request(handler.command, path, parse_qs(url.query), body)
+        with self.lock:
+            self.requests.append(request)
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if f.times > 0 and f.method == handler.command and re.search(f.path, path)
+                ),
+                None,
+            )
+            if fault is not None:
+                fault.times -= 1
+        if fault is not None and fault.hold is not None:
+            fault.hold.wait(timeout=30)
+        status, headers, payload = 200, {}, None
+        if fault is None or fault.applied:
+            try:
+                with self.lock:
+                    status, headers, payload = self._route(handler, request)
+            except HTTPError as exc:
+                status = exc.status
+                payload = {"message": exc.message, "documentation_url": "https://docs.github.com"}
+                if exc.errors:
+                    payload["errors"] = exc.errors
+        if fault is not None:
+            status, headers = fault.status, dict(fault.headers)
+            payload = {"message": fault.message}
+        request.status = status
+        data = b"" if payload is None else json.dumps(payload).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json; charset=utf-8")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.send_header("X-RateLimit-Limit", "5000")
+            handler.send_header("X-RateLimit-Remaining", "4999")
+            for key, value in headers.items():
+                handler.send_header(key, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _auth(self, handler: BaseHTTPRequestHandler) -> Token:
+        header = handler.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in ("token", "bearer") or token not in self.tokens:
+            raise HTTPError(401, "Bad credentials")
+        return self.tokens[token]
+
+    @staticmethod
+    def _need(token: Token, scopes: tuple[str, ...], level: str) -> None:
+        if token.permissions is None:
+            return
+        for scope in scopes:
+            granted = token.permissions.get(scope)
+            if granted == "write" or (level == "read" and granted == "read"):
+                return
+        raise HTTPError(403, "Resource not accessible by integration")
+
+    def _route(
+        self, handler: BaseHTTPRequestHandler, request: Request
+    ) -> tuple[int, dict[str, str], Any]:
+        token = self._auth(handler)
+        method, path = request.method, request.path
+        if method == "GET" and path == "/user":
+            return 200, {}, self._user(token.login, token.user_type)
+        match = re.match(r"^/repos/([^/]+/[^/]+)(/.*)?$", path)
+        if not match or match.group(1) not in self.repos:
+            raise HTTPError(404, "Not Found")
+        repo = self.repos[match.group(1)]
+        rest = match.group(2) or ""
+        for pattern, verb, handler_fn in self._routes():
+            found = re.fullmatch(pattern, rest)
+            if found and verb == method:
+                return handler_fn(repo, token, request, *found.groups())
+        raise HTTPError(404, "Not Found")
+
+    def _routes(self) -> list[tuple[str, str, Callable[..., tuple[int, dict[str, str], Any]]]]:
+        return [
+            ("", "GET", self._get_repo),
+            (r"/pulls", "GET", self._list_pulls),
+            (r"/pulls", "POST", self._create_pull),
+            (r"/pulls/(\d+)", "GET", self._get_pull),
+            (r"/pulls/(\d+)", "PATCH", self._edit_pull),
+            (r"/issues", "POST", self._create_issue),
+            (r"/issues/(\d+)", "GET", self._get_issue),
+            (r"/issues/(\d+)", "PATCH", self._edit_issue),
+            (r"/issues/(\d+)/comments", "GET", self._list_comments),
+            (r"/issues/(\d+)/comments", "POST", self._create_comment),
+            (r"/issues/comments/(\d+)", "GET", self._get_comment),
+            (r"/issues/comments/(\d+)", "PATCH", self._edit_comment),
+            (r"/issues/comments/(\d+)", "DELETE", self._delete_comment),
+            (r"/issues/(\d+)/labels", "GET", self._list_issue_labels),
+            (r"/issues/(\d+)/labels", "POST", self._add_labels),
+            (r"/issues/(\d+)/labels/(.+)", "DELETE", self._remove_label),
+            (r"/labels/(.+)", "GET", self._get_label),
+            (r"/labels", "POST", self._create_label),
+            (r"/branches/(.+)", "GET", self._get_branch),
+        ]
+
+    # --- routes ---------------------------------------------------------------------------
+
+    def _page(
+        self, request: Request, items: list[Any]
+    ) -> tuple[int, dict[str, str], list[Any]]:
+        per_page = min(int(request.query.get("per_page", ["30"])[0]), 100)
+        page = int(request.query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(items):
+            query = {k: v[0] for k, v in request.query.items()}
+            query.update(page=str(page + 1), per_page=str(per_page))
+            qs = "&".join(f"{k}={quote(v)}" for k, v in query.items())
+            headers["Link"] = f'<{self.base_url}/repos{request.path[6:]}?{qs}>; rel="next"'
+        return 200, headers, chunk
+
+    def _issue_of(self, repo: Repo, number: str) -> Issue:
+        issue = repo.issues.get(int(number))
+        if issue is None:
+            raise HTTPError(404, "Not Found")
+        return issue
+
+    def _get_repo(self, repo: Repo, token: Token, request: Request) -> Any:
+        return 200, {}, self._repo(repo.full_name)
+
+    def _list_pulls(self, repo: Repo, token: Token, request: Request) -> Any:
+        self._need(token, ("pull-requests", "contents"), "read")
+        state = request.query.get("state", ["open"])[0]
+        head = request.query.get("head", [None])[0]
+        out = []
+        for issue in repo.issues.values():
+            if not issue.pull or (state != "all" and issue.state != state):
+                continue
+            label = f"{issue.pull['head_repo'].split('/')[0]}:{issue.pull['head_ref']}"
+            if head is not None and head != label:
+                continue
+            out.append(self._pull(repo, issue))
+        return self._page(request, out)
+
+    def _create_pull(self, repo: Repo, token: Token, request: Request) -> Any:
+        self._need(token, ("pull-requests",), "write")
+        body = request.body or {}
+        head, base = body.get("head", ""), body.get("base", "")
+        owner, _, branch = head.rpartition(":")
+        owner = owner or repo.owner
+        if repo.branch_sha(branch) is None or repo.branch_sha(base) is None:
+            raise HTTPError(422, "Validation Failed", [{"field": "head", "code": "invalid"}])
+        for issue in repo.issues.values():
+            if issue.pull and issue.state == "open" and issue.pull["head_ref"] == branch:
+                raise HTTPError(
+                    422,
+                    "Validation Failed",
+                    [{"message": f"A pull request already exists for {owner}:{branch}."}],
+                )
+        number = self.open_pull(
+            repo.full_name,
+            head_sha=repo.branch_sha(branch) or "",
+            head_ref=branch,
+            user=self.tokens_login(token),
+            title=body.get("title", ""),
+            body=body.get("body") or "",
+            base_ref=base,
+        )
+        return 201, {}, self._pull(repo, repo.issues[number])
+
+    @staticmethod
+    def tokens_login(token: Token) -> str:
+        return token.login
+
+    def _get_pull(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        self._need(token, ("pull-requests", "contents"), "read")
+        issue = self._issue_of(repo, number)
+        if not issue.pull:
+            raise HTTPError(404, "Not Found")
+        if issue.pull["head_repo"] == repo.full_name:  # a same-repo PR follows its branch
+            issue.pull["head_sha"] = repo.branch_sha(issue.pull["head_ref"]) or issue.pull[
+                "head_sha"
+            ]
+        return 200, {}, self._pull(repo, issue)
+
+    def _edit_pull(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        self._need(token, ("pull-requests",), "write")
+        issue = self._issue_of(repo, number)
+        body = request.body or {}
+        issue.title = body.get("title", issue.title)
+        issue.body = body.get("body", issue.body)
+        issue.state = body.get("state", issue.state)
+        return 200, {}, self._pull(repo, issue)
+
+    def _create_issue(self, repo: Repo, token: Token, request: Request) -> Any:
+        self._need(token, ("issues",), "write")
+        body = request.body or {}
+        number = self.open_issue(repo.full_name, body.get("title", ""), body.get("body") or "")
+        return 201, {}, self._issue(repo, repo.issues[number])
+
+    def _get_issue(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        self._need(token, ("issues", "pull-requests"), "read")
+        return 200, {}, self._issue(repo, self._issue_of(repo, number))
+
+    def _edit_issue(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        issue = self._issue_of(repo, number)
+        self._need(token, ("pull-requests",) if issue.pull else ("issues",), "write")
+        body = request.body or {}
+        issue.title = body.get("title", issue.title)
+        issue.body = body.get("body", issue.body)
+        issue.state = body.get("state", issue.state)
+        return 200, {}, self._issue(repo, issue)
+
+    def _list_comments(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        self._need(token, ("issues", "pull-requests"), "read")
+        self._issue_of(repo, number)
+        comments = [self._comment(repo, c) for c in repo.comments.values() if c.issue == int(number)]
+        return self._page(request, comments)
+
+    def _write_scope(self, repo: Repo, issue: Issue) -> tuple[str, ...]:
+        return ("pull-requests", "issues") if issue.pull else ("issues",)
+
+    def _create_comment(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        issue = self._issue_of(repo, number)
+        self._need(token, self._write_scope(repo, issue), "write")
+        text = (request.body or {}).get("body", "")
+        if not text or len(text) > 65536:
+            raise HTTPError(422, "Validation Failed", [{"message": "Body is too long (maximum is 65536 characters)"}])
+        record = CommentRecord(next(self.ids), issue.number, text, token.login, token.user_type)
+        repo.comments[record.id] = record
+        return 201, {}, self._comment(repo, record)
+
+    def _comment_of(self, repo: Repo, comment_id: str) -> CommentRecord:
+        record = repo.comments.get(int(comment_id))
+        if record is None:
+            raise HTTPError(404, "Not Found")
+        return record
+
+    def _get_comment(self, repo: Repo, token: Token, request: Request, cid: str) -> Any:
+        return 200, {}, self._comment(repo, self._comment_of(repo, cid))
+
+    def _edit_comment(self, repo: Repo, token: Token, request: Request, cid: str) -> Any:
+        record = self._comment_of(repo, cid)
+        self._need(token, self._write_scope(repo, repo.issues[record.issue]), "write")
+        if record.user != token.login:
+            raise HTTPError(403, "Resource not accessible by integration")
+        text = (request.body or {}).get("body", "")
+        if not text or len(text) > 65536:
+            raise HTTPError(422, "Validation Failed", [{"message": "Body is too long"}])
+        record.body = text
+        return 200, {}, self._comment(repo, record)
+
+    def _delete_comment(self, repo: Repo, token: Token, request: Request, cid: str) -> Any:
+        record = self._comment_of(repo, cid)
+        self._need(token, self._write_scope(repo, repo.issues[record.issue]), "write")
+        del repo.comments[record.id]
+        return 204, {}, None
+
+    def _list_issue_labels(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        issue = self._issue_of(repo, number)
+        return self._page(request, [self._label(repo, n) for n in issue.labels])
+
+    def _add_labels(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
+        issue = self._issue_of(repo, number)
+        self._need(token, self._write_scope(repo, issue), "write")
+        body = request.body
+        names = body.get("labels", []) if isinstance(body, dict) else list(body or [])
+        for name in names:
+            repo.labels.setdefault(name, {"color": "ededed", "description": ""})
+            if name not in issue.labels:
+                issue.labels.append(name)
+        return 200, {}, [self._label(repo, n) for n in issue.labels]
+
+    def _remove_label(
+        self, repo: Repo, token: Token, request: Request, number: str, name: str
+    ) -> Any:
+        issue = self._issue_of(repo, number)
+        self._need(token, self._write_scope(repo, issue), "write")
+        if name not in issue.labels:
+            raise HTTPError(404, "Label does not exist")
+        issue.labels.remove(name)
+        return 200, {}, [self._label(repo, n) for n in issue.labels]
+
+    def _get_label(self, repo: Repo, token: Token, request: Request, name: str) -> Any:
+        if name not in repo.labels:
+            raise HTTPError(404, "Not Found")
+        return 200, {}, self._label(repo, name)
+
+    def _create_label(self, repo: Repo, token: Token, request: Request) -> Any:
+        self._need(token, ("issues", "pull-requests"), "write")
+        body = request.body or {}
+        name = body.get("name", "")
+        if not name or name in repo.labels:
+            raise HTTPError(422, "Validation Failed", [{"code": "already_exists"}])
+        repo.labels[name] = {
+            "color": body.get("color", "ededed"),
+            "description": body.get("description") or "",
+        }
+        return 201, {}, self._label(repo, name)
+
+    def _get_branch(self, repo: Repo, token: Token, request: Request, name: str) -> Any:
+        sha = repo.branch_sha(name)
+        if sha is None:
+            raise HTTPError(404, "Branch not found")
+        return 200, {}, {
+            "name": name,
+            "commit": {"sha": sha, "url": f"{self.base_url}/repos/{repo.full_name}/commits/{sha}"},
+            "protected": False,
+        }
