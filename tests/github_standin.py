@@ -97,8 +97,15 @@ class Repo:
         if self.origin is None:
             return None
         done = subprocess.run(
-            ["git", "-C", str(self.origin), "rev-parse", "--verify", "--quiet",
-             f"refs/heads/{branch}"],
+            [
+                "git",
+                "-C",
+                str(self.origin),
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                f"refs/heads/{branch}",
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -450,9 +457,7 @@ class GitHubStandIn:
 
     # --- routes ---------------------------------------------------------------------------
 
-    def _page(
-        self, request: Request, items: list[Any]
-    ) -> tuple[int, dict[str, str], list[Any]]:
+    def _page(self, request: Request, items: list[Any]) -> tuple[int, dict[str, str], list[Any]]:
         per_page = min(int(request.query.get("per_page", ["30"])[0]), 100)
         page = int(request.query.get("page", ["1"])[0])
         chunk = items[(page - 1) * per_page : page * per_page]
@@ -523,9 +528,9 @@ class GitHubStandIn:
         if not issue.pull:
             raise HTTPError(404, "Not Found")
         if issue.pull["head_repo"] == repo.full_name:  # a same-repo PR follows its branch
-            issue.pull["head_sha"] = repo.branch_sha(issue.pull["head_ref"]) or issue.pull[
-                "head_sha"
-            ]
+            issue.pull["head_sha"] = (
+                repo.branch_sha(issue.pull["head_ref"]) or issue.pull["head_sha"]
+            )
         return 200, {}, self._pull(repo, issue)
 
     def _edit_pull(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
@@ -559,8 +564,8 @@ class GitHubStandIn:
     def _list_comments(self, repo: Repo, token: Token, request: Request, number: str) -> Any:
         self._need(token, ("issues", "pull-requests"), "read")
         self._issue_of(repo, number)
-        comments = [self._comment(repo, c) for c in repo.comments.values() if c.issue == int(number)]
-        return self._page(request, comments)
+        mine = [c for c in repo.comments.values() if c.issue == int(number)]
+        return self._page(request, [self._comment(repo, c) for c in mine])
 
     def _write_scope(self, repo: Repo, issue: Issue) -> tuple[str, ...]:
         return ("pull-requests", "issues") if issue.pull else ("issues",)
@@ -570,7 +575,8 @@ class GitHubStandIn:
         self._need(token, self._write_scope(repo, issue), "write")
         text = (request.body or {}).get("body", "")
         if not text or len(text) > 65536:
-            raise HTTPError(422, "Validation Failed", [{"message": "Body is too long (maximum is 65536 characters)"}])
+            too_long = "Body is too long (maximum is 65536 characters)"
+            raise HTTPError(422, "Validation Failed", [{"message": too_long}])
         record = CommentRecord(next(self.ids), issue.number, text, token.login, token.user_type)
         repo.comments[record.id] = record
         return 201, {}, self._comment(repo, record)
@@ -647,8 +653,15 @@ class GitHubStandIn:
         sha = repo.branch_sha(name)
         if sha is None:
             raise HTTPError(404, "Branch not found")
-        return 200, {}, {
-            "name": name,
-            "commit": {"sha": sha, "url": f"{self.base_url}/repos/{repo.full_name}/commits/{sha}"},
-            "protected": False,
-        }
+        return (
+            200,
+            {},
+            {
+                "name": name,
+                "commit": {
+                    "sha": sha,
+                    "url": f"{self.base_url}/repos/{repo.full_name}/commits/{sha}",
+                },
+                "protected": False,
+            },
+        )

@@ -52,8 +52,9 @@ def test_a_score_added_in_front_is_one_addition_not_a_cascade() -> None:
 
 
 def test_scores_differ_by_metric_and_setting() -> None:
-    old = {"scores": [score("mmlu", 0.6), {**score("mmlu", 0.7), "setting": "5-shot"}]}
-    new = {"scores": [score("mmlu", 0.6, "accuracy_norm"), {**score("mmlu", 0.7), "setting": "5-shot"}]}
+    five_shot = {**score("mmlu", 0.7), "setting": "5-shot"}
+    old = {"scores": [score("mmlu", 0.6), five_shot]}
+    new = {"scores": [score("mmlu", 0.6, "accuracy_norm"), five_shot]}
     changes = field_changes(old, new)
     assert [(c.field, c.change) for c in changes] == [
         ("scores[mmlu · accuracy_norm]", ADDED),
@@ -63,7 +64,10 @@ def test_scores_differ_by_metric_and_setting() -> None:
 
 def test_sources_match_by_url_and_training_data_by_dataset() -> None:
     old = {
-        "sources": [{"url": "https://a.example", "fields": ["license"]}, {"url": "https://b.example"}],
+        "sources": [
+            {"url": "https://a.example", "fields": ["license"]},
+            {"url": "https://b.example"},
+        ],
         "training_data": [{"dataset": "acme/corpus", "share": 0.5}, {"dataset": "acme/web"}],
     }
     new = {
