@@ -11,7 +11,7 @@ _REFERENCE = re.compile(r"(#|GH-|gh-)(?=[0-9])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Characters a link destination may keep as they are; everything else is percent-encoded,
 # so `)`, `<`, `>`, `|`, quotes, spaces and backslashes can never end the link or the cell.
-_URL_SAFE = "/:?#[]@!$&*+,;=%-._~"
+_URL_SAFE = "/:?#@!$&*+,;=%-._~"
 
 
 def _plain(text: str) -> str:

@@ -25,6 +25,9 @@ access: open_weights
 license: apache-2.0
 parameters:
   total: 1000000000
+sources:
+  - url: https://acme.example.org/small
+    fields: [parameters]
 """
 
 

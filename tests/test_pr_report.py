@@ -1,0 +1,269 @@
+"""`registry pr-report`: the verdict, findings and diff of a pull request, as report.json (valid
+against its own schema) and an inert, size-limited comment.md."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bots.prcomment import GITHUB_LIMIT, render
+from tests.conftest import REPO, Run, write
+from tests.harness import commit_all, git
+from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
+
+REPORT_SCHEMA = json.loads((REPO / "schemas" / "pr-report.schema.json").read_text())
+ALLOWED_TAGS = re.compile(r"<!-- model-registry:[^>]* -->|</?(details|summary|sub)>")
+
+
+def make_pr(root: Path, change: Callable[[Path], None]) -> tuple[str, str]:
+    base = git(root, "rev-parse", "HEAD")
+    git(root, "switch", "-q", "-c", "contribution")
+    change(root)
+    return base, commit_all(root, "contribution")
+
+
+def report_for(
+    root: Path, registry_cli: Callable[..., Run], base: str, head: str, *extra: str
+) -> tuple[Run, dict[str, Any], str]:
+    out = root.parent / "report"
+    result = registry_cli(
+        "pr-report", "--base", base, "--head", head, "--out", out, *extra, root=root
+    )
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    return result, report, (out / "comment.md").read_text(encoding="utf-8")
+
+
+def add_and_edit(root: Path) -> None:
+    write(root, "entries/models/acme/small.yaml", NEW_MODEL)
+    edit(root, BASE_MODEL, "total: 7000000000", "total: 7241732096")
+    edit(root, BASE_MODEL, "license: apache-2.0", "license: mit")
+
+
+def assert_inert(markdown: str) -> None:
+    """No HTML but the comment's own, no live mention or reference, only http(s) links, and
+    every table row with exactly its columns."""
+    outside_tags = ALLOWED_TAGS.sub("", markdown)
+    prose = re.sub(r"(`+).*?\1", "", outside_tags)  # code spans are inert
+    assert "<" not in prose, "raw HTML reached the comment"
+    for destination in re.findall(r"(?<!\\)\]\(([^)]*)\)", prose):
+        assert destination.startswith(("https://", "http://")), destination
+    prose = re.sub(r"(?<!\\)\]\(https?://[^)\s]*\)", "]", prose)
+    assert not re.search(r"@(?=[A-Za-z0-9])", prose), "a live @mention"
+    assert not re.search(r"(?<!\\)#(?=[0-9])", prose), "a live #reference"
+    header_cells = None
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            header_cells = None
+            continue
+        cells = len(re.findall(r"(?<!\\)\|", line))
+        header_cells = header_cells or cells
+        assert cells == header_cells, f"a table row broke apart: {line}"
+
+
+def test_a_pr_adding_one_model_and_editing_another(
+    pr_repo: Path, registry_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "registry-org/model-registry")
+    base, head = make_pr(pr_repo, add_and_edit)
+    result, report, comment = report_for(pr_repo, registry_cli, base, head, "--pr", "7")
+    assert result.code == 0, result.err
+    assert report["verdict"] == "valid"
+    assert report["pull_request"] == {"number": 7, "head_sha": head, "base_sha": base}
+    assert [(e["id"], e["status"]) for e in report["entries"]] == [
+        ("acme/base", "changed"),
+        ("acme/small", "added"),
+    ]
+    assert comment.startswith("<!-- model-registry:pr-report verdict=passing ")
+    assert "## ✅ Registry check: valid" in comment
+    assert "This pull request touches 2 entries: 1 added, 1 changed." in comment
+    assert "| `parameters.total` | changed | `7000000000` | `7241732096` |" in comment
+    assert "| `license` | changed | `apache-2.0` | `mit` |" in comment
+    assert "### ➕ model `acme/small` — added" in comment
+    assert "| `parameters.total` | `1000000000` |" in comment
+    blob = f"https://github.com/registry-org/model-registry/blob/{head}/"
+    assert f"[`entries/models/acme/small.yaml`]({blob}entries/models/acme/small.yaml)" in comment
+    assert_inert(comment)
+
+
+def test_errors_make_the_verdict_and_link_to_the_line(
+    pr_repo: Path, registry_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_REPOSITORY", "registry-org/model-registry")
+
+    def break_it(root: Path) -> None:
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+        edit(root, BASE_MODEL, "release_date: 2024-07-23", "release_date: 2099-01-01")
+
+    base, head = make_pr(pr_repo, break_it)
+    result, report, comment = report_for(
+        pr_repo, registry_cli, base, head, "--today", "2026-11-23"
+    )
+    assert result.code == 1
+    assert (report["verdict"], report["errors"], report["warnings"]) == ("invalid", 1, 1)
+    assert comment.startswith("<!-- model-registry:pr-report verdict=failing ")
+    assert "## ❌ Registry check: 1 error, 1 warning" in comment
+    line = next(
+        f["line"] for f in report["entries"][0]["findings"] if f["field"] == "license"
+    )
+    link = f"/blob/{head}/{BASE_MODEL}#L{line}"
+    assert re.search(rf"- ❌ \[`{BASE_MODEL}:{line}:\d+`\]\(https://github\.com/\S+{link}\)", comment)
+    assert "did you mean" in comment
+
+
+def test_findings_in_entries_the_pr_breaks_elsewhere(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """Removing a dataset breaks the model that trains on it, in a file the PR never touched."""
+    base, head = make_pr(
+        pr_repo, lambda root: git(root, "rm", "-q", "entries/datasets/acme/corpus.yaml")
+    )
+    result, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    assert [f["path"] for f in report["findings_elsewhere"]] == [BASE_MODEL]
+    assert "### Other entries this pull request breaks" in comment
+
+
+def test_existing_problems_elsewhere_are_not_blamed_on_the_pr(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    edit(pr_repo, BASE_MODEL, "license: apache-2.0", "license: apache2")
+    commit_all(pr_repo, "main is broken already")
+    base, head = make_pr(
+        pr_repo, lambda root: write(root, "entries/models/acme/small.yaml", NEW_MODEL)
+    )
+    result, report, _ = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 0
+    assert report["verdict"] == "valid"
+    assert report["findings_elsewhere"] == []
+
+
+def test_a_pr_touching_no_entries(pr_repo: Path, registry_cli: Callable[..., Run]) -> None:
+    base, head = make_pr(pr_repo, lambda root: write(root, "docs.md", "# notes\n"))
+    result, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 0
+    assert report["verdict"] == "no_entries"
+    assert report["other_files"] == ["docs.md"]
+    assert "changes no entries" in comment
+
+
+def test_a_pr_changing_the_checks_is_flagged(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    def loosen(root: Path) -> None:
+        write(root, "entries/models/acme/small.yaml", NEW_MODEL)
+        edit(root, "schemas/model.schema.json", '"additionalProperties": false', "\"x\": 1")
+
+    base, head = make_pr(pr_repo, loosen)
+    _, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert report["other_files"] == ["schemas/model.schema.json"]
+    assert "changes how entries are checked (`schemas/model.schema.json`)" in comment
+
+
+def test_github_format_annotates_and_writes_the_job_summary(
+    pr_repo: Path,
+    tmp_path: Path,
+    registry_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    base, head = make_pr(
+        pr_repo, lambda root: edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+    )
+    result, _, _ = report_for(pr_repo, registry_cli, base, head, "--format", "github")
+    assert result.code == 1
+    assert f"::error file={BASE_MODEL},line=" in result.out
+    assert summary.read_text(encoding="utf-8").startswith("## ❌ Registry check: 1 error")
+
+
+# --- rendering untrusted reports ------------------------------------------------------------
+
+HOSTILE = (
+    "<script>alert(1)</script> @org/team #12 GH-3 [x](javascript:alert(1)) | a | b "
+    "<img src=x onerror=alert(1)> `code` ![i](https://t.example/p.png) **bold**\n\n# heading"
+)
+
+
+def hostile_report(head: str = "a" * 40) -> dict[str, Any]:
+    finding = {
+        "path": "entries/models/x/y.yaml",
+        "line": 3,
+        "column": 1,
+        "severity": "error",
+        "field": f"description{HOSTILE}",
+        "message": HOSTILE,
+        "hint": HOSTILE,
+        "code": "schema",
+    }
+    entry = {
+        "status": "changed",
+        "path": "entries/models/x/y|z<b>.yaml",
+        "old_path": None,
+        "kind": "model",
+        "id": f"x/y{HOSTILE}",
+        "changes": [
+            {"field": f"description{HOSTILE}", "change": "changed", "old": HOSTILE, "new": HOSTILE},
+            {"field": "url", "change": "changed", "old": "javascript:alert(1)", "new": HOSTILE},
+            {"field": "paper", "change": "added", "new": "https://e.example/a)](javascript:x)"},
+            {"field": "aliases", "change": "added", "new": [HOSTILE, {"k|": "@team"}]},
+        ],
+        "problem": HOSTILE,
+        "findings": [finding],
+    }
+    return {
+        "version": 1,
+        "tool": HOSTILE[:100],
+        "repository": "registry-org/model-registry",
+        "pull_request": {"number": 3, "head_sha": head, "base_sha": "b" * 40},
+        "merge_base": "b" * 40,
+        "verdict": "invalid",
+        "errors": 1,
+        "warnings": 0,
+        "entries": [entry, {**copy.deepcopy(entry), "status": "added"}],
+        "findings_elsewhere": [finding],
+        "other_files": [f"docs/{HOSTILE}"],
+    }
+
+
+def test_a_hostile_report_renders_inert() -> None:
+    report = hostile_report()
+    jsonschema.validate(report, REPORT_SCHEMA)
+    comment = render(report, blob_base="https://github.com/o/r/blob/" + "a" * 40 + "/")
+    assert_inert(comment)
+    assert "&lt;script&gt;" in comment  # escaped where it is prose, in code spans elsewhere
+    assert "@\u200borg/team" in comment
+    assert "[https://e.example/a)](javascript:x)](https://e.example/a%29%5D%28javascript:x%29)" in (
+        comment.replace("\\", "")
+    )
+
+
+def test_the_comment_fits_githubs_limit_and_says_what_was_cut() -> None:
+    report = hostile_report()
+    entry = report["entries"][0]
+    report["entries"] = [
+        {**copy.deepcopy(entry), "id": f"acme/model-{i}", "path": f"entries/models/acme/m{i}.yaml"}
+        for i in range(400)
+    ]
+    comment = render(report)
+    assert len(comment) <= GITHUB_LIMIT
+    assert re.search(r"\d+ more entries not shown \(`acme/model-\d+`", comment)
+    assert "## ❌ Registry check" in comment and comment.rstrip().endswith("</sub>")
+    assert_inert(comment)
+
+
+def test_long_tables_fold_into_details() -> None:
+    report = hostile_report()
+    report["entries"] = report["entries"][:1]
+    report["entries"][0]["changes"] = [
+        {"field": f"f{i}", "change": "added", "new": i} for i in range(30)
+    ]
+    comment = render(report)
+    assert "<details><summary>30 field changes</summary>" in comment
