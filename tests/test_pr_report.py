@@ -114,7 +114,8 @@ def test_errors_make_the_verdict_and_link_to_the_line(
         f["line"] for f in report["entries"][0]["findings"] if f["field"] == "license"
     )
     link = f"/blob/{head}/{BASE_MODEL}#L{line}"
-    assert re.search(rf"- ❌ \[`{BASE_MODEL}:{line}:\d+`\]\(https://github\.com/\S+{link}\)", comment)
+    where = rf"\[`{BASE_MODEL}:{line}:\d+`\]"
+    assert re.search(rf"- ❌ {where}\(https://github\.com/\S+{link}\)", comment)
     assert "did you mean" in comment
 
 
