@@ -15,26 +15,36 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import requests
+import urllib3
 from github import Auth, Github, GithubException, GithubRetry
 from github.IssueComment import IssueComment
 from github.Repository import Repository
+
+from bots.markers import marker, parse_marker
 
 T = TypeVar("T")
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-_MARKER = re.compile(r"<!-- (model-registry:[a-z0-9-]+)((?: [a-z_]+=[A-Za-z0-9_.-]+)*) -->")
 
 
 class ForgeError(Exception):
     """A GitHub failure, explained in one line."""
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a requests error was a timeout (after retries it arrives as a ConnectionError)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.TimeoutError)
 
 
 class _Retry(GithubRetry):
@@ -69,7 +79,7 @@ class Config:
     bot_login: str
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Config:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         env = os.environ if environ is None else environ
         token = env.get("GITHUB_TOKEN", "")
         if not token:
@@ -112,23 +122,6 @@ class PullInfo:
     url: str
 
 
-def marker(kind: str, **attributes: str) -> str:
-    """A hidden HTML comment that lets a bot find its own comment again."""
-    attrs = "".join(f" {k}={v}" for k, v in attributes.items())
-    text = f"<!-- model-registry:{kind}{attrs} -->"
-    if not _MARKER.fullmatch(text):
-        raise ValueError(f"bad marker {text!r}")
-    return text
-
-
-def parse_marker(body: str) -> tuple[str | None, dict[str, str]]:
-    match = _MARKER.match(body)
-    if not match:
-        return None, {}
-    pairs = dict(pair.split("=", 1) for pair in match.group(2).split())
-    return match.group(1).removeprefix("model-registry:"), pairs
-
-
 class Forge:
     """One repository on GitHub, as the bots use it."""
 
@@ -158,11 +151,12 @@ class Forge:
             retry=retry,
             seconds_between_requests=0.25 if throttle else None,
             seconds_between_writes=1.0 if throttle else None,
+            lazy=True,  # objects load on first use: no request for what is never read
         )
-        self.repo: Repository = self.github.get_repo(config.repository, lazy=True)
+        self.repo: Repository = self.github.get_repo(config.repository)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Forge:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Forge:
         """A Forge configured by the environment. Two knobs exist for tests and local stand-ins:
         REGISTRY_GITHUB_THROTTLE=0 turns off PyGithub's pause between requests, and
         REGISTRY_GITHUB_WAIT_SCALE multiplies every retry wait (0: retry at once)."""
@@ -192,11 +186,11 @@ class Forge:
                 f"could not {what}: GitHub kept failing after {self.attempts} attempts "
                 "(server errors or rate limits) — rerun the job later"
             ) from exc
-        except requests.exceptions.Timeout as exc:
-            raise ForgeError(
-                f"could not {what}: GitHub did not answer in time — rerun the job"
-            ) from exc
         except requests.exceptions.ConnectionError as exc:
+            if _timed_out(exc):
+                raise ForgeError(
+                    f"could not {what}: GitHub did not answer in time — rerun the job"
+                ) from exc
             raise ForgeError(
                 f"could not {what}: cannot reach {self.config.api_url} — check GITHUB_API_URL "
                 "and the network"

@@ -15,13 +15,14 @@ from urllib.parse import quote
 
 from bots import __version__
 from bots.diff import render_value
-from bots.forge import marker
 from bots.markdown import code, escape, http_url, truncate
+from bots.markers import marker
 from bots.prreport import INVALID, NO_ENTRIES, WARNINGS, verdict_class
 
 GITHUB_LIMIT = 65_536
 COMMENT_KIND = "pr-report"
 CELL_LIMIT = 300
+PROSE = 60
 INLINE_ROWS = 12
 MAX_ROWS = 400
 INLINE_FINDINGS = 10
@@ -71,7 +72,7 @@ def cell(value: Any) -> str:
         url = http_url(value)
         if url:
             return f"[{escape(truncate(value, 120))}]({url})"
-        if " " in value.strip():
+        if len(value) > PROSE and " " in value.strip():  # a description reads as text
             return escape(truncate(value, CELL_LIMIT))
     return code(truncate(render_value(value), CELL_LIMIT))
 

@@ -103,16 +103,12 @@ def test_errors_make_the_verdict_and_link_to_the_line(
         edit(root, BASE_MODEL, "release_date: 2024-07-23", "release_date: 2099-01-01")
 
     base, head = make_pr(pr_repo, break_it)
-    result, report, comment = report_for(
-        pr_repo, registry_cli, base, head, "--today", "2026-11-23"
-    )
+    result, report, comment = report_for(pr_repo, registry_cli, base, head, "--today", "2026-11-23")
     assert result.code == 1
     assert (report["verdict"], report["errors"], report["warnings"]) == ("invalid", 1, 1)
     assert comment.startswith("<!-- model-registry:pr-report verdict=failing ")
     assert "## ❌ Registry check: 1 error, 1 warning" in comment
-    line = next(
-        f["line"] for f in report["entries"][0]["findings"] if f["field"] == "license"
-    )
+    line = next(f["line"] for f in report["entries"][0]["findings"] if f["field"] == "license")
     link = f"/blob/{head}/{BASE_MODEL}#L{line}"
     where = rf"\[`{BASE_MODEL}:{line}:\d+`\]"
     assert re.search(rf"- ❌ {where}\(https://github\.com/\S+{link}\)", comment)
@@ -160,7 +156,7 @@ def test_a_pr_changing_the_checks_is_flagged(
 ) -> None:
     def loosen(root: Path) -> None:
         write(root, "entries/models/acme/small.yaml", NEW_MODEL)
-        edit(root, "schemas/model.schema.json", '"additionalProperties": false', "\"x\": 1")
+        edit(root, "schemas/model.schema.json", '"additionalProperties": false', '"x": 1')
 
     base, head = make_pr(pr_repo, loosen)
     _, report, comment = report_for(pr_repo, registry_cli, base, head)

@@ -17,11 +17,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from bots.cli import ExitError
 from bots.commands.pr_report import positive_int
-from bots.forge import Forge, ForgeError
 from bots.prcomment import COMMENT_KIND, render
 from bots.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
 from bots.schemas import schema_dir
@@ -58,6 +55,8 @@ def load_report(path: Path) -> dict[str, Any]:
         raise ExitError(f"{path}: cannot read the report ({exc.strerror})", 1) from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ExitError(f"{path}: not a JSON report ({exc}) — not posting", 1) from exc
+    import jsonschema  # here, so that other verbs never load it
+
     schema = json.loads((schema_dir(None) / REPORT_SCHEMA).read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
     try:
@@ -88,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
             "not posting",
             1,
         )
+    from bots.forge import ForgeError  # PyGithub loads only for the verbs that talk to GitHub
+
     try:
         return _post(args, report, number, head)
     except ForgeError as exc:
@@ -95,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: str) -> int:
+    from bots.forge import Forge
+
     forge = Forge.from_env()
     pr = forge.pull(number)
     if pr.head_sha != head:

@@ -1,0 +1,376 @@
+"""`registry comment` and the GitHub layer, against the GitHub stand-in: one sticky comment that
+follows the verdict, a `needs-fix` label, untrusted reports refused, and GitHub's failures
+survived or explained."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.forge import Config, Forge, ForgeError
+from tests.conftest import Run, write
+from tests.github_standin import BOT, Fault
+from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git
+from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
+
+MARKER = "<!-- model-registry:pr-report"
+
+
+class PullRequest:
+    """A contributor's branch in a local repository, its PR on the stand-in, and its reports."""
+
+    def __init__(self, root: Path, github: GitHubEnv, cli: Callable[..., Run]) -> None:
+        self.root, self.github, self.cli = root, github, cli
+        self.base = git(root, "rev-parse", "HEAD")
+        git(root, "switch", "-q", "-c", "contribution")
+        self.number = github.server.open_pull(
+            REPOSITORY,
+            head_sha=self.base,
+            head_ref="contribution",
+            head_repo="contributor/model-registry",
+        )
+        self.pushes = 0
+
+    def push(self, change: Callable[[Path], None]) -> Path:
+        """Commit a change, move the PR's head to it, and write the report for it."""
+        change(self.root)
+        head = commit_all(self.root, "push")
+        self.github.server.repos[REPOSITORY].issues[self.number].pull["head_sha"] = head  # type: ignore[index]
+        self.pushes += 1
+        out = self.root.parent / f"report-{self.pushes}"
+        self.cli(
+            "pr-report", "--base", self.base, "--head", head, "--out", out,
+            "--pr", str(self.number), root=self.root,
+        )  # fmt: skip
+        return out / "report.json"
+
+    def comment(self, report: Path, *extra: str) -> Run:
+        return self.cli("comment", "--report", report, *extra)
+
+    def comments(self) -> list[str]:
+        return [c.body for c in self.github.server.comments_on(REPOSITORY, self.number)]
+
+    def labels(self) -> list[str]:
+        return self.github.server.repos[REPOSITORY].issues[self.number].labels
+
+
+@pytest.fixture
+def pull(pr_repo: Path, github: GitHubEnv, registry_cli: Callable[..., Run]) -> PullRequest:
+    return PullRequest(pr_repo, github, registry_cli)
+
+
+def add_model(root: Path) -> None:
+    write(root, "entries/models/acme/small.yaml", NEW_MODEL)
+
+
+def break_license(root: Path) -> None:
+    edit(root, "entries/models/acme/small.yaml", "license: apache-2.0", "license: apache2")
+
+
+def fix_license(root: Path) -> None:
+    edit(root, "entries/models/acme/small.yaml", "license: apache2", "license: mit")
+
+
+def writes(github: GitHubEnv) -> int:
+    return sum(1 for r in github.server.requests if r.method in ("POST", "PATCH", "DELETE"))
+
+
+# --- the sticky comment ---------------------------------------------------------------------
+
+
+def test_one_comment_with_the_diff_and_a_rerun_changes_nothing(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    report = pull.push(add_model)
+    first = pull.comment(report)
+    assert first.code == 0, first.err
+    assert f"PR #{pull.number}: comment posted" in first.out
+    [body] = pull.comments()
+    assert body.startswith(f"{MARKER} verdict=passing")
+    assert "### ➕ model `acme/small` — added" in body
+    assert "https://github.com/registry-org/model-registry/blob/" in body
+    assert pull.labels() == []
+
+    before = writes(github)
+    again = pull.comment(report)
+    assert again.code == 0
+    assert "comment unchanged" in again.out and "label needs-fix unchanged" in again.out
+    assert writes(github) == before
+    assert len(pull.comments()) == 1
+
+
+def test_a_second_push_edits_the_same_comment(pull: PullRequest) -> None:
+    pull.comment(pull.push(add_model))
+    [first] = pull.github.server.comments_on(REPOSITORY, pull.number)
+    result = pull.comment(pull.push(lambda r: edit(r, BASE_MODEL, "name: Acme Base", "name: B")))
+    assert "comment edited" in result.out
+    [after] = pull.github.server.comments_on(REPOSITORY, pull.number)
+    assert after.id == first.id
+    assert "| `name` | changed | `Acme Base` | `B` |" in after.body
+
+
+def test_a_flipped_verdict_posts_anew_and_marks_the_old_one(pull: PullRequest) -> None:
+    pull.comment(pull.push(add_model))
+    broken = pull.comment(pull.push(break_license))
+    assert broken.code == 0
+    assert "comment superseded" in broken.out
+    old, new = pull.comments()
+    assert old.startswith("<!-- model-registry:pr-report-superseded -->")
+    assert "superseded by a newer one: https://github.com/" in old
+    assert new.startswith(f"{MARKER} verdict=failing")
+    assert "## ❌ Registry check: 1 error" in new
+    assert pull.labels() == ["needs-fix"]
+
+    fixed = pull.comment(pull.push(fix_license))
+    assert "comment superseded" in fixed.out and "label needs-fix removed" in fixed.out
+    bodies = pull.comments()
+    assert len(bodies) == 3
+    assert sum(b.startswith(MARKER + " ") for b in bodies) == 1
+    assert bodies[-1].startswith(f"{MARKER} verdict=passing")
+    assert pull.labels() == []
+
+
+def test_a_pr_touching_no_entries_gets_no_comment(pull: PullRequest, github: GitHubEnv) -> None:
+    result = pull.comment(pull.push(lambda root: write(root, "notes.md", "hello\n")))
+    assert result.code == 0
+    assert "changes no entries: no comment" in result.out
+    assert pull.comments() == []
+    assert writes(github) == 0
+
+
+def test_a_closed_pr_gets_nothing(pull: PullRequest, github: GitHubEnv) -> None:
+    report = pull.push(add_model)
+    github.server.repos[REPOSITORY].issues[pull.number].state = "closed"
+    result = pull.comment(report)
+    assert result.code == 0 and "is closed: nothing posted" in result.out
+    assert writes(github) == 0
+
+
+def test_the_bot_finds_its_comment_past_the_first_page_and_ignores_lookalikes(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    pull.comment(pull.push(add_model))
+    repo = github.server.repos[REPOSITORY]
+    from tests.github_standin import CommentRecord
+
+    for i in range(45):  # a long discussion, with someone pasting the marker
+        body = f"{MARKER} verdict=passing -->\nfake" if i == 3 else f"comment {i}"
+        record = CommentRecord(next(github.server.ids), pull.number, body, "someone", "User")
+        repo.comments[record.id] = record
+    result = pull.comment(pull.push(lambda r: edit(r, BASE_MODEL, "name: Acme Base", "name: C")))
+    assert "comment edited" in result.out
+    assert sum(1 for b in pull.comments() if "fake" in b) == 1
+    assert github.server.count("GET", r"/issues/\d+/comments$") >= 2  # it paged
+
+
+# --- untrusted reports ----------------------------------------------------------------------
+
+
+def forge_report(report: Path, **changes: Any) -> Path:
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["pull_request"].update(changes)
+    forged = report.with_name("forged.json")
+    forged.write_text(json.dumps(data), encoding="utf-8")
+    return forged
+
+
+def test_a_forged_pr_number_posts_nothing(pull: PullRequest, github: GitHubEnv) -> None:
+    report = pull.push(add_model)
+    victim = github.server.open_pull(
+        REPOSITORY, head_sha="c" * 40, head_ref="other", head_repo=REPOSITORY
+    )
+    result = pull.comment(forge_report(report, number=victim))
+    assert result.code == 1
+    assert f"but PR #{victim}'s head is cccccccccccc — not posting" in result.err
+    assert writes(github) == 0
+
+    mismatch = pull.comment(report, "--pr", str(victim))
+    assert mismatch.code == 1 and "not posting" in mismatch.err
+    assert writes(github) == 0
+
+
+def test_a_stale_head_posts_nothing(pull: PullRequest, github: GitHubEnv) -> None:
+    report = pull.push(add_model)
+    pull.push(lambda r: edit(r, BASE_MODEL, "name: Acme Base", "name: D"))  # a newer push
+    result = pull.comment(report)
+    assert result.code == 1
+    assert "a stale run, or a report for another PR" in result.err
+    assert writes(github) == 0
+
+
+def test_the_run_head_must_match_the_report(pull: PullRequest, github: GitHubEnv) -> None:
+    report = pull.push(add_model)
+    result = pull.comment(report, "--expect-head", "d" * 40)
+    assert result.code == 1 and "but the run was for dddd" in result.err
+    assert github.server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("mangle", "reason"),
+    [
+        (lambda d: d["pull_request"].update(number="7; rm -rf /"), "not a valid report"),
+        (lambda d: d["pull_request"].update(head_sha="HEAD"), "not a valid report"),
+        (lambda d: d.update(extra="x"), "not a valid report"),
+        (lambda d: d.update(verdict="valid!"), "not a valid report"),
+        (lambda d: d["entries"][0].update(path="x" * 5000), "not a valid report"),
+    ],
+)
+def test_a_malformed_report_posts_nothing(
+    pull: PullRequest, github: GitHubEnv, mangle: Callable[[dict[str, Any]], None], reason: str
+) -> None:
+    report = pull.push(add_model)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    mangle(data)
+    report.write_text(json.dumps(data), encoding="utf-8")
+    result = pull.comment(report)
+    assert result.code == 1
+    assert reason in result.err and result.err.count("\n") == 1
+    assert github.server.requests == []
+
+
+def test_a_report_that_is_not_json_posts_nothing(pull: PullRequest, github: GitHubEnv) -> None:
+    report = pull.push(add_model)
+    report.write_text("[" * 100000, encoding="utf-8")
+    result = pull.comment(report)
+    assert result.code == 1 and "not posting" in result.err
+    assert github.server.requests == []
+
+
+# --- GitHub failing -------------------------------------------------------------------------
+
+
+def test_502_twice_then_200_still_ends_with_one_comment(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    report = pull.push(add_model)
+    github.server.faults.append(Fault("POST", r"/issues/\d+/comments$", 502, times=2))
+    result = pull.comment(report)
+    assert result.code == 0, result.err
+    assert len(pull.comments()) == 1
+
+
+def test_a_502_after_the_comment_landed_does_not_post_it_twice(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    report = pull.push(add_model)
+    github.server.faults.append(Fault("POST", r"/issues/\d+/comments$", 502, applied=True))
+    result = pull.comment(report)
+    assert result.code == 0, result.err
+    assert len(pull.comments()) == 1
+
+
+def test_edits_are_retried_after_a_502(pull: PullRequest, github: GitHubEnv) -> None:
+    pull.comment(pull.push(add_model))
+    github.server.faults.append(Fault("PATCH", r"/issues/comments/\d+$", 502, times=2))
+    result = pull.comment(pull.push(lambda r: edit(r, BASE_MODEL, "name: Acme Base", "name: E")))
+    assert result.code == 0, result.err
+    assert "| `name` | changed | `Acme Base` | `E` |" in pull.comments()[0]
+
+
+def test_rate_limits_wait_as_told_through_the_injected_sleep(github: GitHubEnv) -> None:
+    number = github.server.open_issue(REPOSITORY, "t", "b")
+    github.server.faults.append(
+        Fault(
+            "GET",
+            r"/issues/\d+/comments$",
+            403,
+            headers={"Retry-After": "30"},
+            message="You have exceeded a secondary rate limit.",
+        )
+    )
+    slept: list[float] = []
+    forge = Forge(Config.from_env(github.environ()), sleep=slept.append, throttle=False)
+    assert forge.comments(number) == []
+    assert slept == [30]
+
+
+def test_giving_up_is_one_line(github: GitHubEnv) -> None:
+    number = github.server.open_issue(REPOSITORY, "t", "b")
+    github.server.faults.append(Fault("GET", r"/issues/\d+/labels$", 503, times=10))
+    forge = Forge(Config.from_env(github.environ()), sleep=lambda s: None, throttle=False)
+    with pytest.raises(ForgeError, match=r"GitHub kept failing after 4 attempts"):
+        forge.labels(number)
+
+
+def test_a_slow_answer_times_out_with_a_clear_message(github: GitHubEnv) -> None:
+    import threading
+
+    number = github.server.open_issue(REPOSITORY, "t", "b")
+    release = threading.Event()
+    github.server.faults.append(Fault("GET", r"/labels$", 200, times=10, hold=release))
+    forge = Forge(
+        Config.from_env(github.environ()),
+        sleep=lambda s: None,
+        throttle=False,
+        timeout=1,  # PyGithub takes whole seconds: the one second this test waits
+        attempts=1,
+    )
+    try:
+        with pytest.raises(ForgeError, match="did not answer in time"):
+            forge.labels(number)
+    finally:
+        release.set()
+
+
+def test_a_bad_token_says_so(pull: PullRequest, github: GitHubEnv, monkeypatch: Any) -> None:
+    report = pull.push(add_model)
+    monkeypatch.setenv("GITHUB_TOKEN", "wrong")
+    result = pull.comment(report)
+    assert result.code == 1
+    assert "GitHub rejected the token (401)" in result.err
+
+
+def test_a_read_only_token_names_the_permission(
+    pull: PullRequest, github: GitHubEnv, monkeypatch: Any
+) -> None:
+    report = pull.push(add_model)
+    github.server.add_token("read-only", permissions={"pull-requests": "read"})
+    monkeypatch.setenv("GITHUB_TOKEN", "read-only")
+    result = pull.comment(report)
+    assert result.code == 1
+    assert "the token lacks permission (403" in result.err
+    assert "`pull-requests: write`" in result.err
+
+
+def test_missing_settings_are_one_line(pull: PullRequest, monkeypatch: Any) -> None:
+    report = pull.push(add_model)
+    monkeypatch.delenv("GITHUB_TOKEN")
+    result = pull.comment(report)
+    assert result.code == 1 and "GITHUB_TOKEN is not set" in result.err
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "no-slash")
+    result = pull.comment(report)
+    assert result.code == 1 and "not OWNER/NAME" in result.err
+
+
+# --- the rest of the GitHub layer -----------------------------------------------------------
+
+
+def test_find_or_open_a_pull_request_from_a_branch(github: GitHubEnv, tmp_path: Path) -> None:
+    origin = tmp_path / "origin.git"
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q", "-b", "main")
+    commit_all(work, "start")
+    git(work, "switch", "-q", "-c", "bot/refresh")
+    commit_all(work, "refresh")
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(origin))
+    github.server.repos[REPOSITORY].origin = origin
+    forge = Forge(Config.from_env(github.environ()), sleep=lambda s: None, throttle=False)
+
+    assert forge.find_pull("bot/refresh") is None
+    opened = forge.open_or_update_pull("bot/refresh", "main", "Refresh scores", "body 1")
+    assert opened.head_ref == "bot/refresh" and opened.title == "Refresh scores"
+    assert forge.find_pull("bot/refresh", owner="someone-else") is None
+    again = forge.open_or_update_pull("bot/refresh", "main", "Refresh scores", "body 2")
+    assert again.number == opened.number and again.body == "body 2"
+    assert github.server.count("POST", r"/pulls$") == 1
+
+    issue = github.server.open_issue(REPOSITORY, "Add a model", "form body")
+    posted = forge.comment(issue, f"Opened {again.url}")
+    assert github.server.comments_on(REPOSITORY, issue)[0].body == posted.body
+    assert github.server.comments_on(REPOSITORY, issue)[0].user == BOT
