@@ -74,8 +74,10 @@ def run(args: argparse.Namespace) -> int:
         if summary:
             with open(summary, "a", encoding="utf-8") as out:
                 out.write(comment.split("\n", 1)[1] + "\n")
+    entries, errors, warnings = len(report["entries"]), report["errors"], report["warnings"]
     print(
-        f"{report['verdict'].replace('_', ' ')}: {len(report['entries'])} entries changed, "
-        f"{report['errors']} errors, {report['warnings']} warnings — {args.out / 'report.json'}"
+        f"{report['verdict'].replace('_', ' ')}: {entries} {'entry' if entries == 1 else 'entries'}"
+        f" changed, {errors} error{'' if errors == 1 else 's'}, "
+        f"{warnings} warning{'' if warnings == 1 else 's'} — {args.out / 'report.json'}"
     )
     return 1 if report["verdict"] == INVALID else 0
