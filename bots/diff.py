@@ -172,6 +172,13 @@ def _flatten(prefix: str, value: Any, change: str) -> list[FieldChange]:
         for key, child in value.items():
             out += _flatten(_join(prefix, key), child, change)
         return out
+    if isinstance(value, list) and _records(value):  # one row per record, named by identity
+        name = prefix.rsplit(".", 1)[-1]
+        labels = _labels(value, _identity_keys(name, value))
+        return [
+            FieldChange(f"{prefix}[{label}]", change, **{"new" if change == ADDED else "old": item})
+            for label, item in zip(labels, value, strict=True)
+        ]
     if change == ADDED:
         return [FieldChange(prefix, ADDED, new=value)]
     return [FieldChange(prefix, REMOVED, old=value)]

@@ -260,7 +260,7 @@ def test_long_tables_fold_into_details() -> None:
     report = hostile_report()
     report["entries"] = report["entries"][:1]
     report["entries"][0]["changes"] = [
-        {"field": f"f{i}", "change": "added", "new": i} for i in range(30)
+        {"field": f"f{i}", "change": "added", "new": i} for i in range(31)
     ]
     comment = render(report)
-    assert "<details><summary>30 field changes</summary>" in comment
+    assert "<details><summary>31 field changes</summary>" in comment
