@@ -40,3 +40,39 @@ def test_readme_quick_start_is_what_ci_runs() -> None:
         ".venv/bin/python -m pytest",
     ):
         assert step in ci
+
+
+def test_contributing_shows_the_comment_the_bot_writes(
+    shipped: Path, registry_cli, monkeypatch
+) -> None:
+    """The example in CONTRIBUTING is what pr-report renders for that PR (SHAs aside)."""
+    from tests.harness import commit_all, git
+
+    monkeypatch.setenv("GITHUB_REPOSITORY", "registry-org/model-registry")
+    git(shipped, "init", "-q", "-b", "main")
+    commit_all(shipped, "registry")
+    entry = shipped / "entries/models/mistralai/Mistral-7B-v0.1.yaml"
+    text = entry.read_text(encoding="utf-8")
+    score = (
+        "scores:\n  - benchmark: cais/mmlu\n    metric: accuracy\n    value: 60.1\n"
+        "    setting: 5-shot\n    source: https://arxiv.org/abs/2310.06825\nsources:\n"
+    )
+    text = text.replace("sources:\n", score, 1).replace("license: apache-2.0", "license: apache2")
+    entry.write_text(text, encoding="utf-8")
+    head = commit_all(shipped, "a contribution")
+    out = shipped.parent / "report"
+    registry_cli(
+        "pr-report", "--base", "main~1", "--head", head, "--out", out, "--today", "2026-11-23",
+        root=shipped,
+    )  # fmt: skip
+    rendered = (out / "comment.md").read_text(encoding="utf-8").split("\n", 1)[1].rstrip("\n")
+
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    quoted = re.search(r"mistypes a licence id:\n\n((?:>.*\n)+)", contributing)
+    assert quoted is not None
+    shown = "\n".join(line[2:] for line in quoted.group(1).splitlines())
+
+    def no_shas(text: str) -> str:
+        return re.sub(r"\b[0-9a-f]{40}\b|\b[0-9a-f]{12}\b", "SHA", text)
+
+    assert no_shas(shown) == no_shas(rendered)
