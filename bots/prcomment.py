@@ -26,6 +26,7 @@ PROSE = 60
 INLINE_ROWS = 30
 MAX_ROWS = 400
 INLINE_FINDINGS = 10
+FINDINGS_CHARS = 20_000  # per list of findings
 
 STATUS = {
     "added": ("➕", "added"),
@@ -101,16 +102,28 @@ def _finding_line(f: dict[str, Any], links: Links) -> str:
     return f"- {icon} {where} {what}{escape(truncate(f['message'], 600))}{hint}\n"
 
 
-def _findings_block(findings: list[dict[str, Any]], links: Links) -> str:
+def _findings_block(
+    findings: list[dict[str, Any]], links: Links, max_chars: int = FINDINGS_CHARS
+) -> str:
+    """The findings as a list: the first ten shown, the rest folded, all within `max_chars`."""
     if not findings:
         return ""
-    lines = [_finding_line(f, links) for f in findings]
+    lines: list[str] = []
+    used = 0
+    for f in findings:
+        line = _finding_line(f, links)
+        if used + len(line) > max_chars:
+            break
+        lines.append(line)
+        used += len(line)
+    cut = len(findings) - len(lines)
+    more = f"- … {_plural(cut, 'more finding')}: see the job summary of the validate run\n"
     shown = "".join(lines[:INLINE_FINDINGS])
     if len(lines) <= INLINE_FINDINGS:
-        return "\n" + shown
-    rest = "".join(lines[INLINE_FINDINGS:])
-    more = _plural(len(lines) - INLINE_FINDINGS, "more finding")
-    return f"\n{shown}\n<details><summary>{more}</summary>\n\n{rest}\n</details>\n"
+        return "\n" + shown + (more if cut else "")
+    rest = "".join(lines[INLINE_FINDINGS:]) + (more if cut else "")
+    folded = _plural(len(findings) - INLINE_FINDINGS, "more finding")
+    return f"\n{shown}\n<details><summary>{folded}</summary>\n\n{rest}\n</details>\n"
 
 
 def _changes_table(entry: dict[str, Any]) -> str:
@@ -160,7 +173,8 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
             parts.append(f"\n_{_plural(n, 'field change')} not shown: the comment is full._\n")
     else:
         parts.append(_changes_table(entry))
-    parts.append(_findings_block(entry.get("findings", []), links))
+    budget = 2_000 if compact else FINDINGS_CHARS
+    parts.append(_findings_block(entry.get("findings", []), links, budget))
     return "".join(parts) + "\n"
 
 
@@ -184,7 +198,7 @@ def _other_files(report: dict[str, Any]) -> str:
             f"({', '.join(code(f) for f in checks[:5])}): the verdict above comes from its own "
             "version of the checks. Review those changes first.\n\n"
         )
-    listing = "".join(f"- {code(f)}\n" for f in files[:50])
+    listing = "".join(f"- {code(truncate(f, 200))}\n" for f in files[:50])
     if len(files) > 50:
         listing += f"- … and {len(files) - 50} more\n"
     summary = _plural(len(files), "file")

@@ -249,6 +249,8 @@ def test_the_comment_fits_githubs_limit_and_says_what_was_cut() -> None:
         {**copy.deepcopy(entry), "id": f"acme/model-{i}", "path": f"entries/models/acme/m{i}.yaml"}
         for i in range(400)
     ]
+    report["findings_elsewhere"] = report["findings_elsewhere"] * 5000
+    report["other_files"] = [f"x/{'y' * 900}{i}" for i in range(3000)]
     comment = render(report)
     assert len(comment) <= GITHUB_LIMIT
     assert re.search(r"\d+ more entries not shown \(`acme/model-\d+`", comment)

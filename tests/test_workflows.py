@@ -87,7 +87,7 @@ class Scenario:
             token="no-token-in-pull-request-runs",
         )
 
-    def comment(self, head_sha: str | None = None) -> ActRun:
+    def comment(self, head_sha: str | None = None, conclusion: str = "success") -> ActRun:
         """pr-comment.yml runs from the default branch: check main out, as GitHub would."""
         branch = git(self.repo, "branch", "--show-current")
         git(self.repo, "switch", "-q", "main")
@@ -98,6 +98,7 @@ class Scenario:
                 head_sha=head_sha or self.head,
                 head_repository=self.head_repository,
                 pull_number=self.number,
+                conclusion=conclusion,
             )
             return run_workflow(
                 self.repo,
@@ -186,6 +187,15 @@ def test_a_pr_touching_no_entries_gets_no_comment(fork_pr: Scenario) -> None:
     fork_pr.push(lambda root: write(root, "notes.md", "just notes\n"))
     assert_ok(fork_pr.validate())
     assert_ok(fork_pr.comment())
+    assert fork_pr.comments() == []
+
+
+def test_a_cancelled_validate_run_posts_nothing(fork_pr: Scenario) -> None:
+    fork_pr.push(add_model)
+    assert_ok(fork_pr.validate())
+    skipped = fork_pr.comment(conclusion="cancelled")
+    assert_ok(skipped)
+    assert "Post or update the comment" not in skipped.output  # the job never ran
     assert fork_pr.comments() == []
 
 
