@@ -8,6 +8,7 @@ fold into <details>, and entries that do not fit are named in a closing note.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +38,7 @@ STATUS = {
 }
 # Files whose change alters how entries are checked (and so what the verdict means).
 CHECK_FILES = ("schemas/", "bots/", ".github/", "pyproject.toml")
+_QUOTED = re.compile(r"'([^'\n]{1,200})'|`([^`\n]{1,200})`")
 SEVERITY_ICON = {"error": "❌", "warning": "⚠️"}
 
 
@@ -97,9 +99,19 @@ def _finding_line(f: dict[str, Any], links: Links) -> str:
     if url:
         where = f"[{where}]({url})"
     what = f"{code(f['field'])}: " if f["field"] else ""
-    hint = f" — {escape(truncate(f['hint'], 600))}" if f["hint"] else ""
+    hint = f" — {_message(f['hint'])}" if f["hint"] else ""
     icon = SEVERITY_ICON[f["severity"]]
-    return f"- {icon} {where} {what}{escape(truncate(f['message'], 600))}{hint}\n"
+    return f"- {icon} {where} {what}{_message(f['message'])}{hint}\n"
+
+
+def _message(text: str) -> str:
+    """A finding's message: the values it quotes ('…' or `…`) as code, the rest escaped."""
+    text = truncate(text, 600)
+    out, at = [], 0
+    for match in _QUOTED.finditer(text):
+        out += [escape(text[at : match.start()]), code(match.group(1) or match.group(2))]
+        at = match.end()
+    return "".join(out) + escape(text[at:])
 
 
 def _findings_block(
