@@ -17,6 +17,7 @@ VERBS = {
     "diff": "field-by-field changes to entries between two git revisions",
     "pr-report": "validate and diff a pull request; write report.json and comment.md",
     "comment": "post or update the sticky PR comment from a report (GitHub)",
+    "autofill": "fill and refresh the hub: block from the Hugging Face Hub",
 }
 
 

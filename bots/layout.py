@@ -21,7 +21,7 @@ def schema_line(ref: EntryRef) -> str:
     return f"{SCHEMA_LINE_PREFIX}{'../' * depth}schemas/{schema_file(ref.kind)}"
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -50,7 +50,7 @@ def _reorder(node: Any, schema: dict[str, Any], doc: str, schemas: SchemaSet) ->
 
 def canonical_text(text: str, ref: EntryRef, schemas: SchemaSet) -> str:
     """`text` in the canonical layout. The caller has checked it loads as a strict entry."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     data = yaml.load(text)
     kind: EntryKind = ref.kind
     _reorder(data, schemas.root(kind), schema_file(kind), schemas)

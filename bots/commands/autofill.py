@@ -1,0 +1,122 @@
+"""Fill and refresh what the Hugging Face Hub knows about models and datasets.
+
+For each entry on the Hub (it names `hub.repo_id`, or its `url` or a source is its Hub page),
+writes the bot-owned `hub:` block and fills empty people-owned fields (licence, parameters,
+architecture, languages) with a source citing the Hub page at that revision. Values people wrote
+are never changed: disagreements are reported. Reads HF_TOKEN (gated repos) and HF_ENDPOINT.
+
+Exit status: 0 done (warnings allowed); 1 a repo could not be read or renamed, or with --check
+a block is missing or stale; 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from bots.checker import Checker, UsageError
+from bots.cli import ExitError
+from bots.commands import add_paths_argument
+from bots.commands.common import load_schemas, registry_root
+from bots.diff import ADDED, REMOVED, render_value
+from bots.entries import LocationError, ref_for_relpath
+from bots.fileio import write_atomic
+from bots.findings import Severity
+from bots.loader import load_entry_file
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    parser.add_argument("--all", action="store_true", help="every model and dataset entry")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a block is missing or stale"
+    )
+    group.add_argument("--dry-run", action="store_true", help="print what would change")
+    parser.add_argument(
+        "--counter-threshold",
+        type=float,
+        default=0.25,
+        metavar="FRACTION",
+        help="rewrite downloads/likes only when one moved by more than this (default: 0.25)",
+    )
+    parser.add_argument("--jobs", type=int, default=8, help="Hub requests at once (default: 8)")
+    parser.add_argument(
+        "--now",
+        type=dt.datetime.fromisoformat,
+        default=None,
+        help="the time written as fetched_at (default: now)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from bots.autofill import Autofill, write_progress_stream
+    from bots.hub import HubClient
+
+    if not args.paths and not args.all:
+        raise ExitError("name entry files or folders, or pass --all")
+    if args.paths and args.all:
+        raise ExitError("pass either PATH... or --all, not both")
+    root = registry_root(args)
+    schemas = load_schemas(root)
+    checker = Checker(root, schemas)
+    try:
+        files = checker.all_files() if args.all else checker.expand(args.paths)
+    except UsageError as exc:
+        raise ExitError(str(exc)) from exc
+    entries = []
+    for path in files:
+        relpath = path.resolve().relative_to(root).as_posix()
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError:
+            continue
+        loaded = load_entry_file(path)
+        if loaded.data is None or loaded.problems:
+            print(f"{relpath}: not read (run registry validate): skipped", file=sys.stderr)
+            continue
+        entries.append((ref, path, loaded.data))
+    now = args.now.replace(tzinfo=args.now.tzinfo or dt.UTC) if args.now else None
+    engine = Autofill(
+        root,
+        schemas,
+        HubClient.from_env(),
+        now=now,
+        counter_threshold=args.counter_threshold,
+        jobs=args.jobs,
+        progress=write_progress_stream(),
+    )
+    targets = engine.targets(entries)
+    outcomes = engine.run(targets)
+    failed = stale = 0
+    for outcome in outcomes:
+        for finding in outcome.findings:
+            print(finding.render())
+            failed += finding.severity is Severity.ERROR
+        if outcome.status != "updated":
+            continue
+        stale += 1
+        if args.dry_run or args.check:
+            print(f"{outcome.target.relpath}: would change")
+            for change in outcome.changes:
+                if change.change == ADDED:
+                    text = f"+ {change.field}: {render_value(change.new)}"
+                elif change.change == REMOVED:
+                    text = f"- {change.field}: {render_value(change.old)}"
+                else:
+                    old, new = render_value(change.old), render_value(change.new)
+                    text = f"~ {change.field}: {old} → {new}"
+                print(f"  {text}")
+        elif outcome.new_text is not None:
+            write_atomic(outcome.target.path, outcome.new_text)
+            print(f"{outcome.target.relpath}: {len(outcome.changes)} fields updated")
+    verb = "would update" if args.dry_run or args.check else "updated"
+    print(
+        f"{len(targets)} entries on the Hub (of {len(entries)}): {stale} {verb}, "
+        f"{len(outcomes) - stale - failed} unchanged, {failed} failed — "
+        f"{engine.client.requests} Hub requests"
+    )
+    if failed or (args.check and stale):
+        return 1
+    return 0

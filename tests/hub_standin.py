@@ -1,0 +1,238 @@
+"""A stand-in for the Hugging Face Hub API on 127.0.0.1, for autofill's tests and benchmark.
+
+It serves real-shaped `/api/models/{id}` and `/api/datasets/{id}` answers (filtered by `expand`
+as the Hub does), author listings with `Link` pagination, `resolve/{rev}/config.json`, renamed
+repos as 307 redirects, missing and gated repos with the Hub's `X-Error-Code`, and injected
+faults (429 with Retry-After, 5xx) and latency. `requests` records every path asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PAGE = 1000
+
+
+@dataclass
+class HubFault:
+    path: str  # a regular expression searched in the request path
+    status: int = 500
+    times: int = 1
+    retry_after: str | None = None
+
+
+def model_json(
+    repo_id: str,
+    sha: str,
+    *,
+    safetensors: dict[str, int] | None = None,
+    card: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    gated: bool | str = False,
+    downloads: int = 1000,
+    likes: int = 10,
+    pipeline_tag: str = "text-generation",
+    library_name: str = "transformers",
+) -> dict[str, Any]:
+    """A `GET /api/models/{id}` answer with the keys the real one has."""
+    data: dict[str, Any] = {
+        "_id": f"66{abs(hash(repo_id)) % 10**20:020d}",
+        "id": repo_id,
+        "modelId": repo_id,
+        "author": repo_id.split("/")[0],
+        "sha": sha,
+        "private": False,
+        "disabled": False,
+        "gated": gated,
+        "pipeline_tag": pipeline_tag,
+        "library_name": library_name,
+        "tags": [library_name, "safetensors" if safetensors else "pytorch"],
+        "downloads": downloads,
+        "likes": likes,
+        "createdAt": "2024-07-14T23:40:17.000Z",
+        "lastModified": "2024-09-24T15:48:47.000Z",
+        "config": config or {},
+        "cardData": card or {},
+        "siblings": [{"rfilename": "config.json"}, {"rfilename": "README.md"}],
+        "spaces": [],
+        "usedStorage": 1000,
+    }
+    if safetensors:
+        data["safetensors"] = {"parameters": safetensors, "total": sum(safetensors.values())}
+    return data
+
+
+def dataset_json(
+    repo_id: str, sha: str, *, card: dict[str, Any] | None = None, downloads: int = 500
+) -> dict[str, Any]:
+    return {
+        "_id": f"65{abs(hash(repo_id)) % 10**20:020d}",
+        "id": repo_id,
+        "author": repo_id.split("/")[0],
+        "sha": sha,
+        "private": False,
+        "disabled": False,
+        "gated": False,
+        "downloads": downloads,
+        "likes": 3,
+        "tags": [],
+        "createdAt": "2023-01-02T03:04:05.000Z",
+        "lastModified": "2024-05-06T07:08:09.000Z",
+        "cardData": card or {},
+        "siblings": [],
+    }
+
+
+class HubStandIn:
+    def __init__(self) -> None:
+        self.models: dict[str, dict[str, Any]] = {}
+        self.datasets: dict[str, dict[str, Any]] = {}
+        self.configs: dict[str, dict[str, Any]] = {}
+        self.renamed: dict[str, str] = {}
+        self.gated_files: set[str] = set()
+        self.tokens: set[str] = set()
+        self.faults: list[HubFault] = []
+        self.latency = 0.0
+        self.requests: list[str] = []
+        self.lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> HubStandIn:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def add_model(self, data: dict[str, Any], config: dict[str, Any] | None = None) -> None:
+        self.models[data["id"]] = data
+        if config is not None:
+            self.configs[data["id"]] = config
+
+    def count(self, pattern: str) -> int:
+        return sum(1 for path in self.requests if re.search(pattern, path))
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                server._serve(self)
+
+            do_HEAD = do_GET
+
+        return Handler
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        url = urlsplit(handler.path)
+        path = unquote(url.path)
+        query = parse_qs(url.query)
+        with self.lock:
+            self.requests.append(path)
+            fault = next((f for f in self.faults if f.times > 0 and re.search(f.path, path)), None)
+            if fault:
+                fault.times -= 1
+        if self.latency:
+            time.sleep(self.latency)
+        if fault is not None:
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            return self._send(handler, fault.status, {"error": "injected"}, headers)
+        auth = handler.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ").strip() or None
+        status, payload, headers = self._route(path, query, token)
+        self._send(handler, status, payload, headers)
+
+    def _route(
+        self, path: str, query: dict[str, list[str]], token: str | None
+    ) -> tuple[int, Any, dict[str, str]]:
+        listing = re.fullmatch(r"/api/(models|datasets)", path)
+        if listing:
+            return self._list(listing.group(1), query)
+        info = re.fullmatch(r"/api/(models|datasets)/([^/]+/[^/]+)(?:/revision/[^/]+)?", path)
+        if info:
+            kind, repo_id = info.groups()
+            store = self.models if kind == "models" else self.datasets
+            if repo_id in self.renamed:
+                return 307, {}, {"Location": f"/api/{kind}/{self.renamed[repo_id]}"}
+            if repo_id not in store:
+                return self._missing()
+            return 200, self._expand(store[repo_id], query.get("expand")), {}
+        resolve = re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
+        if resolve:
+            repo_id, revision, filename = resolve.groups()
+            if repo_id not in self.models:
+                return self._missing()
+            if repo_id in self.gated_files and token not in self.tokens:
+                message = {"error": f"Access to model {repo_id} is restricted."}
+                return 403, message, {"X-Error-Code": "GatedRepo"}
+            if filename != "config.json" or repo_id not in self.configs:
+                return 404, {"error": "Entry not found"}, {"X-Error-Code": "EntryNotFound"}
+            sha = self.models[repo_id]["sha"]
+            headers = {"X-Repo-Commit": sha, "ETag": f'"{sha}"'}
+            return 200, self.configs[repo_id], headers
+        return 404, {"error": "Not Found"}, {}
+
+    @staticmethod
+    def _missing() -> tuple[int, Any, dict[str, str]]:
+        return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
+
+    @staticmethod
+    def _expand(data: dict[str, Any], expand: list[str] | None) -> dict[str, Any]:
+        if not expand:
+            return data
+        wanted = {e for item in expand for e in item.split(",")}
+        return {k: v for k, v in data.items() if k in wanted or k in ("_id", "id")}
+
+    def _list(self, kind: str, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
+        store = self.models if kind == "models" else self.datasets
+        author = query.get("author", [None])[0]
+        items = [d for repo_id, d in sorted(store.items()) if author in (None, d["author"])]
+        start = int(query.get("cursor", ["0"])[0])
+        page = [self._expand(d, query.get("expand")) for d in items[start : start + PAGE]]
+        headers = {}
+        if start + PAGE < len(items):
+            expand = "".join(f"&expand={e}" for e in query.get("expand", []))
+            headers["Link"] = (
+                f"<{self.endpoint}/api/{kind}?author={author}{expand}&cursor={start + PAGE}>; "
+                'rel="next"'
+            )
+        return 200, page, headers
+
+    @staticmethod
+    def _send(
+        handler: BaseHTTPRequestHandler, status: int, payload: Any, headers: dict[str, str]
+    ) -> None:
+        body = json.dumps(payload).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(body)))
+            for key, value in headers.items():
+                handler.send_header(key, value)
+            handler.end_headers()
+            if handler.command != "HEAD":
+                handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass

@@ -1,0 +1,314 @@
+"""`registry autofill` against the Hub stand-in: the hub: block, empty fields filled with a
+source, people's values never changed, failures reported per entry, byte-identical reruns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import Run, write
+from tests.hub_standin import HubFault, HubStandIn, dataset_json, model_json
+from tests.test_diff import edit
+
+SHA = "a" * 40
+NEW_SHA = "b" * 40
+BASE = "entries/models/acme/base.yaml"
+CORPUS = "entries/datasets/acme/corpus.yaml"
+NOW = "2026-11-23T06:00:00"
+
+LLAMA_CONFIG = {
+    "architectures": ["LlamaForCausalLM"],
+    "model_type": "llama",
+    "hidden_size": 4096,
+    "num_hidden_layers": 32,
+    "num_attention_heads": 32,
+    "num_key_value_heads": 8,
+    "intermediate_size": 14336,
+    "max_position_embeddings": 8192,
+    "vocab_size": 128256,
+    "tie_word_embeddings": False,
+    "hidden_act": "silu",
+}
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]:
+    server = HubStandIn().start()
+    monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
+    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def base_model(**kwargs: object) -> dict[str, object]:
+    card = {
+        "license": "apache-2.0",
+        "language": ["en"],
+        "datasets": ["acme/corpus"],
+    }
+    options: dict[str, object] = {
+        "safetensors": {"BF16": 7_100_000_000},
+        "card": card,
+        "config": {"architectures": ["LlamaForCausalLM"], "model_type": "llama"},
+    }
+    options.update(kwargs)
+    return model_json("acme/base", str(options.pop("sha", SHA)), **options)  # type: ignore[arg-type]
+
+
+def on_hub(root: Path) -> None:
+    """Link acme/base to its Hub page, so autofill knows it is on the Hub."""
+    edit(
+        root,
+        BASE,
+        "organization: acme\n",
+        "organization: acme\nurl: https://huggingface.co/acme/base\n",
+    )
+
+
+def autofill(cli: Callable[..., Run], root: Path, *args: str, now: str = NOW) -> Run:
+    """Run autofill on `root`; entry paths are given relative to it."""
+    paths = [str(root / a) if a.startswith("entries/") else a for a in args]
+    return cli("autofill", *paths, "--now", now, root=root)
+
+
+def load(root: Path, relpath: str) -> dict:
+    return YAML(typ="safe").load((root / relpath).read_text(encoding="utf-8"))
+
+
+def test_fills_the_block_and_empty_fields_with_a_source(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    edit(registry, BASE, "license: apache-2.0\n", "license: apache-2.0  # checked by hand\n")
+    hub.add_model(base_model(), config=LLAMA_CONFIG)
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 0, result.out + result.err
+    assert f"{BASE}: " in result.out and "fields updated" in result.out
+    data = load(registry, BASE)
+    block = data["hub"]
+    assert block["repo_id"] == "acme/base" and block["sha"] == SHA
+    assert block["parameters"] == {"total": 7_100_000_000, "by_dtype": {"BF16": 7_100_000_000}}
+    assert block["config"]["hidden_act"] == "silu"
+    assert block["fetched_at"] == "2026-11-23T06:00:00Z"
+    assert data["architecture"]["hidden_size"] == 4096
+    assert data["architecture"]["num_key_value_heads"] == 8
+    assert data["architecture"]["weight_tying"] is False
+    assert "activation" not in data["architecture"]
+    assert data["parameters"] == {"total": 7_000_000_000}  # a person's value stays
+    cited = data["sources"][-1]
+    assert cited["url"] == f"https://huggingface.co/acme/base/tree/{SHA}"
+    assert "architecture.hidden_size" in cited["fields"]
+    text = (registry / BASE).read_text(encoding="utf-8")
+    assert "license: apache-2.0  # checked by hand\n" in text
+    checked = registry_cli("validate", registry / BASE, root=registry)
+    assert checked.code == 0, checked.out
+
+
+def test_a_second_run_changes_no_byte_and_small_counter_moves_are_ignored(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    hub.add_model(base_model(downloads=1000), config=LLAMA_CONFIG)
+    assert autofill(registry_cli, registry, BASE).code == 0
+    first = (registry / BASE).read_bytes()
+    hub.models["acme/base"]["downloads"] = 1100  # +10%: below the threshold
+    again = autofill(registry_cli, registry, BASE, now="2026-11-30T06:00:00")
+    assert again.code == 0 and "0 updated, 1 unchanged" in again.out
+    assert (registry / BASE).read_bytes() == first
+    hub.models["acme/base"]["downloads"] = 5000
+    moved = autofill(registry_cli, registry, BASE, now="2026-11-30T06:00:00")
+    assert "1 updated" in moved.out
+    data = load(registry, BASE)
+    assert data["hub"]["downloads"] == 5000
+    assert data["hub"]["fetched_at"] == "2026-11-30T06:00:00Z"
+
+
+def test_no_safetensors_means_no_count_not_zero(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    edit(registry, BASE, "parameters:\n  total: 7000000000\n", "")
+    hub.add_model(base_model(safetensors=None))
+    assert autofill(registry_cli, registry, BASE).code == 0
+    data = load(registry, BASE)
+    assert "parameters" not in data and "parameters" not in data["hub"]
+
+
+def test_conflicts_are_reported_not_applied(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    card = {"license": "mit", "base_model": "acme/root", "base_model_relation": "finetune",
+            "datasets": ["acme/corpus", "bookcorpus"]}  # fmt: skip
+    hub.add_model(base_model(safetensors={"BF16": 7_500_000_000}, card=card))
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 0
+    out = result.out
+    assert "warning: license: the Hub's card says license 'mit', the entry says 'apache-2.0'" in out
+    assert "parameters.total: 7,000,000,000 parameters, but the Hub's safetensors hold " in out
+    assert "(-6.7%)" in out
+    assert "the card's base model 'acme/root' is not in the registry — add it: " in out
+    assert "registry new model acme/root" in out
+    assert "the card's dataset 'bookcorpus' is not in the registry" in out
+    data = load(registry, BASE)
+    assert data["license"] == "apache-2.0" and data["parameters"]["total"] == 7_000_000_000
+    assert data["hub"]["license"] == "mit"
+
+
+def test_gated_config_is_a_finding_and_a_token_opens_it(
+    registry: Path,
+    hub: HubStandIn,
+    registry_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    on_hub(registry)
+    hub.add_model(base_model(gated="manual"), config=LLAMA_CONFIG)
+    hub.gated_files.add("acme/base")
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 0
+    assert (
+        "acme/base is gated on the Hub: accept its terms with your account and set HF_TOKEN"
+        in result.out
+    )
+    data = load(registry, BASE)
+    assert data["hub"]["gated"] == "manual" and "config" not in data["hub"]
+    hub.tokens.add("hf_test")
+    monkeypatch.setenv("HF_TOKEN", "hf_test")
+    hub.models["acme/base"]["sha"] = NEW_SHA
+    assert autofill(registry_cli, registry, BASE).code == 0
+    assert load(registry, BASE)["architecture"]["num_layers"] == 32
+
+
+def test_a_renamed_repo_is_a_rename_finding_and_the_file_stays(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    hub.add_model(model_json("acme-labs/base", SHA))
+    hub.renamed["acme/base"] = "acme-labs/base"
+    before = (registry / BASE).read_bytes()
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 1
+    assert "error: hub: the Hub moved acme/base to acme-labs/base — rename the entry" in result.out
+    assert (registry / BASE).read_bytes() == before
+
+
+def dataset_card() -> dict[str, object]:
+    return {
+        "license": "odc-by",
+        "language": ["en", "fr"],
+        "size_categories": ["1M<n<10M"],
+        "task_categories": ["text-generation"],
+        "configs": [{"config_name": "default", "data_files": "data/*.parquet"}],
+        "dataset_info": {
+            "config_name": "default",
+            "splits": [{"name": "train", "num_examples": 1500000, "num_bytes": 10}],
+            "dataset_size": 9000000000,
+        },
+    }
+
+
+def test_a_dataset_card_fills_its_block(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    edit(
+        registry,
+        CORPUS,
+        "organization: acme\n",
+        "organization: acme\nurl: https://huggingface.co/datasets/acme/corpus\n",
+    )
+    hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=dataset_card())
+    result = autofill(registry_cli, registry, CORPUS)
+    assert result.code == 0, result.out + result.err
+    data = load(registry, CORPUS)
+    assert data["hub"]["size_category"] == "1M<n<10M"
+    assert data["hub"]["splits"] == [
+        {"config": "default", "split": "train", "num_examples": 1500000}
+    ]
+    assert data["hub"]["dataset_size"] == 9000000000
+    assert data["languages"] == ["en", "fr"] and data["license"] == "odc-by"
+    assert data["sources"][-1]["url"] == f"https://huggingface.co/datasets/acme/corpus/tree/{SHA}"
+    assert registry_cli("validate", registry / CORPUS, root=registry).code == 0
+
+
+def test_429_then_200_fills_and_500_forever_fails_only_that_entry(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    edit(
+        registry,
+        CORPUS,
+        "organization: acme\n",
+        "organization: acme\nurl: https://huggingface.co/datasets/acme/corpus\n",
+    )
+    hub.add_model(base_model())
+    hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=dataset_card())
+    hub.faults.append(HubFault(r"^/api/models/acme/base$", 429, times=1, retry_after="30"))
+    hub.faults.append(HubFault(r"^/api/datasets/acme/corpus$", 500, times=100))
+    result = autofill(registry_cli, registry, "--all")
+    assert result.code == 1
+    assert f"{CORPUS}:" in result.out and "the Hub answered 500 — rerun later" in result.out
+    assert "1 updated, 0 unchanged, 1 failed" in result.out
+    assert load(registry, BASE)["hub"]["sha"] == SHA
+    assert "hub" not in load(registry, CORPUS)
+    assert hub.count(r"^/api/datasets/acme/corpus$") == 4  # tried, then gave up
+
+
+def test_check_and_dry_run_write_nothing(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    hub.add_model(base_model(), config=LLAMA_CONFIG)
+    before = (registry / BASE).read_bytes()
+    check = autofill(registry_cli, registry, "--check", BASE)
+    assert check.code == 1 and f"{BASE}: would change" in check.out
+    dry = autofill(registry_cli, registry, "--dry-run", BASE)
+    assert dry.code == 0 and "  + hub.sha: " + SHA in dry.out
+    assert "  + architecture.hidden_size: 4096" in dry.out
+    assert (registry / BASE).read_bytes() == before
+    assert autofill(registry_cli, registry, BASE).code == 0
+    assert autofill(registry_cli, registry, "--check", BASE).code == 0
+
+
+def test_a_refresh_lists_each_author_once_and_reads_only_what_moved(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    small = (registry / BASE).read_text().replace("acme/base", "acme/small")
+    write(
+        registry,
+        "entries/models/acme/small.yaml",
+        small.replace("name: Acme Base", "name: Acme Small"),
+    )
+    hub.add_model(base_model(), config=LLAMA_CONFIG)
+    hub.add_model(model_json("acme/small", SHA), config=LLAMA_CONFIG)
+    assert autofill(registry_cli, registry, "--all").code == 0
+    hub.requests.clear()
+    hub.models["acme/small"]["sha"] = NEW_SHA
+    result = autofill(registry_cli, registry, "--all")
+    assert result.code == 0, result.out
+    assert hub.count(r"^/api/models$") == 1
+    assert hub.count(r"^/api/models/acme/base$") == 0
+    assert hub.count(r"^/api/models/acme/small$") == 1
+    assert load(registry, "entries/models/acme/small.yaml")["hub"]["sha"] == NEW_SHA
+
+
+def test_entries_not_on_the_hub_are_left_alone(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    result = autofill(registry_cli, registry, "--all")
+    assert result.code == 0
+    assert result.out.startswith("0 entries on the Hub (of 4)")
+    assert hub.requests == []
+
+
+def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
+    assert registry_cli("autofill", root=registry).code == 2
+    assert "pass --all" in registry_cli("autofill", root=registry).err
+    missing = autofill(registry_cli, registry, "entries/nope.yaml")
+    assert missing.code == 2 and "no such file" in missing.err
