@@ -259,7 +259,7 @@ class Autofill:
             filled.append(".".join(path))
         if filled:
             page = hub_page(target.ref.kind, decided.block["repo_id"], decided.block.get("sha"))
-            _cite(doc, page, filled, self.now.date().isoformat(), root_order)
+            _cite(doc, page, filled, self.now.date(), root_order)
         buffer = io.StringIO()
         yaml.dump(doc, buffer)
         return buffer.getvalue()
@@ -328,7 +328,9 @@ def _put(node: CommentedMap, key: str, value: Any, order: list[str]) -> None:
     node.insert(position, key, value)
 
 
-def _cite(doc: CommentedMap, url: str, fields: list[str], today: str, order: list[str]) -> None:
+def _cite(
+    doc: CommentedMap, url: str, fields: list[str], today: dt.date, order: list[str]
+) -> None:
     sources = doc.get("sources")
     if sources is None:
         sources = CommentedSeq()

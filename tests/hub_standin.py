@@ -138,7 +138,7 @@ class HubStandIn:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server._serve(self)
 
             do_HEAD = do_GET
@@ -181,7 +181,7 @@ class HubStandIn:
             return 200, self._expand(store[repo_id], query.get("expand")), {}
         resolve = re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
         if resolve:
-            repo_id, revision, filename = resolve.groups()
+            repo_id, _revision, filename = resolve.groups()
             if repo_id not in self.models:
                 return self._missing()
             if repo_id in self.gated_files and token not in self.tokens:

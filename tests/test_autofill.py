@@ -86,6 +86,7 @@ def test_fills_the_block_and_empty_fields_with_a_source(
 ) -> None:
     on_hub(registry)
     edit(registry, BASE, "license: apache-2.0\n", "license: apache-2.0  # checked by hand\n")
+    assert registry_cli("fmt", registry / BASE, root=registry).code == 0
     hub.add_model(base_model(), config=LLAMA_CONFIG)
     result = autofill(registry_cli, registry, BASE)
     assert result.code == 0, result.out + result.err
@@ -108,6 +109,9 @@ def test_fills_the_block_and_empty_fields_with_a_source(
     assert "license: apache-2.0  # checked by hand\n" in text
     checked = registry_cli("validate", registry / BASE, root=registry)
     assert checked.code == 0, checked.out
+    assert "    accessed: 2026-11-23\n" in text
+    layout = registry_cli("fmt", "--check", registry / BASE, root=registry)
+    assert layout.code == 0, layout.out + layout.err
 
 
 def test_a_second_run_changes_no_byte_and_small_counter_moves_are_ignored(
