@@ -136,14 +136,18 @@ class Autofill:
         for t in targets:
             if t.old_block.get("sha"):
                 groups[(t.ref.kind.value, t.repo_id.split("/")[0])].append(t)
-        listed: dict[str, Listed] = {}
-        for (kind, author), members in groups.items():
-            if len(members) < 2:
-                continue
+        wanted = [key for key, members in groups.items() if len(members) >= 2]
+
+        def list_one(key: tuple[str, str]) -> dict[str, Listed]:
             try:
-                listed.update(self.client.listing(kind, author))
+                return self.client.listing(*key)
             except HubError:
-                continue
+                return {}
+
+        listed: dict[str, Listed] = {}
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            for found in pool.map(list_one, wanted):
+                listed.update(found)
         return listed
 
     def run(self, targets: list[Target]) -> list[Outcome]:
@@ -328,9 +332,7 @@ def _put(node: CommentedMap, key: str, value: Any, order: list[str]) -> None:
     node.insert(position, key, value)
 
 
-def _cite(
-    doc: CommentedMap, url: str, fields: list[str], today: dt.date, order: list[str]
-) -> None:
+def _cite(doc: CommentedMap, url: str, fields: list[str], today: dt.date, order: list[str]) -> None:
     sources = doc.get("sources")
     if sources is None:
         sources = CommentedSeq()

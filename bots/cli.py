@@ -18,6 +18,7 @@ VERBS = {
     "pr-report": "validate and diff a pull request; write report.json and comment.md",
     "comment": "post or update the sticky PR comment from a report (GitHub)",
     "autofill": "fill and refresh the hub: block from the Hugging Face Hub",
+    "open-pr": "commit bot changes to a branch and open or update its pull request",
 }
 
 

@@ -4,6 +4,7 @@ resolved to commit SHAs before use, so a revision can never be taken for an opti
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -31,13 +32,13 @@ class GitRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _git(self, *args: str, input_bytes: bytes | None = None) -> bytes:
+    def _git(self, *args: str, env: dict[str, str] | None = None) -> bytes:
         try:
             done = subprocess.run(
                 ["git", "-C", str(self.root), *args],
-                input=input_bytes,
                 capture_output=True,
                 check=False,
+                env={**os.environ, **env} if env else None,
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
@@ -79,6 +80,41 @@ class GitRepo:
     def changed_other_files(self, base: str, head: str) -> list[str]:
         out = self._git("diff", "--name-only", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}")
         return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+
+    def dirty(self, *paths: str) -> list[str]:
+        """Changed or new files under `paths` in the working tree."""
+        out = self._git("status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+        return [item[3:] for item in out.decode("utf-8", "replace").split("\0") if item[3:]]
+
+    def commit_to_branch(
+        self, branch: str, message: str, author: str, *paths: str
+    ) -> tuple[str, str]:
+        """Commit the working tree's `paths` on top of HEAD as `branch`; (commit, tree)."""
+        name, _, email = author.partition(" <")
+        identity = ("-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}")
+        self._git("switch", "--quiet", "-C", branch)
+        self._git("add", "--all", "--", *paths)
+        self._git(*identity, "commit", "--quiet", "--no-verify", "-m", message)
+        commit = self._git("rev-parse", "HEAD").decode().strip()
+        tree = self._git("rev-parse", "HEAD^{tree}").decode().strip()
+        return commit, tree
+
+    def remote_branch(self, branch: str, remote: str = "origin") -> str | None:
+        out = self._git("ls-remote", "--heads", remote, f"refs/heads/{branch}").decode()
+        return out.split()[0] if out.strip() else None
+
+    def fetch_tree(self, sha: str, remote: str = "origin") -> str | None:
+        """The tree of a remote commit (fetched if needed), or None when it cannot be had."""
+        try:
+            self._git("fetch", "--quiet", "--depth=1", remote, sha)
+            return self._git("rev-parse", f"{sha}^{{tree}}").decode().strip()
+        except GitError:
+            return None
+
+    def push(self, branch: str, expected: str | None, env: dict[str, str] | None = None) -> None:
+        """Push HEAD as `branch` to origin, replacing it only if it is still `expected`."""
+        lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
+        self._git("push", "--quiet", lease, "origin", f"HEAD:refs/heads/{branch}", env=env)
 
     def read(self, commit: str, path: str) -> bytes:
         return self._git("cat-file", "blob", f"{commit}:{path}")

@@ -1,0 +1,90 @@
+"""Publish what a bot changed under entries/ as one pull request from a bot branch.
+
+Validates the registry first (nothing invalid is pushed), commits the changes on top of HEAD as
+BRANCH, pushes it with --force-with-lease (so a branch someone else moved is never overwritten),
+and opens the PR or updates its title and body. Nothing changed → no commit, no push, no PR; the
+same changes as the branch already holds → no push. Reads GITHUB_TOKEN, GITHUB_REPOSITORY and
+GITHUB_API_URL; with GITHUB_TOKEN set, git pushes with it (given to git through its environment,
+never on a command line).
+
+Exit status: 0 done or nothing to do, 1 the registry is invalid or GitHub/git refused, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+from pathlib import Path
+
+from bots.checker import Checker
+from bots.cli import ExitError
+from bots.commands.common import load_schemas, registry_root
+from bots.entries import ENTRIES_DIR
+from bots.gitrepo import GitError, GitRepo
+
+BOT_AUTHOR = "model-registry bot <41898282+github-actions[bot]@users.noreply.github.com>"
+BODY_LIMIT = 60_000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--branch", required=True, help="the bot branch, e.g. bot/refresh-hub")
+    parser.add_argument("--title", required=True, help="the pull request's title")
+    parser.add_argument("--body-file", type=Path, help="Markdown for the pull request's body")
+    parser.add_argument("--message", help="the commit message (default: the title)")
+    parser.add_argument("--base", default="main", help="the branch to merge into (default: main)")
+
+
+def _push_env() -> dict[str, str] | None:
+    token = os.environ.get("GITHUB_TOKEN")
+    if not token:
+        return None
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"http.{server}/.extraheader",
+        "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    root = registry_root(args)
+    repo = GitRepo(root)
+    body = ""
+    if args.body_file is not None:
+        try:
+            body = args.body_file.read_text(encoding="utf-8")[:BODY_LIMIT]
+        except OSError as exc:
+            raise ExitError(f"{args.body_file}: cannot read the body ({exc.strerror})") from exc
+    try:
+        if not repo.dirty(ENTRIES_DIR):
+            print("nothing changed under entries/: no commit, no pull request")
+            return 0
+        result = Checker(root, load_schemas(root)).check(None)
+        if result.errors:
+            raise ExitError(
+                f"not publishing: the changed registry has {result.errors} errors — run "
+                "registry validate",
+                1,
+            )
+        commit, tree = repo.commit_to_branch(
+            args.branch, args.message or args.title, BOT_AUTHOR, ENTRIES_DIR
+        )
+        remote = repo.remote_branch(args.branch)
+        if remote is not None and repo.fetch_tree(remote) == tree:
+            print(f"{args.branch} already holds these changes: not pushed")
+        else:
+            repo.push(args.branch, remote, env=_push_env())
+            print(f"pushed {commit[:12]} to {args.branch}")
+    except GitError as exc:
+        raise ExitError(f"git: {exc}", 1) from exc
+    from bots.forge import Forge, ForgeError
+
+    try:
+        pull = Forge.from_env().open_or_update_pull(args.branch, args.base, args.title, body)
+    except ForgeError as exc:
+        raise ExitError(str(exc), 1) from exc
+    print(f"pull request #{pull.number}: {pull.url}")
+    return 0
