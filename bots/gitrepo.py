@@ -86,30 +86,40 @@ class GitRepo:
         out = self._git("status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
         return [item[3:] for item in out.decode("utf-8", "replace").split("\0") if item[3:]]
 
-    def commit_to_branch(
-        self, branch: str, message: str, author: str, *paths: str
-    ) -> tuple[str, str]:
-        """Commit the working tree's `paths` on top of HEAD as `branch`; (commit, tree)."""
+    def commit_to_branch(self, branch: str, message: str, author: str, *paths: str) -> str:
+        """Commit the working tree's `paths` on top of HEAD as `branch`; the new commit."""
         name, _, email = author.partition(" <")
         identity = ("-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}")
         self._git("switch", "--quiet", "-C", branch)
         self._git("add", "--all", "--", *paths)
         self._git(*identity, "commit", "--quiet", "--no-verify", "-m", message)
-        commit = self._git("rev-parse", "HEAD").decode().strip()
-        tree = self._git("rev-parse", "HEAD^{tree}").decode().strip()
-        return commit, tree
+        return self._git("rev-parse", "HEAD").decode().strip()
 
-    def remote_branch(self, branch: str, remote: str = "origin") -> str | None:
-        out = self._git("ls-remote", "--heads", remote, f"refs/heads/{branch}").decode()
-        return out.split()[0] if out.strip() else None
+    def push_url(self) -> str:
+        return self._git("remote", "get-url", "--push", "origin").decode().strip()
 
-    def fetch_tree(self, sha: str, remote: str = "origin") -> str | None:
-        """The tree of a remote commit (fetched if needed), or None when it cannot be had."""
+    def remote_branch(self, branch: str, env: dict[str, str] | None = None) -> str | None:
+        """The sha of `branch` where origin pushes to, or None when it does not exist."""
+        out = self._git("ls-remote", "--heads", self.push_url(), f"refs/heads/{branch}", env=env)
+        text = out.decode()
+        return text.split()[0] if text.strip() else None
+
+    def fetch(self, sha: str, env: dict[str, str] | None = None) -> bool:
         try:
-            self._git("fetch", "--quiet", "--depth=1", remote, sha)
-            return self._git("rev-parse", f"{sha}^{{tree}}").decode().strip()
+            self._git("fetch", "--quiet", self.push_url(), sha, env=env)
         except GitError:
-            return None
+            return False
+        return True
+
+    def differs_only_in(self, old: str, new: str, line: re.Pattern[str], *paths: str) -> bool:
+        """Whether every line that changed between two commits matches `line`."""
+        out = self._git("diff", "--unified=0", "--no-color", old, new, "--", *paths)
+        for text in out.decode("utf-8", "replace").splitlines():
+            if text.startswith(("+++", "---")) or not text.startswith(("+", "-")):
+                continue
+            if not line.search(text[1:]):
+                return False
+        return True
 
     def push(self, branch: str, expected: str | None, env: dict[str, str] | None = None) -> None:
         """Push HEAD as `branch` to origin, replacing it only if it is still `expected`."""

@@ -93,9 +93,9 @@ class Links:
         return http_url(self.blob_base + quote(path, safe="/") + anchor)
 
 
-def _finding_line(f: dict[str, Any], links: Links) -> str:
+def finding_line(f: dict[str, Any], links: Links | None) -> str:
     where = code(f"{f['path']}:{f['line']}:{f['column']}")
-    url = links.to(f["path"], f["line"])
+    url = links.to(f["path"], f["line"]) if links is not None else None
     if url:
         where = f"[{where}]({url})"
     what = f"{code(f['field'])}: " if f["field"] else ""
@@ -123,7 +123,7 @@ def _findings_block(
     lines: list[str] = []
     used = 0
     for f in findings:
-        line = _finding_line(f, links)
+        line = finding_line(f, links)
         if used + len(line) > max_chars:
             break
         lines.append(line)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
+from typing import Any
 
 from bots.checker import Checker, UsageError
 from bots.cli import ExitError
@@ -43,11 +45,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--jobs", type=int, default=8, help="Hub requests at once (default: 8)")
     parser.add_argument(
+        "--summary", type=Path, metavar="FILE", help="also write a Markdown summary (a PR body)"
+    )
+    parser.add_argument(
         "--now",
         type=dt.datetime.fromisoformat,
         default=None,
         help="the time written as fetched_at (default: now)",
     )
+
+
+SUMMARY_ROWS = 300
+
+
+def summary_markdown(line: str, outcomes: list[Any]) -> str:
+    """What a refresh changed, for a pull request body: a table per field, then problems."""
+    from bots.markdown import code
+    from bots.prcomment import cell, finding_line
+
+    rows = [
+        f"| {code(o.target.ref.id)} | {code(c.field)} | {c.change} | {cell(c.old)} | "
+        f"{cell(c.new)} |\n"
+        for o in outcomes
+        if o.status == "updated"
+        for c in o.changes
+        if c.field != "hub.fetched_at"  # a timestamp, different on every run
+    ]
+    parts = ["## Hugging Face Hub refresh\n\n", f"{line}.\n\n"]
+    if rows:
+        parts.append("| entry | field | change | before | after |\n|---|---|---|---|---|\n")
+        parts += rows[:SUMMARY_ROWS]
+        if len(rows) > SUMMARY_ROWS:
+            parts.append(f"\n… and {len(rows) - SUMMARY_ROWS} more changes.\n")
+    findings = [finding_line(f.to_json(), None) for o in outcomes for f in o.findings]
+    if findings:
+        parts.append("\n### Problems and disagreements\n\n")
+        parts += findings[:SUMMARY_ROWS]
+    parts.append(
+        "\n<sub>Written by `registry autofill --all`. Values people wrote are never changed: "
+        "disagreements are listed above.</sub>\n"
+    )
+    return "".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,11 +150,13 @@ def run(args: argparse.Namespace) -> int:
             write_atomic(outcome.target.path, outcome.new_text)
             print(f"{outcome.target.relpath}: {len(outcome.changes)} fields updated")
     verb = "would update" if args.dry_run or args.check else "updated"
-    print(
+    line = (
         f"{len(targets)} entries on the Hub (of {len(entries)}): {stale} {verb}, "
-        f"{len(outcomes) - stale - failed} unchanged, {failed} failed — "
-        f"{engine.client.requests} Hub requests"
+        f"{len(outcomes) - stale - failed} unchanged, {failed} failed"
     )
+    print(f"{line} — {engine.client.requests} Hub requests")
+    if args.summary is not None:
+        write_atomic(args.summary, summary_markdown(line, outcomes))
     if failed or (args.check and stale):
         return 1
     return 0

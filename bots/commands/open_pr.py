@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import re
 from pathlib import Path
 
 from bots.checker import Checker
@@ -33,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--body-file", type=Path, help="Markdown for the pull request's body")
     parser.add_argument("--message", help="the commit message (default: the title)")
     parser.add_argument("--base", default="main", help="the branch to merge into (default: main)")
+    parser.add_argument(
+        "--ignore-lines",
+        default=r"^\s*fetched_at: ",
+        metavar="REGEX",
+        help="changes only to lines like this do not count (default: the fetched_at stamps)",
+    )
 
 
 def _push_env() -> dict[str, str] | None:
@@ -59,24 +66,31 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise ExitError(f"{args.body_file}: cannot read the body ({exc.strerror})") from exc
     try:
-        if not repo.dirty(ENTRIES_DIR):
+        changed = repo.dirty(ENTRIES_DIR)
+        if not changed:
             print("nothing changed under entries/: no commit, no pull request")
             return 0
-        result = Checker(root, load_schemas(root)).check(None)
-        if result.errors:
+        present = [root / p for p in changed if (root / p).is_file()]
+        result = Checker(root, load_schemas(root)).check(present) if present else None
+        if result is not None and result.errors:
+            for finding in result.findings:
+                print(finding.render())
             raise ExitError(
-                f"not publishing: the changed registry has {result.errors} errors — run "
-                "registry validate",
-                1,
+                f"not publishing: the changed entries have {result.errors} errors (above)", 1
             )
-        commit, tree = repo.commit_to_branch(
+        commit = repo.commit_to_branch(
             args.branch, args.message or args.title, BOT_AUTHOR, ENTRIES_DIR
         )
-        remote = repo.remote_branch(args.branch)
-        if remote is not None and repo.fetch_tree(remote) == tree:
+        env = _push_env()
+        remote = repo.remote_branch(args.branch, env=env)
+        if (
+            remote is not None
+            and repo.fetch(remote, env=env)
+            and repo.differs_only_in(remote, commit, re.compile(args.ignore_lines), ENTRIES_DIR)
+        ):
             print(f"{args.branch} already holds these changes: not pushed")
         else:
-            repo.push(args.branch, remote, env=_push_env())
+            repo.push(args.branch, remote, env=env)
             print(f"pushed {commit[:12]} to {args.branch}")
     except GitError as exc:
         raise ExitError(f"git: {exc}", 1) from exc
