@@ -15,18 +15,19 @@ from typing import Any
 from bots.entries import EntryKind, valid_id
 from bots.hub import hub_time
 
-# config.json names for each architecture field, first match wins.
-CONFIG_FIELDS: dict[str, tuple[str, ...]] = {
-    "hidden_size": ("hidden_size", "n_embd", "d_model"),
-    "num_attention_heads": ("num_attention_heads", "n_head"),
-    "num_key_value_heads": ("num_key_value_heads",),
-    "num_layers": ("num_hidden_layers", "n_layer", "num_layers"),
-    "intermediate_size": ("intermediate_size", "n_inner", "ffn_dim"),
-    "num_experts": ("num_local_experts", "n_routed_experts", "num_experts"),
-    "experts_top_k": ("num_experts_per_tok",),
-    "sequence_length": ("max_position_embeddings", "n_positions"),
-    "vocab_size": ("vocab_size",),
-    "weight_tying": ("tie_word_embeddings",),
+# config.json names for each field they fill, first match wins. The maximum positions are the
+# context the model reads, not the (often shorter) sequence length it was trained at.
+CONFIG_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("architecture", "hidden_size"): ("hidden_size", "n_embd", "d_model"),
+    ("architecture", "num_attention_heads"): ("num_attention_heads", "n_head"),
+    ("architecture", "num_key_value_heads"): ("num_key_value_heads",),
+    ("architecture", "num_layers"): ("num_hidden_layers", "n_layer", "num_layers"),
+    ("architecture", "intermediate_size"): ("intermediate_size", "n_inner", "ffn_dim"),
+    ("architecture", "num_experts"): ("num_local_experts", "n_routed_experts", "num_experts"),
+    ("architecture", "experts_top_k"): ("num_experts_per_tok",),
+    ("architecture", "vocab_size"): ("vocab_size",),
+    ("architecture", "weight_tying"): ("tie_word_embeddings",),
+    ("output_quality", "context_length"): ("max_position_embeddings", "n_positions"),
 }
 # Also kept in hub.config, though they fill nothing: "silu" in config.json is SwiGLU in a gated
 # MLP and plain SiLU elsewhere, so the activation stays a person's call.
@@ -234,27 +235,27 @@ def _plan_model(
                     )
                 )
     config = block.get("config", {})
-    architecture = data.get("architecture")
-    if isinstance(architecture, dict) or architecture is None:
-        mine = architecture or {}
-        for target, names in CONFIG_FIELDS.items():
-            value = next((config[n] for n in names if n in config), None)
-            if value is None or isinstance(value, float | str):
+    for (parent, target), names in CONFIG_FIELDS.items():
+        value = next((config[n] for n in names if n in config), None)
+        if target == "weight_tying":
+            if not isinstance(value, bool):
                 continue
-            if target != "weight_tying" and (isinstance(value, bool) or value <= 0):
-                continue
-            if target == "weight_tying" and not isinstance(value, bool):
-                continue
-            if mine.get(target) is None:
-                out.fills.append((("architecture", target), value))
-            elif mine[target] not in ("unknown", "n/a") and mine[target] != value:
-                out.conflicts.append(
-                    Conflict(
-                        ("architecture", target),
-                        f"{mine[target]} here, but config.json says {value}",
-                        "check the source; config.json stays in hub.config",
-                    )
+        elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            continue
+        section = data.get(parent)
+        if section is not None and not isinstance(section, dict):
+            continue  # `unknown` or `n/a` for the whole block: a person's answer
+        mine = (section or {}).get(target)
+        if mine is None:
+            out.fills.append(((parent, target), value))
+        elif mine not in ("unknown", "n/a") and mine != value:
+            out.conflicts.append(
+                Conflict(
+                    (parent, target),
+                    f"{mine} here, but config.json says {value}",
+                    "check the source; config.json stays in hub.config",
                 )
+            )
     for base in block.get("base_models", []):
         if not (valid_id(EntryKind.MODEL, base["id"]) and exists(EntryKind.MODEL, base["id"])):
             out.conflicts.append(_not_in_registry(EntryKind.MODEL, base["id"], "base model"))

@@ -101,6 +101,8 @@ def test_fills_the_block_and_empty_fields_with_a_source(
     assert data["architecture"]["num_key_value_heads"] == 8
     assert data["architecture"]["weight_tying"] is False
     assert "activation" not in data["architecture"]
+    assert "sequence_length" not in data["architecture"]  # trained length: a person's call
+    assert data["output_quality"] == {"context_length": 8192}
     assert data["parameters"] == {"total": 7_000_000_000}  # a person's value stays
     cited = data["sources"][-1]
     assert cited["url"] == f"https://huggingface.co/acme/base/tree/{SHA}"
