@@ -38,7 +38,7 @@ STATUS = {
 }
 # Files whose change alters how entries are checked (and so what the verdict means).
 CHECK_FILES = ("schemas/", "bots/", ".github/", "pyproject.toml")
-_QUOTED = re.compile(r"'([^'\n]{1,200})'|`([^`\n]{1,200})`")
+_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,200})'(?!\w)|`([^`\n]{1,200})`")
 SEVERITY_ICON = {"error": "❌", "warning": "⚠️"}
 
 
@@ -162,6 +162,31 @@ def _changes_table(entry: dict[str, Any]) -> str:
     return f"\n<details><summary>{_plural(len(changes), noun)}</summary>\n\n{table}\n</details>\n"
 
 
+def _hub_section(entry: dict[str, Any], links: Links, compact: bool) -> str:
+    """What the Hugging Face Hub says about the entry (autofill's preview)."""
+    hub = entry["hub"]
+    name = f"**Hugging Face Hub** {code(hub['repo_id'])}"
+    problems = _findings_block(hub["findings"], links, 2_000 if compact else FINDINGS_CHARS)
+    if hub["status"] == "failed":
+        return f"\n{name}: could not be read.\n{problems}"
+    changes = hub["changes"]
+    if hub["status"] == "unchanged" or not changes:
+        return f"\n{name}: the `hub:` block is current.\n{problems}"
+    fills = [c for c in changes if not c["field"].startswith(("hub.", "hub[", "sources"))]
+    head = (
+        f"\n{name}: `registry autofill {entry['path']}` would write the `hub:` block"
+        + (f" and fill {_plural(len(fills), 'empty field')}" if fills else "")
+        + " (or the weekly refresh will); nothing already written changes.\n"
+    )
+    if compact:
+        return head + problems
+    rows = "".join(f"| {code(c['field'])} | {cell(c.get('new'))} |\n" for c in changes[:MAX_ROWS])
+    table = f"| field | from the Hub |\n|---|---|\n{rows}"
+    summary = _plural(len(changes), "field")
+    details = f"\n<details><summary>{summary} from the Hub</summary>\n\n{table}\n</details>\n"
+    return head + details + problems
+
+
 def _entry_heading(entry: dict[str, Any], links: Links) -> str:
     icon, word = STATUS[entry["status"]]
     name = code(entry["id"]) if entry["id"] else code(entry["path"])
@@ -185,6 +210,8 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
             parts.append(f"\n_{_plural(n, 'field change')} not shown: the comment is full._\n")
     else:
         parts.append(_changes_table(entry))
+    if entry.get("hub"):
+        parts.append(_hub_section(entry, links, compact))
     budget = 2_000 if compact else FINDINGS_CHARS
     parts.append(_findings_block(entry.get("findings", []), links, budget))
     return "".join(parts) + "\n"

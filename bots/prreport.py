@@ -53,12 +53,18 @@ def build_report(
     pr_number: int | None = None,
     repository: str | None = None,
     today: dt.date | None = None,
+    hub: Any = None,
 ) -> dict[str, Any]:
+    """The report; with `hub` (a HubClient), also what autofill would do to each changed
+    model and dataset that is on the Hub."""
     repo = GitRepo(root)
     diff: RevisionDiff = diff_revisions(repo, base, head)
     changed_paths = {e.path for e in diff.entries if e.status != "removed"}
+    hub_previews: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="registry-pr-") as tmp:
         at_head = _check_tree(repo, diff.head, Path(tmp), today)
+        if hub is not None:
+            hub_previews = _hub_previews(Path(tmp) / diff.head, diff, hub)
         before = (
             {_key(f) for f in _check_tree(repo, diff.merge_base, Path(tmp), today).findings}
             if diff.entries or diff.other_files
@@ -86,6 +92,8 @@ def build_report(
     for entry in diff.entries:
         data = entry.to_json()
         data["findings"] = [f.to_json() for f in by_path.get(entry.path, [])]
+        if entry.path in hub_previews:
+            data["hub"] = hub_previews[entry.path]
         entries.append(data)
     return {
         "version": REPORT_VERSION,
@@ -100,6 +108,35 @@ def build_report(
         "findings_elsewhere": [f.to_json() for f in elsewhere],
         "other_files": diff.other_files,
     }
+
+
+def _hub_previews(head_root: Path, diff: RevisionDiff, hub: Any) -> dict[str, dict[str, Any]]:
+    """What autofill would write into each changed model and dataset, read-only."""
+    from bots.autofill import Autofill
+    from bots.entries import ref_for_relpath
+    from bots.loader import load_entry_file
+
+    candidates = []
+    for entry in diff.entries:
+        if entry.status == "removed" or entry.kind not in ("model", "dataset") or entry.problem:
+            continue
+        path = head_root / entry.path
+        loaded = load_entry_file(path)
+        if loaded.data is not None and not loaded.problems:
+            candidates.append((ref_for_relpath(entry.path), path, loaded.data))
+    if not candidates:
+        return {}
+    own = head_root / "schemas"
+    engine = Autofill(head_root, SchemaSet(own if own.is_dir() else schema_dir(None)), hub)
+    previews = {}
+    for outcome in engine.run(engine.targets(candidates)):
+        previews[outcome.target.relpath] = {
+            "repo_id": outcome.target.repo_id,
+            "status": outcome.status,
+            "changes": [c.to_json() for c in outcome.changes if c.field != "hub.fetched_at"],
+            "findings": [f.to_json() for f in outcome.findings],
+        }
+    return previews
 
 
 def findings_of(report: dict[str, Any]) -> list[Finding]:

@@ -266,3 +266,53 @@ def test_long_tables_fold_into_details() -> None:
     ]
     comment = render(report)
     assert "<details><summary>31 field changes</summary>" in comment
+
+
+# --- what the Hub says ----------------------------------------------------------------------
+
+
+def test_the_report_previews_what_autofill_would_add(
+    pr_repo: Path,
+    registry_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.hub_standin import HubFault, HubStandIn, model_json
+
+    hub = HubStandIn().start()
+    monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
+    try:
+        hub.add_model(
+            model_json("acme/small", "e" * 40, card={"license": "mit"}),
+            config={"hidden_size": 2048, "num_hidden_layers": 16},
+        )
+        on_hub = NEW_MODEL.replace(
+            "organization: acme\n", "organization: acme\nurl: https://huggingface.co/acme/small\n"
+        )
+        base, head = make_pr(
+            pr_repo, lambda root: write(root, "entries/models/acme/small.yaml", on_hub)
+        )
+        result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
+        assert result.code == 0, result.out
+        preview = report["entries"][0]["hub"]
+        assert preview["status"] == "updated" and preview["repo_id"] == "acme/small"
+        fields = {c["field"]: c.get("new") for c in preview["changes"]}
+        assert fields["architecture.hidden_size"] == 2048 and fields["hub.sha"] == "e" * 40
+        assert "hub.fetched_at" not in fields
+        [conflict] = preview["findings"]
+        assert "the Hub's card says license 'mit'" in conflict["message"]
+        assert report["verdict"] == "valid"  # the Hub's opinion never blocks a PR
+        assert "**Hugging Face Hub** `acme/small`: `registry autofill " in comment
+        assert "would write the `hub:` block and fill 2 empty fields" in comment
+        assert "| `architecture.hidden_size` | `2048` |" in comment
+        assert "- ⚠️ " in comment and "`mit`" in comment
+        assert_inert(comment)
+
+        hub.faults.append(HubFault(r"^/api/models/acme/small$", 500, times=100))
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
+        assert result.code == 0
+        assert report["entries"][0]["hub"]["status"] == "failed"
+        assert "**Hugging Face Hub** `acme/small`: could not be read." in comment
+    finally:
+        hub.stop()

@@ -40,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="github adds annotations and writes the job summary (default: text)",
     )
     parser.add_argument("--today", type=iso_date, default=None, help="for future-date checks")
+    parser.add_argument(
+        "--hub",
+        action="store_true",
+        help="also ask the Hugging Face Hub what autofill would add to the changed entries",
+    )
 
 
 def blob_base(head_sha: str) -> str | None:
@@ -48,6 +53,12 @@ def blob_base(head_sha: str) -> str | None:
         return None
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     return f"{server}/{repository}/blob/{head_sha}/"
+
+
+def _hub_client() -> object:
+    from bots.hub import HubClient
+
+    return HubClient.from_env()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
             pr_number=args.pr,
             repository=os.environ.get("GITHUB_REPOSITORY") or None,
             today=args.today,
+            hub=_hub_client() if args.hub else None,
         )
     except GitError as exc:
         raise ExitError(str(exc)) from exc
