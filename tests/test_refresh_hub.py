@@ -138,3 +138,31 @@ def test_an_entry_the_hub_fails_on_is_reported_and_the_rest_still_proposed(
     assert "acme/corpus is not on the Hub" in run.output
     assert run.step_failed("Fail when some entries could not be read")
     assert len(refresh.pulls()) == 1
+
+
+def test_open_pr_with_nothing_changed_or_an_invalid_change_pushes_nothing(
+    tmp_path: Path,
+    stand_ins: tuple[GitHubStandIn, HubStandIn],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    github, hub = stand_ins
+    refresh = Refresh(tmp_path, github, hub)
+    for key, value in {
+        "GITHUB_API_URL": github.base_url,
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "REGISTRY_GITHUB_THROTTLE": "0",
+    }.items():
+        monkeypatch.setenv(key, value)
+    args = ["--root", str(refresh.repo), "open-pr", "--branch", BRANCH, "--title", "Refresh"]
+    assert main(args) == 0
+    assert "nothing changed under entries/: no commit, no pull request" in capsys.readouterr().out
+    base = refresh.repo / BASE
+    base.write_text(base.read_text().replace("license: apache-2.0", "license: apache2"))
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert "license: 'apache2' is not a known value" in out
+    assert "not publishing: the changed entries have 1 error (above)" in err
+    assert refresh.branch_sha() is None and refresh.pulls() == []
+    assert git(refresh.repo, "branch", "--show-current") == "main"

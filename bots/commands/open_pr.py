@@ -76,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
             for finding in result.findings:
                 print(finding.render())
             raise ExitError(
-                f"not publishing: the changed entries have {result.errors} errors (above)", 1
+                f"not publishing: the changed entries have {result.errors} "
+                f"error{'' if result.errors == 1 else 's'} (above)",
+                1,
             )
         commit = repo.commit_to_branch(
             args.branch, args.message or args.title, BOT_AUTHOR, ENTRIES_DIR
