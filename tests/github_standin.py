@@ -18,10 +18,12 @@ import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from tests.loopback import LoopbackServer
 
 WEB = "https://github.com"
 BOT = "github-actions[bot]"
@@ -121,7 +123,7 @@ class HTTPError(Exception):
         self.errors = errors or []
 
 
-class GitHubStandIn:
+class GitHubStandIn(LoopbackServer):
     """The server; `base_url` is what GITHUB_API_URL / Github(base_url=...) should be."""
 
     def __init__(self, prefix: str = "") -> None:
@@ -132,27 +134,17 @@ class GitHubStandIn:
         self.requests: list[Request] = []
         self.lock = threading.RLock()
         self.ids = itertools.count(1000)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(self._handler_class())
 
     @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
-
-    def start(self) -> GitHubStandIn:
-        self.thread.start()
-        return self
+        return self.address + self.prefix
 
     def stop(self) -> None:
         for fault in self.faults:
             if fault.hold is not None:
                 fault.hold.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().stop()
 
     # --- state set-up, for tests ----------------------------------------------------------
 

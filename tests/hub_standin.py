@@ -13,9 +13,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.loopback import LoopbackServer
 
 PAGE = 1000
 
@@ -90,7 +92,7 @@ def dataset_json(
     }
 
 
-class HubStandIn:
+class HubStandIn(LoopbackServer):
     def __init__(self) -> None:
         self.models: dict[str, dict[str, Any]] = {}
         self.datasets: dict[str, dict[str, Any]] = {}
@@ -102,24 +104,11 @@ class HubStandIn:
         self.latency = 0.0
         self.requests: list[str] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        super().__init__(self._handler())
 
     @property
     def endpoint(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> HubStandIn:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return self.address
 
     def add_model(self, data: dict[str, Any], config: dict[str, Any] | None = None) -> None:
         self.models[data["id"]] = data
