@@ -318,3 +318,40 @@ def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
     assert "pass --all" in registry_cli("autofill", root=registry).err
     missing = autofill(registry_cli, registry, "entries/nope.yaml")
     assert missing.code == 2 and "no such file" in missing.err
+
+
+def test_long_runs_show_progress(registry: Path, hub: HubStandIn) -> None:
+    import datetime as dt
+    import io
+
+    from bots.autofill import Autofill
+    from bots.entries import ref_for_relpath
+    from bots.hub import HubClient
+    from bots.loader import load_entry_file
+    from bots.schemas import SchemaSet, schema_dir
+
+    on_hub(registry)
+    edit(
+        registry,
+        CORPUS,
+        "organization: acme\n",
+        "organization: acme\nurl: https://huggingface.co/datasets/acme/corpus\n",
+    )
+    hub.add_model(base_model())
+    hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=dataset_card())
+    progress = io.StringIO()
+    engine = Autofill(
+        registry,
+        SchemaSet(schema_dir(registry)),
+        HubClient(hub.endpoint),
+        now=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+        progress=progress,
+    )
+    entries = [
+        (ref_for_relpath(rel), registry / rel, load_entry_file(registry / rel).data)
+        for rel in (BASE, CORPUS)
+    ]
+    outcomes = engine.run(engine.targets(entries))
+    assert [o.status for o in outcomes] == ["updated", "updated"]
+    shown = progress.getvalue()
+    assert "[1/2] " in shown and "[2/2] " in shown and shown.endswith("\n")
