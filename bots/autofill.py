@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 
 from bots.diff import FieldChange, field_changes, same
 from bots.entries import EntryIndex, EntryKind, EntryRef
@@ -30,6 +30,7 @@ from bots.hubfacts import Plan, dataset_block, hub_page, model_block, plan
 from bots.layout import round_trip_yaml
 from bots.loader import Positions, load_entry_file
 from bots.schemas import SchemaSet
+from bots.yamledit import cite, flowed, put, rank
 
 COUNTERS = ("downloads", "likes")
 DEFAULT_COUNTER_THRESHOLD = 0.25
@@ -245,25 +246,25 @@ class Autofill:
         doc = yaml.load(text)
         hub_order = self.schemas.properties(*self._hub_schema(target.ref.kind))
         block = CommentedMap()
-        for key in sorted(decided.block, key=lambda k: _rank(hub_order, k)):
-            block[key] = _flowed(decided.block[key])
+        for key in sorted(decided.block, key=lambda k: rank(hub_order, k)):
+            block[key] = flowed(decided.block[key])
         root_order = self.schemas.properties(
             self.schemas.root(target.ref.kind), f"{target.ref.kind.value}.schema.json"
         )
-        _put(doc, "hub", block, root_order)
+        put(doc, "hub", block, root_order)
         filled = []
         for path, value in decided.fills:
             node = doc
             for depth, key in enumerate(path[:-1]):
                 if node.get(key) is None:
-                    _put(node, key, CommentedMap(), root_order if depth == 0 else [])
+                    put(node, key, CommentedMap(), root_order if depth == 0 else [])
                 node = node[key]
             order = self._order_at(target.ref.kind, path[:-1])
-            _put(node, path[-1], _flowed(value), order)
+            put(node, path[-1], flowed(value), order)
             filled.append(".".join(path))
         if filled:
             page = hub_page(target.ref.kind, decided.block["repo_id"], decided.block.get("sha"))
-            _cite(doc, page, filled, self.now.date(), root_order)
+            cite(doc, page, filled, self.now.date(), root_order)
         buffer = io.StringIO()
         yaml.dump(doc, buffer)
         return buffer.getvalue()
@@ -297,59 +298,6 @@ class Autofill:
         return Finding(
             target.relpath, line, column, severity, field_path(path), message, hint, code
         )
-
-
-def _rank(order: list[str], key: str) -> tuple[int, str]:
-    return (order.index(key) if key in order else len(order), key)
-
-
-def _flowed(value: Any) -> Any:
-    """Ruamel nodes for a plain value: short lists of scalars in flow style, like people write."""
-    if isinstance(value, dict):
-        node = CommentedMap()
-        for k, v in value.items():
-            node[k] = _flowed(v)
-        return node
-    if isinstance(value, list):
-        seq = CommentedSeq(_flowed(v) for v in value)
-        if all(not isinstance(v, dict | list) for v in value):
-            seq.fa.set_flow_style()
-        return seq
-    return value
-
-
-def _put(node: CommentedMap, key: str, value: Any, order: list[str]) -> None:
-    """Set `key`, inserting a new key where the schema orders it among the keys present."""
-    if key in node:
-        node[key] = value
-        return
-    rank = _rank(order, key)
-    position = len(node)
-    for i, existing in enumerate(node):
-        if _rank(order, existing) > rank:
-            position = i
-            break
-    node.insert(position, key, value)
-
-
-def _cite(doc: CommentedMap, url: str, fields: list[str], today: dt.date, order: list[str]) -> None:
-    sources = doc.get("sources")
-    if sources is None:
-        sources = CommentedSeq()
-        _put(doc, "sources", sources, order)
-    for source in sources:
-        if isinstance(source, dict) and source.get("url") == url:
-            have = source.get("fields")
-            if have is None:
-                source["fields"] = _flowed(fields)
-            else:
-                have.extend(f for f in fields if f not in have)
-            return
-    record = CommentedMap()
-    record["url"] = url
-    record["accessed"] = today
-    record["fields"] = _flowed(fields)
-    sources.append(record)
 
 
 def _apply_to_data(target: Target, decided: Plan, today: str) -> dict[str, Any]:
