@@ -19,6 +19,8 @@ VERBS = {
     "comment": "post or update the sticky PR comment from a report (GitHub)",
     "autofill": "fill and refresh the hub: block from the Hugging Face Hub",
     "open-pr": "commit bot changes to a branch and open or update its pull request",
+    "forms": "write the issue forms from the schemas (or --check them)",
+    "submit": "turn an issue-form submission into a validated pull request",
 }
 
 

@@ -95,6 +95,12 @@ class GitRepo:
         self._git(*identity, "commit", "--quiet", "--no-verify", "-m", message)
         return self._git("rev-parse", "HEAD").decode().strip()
 
+    def current_branch(self) -> str:
+        return self._git("branch", "--show-current").decode().strip()
+
+    def switch(self, branch: str) -> None:
+        self._git("switch", "--quiet", branch)
+
     def push_url(self) -> str:
         return self._git("remote", "get-url", "--push", "origin").decode().strip()
 
