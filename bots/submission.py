@@ -209,8 +209,6 @@ class Submissions:
                 )
             )
             return
-        if prepared.problems:
-            return
         for source in data.get("sources", []):
             source["accessed"] = self.today
         text = self._canonical(ref, data)
@@ -219,6 +217,7 @@ class Submissions:
     def _canonical(self, ref: EntryRef, data: dict[str, Any]) -> str:
         yaml = YAML(typ="rt")
         yaml.width = 4096
+        yaml.representer.ignore_aliases = lambda *args: True  # one date, several sources
         buffer = io.StringIO()
         yaml.dump(flowed(data), buffer)
         return canonical_text(buffer.getvalue(), ref, self.schemas)
@@ -323,10 +322,13 @@ class Submissions:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text)
         result = Checker(self.root, self.schemas, today=self.today).check([path])
+        reported = {p.label for p in prepared.problems}
         for finding in result.findings:
-            if finding.severity.value != "error":
-                continue
+            if finding.severity.value != "error" or finding.message.startswith("missing required"):
+                continue  # required fields were named by their form labels already
             label = field_label(prepared.form, _path_of(finding.field))
+            if label is not None and label in reported:
+                continue
             what = f"{finding.field}: " if finding.field and label is None else ""
             hint = f" — {finding.hint}" if finding.hint else ""
             prepared.problems.append(Problem(label, f"{what}{finding.message}{hint}"))

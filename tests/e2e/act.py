@@ -217,3 +217,42 @@ def workflow_run_event(
         "repository": _repository(repository),
         "sender": _user(head_repository.split("/")[0]),
     }
+
+
+def issues_event(
+    *,
+    action: str,
+    number: int,
+    repository: str,
+    body: str,
+    labels: list[str],
+    title: str = "Add model: ",
+    author: str = "researcher",
+    author_id: int = 5551234,
+    state: str = "open",
+) -> dict[str, Any]:
+    """An `issues` payload (opened / edited add `changes`), as an issue form creates it."""
+    payload: dict[str, Any] = {
+        "action": action,
+        "issue": {
+            "url": f"https://api.github.com/repos/{repository}/issues/{number}",
+            "html_url": f"{WEB}/{repository}/issues/{number}",
+            "number": number,
+            "title": title,
+            "user": {**_user(author), "id": author_id},
+            "labels": [
+                {"id": i + 1, "name": name, "color": "ededed", "default": False}
+                for i, name in enumerate(labels)
+            ],
+            "state": state,
+            "locked": False,
+            "comments": 0,
+            "author_association": "NONE",
+            "body": body,
+        },
+        "repository": _repository(repository),
+        "sender": {**_user(author), "id": author_id},
+    }
+    if action == "edited":
+        payload["changes"] = {"body": {"from": "(the earlier body)"}}
+    return payload

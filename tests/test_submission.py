@@ -1,0 +1,418 @@
+"""Issue-form submissions: the form parser on real-shaped bodies, entries built and checked
+like a PR, hostile input refused with what to fix, and `registry submit` proposing PRs on the
+GitHub stand-in — in process and through submission.yml under act."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from bots.cli import main
+from bots.forms import ADD_DATASET, ADD_MODEL, CORRECT_ENTRY, Form
+from bots.issueform import parse
+from bots.schemas import SchemaSet, schema_dir
+from bots.submission import Submissions
+from tests.conftest import Run
+from tests.e2e.act import issues_event, run_workflow
+from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git, init_registry_repo
+from tests.test_pr_report import assert_inert
+
+TODAY = dt.date(2026, 11, 23)
+SMALL = "entries/models/acme/small.yaml"
+
+
+def body(form: Form, values: dict[str, str], crlf: bool = True) -> str:
+    """The body GitHub writes for a submitted form: every field, in order."""
+    parts = []
+    for f in form.fields:
+        value = values.get(f.label, "")
+        if crlf:
+            value = value.replace("\n", "\r\n")  # what the browser sends inside a field
+        parts.append(f"### {f.label}\n\n{value or '_No response_'}")
+    return "\n\n".join(parts)
+
+
+def model(**changes: str) -> dict[str, str]:
+    values = {
+        "Model id": "acme/small",
+        "Name": "Acme Small",
+        "Organization id": "acme",
+        "Description": "A small model.\nIt has two lines.",
+        "Task category": "generative",
+        "Input modalities": "text, code",
+        "Output modalities": "text",
+        "Access": "open_weights",
+        "Licence": "apache-2.0",
+        "Parameters": "1,000,000,000",
+        "Sources": "https://acme.example.org/small\nhttps://arxiv.org/abs/2401.00001",
+    }
+    values.update(changes)
+    return values
+
+
+def prepared(root: Path, form: Form, text: str):  # type: ignore[no-untyped-def]
+    return Submissions(root, SchemaSet(schema_dir(root)), TODAY).prepare(form, text)
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def test_parser_reads_real_shaped_bodies() -> None:
+    real = (
+        "### Title\n\nGoing beyond pairwise interactions\n\n### Collaborators\n\n_No response_\n\n"
+        "### Project Description\n\nFirst paragraph.\r\n\r\nSecond ### not a heading\n\n"
+        "### Browsers\n\nFirefox, Chrome\n\n### Logs\n\n```shell\nline 1\n### Title\n```\n\n"
+        "### Code of Conduct\n\n- [X] I agree to follow this project's Code of Conduct"
+    )
+    labels = [
+        "Title",
+        "Collaborators",
+        "Project Description",
+        "Browsers",
+        "Logs",
+        "Code of Conduct",
+    ]
+    values = parse(real, labels)
+    assert values["Title"] == "Going beyond pairwise interactions"
+    assert values["Collaborators"] == ""
+    assert values["Project Description"] == "First paragraph.\n\nSecond ### not a heading"
+    assert values["Browsers"] == "Firefox, Chrome"
+    assert values["Logs"] == "line 1\n### Title"  # a passed label cannot start again
+    assert values["Code of Conduct"] == "- [X] I agree to follow this project's Code of Conduct"
+
+
+# --- adding ---------------------------------------------------------------------------------
+
+
+def test_a_valid_model_form_becomes_a_canonical_entry(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model()))
+    assert result.problems == []
+    assert result.title == "Add model Acme Small"
+    data = YAML(typ="safe").load((registry / SMALL).read_text())
+    assert data["modalities"] == {"input": ["text", "code"], "output": ["text"]}
+    assert data["parameters"] == {"total": 1_000_000_000}
+    assert data["description"] == "A small model.\nIt has two lines."
+    assert data["sources"][1] == {"url": "https://arxiv.org/abs/2401.00001", "accessed": TODAY}
+    assert registry_cli("validate", registry / SMALL, root=registry).code == 0
+    assert registry_cli("fmt", "--check", registry / SMALL, root=registry).code == 0
+
+
+def test_yaml_looking_text_stays_text(registry: Path) -> None:
+    tricky = "key: value\n- [x] item\n&anchor *alias !!python/object:os.system"
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Description=tricky, Name="no")))
+    assert result.problems == []
+    data = YAML(typ="safe").load((registry / SMALL).read_text())
+    assert data["description"] == tricky and data["name"] == "no"
+
+
+def test_problems_name_the_form_field_and_leave_nothing_behind(registry: Path) -> None:
+    before = sorted(p.relative_to(registry) for p in registry.rglob("*"))
+    result = prepared(
+        registry,
+        ADD_MODEL,
+        body(
+            ADD_MODEL,
+            model(Parameters="7B", Licence="apache2", Access="", Sources="javascript:alert(1)"),
+        ),
+    )
+    found = {(p.label, p.message.split(":")[0]) for p in result.problems}
+    assert ("Access", "is required") in found
+    assert ("Parameters", "'7B' is not a whole number") in found
+    assert ("Sources", "'javascript") in found
+    assert sorted(p.relative_to(registry) for p in registry.rglob("*")) == before
+    licence = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Licence="apache2")))
+    [problem] = licence.problems
+    assert problem.label == "Licence" and "did you mean 'apache-2.0'" in problem.message
+    assert not (registry / SMALL).exists()
+
+
+def test_an_existing_id_points_to_the_correction_form(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": "acme/Base"})))
+    [problem] = result.problems
+    assert "already in the registry" in problem.message and "Correct an entry" in problem.message
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        ".github/workflows/x",
+        "acme/../../.github/workflows/x",
+        "аcme/model",  # a Cyrillic а
+        "acme/mo\u202edel",
+        "acme/model\nrm -rf /",
+        "acme",
+    ],
+)
+def test_hostile_ids_are_refused_and_nothing_is_written(registry: Path, hostile: str) -> None:
+    before = sorted(p.relative_to(registry) for p in registry.parent.rglob("*"))
+    result = prepared(
+        registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": hostile}), crlf=False)
+    )
+    assert result.problems and result.changed is None
+    assert all(p.label == "Model id" for p in result.problems), result.problems
+    assert sorted(p.relative_to(registry) for p in registry.parent.rglob("*")) == before
+
+
+def test_a_huge_body_is_refused_with_what_to_do(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Description="x" * 1_000_000)))
+    [problem] = result.problems
+    assert "more than the 65,536 a form can produce" in problem.message
+
+
+def test_a_dataset_form(registry: Path) -> None:
+    values = {
+        "Dataset id": "acme/web",
+        "Name": "Acme Web",
+        "Organization id": "acme",
+        "Modalities": "text",
+        "Availability": "open_access",
+        "Languages": "en, fr",
+        "Sources": "https://acme.example.org/web",
+    }
+    result = prepared(registry, ADD_DATASET, body(ADD_DATASET, values))
+    assert result.problems == [], result.problems
+    data = YAML(typ="safe").load((registry / "entries/datasets/acme/web.yaml").read_text())
+    assert data["languages"] == ["en", "fr"] and data["modalities"] == ["text"]
+
+
+# --- correcting -----------------------------------------------------------------------------
+
+
+def correction(**changes: str) -> str:
+    values = {
+        "Entry id": "acme/base",
+        "Kind of entry": "model",
+        "Field": "parameters.total",
+        "New value": "7241732096",
+        "Source": "https://acme.example.org/base-card",
+        "Reason": "The card gives the exact count.",
+    }
+    values.update(changes)
+    return body(CORRECT_ENTRY, values)
+
+
+def test_a_correction_changes_one_field_and_cites_its_source(registry: Path) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    path.write_text(path.read_text().replace("license: apache-2.0", "license: apache-2.0  # kept"))
+    result = prepared(registry, CORRECT_ENTRY, correction())
+    assert result.problems == [] and result.title == "Correct acme/base: parameters.total"
+    text = path.read_text()
+    assert "license: apache-2.0  # kept" in text
+    data = YAML(typ="safe").load(text)
+    assert data["parameters"]["total"] == 7241732096
+    assert data["sources"][-1] == {
+        "url": "https://acme.example.org/base-card",
+        "accessed": TODAY,
+        "fields": ["parameters.total"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "label", "says"),
+    [
+        ({"Field": "hub.sha"}, "Field", "not a field people can correct"),
+        ({"Field": "id"}, "Field", "not a field people can correct"),
+        ({"Field": "../x"}, "Field", "not a field people can correct"),
+        ({"Entry id": "acme/nothing"}, "Entry id", "use the “Add a model” form"),
+        ({"Source": "javascript:alert(1)"}, "Source", "must be one http(s) URL"),
+        ({"New value": "[unclosed"}, "New value", "cannot be read as YAML"),
+        ({"New value": "7B"}, None, "expected an integer"),
+    ],
+)
+def test_a_bad_correction_is_refused_and_the_entry_kept(
+    registry: Path, changes: dict[str, str], label: str | None, says: str
+) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    before = path.read_bytes()
+    result = prepared(registry, CORRECT_ENTRY, correction(**changes))
+    assert any(
+        says in p.message and (label is None or p.label == label) for p in result.problems
+    ), result.problems
+    assert path.read_bytes() == before
+
+
+# --- registry submit, in process ------------------------------------------------------------
+
+
+class Submitter:
+    """A registry clone with a bare origin, the GitHub stand-in, and `registry submit` runs."""
+
+    def __init__(self, tmp: Path, github: GitHubEnv, with_tools: bool = False) -> None:
+        self.tmp, self.github = tmp, github
+        self.repo = tmp / "repo"
+        init_registry_repo(self.repo, with_tools=with_tools)
+        assert main(["--root", str(self.repo), "fmt"]) == 0
+        commit_all(self.repo, "canonical")
+        self.origin = tmp / "origin.git"
+        git(tmp, "clone", "-q", "--bare", str(self.repo), str(self.origin))
+        git(self.repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
+        git(self.repo, "remote", "set-url", "--push", "origin", str(self.origin))
+        github.server.repos[REPOSITORY].origin = self.origin
+        self.number = github.server.open_issue(REPOSITORY, "Add model: Acme Small", "")
+
+    def event(
+        self, action: str, text: str, labels: tuple[str, ...] = ("submission", "add-model")
+    ) -> Path:
+        payload = issues_event(
+            action=action, number=self.number, repository=REPOSITORY, body=text, labels=list(labels)
+        )
+        payload["repository"]["default_branch"] = "main"
+        path = self.tmp / f"event-{action}.json"
+        path.write_text(json.dumps(payload))
+        return path
+
+    def submit(self, cli: Callable[..., Run], action: str, text: str, **kw: tuple[str, ...]) -> Run:
+        return cli(
+            "submit",
+            "--event",
+            self.event(action, text, **kw),
+            "--today",
+            "2026-11-23",
+            root=self.repo,
+        )
+
+    def comments(self) -> list[str]:
+        return [c.body for c in self.github.server.comments_on(REPOSITORY, self.number)]
+
+    def pulls(self) -> list[object]:
+        return [i for i in self.github.server.repos[REPOSITORY].issues.values() if i.pull]
+
+    def branch(self) -> str | None:
+        return self.github.server.repos[REPOSITORY].branch_sha(f"submission/issue-{self.number}")
+
+
+@pytest.fixture
+def submitter(tmp_path: Path, github: GitHubEnv) -> Submitter:
+    github.server.add_token(
+        TOKEN, permissions={"contents": "write", "pull-requests": "write", "issues": "write"}
+    )
+    return Submitter(tmp_path, github)
+
+
+def test_a_valid_submission_becomes_a_pr_and_an_edit_updates_it(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    first = submitter.submit(registry_cli, "opened", body(ADD_MODEL, model()))
+    assert first.code == 0, first.err
+    sha = submitter.branch()
+    assert sha is not None
+    [pull] = submitter.pulls()
+    assert pull.title == "Add model Acme Small"  # type: ignore[attr-defined]
+    assert pull.body.startswith(f"Closes #{submitter.number}.")  # type: ignore[attr-defined]
+    message = git(
+        submitter.tmp, "--git-dir", str(submitter.origin), "log", "-1", "--format=%B", sha
+    )
+    assert "Co-authored-by: researcher <5551234+researcher@users.noreply.github.com>" in message
+    [reply] = submitter.comments()
+    assert f"pull request #{pull.number}" in reply  # type: ignore[attr-defined]
+    assert git(submitter.repo, "branch", "--show-current") == "main"
+
+    again = submitter.submit(registry_cli, "edited", body(ADD_MODEL, model(Name="Acme Small 1B")))
+    assert again.code == 0, again.err
+    assert len(submitter.pulls()) == 1 and submitter.branch() != sha
+    [pull] = submitter.pulls()
+    assert pull.title == "Add model Acme Small 1B"  # type: ignore[attr-defined]
+    assert len(submitter.comments()) == 1
+
+    same = submitter.submit(registry_cli, "edited", body(ADD_MODEL, model(Name="Acme Small 1B")))
+    assert "(unchanged)" in same.out and "comment unchanged" in same.out
+
+
+def test_an_invalid_submission_gets_only_a_reply(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    hostile = model(
+        Parameters="<script>alert(1)</script>",
+        Licence="@org/team #12 ](javascript:alert(1)) | x",
+        Description="<img src=x onerror=alert(1)> @someone",
+    )
+    result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, hostile))
+    assert result.code == 0, result.err
+    [reply] = submitter.comments()
+    assert reply.startswith("<!-- model-registry:submission verdict=failing -->")
+    assert "**Parameters**: " in reply and "**Licence**: " in reply
+    assert_inert(reply)
+    assert submitter.branch() is None and submitter.pulls() == []
+    assert submitter.github.server.repos[REPOSITORY].issues[submitter.number].labels == [
+        "needs-fix"
+    ]
+    assert not (submitter.repo / SMALL).exists()
+
+
+def test_closed_issues_and_other_issues_are_left_alone(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    closed = submitter.submit(registry_cli, "closed", body(ADD_MODEL, model()))
+    assert closed.code == 0 and "nothing to do" in closed.out
+    other = submitter.submit(registry_cli, "opened", "### Bug\n\nhello", labels=("bug",))
+    assert other.code == 0 and "not a submission form" in other.out
+    assert submitter.github.server.requests == []
+
+
+# --- submission.yml under act ---------------------------------------------------------------
+
+
+def test_submission_workflow_opens_then_updates_a_pr_and_replies_to_bad_forms(
+    tmp_path: Path, github: GitHubEnv
+) -> None:
+    github.server.add_token(
+        TOKEN, permissions={"contents": "write", "pull-requests": "write", "issues": "write"}
+    )
+    sub = Submitter(tmp_path, github, with_tools=True)
+
+    def run(action: str, text: str, n: int) -> object:
+        payload = issues_event(
+            action=action,
+            number=sub.number,
+            repository=REPOSITORY,
+            body=text,
+            labels=["submission", "add-model"],
+        )
+        payload["repository"]["default_branch"] = "main"
+        return run_workflow(
+            sub.repo,
+            "submission.yml",
+            "issues",
+            payload,
+            work=tmp_path / f"act-{n}",
+            env={
+                "GITHUB_API_URL": github.server.base_url,
+                "REGISTRY_TEST_PYTHON": sys.executable,
+                "REGISTRY_TEST_ARTIFACTS": str(tmp_path / "artifacts"),
+                "REGISTRY_GITHUB_THROTTLE": "0",
+                "REGISTRY_GITHUB_WAIT_SCALE": "0",
+            },
+            token=TOKEN,
+        )
+
+    bad = run("opened", body(ADD_MODEL, model(Parameters="7B")), 1)
+    assert bad.code == 0, bad.output[-3000:]  # type: ignore[attr-defined]
+    assert sub.branch() is None and sub.pulls() == []
+    assert "**Parameters**: " in sub.comments()[0]
+
+    good = run("edited", body(ADD_MODEL, model()), 2)
+    assert good.code == 0, good.output[-3000:]  # type: ignore[attr-defined]
+    assert sub.branch() is not None and len(sub.pulls()) == 1
+    shown = git(
+        tmp_path, "--git-dir", str(sub.origin), "show", f"submission/issue-{sub.number}:{SMALL}"
+    )
+    assert "id: acme/small" in shown
+
+    edited = run("edited", body(ADD_MODEL, model(Name="Acme Small v2")), 3)
+    assert edited.code == 0, edited.output[-3000:]  # type: ignore[attr-defined]
+    [pull] = sub.pulls()
+    assert pull.title == "Add model Acme Small v2"  # type: ignore[attr-defined]
+    assert github.server.count("POST", r"/pulls$") == 1
+    comments = sub.comments()
+    assert comments[-1].startswith("<!-- model-registry:submission verdict=passing -->")
+    assert sum(c.startswith("<!-- model-registry:submission ") for c in comments) == 1
