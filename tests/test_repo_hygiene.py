@@ -15,6 +15,9 @@ from tests.conftest import REPO
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+FORMS = [
+    p for p in sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml")) if p.name != "config.yml"
+]
 
 
 def tool(name: str) -> str:
@@ -39,6 +42,8 @@ def test_github_files_match_githubs_schemas() -> None:
     for schema, files in (
         ("vendor.github-workflows", WORKFLOWS),
         ("vendor.dependabot", [REPO / ".github" / "dependabot.yml"]),
+        ("vendor.github-issue-forms", FORMS),
+        ("vendor.github-issue-config", [REPO / ".github" / "ISSUE_TEMPLATE" / "config.yml"]),
     ):
         result = subprocess.run(
             [tool("check-jsonschema"), "--builtin-schema", schema, *map(str, files)],
@@ -85,5 +90,14 @@ def test_ruff_is_clean() -> None:
 def test_mypy_is_clean_on_bots() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_forms_match_the_schemas() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bots", "--root", str(REPO), "forms", "--check"],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

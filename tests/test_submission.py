@@ -416,3 +416,19 @@ def test_submission_workflow_opens_then_updates_a_pr_and_replies_to_bad_forms(
     comments = sub.comments()
     assert comments[-1].startswith("<!-- model-registry:submission verdict=passing -->")
     assert sum(c.startswith("<!-- model-registry:submission ") for c in comments) == 1
+
+
+def test_forms_check_catches_drift(tmp_path: Path, registry_cli: Callable[..., Run]) -> None:
+    root = tmp_path / "r"
+    init_registry_repo(root)
+    assert registry_cli("forms", "--repository", "registry-org/model-registry", root=root).code == 0
+    config = (root / ".github/ISSUE_TEMPLATE/config.yml").read_text()
+    assert "blank_issues_enabled: false" in config
+    assert "https://github.com/registry-org/model-registry/blob/HEAD/CONTRIBUTING.md" in config
+    assert registry_cli("forms", "--check", root=root).code == 0
+    schema = root / "schemas/model.schema.json"
+    schema.write_text(schema.read_text().replace('"multimodal"]', '"multimodal", "robotics"]'))
+    drift = registry_cli("forms", "--check", root=root)
+    assert drift.code == 1 and "add-model.yml: differs from the schemas" in drift.out
+    form = (root / ".github/ISSUE_TEMPLATE/add-model.yml").read_text()
+    assert "robotics" not in form
