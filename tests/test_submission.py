@@ -19,7 +19,7 @@ from bots.issueform import parse
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Submissions
 from tests.conftest import Run
-from tests.e2e.act import issues_event, run_workflow
+from tests.e2e.act import ActRun, issues_event, run_workflow
 from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git, init_registry_repo
 from tests.test_pr_report import assert_inert
 
@@ -370,10 +370,10 @@ def test_submission_workflow_opens_then_updates_a_pr_and_replies_to_bad_forms(
     )
     sub = Submitter(tmp_path, github, with_tools=True)
 
-    def run(action: str, text: str, n: int) -> object:
+    def run(action: str, text: str, n: int, number: int) -> ActRun:
         payload = issues_event(
             action=action,
-            number=sub.number,
+            number=number,
             repository=REPOSITORY,
             body=text,
             labels=["submission", "add-model"],
@@ -395,27 +395,30 @@ def test_submission_workflow_opens_then_updates_a_pr_and_replies_to_bad_forms(
             token=TOKEN,
         )
 
-    bad = run("opened", body(ADD_MODEL, model(Parameters="7B")), 1)
-    assert bad.code == 0, bad.output[-3000:]  # type: ignore[attr-defined]
-    assert sub.branch() is None and sub.pulls() == []
-    assert "**Parameters**: " in sub.comments()[0]
-
-    good = run("edited", body(ADD_MODEL, model()), 2)
-    assert good.code == 0, good.output[-3000:]  # type: ignore[attr-defined]
+    opened = run("opened", body(ADD_MODEL, model()), 1, sub.number)
+    assert opened.code == 0, opened.output[-3000:]
     assert sub.branch() is not None and len(sub.pulls()) == 1
     shown = git(
         tmp_path, "--git-dir", str(sub.origin), "show", f"submission/issue-{sub.number}:{SMALL}"
     )
     assert "id: acme/small" in shown
+    [reply] = sub.comments()
+    assert reply.startswith("<!-- model-registry:submission verdict=passing -->")
 
-    edited = run("edited", body(ADD_MODEL, model(Name="Acme Small v2")), 3)
-    assert edited.code == 0, edited.output[-3000:]  # type: ignore[attr-defined]
+    edited = run("edited", body(ADD_MODEL, model(Name="Acme Small v2")), 2, sub.number)
+    assert edited.code == 0, edited.output[-3000:]
     [pull] = sub.pulls()
     assert pull.title == "Add model Acme Small v2"  # type: ignore[attr-defined]
     assert github.server.count("POST", r"/pulls$") == 1
-    comments = sub.comments()
-    assert comments[-1].startswith("<!-- model-registry:submission verdict=passing -->")
-    assert sum(c.startswith("<!-- model-registry:submission ") for c in comments) == 1
+    assert len(sub.comments()) == 1
+
+    other = github.server.open_issue(REPOSITORY, "Add model: broken", "")
+    bad = run("opened", body(ADD_MODEL, model(Parameters="7B")), 3, other)
+    assert bad.code == 0, bad.output[-3000:]
+    [reply] = [c.body for c in github.server.comments_on(REPOSITORY, other)]
+    assert "**Parameters**: " in reply
+    assert github.server.repos[REPOSITORY].branch_sha(f"submission/issue-{other}") is None
+    assert len(sub.pulls()) == 1
 
 
 def test_forms_check_catches_drift(tmp_path: Path, registry_cli: Callable[..., Run]) -> None:
