@@ -64,6 +64,15 @@ def init_registry_repo(root: Path, with_tools: bool = False) -> str:
     return commit_all(root, "registry")
 
 
+def add_bare_origin(repo: Path, origin: Path) -> Path:
+    """A bare clone of `repo` that plays `origin`: fetches name the GitHub repository (act reads
+    it from there), pushes go to the bare clone."""
+    git(origin.parent, "clone", "-q", "--bare", str(repo), str(origin))
+    git(repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
+    git(repo, "remote", "set-url", "--push", "origin", str(origin))
+    return origin
+
+
 @dataclass
 class GitHubEnv:
     """The stand-in server and the environment a workflow step would see."""

@@ -242,10 +242,8 @@ def test_a_dataset_card_fills_its_block(
     assert registry_cli("validate", registry / CORPUS, root=registry).code == 0
 
 
-def test_429_then_200_fills_and_500_forever_fails_only_that_entry(
-    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
-) -> None:
-    on_hub(registry)
+def both_on_hub(registry: Path, hub: HubStandIn) -> None:
+    """acme/corpus linked to its Hub page too; the Hub holds both repos."""
     edit(
         registry,
         CORPUS,
@@ -254,6 +252,13 @@ def test_429_then_200_fills_and_500_forever_fails_only_that_entry(
     )
     hub.add_model(base_model())
     hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=dataset_card())
+
+
+def test_429_then_200_fills_and_500_forever_fails_only_that_entry(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    both_on_hub(registry, hub)
     hub.faults.append(HubFault(r"^/api/models/acme/base$", 429, times=1, retry_after="30"))
     hub.faults.append(HubFault(r"^/api/datasets/acme/corpus$", 500, times=100))
     result = autofill(registry_cli, registry, "--all")
@@ -331,14 +336,7 @@ def test_long_runs_show_progress(registry: Path, hub: HubStandIn) -> None:
     from bots.schemas import SchemaSet, schema_dir
 
     on_hub(registry)
-    edit(
-        registry,
-        CORPUS,
-        "organization: acme\n",
-        "organization: acme\nurl: https://huggingface.co/datasets/acme/corpus\n",
-    )
-    hub.add_model(base_model())
-    hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=dataset_card())
+    both_on_hub(registry, hub)
     progress = io.StringIO()
     engine = Autofill(
         registry,

@@ -13,7 +13,7 @@ import pytest
 from bots.cli import main
 from tests.e2e.act import ActRun, run_workflow
 from tests.github_standin import GitHubStandIn
-from tests.harness import REPOSITORY, TOKEN, commit_all, git, init_registry_repo
+from tests.harness import REPOSITORY, TOKEN, add_bare_origin, commit_all, git, init_registry_repo
 from tests.hub_standin import HubStandIn, model_json
 from tests.test_autofill import BASE, LLAMA_CONFIG, SHA, base_model, on_hub
 
@@ -30,10 +30,7 @@ class Refresh:
         on_hub(self.repo)
         assert main(["--root", str(self.repo), "fmt"]) == 0
         commit_all(self.repo, "registry")
-        self.origin = tmp / "origin.git"
-        git(tmp, "clone", "-q", "--bare", str(self.repo), str(self.origin))
-        git(self.repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
-        git(self.repo, "remote", "set-url", "--push", "origin", str(self.origin))
+        self.origin = add_bare_origin(self.repo, tmp / "origin.git")
         github.repos[REPOSITORY].origin = self.origin
         self.runs = 0
 

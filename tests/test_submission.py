@@ -20,7 +20,15 @@ from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Submissions
 from tests.conftest import Run
 from tests.e2e.act import ActRun, issues_event, run_workflow
-from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git, init_registry_repo
+from tests.harness import (
+    REPOSITORY,
+    TOKEN,
+    GitHubEnv,
+    add_bare_origin,
+    commit_all,
+    git,
+    init_registry_repo,
+)
 from tests.test_pr_report import assert_inert
 
 TODAY = dt.date(2026, 11, 23)
@@ -253,10 +261,7 @@ class Submitter:
         init_registry_repo(self.repo, with_tools=with_tools)
         assert main(["--root", str(self.repo), "fmt"]) == 0
         commit_all(self.repo, "canonical")
-        self.origin = tmp / "origin.git"
-        git(tmp, "clone", "-q", "--bare", str(self.repo), str(self.origin))
-        git(self.repo, "remote", "add", "origin", f"https://github.com/{REPOSITORY}.git")
-        git(self.repo, "remote", "set-url", "--push", "origin", str(self.origin))
+        self.origin = add_bare_origin(self.repo, tmp / "origin.git")
         github.server.repos[REPOSITORY].origin = self.origin
         self.number = github.server.open_issue(REPOSITORY, "Add model: Acme Small", "")
 
