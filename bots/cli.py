@@ -21,6 +21,7 @@ VERBS = {
     "open-pr": "commit bot changes to a branch and open or update its pull request",
     "forms": "write the issue forms from the schemas (or --check them)",
     "submit": "turn an issue-form submission into a validated pull request",
+    "refresh-scores": "refresh the bot-owned scores a leaderboard feeds into entries",
 }
 
 

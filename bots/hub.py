@@ -215,6 +215,28 @@ class HubClient:
             ("config", repo_id, revision), lambda: self._call("read config.json of", repo_id, load)
         )
 
+    def dataset_revision(self, repo_id: str) -> str | None:
+        """The current sha of a Hub dataset: one small request."""
+
+        def load() -> str | None:
+            info = self.api.dataset_info(repo_id, expand=["sha"], timeout=self.timeout)
+            return info.sha
+
+        return self._call("read", repo_id, load)
+
+    def dataset_file(self, repo_id: str, filename: str, revision: str) -> bytes:
+        """One file of a Hub dataset at `revision` (a leaderboard table)."""
+
+        def load() -> bytes:
+            url = f"{self.endpoint}/datasets/{repo_id}/resolve/{revision}/{filename}"
+            response = get_session().get(
+                url, headers=build_hf_headers(token=self.token), timeout=self.timeout
+            )
+            hf_raise_for_status(response)
+            return bytes(response.content)
+
+        return self._call(f"download {filename} of", repo_id, load)
+
     def listing(self, kind: str, author: str) -> dict[str, Listed]:
         """Every repo of `author`, with sha and counters: one request per page of the listing."""
 

@@ -26,6 +26,9 @@ def round_trip_yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
+    # Entries never hold anchors (the loader refuses them): a value the bots put in two places,
+    # such as one date object in several records, must be written out twice.
+    yaml.representer.ignore_aliases = lambda *args: True
     return yaml
 
 

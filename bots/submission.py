@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from bots.checker import Checker
 from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
@@ -215,9 +213,7 @@ class Submissions:
         self._check_and_keep(prepared, ref, text, original=None)
 
     def _canonical(self, ref: EntryRef, data: dict[str, Any]) -> str:
-        yaml = YAML(typ="rt")
-        yaml.width = 4096
-        yaml.representer.ignore_aliases = lambda *args: True  # one date, several sources
+        yaml = round_trip_yaml()
         buffer = io.StringIO()
         yaml.dump(flowed(data), buffer)
         return canonical_text(buffer.getvalue(), ref, self.schemas)

@@ -97,6 +97,7 @@ class HubStandIn(LoopbackServer):
         self.models: dict[str, dict[str, Any]] = {}
         self.datasets: dict[str, dict[str, Any]] = {}
         self.configs: dict[str, dict[str, Any]] = {}
+        self.dataset_files: dict[tuple[str, str], bytes] = {}
         self.renamed: dict[str, str] = {}
         self.gated_files: set[str] = set()
         self.tokens: set[str] = set()
@@ -168,6 +169,17 @@ class HubStandIn(LoopbackServer):
             if repo_id not in store:
                 return self._missing()
             return 200, self._expand(store[repo_id], query.get("expand")), {}
+        dataset_file = re.fullmatch(r"/datasets/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
+        if dataset_file:
+            repo_id, revision, filename = dataset_file.groups()
+            if repo_id not in self.datasets:
+                return self._missing()
+            if (
+                revision != self.datasets[repo_id]["sha"]
+                or (repo_id, filename) not in self.dataset_files
+            ):
+                return 404, {"error": "Entry not found"}, {"X-Error-Code": "EntryNotFound"}
+            return 200, self.dataset_files[(repo_id, filename)], {"X-Repo-Commit": revision}
         resolve = re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
         if resolve:
             repo_id, _revision, filename = resolve.groups()
@@ -213,7 +225,7 @@ class HubStandIn(LoopbackServer):
     def _send(
         handler: BaseHTTPRequestHandler, status: int, payload: Any, headers: dict[str, str]
     ) -> None:
-        body = json.dumps(payload).encode()
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", "application/json")

@@ -1,0 +1,176 @@
+"""Refresh the bot-owned scores a leaderboard feeds into model entries.
+
+NAME is a leaderboard entry (entries/leaderboards/NAME.yaml). The table is read from its Hub
+dataset or URL — or from --from FILE — and only when its upstream revision moved since the last
+refresh recorded in that entry. New scores are added, scores that moved beyond the benchmark's
+tolerance rewritten, scores gone from the table reported (never deleted); scores people wrote
+are never touched.
+
+Guards: when a column the entry maps is gone, or more than 30% of the tracked scores would
+change at once, nothing is written and the exit status is 1 (--allow-mass-change after a
+review). Exit status: 0 done or nothing to do, 1 a guard or the source failed, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from bots.cli import ExitError
+from bots.commands.common import iso_date, load_schemas, registry_root
+from bots.entries import EntryKind, EntryRef, LocationError, valid_id
+from bots.fileio import write_atomic
+from bots.loader import load_entry_file
+from bots.markdown import code
+from bots.refresh import RefreshError, RefreshPlan, ScoreChange
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", required=True, metavar="NAME", help="a leaderboard entry id")
+    parser.add_argument(
+        "--from",
+        dest="local",
+        type=Path,
+        metavar="FILE",
+        help="read the table from this file instead of upstream",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    parser.add_argument("--force", action="store_true", help="read even if the revision is known")
+    parser.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        help="accept more than 30%% of tracked scores changing at once",
+    )
+    parser.add_argument("--summary", type=Path, metavar="FILE", help="write a Markdown summary")
+    parser.add_argument("--today", type=iso_date, default=None, help="the date scores record")
+
+
+def _board(root: Path, name: str) -> tuple[Path, dict[str, Any]]:
+    if not valid_id(EntryKind.LEADERBOARD, name):
+        raise ExitError(f"'{name}' is not a leaderboard id")
+    path = root / EntryRef(EntryKind.LEADERBOARD, name).relpath
+    if not path.is_file():
+        raise ExitError(
+            f"no leaderboard '{name}' (no {path.relative_to(root)}): add it with "
+            f"registry new leaderboard {name}"
+        )
+    loaded = load_entry_file(path)
+    if loaded.problems or not isinstance(loaded.data, dict):
+        raise ExitError(f"{path.relative_to(root)} cannot be read: run registry validate")
+    return path, loaded.data
+
+
+def run(args: argparse.Namespace) -> int:
+    from bots.hub import HubClient, HubError
+    from bots.refresh import ModelIndex, apply, guard, plan_refresh, record_refresh
+    from bots.scores import SourceError
+    from bots.scores.tables import BoardSource
+
+    root = registry_root(args)
+    schemas = load_schemas(root)
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    board_path, board = _board(root, args.source)
+    client = HubClient.from_env() if board["data"].get("hub_dataset") else None
+    source = BoardSource(board, client, args.local)
+    known = (board.get("refreshed") or {}).get("revision")
+    try:
+        if not args.force and args.local is None and known:
+            upstream = source.revision()
+            if upstream == known:
+                print(
+                    f"{args.source}: upstream revision {upstream} already refreshed: "
+                    "nothing downloaded, nothing changed"
+                )
+                return 0
+        table = source.fetch()
+    except (SourceError, HubError) as exc:
+        raise ExitError(f"{args.source}: {exc}", 1) from exc
+    try:
+        plan = plan_refresh(board, table, ModelIndex(root), today)
+        guard(plan, args.allow_mass_change)
+    except (RefreshError, LocationError) as exc:
+        raise ExitError(str(exc), 1) from exc
+    drift = _column_drift(board, table.columns)
+    if drift:
+        print(f"note: {drift}")
+    for change in plan.changes:
+        print(_line(change))
+    counts = _counts(plan)
+    print(f"{args.source} at {table.revision}: {counts}; {plan.unmatched} rows match no entry")
+    if args.summary is not None:
+        write_atomic(args.summary, summary(board, plan, drift))
+    if args.dry_run or not plan.writes:
+        return 0
+    for path, text in apply(root, schemas, plan).items():
+        write_atomic(path, text)
+    write_atomic(board_path, record_refresh(board_path, schemas, table, today))
+    print(f"{len(plan.records)} entries updated")
+    return 0
+
+
+def _column_drift(board: dict[str, Any], columns: list[str]) -> str:
+    before = (board.get("refreshed") or {}).get("columns")
+    if not before or before == columns:
+        return ""
+    gone = [c for c in before if c not in columns]
+    added = [c for c in columns if c not in before]
+    parts = []
+    if gone:
+        parts.append("gone: " + ", ".join(gone[:10]))
+    if added:
+        parts.append("new: " + ", ".join(added[:10]))
+    return "the table's columns changed since the last refresh (" + "; ".join(parts) + ")"
+
+
+def _counts(plan: RefreshPlan) -> str:
+    by_kind = {
+        k: sum(1 for c in plan.changes if c.kind == k) for k in ("changed", "new", "vanished")
+    }
+    return ", ".join(f"{n} {k}" for k, n in by_kind.items())
+
+
+def _value(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _line(change: ScoreChange) -> str:
+    values = f"{_value(change.old)} → {_value(change.new)}"
+    return f"{change.kind}: {change.entry} {change.benchmark}: {values}"
+
+
+def summary(board: dict[str, Any], plan: RefreshPlan, drift: str) -> str:
+    """The PR body: what changed, biggest moves first, with the upstream revision."""
+    dataset = board["data"].get("hub_dataset")
+    revision = code(plan.revision)
+    if dataset and not plan.revision.startswith("sha256:"):
+        revision = f"[{revision}](https://huggingface.co/datasets/{dataset}/tree/{plan.revision})"
+    parts = [
+        f"## {board['name']}: score refresh\n\n",
+        f"Read from upstream revision {revision} ([leaderboard]({board['url']})): "
+        f"{_counts(plan)}. Scores people wrote are untouched; vanished scores are kept and "
+        "listed for review.\n\n",
+    ]
+    if drift:
+        parts.append(f"⚠️ {drift}.\n\n")
+    moved = sorted(
+        (c for c in plan.changes if c.kind != "vanished"),
+        key=lambda c: (-abs(c.delta), c.kind != "changed", c.entry, c.benchmark),
+    )
+    if moved:
+        parts.append("| model | benchmark | old → new | Δ |\n|---|---|---|---:|\n")
+        for c in moved[:500]:
+            delta = f"{c.delta:+.3g}" if c.kind == "changed" else "new"
+            parts.append(
+                f"| {code(c.entry)} | {code(c.benchmark)} | {_value(c.old)} → "
+                f"{_value(c.new)} | {delta} |\n"
+            )
+    vanished = [c for c in plan.changes if c.kind == "vanished"]
+    if vanished:
+        parts.append("\n### Gone from the leaderboard (kept, please review)\n\n")
+        parts += [
+            f"- {code(c.entry)} {code(c.benchmark)} ({_value(c.old)})\n" for c in vanished[:200]
+        ]
+    parts.append("\n<sub>Written by `registry refresh-scores`.</sub>\n")
+    return "".join(parts)

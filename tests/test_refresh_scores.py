@@ -1,0 +1,281 @@
+"""`registry refresh-scores`: a leaderboard's parquet table (the Open LLM Leaderboard v2 column
+layout, built here with pyarrow) turned into bot-owned scores — new, changed, unchanged and
+vanished models, duplicate rows, column drift and mass change — read only when upstream moved."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import Run, write
+from tests.hub_standin import HubStandIn, dataset_json
+
+BOARD = "entries/leaderboards/open-llm-leaderboard-v2.yaml"
+BASE = "entries/models/acme/base.yaml"
+OTHER = "entries/models/acme/other.yaml"
+DATASET = "open-llm-leaderboard/contents"
+FILE = "data/train-00000-of-00001.parquet"
+REV1, REV2 = "1" * 40, "2" * 40
+BENCHMARKS = ["IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO"]
+
+BOARD_TEXT = """\
+id: open-llm-leaderboard-v2
+name: Open LLM Leaderboard v2
+url: https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard
+data:
+  hub_dataset: open-llm-leaderboard/contents
+  file: data/train-00000-of-00001.parquet
+  format: parquet
+model_key:
+  column: fullname
+  join: hub_id
+benchmarks:
+  - column: IFEval
+    benchmark: acme/corpus
+    metric: ifeval_normalized
+    range: {min: 0, max: 100}
+    tolerance: 0.01
+  - column: MMLU-PRO
+    metric: mmlu_pro_normalized
+    range: {min: 0, max: 100}
+    tolerance: 0.01
+duplicates:
+  order_by:
+    - column: Precision
+      prefer: [bfloat16, float16]
+  record: [Precision, Model sha]
+"""
+
+MANUAL_SCORE = """\
+scores:
+  - benchmark: acme/corpus
+    metric: accuracy
+    value: 0.5
+    source: https://acme.example.org/paper
+"""
+
+
+def row(
+    fullname: str, precision: str = "bfloat16", sha: str = "a" * 40, **values: float
+) -> dict[str, Any]:
+    """A row in the contents dataset's layout (real column names and types)."""
+    out: dict[str, Any] = {
+        "eval_name": f"{fullname.replace('/', '_')}_{precision}",
+        "Precision": precision,
+        "Type": "🟢 pretrained",
+        "T": "🟢",
+        "Weight type": "Original",
+        "Architecture": "LlamaForCausalLM",
+        "Model": f'<a target="_blank" href="https://huggingface.co/{fullname}">{fullname}</a>',
+        "fullname": fullname,
+        "Model sha": sha,
+        "Average ⬆️": 20.0,
+        "Hub License": "apache-2.0",
+        "Hub ❤️": 3,
+        "#Params (B)": 7.0,
+        "Available on the hub": True,
+        "MoE": False,
+        "Flagged": False,
+        "Chat Template": False,
+        "CO₂ cost (kg)": 1.2,
+    }
+    for name in BENCHMARKS:
+        value = values.get(name.replace(" ", "_").replace("-", "_"), 10.0)
+        out[f"{name} Raw"] = value / 100
+        out[name] = value
+    out["Merged"] = out["Official Providers"] = False
+    out["Upload To Hub Date"], out["Submission Date"] = "2024-04-13", "2024-08-05"
+    out["Generation"], out["Base Model"] = 0, fullname
+    return out
+
+
+def parquet(rows: list[dict[str, Any]], drop: tuple[str, ...] = ()) -> bytes:
+    table = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in drop} for r in rows])
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+class Upstream:
+    """The leaderboard's Hub dataset on the stand-in: publish a table at a new revision."""
+
+    def __init__(self, hub: HubStandIn) -> None:
+        self.hub = hub
+
+    def publish(self, revision: str, data: bytes) -> None:
+        self.hub.datasets[DATASET] = dataset_json(DATASET, revision)
+        self.hub.dataset_files[(DATASET, FILE)] = data
+
+    def downloads(self) -> int:
+        return self.hub.count(r"^/datasets/.+/resolve/")
+
+
+@pytest.fixture
+def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[Upstream]:
+    hub = HubStandIn().start()
+    monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
+    try:
+        yield Upstream(hub)
+    finally:
+        hub.stop()
+
+
+@pytest.fixture
+def board(registry: Path) -> Path:
+    write(registry, BOARD, BOARD_TEXT)
+    text = (registry / BASE).read_text()
+    (registry / BASE).write_text(text.replace("sources:", MANUAL_SCORE + "sources:"))
+    other = text.replace("acme/base", "acme/other").replace("Acme Base", "Acme Other")
+    write(registry, OTHER, other)
+    return registry
+
+
+def refresh(cli: Callable[..., Run], root: Path, *args: str, today: str = "2026-11-23") -> Run:
+    return cli(
+        "refresh-scores", "--source", "open-llm-leaderboard-v2", "--today", today, *args, root=root
+    )
+
+
+def scores(root: Path, relpath: str) -> list[dict[str, Any]]:
+    return YAML(typ="safe").load((root / relpath).read_text())["scores"]
+
+
+def test_first_refresh_adds_bot_scores_and_keeps_peoples(
+    board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    upstream.publish(REV1, parquet([
+        row("acme/base", "float16", "f" * 40, IFEval=40.0),
+        row("acme/base", "bfloat16", "b" * 40, IFEval=41.5, MMLU_PRO=22.25),
+        row("someone/else"),
+    ]))  # fmt: skip
+    result = refresh(registry_cli, board)
+    assert result.code == 0, result.err
+    assert "new: acme/base acme/corpus: — → 41.5" in result.out
+    assert "1 rows match no entry" in result.out
+    mine = scores(board, BASE)
+    assert mine[0] == {"benchmark": "acme/corpus", "metric": "accuracy", "value": 0.5,
+                       "source": "https://acme.example.org/paper"}  # fmt: skip
+    ifeval = next(s for s in mine if s.get("metric") == "ifeval_normalized")
+    assert ifeval["value"] == 41.5 and ifeval["leaderboard"] == "open-llm-leaderboard-v2"
+    assert ifeval["upstream_revision"] == REV1
+    assert ifeval["note"] == f"Row used: Precision bfloat16, Model sha {'b' * 40}."
+    assert "benchmark" not in next(s for s in mine if s["metric"] == "mmlu_pro_normalized")
+    refreshed = YAML(typ="safe").load((board / BOARD).read_text())["refreshed"]
+    assert refreshed["revision"] == REV1 and "fullname" in refreshed["columns"]
+    assert registry_cli("validate", board / BASE, board / BOARD, root=board).code == 0
+
+
+def test_an_unchanged_revision_downloads_nothing(
+    board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5)]))
+    assert refresh(registry_cli, board).code == 0
+    assert upstream.downloads() == 1
+    before = {p: (board / p).read_bytes() for p in (BASE, BOARD)}
+    again = refresh(registry_cli, board, today="2026-11-24")
+    assert again.code == 0 and "already refreshed: nothing downloaded" in again.out
+    assert upstream.downloads() == 1
+    assert {p: (board / p).read_bytes() for p in (BASE, BOARD)} == before
+
+
+def test_changed_unchanged_new_and_vanished(
+    board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
+    assert refresh(registry_cli, board).code == 0
+    upstream.publish(REV2, parquet([
+        row("acme/base", IFEval=41.505, MMLU_PRO=23.0),  # within tolerance; moved
+        row("acme/other", IFEval=30.0),
+    ]))  # fmt: skip
+    result = refresh(registry_cli, board, "--allow-mass-change", today="2026-11-30")
+    assert result.code == 0, result.err
+    assert "changed: acme/base mmlu_pro_normalized: 22 → 23" in result.out
+    assert "acme/base acme/corpus" not in result.out  # within the 0.01 tolerance
+    assert "new: acme/other acme/corpus: — → 30" in result.out
+    mine = {s["metric"]: s for s in scores(board, BASE)}
+    assert mine["ifeval_normalized"]["value"] == 41.5
+    assert mine["ifeval_normalized"]["upstream_revision"] == REV1  # untouched
+    assert mine["mmlu_pro_normalized"]["upstream_revision"] == REV2
+    upstream.publish("3" * 40, parquet([row("acme/other", IFEval=30.0)]))
+    gone = refresh(registry_cli, board, "--summary", str(board / "summary.md"), today="2026-12-01")
+    assert gone.code == 0
+    assert "vanished: acme/base acme/corpus: 41.5 → —" in gone.out
+    assert {s["metric"] for s in scores(board, BASE)} >= {
+        "ifeval_normalized",
+        "mmlu_pro_normalized",
+    }
+    assert (
+        "### Gone from the leaderboard (kept, please review)" in (board / "summary.md").read_text()
+    )
+
+
+def test_the_summary_puts_the_biggest_moves_first(
+    board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    upstream.publish(
+        REV1, parquet([row("acme/base", IFEval=40, MMLU_PRO=20), row("acme/other", IFEval=10)])
+    )
+    assert refresh(registry_cli, board).code == 0
+    upstream.publish(
+        REV2, parquet([row("acme/base", IFEval=41, MMLU_PRO=30), row("acme/other", IFEval=5)])
+    )
+    summary = board / "summary.md"
+    assert refresh(registry_cli, board, "--allow-mass-change", "--summary", str(summary)).code == 0
+    rows = [line for line in summary.read_text().splitlines() if line.startswith("| `acme/")]
+    assert [r.split("|")[4].strip() for r in rows] == ["+10", "-5", "+1"]
+    assert f"(https://huggingface.co/datasets/{DATASET}/tree/{REV2})" in summary.read_text()
+
+
+def test_column_drift_stops_the_refresh(
+    board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    upstream.publish(REV1, parquet([row("acme/base")], drop=("MMLU-PRO",)))
+    before = (board / BASE).read_bytes()
+    result = refresh(registry_cli, board)
+    assert result.code == 1
+    assert "no longer has the column(s) MMLU-PRO" in result.err
+    assert (board / BASE).read_bytes() == before
+
+
+def test_a_mass_change_stops_the_refresh_until_allowed(
+    board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
+    assert refresh(registry_cli, board).code == 0
+    upstream.publish(REV2, parquet([row("acme/base", IFEval=4.15, MMLU_PRO=2.2)]))  # rescaled
+    before = (board / BASE).read_bytes()
+    stopped = refresh(registry_cli, board)
+    assert stopped.code == 1
+    assert "2 of 2 tracked open-llm-leaderboard-v2 scores would change at once" in stopped.err
+    assert (board / BASE).read_bytes() == before
+    assert refresh(registry_cli, board, "--allow-mass-change").code == 0
+
+
+def test_from_a_local_csv_and_dry_run(board: Path, registry_cli: Callable[..., Run]) -> None:
+    board_text = (board / BOARD).read_text().replace("format: parquet", "format: csv")
+    (board / BOARD).write_text(board_text)
+    table = board / "board.csv"
+    table.write_text("fullname,Precision,Model sha,IFEval,MMLU-PRO\nacme/base,bfloat16,abc,50,25\n")
+    before = (board / BASE).read_bytes()
+    dry = refresh(registry_cli, board, "--from", str(table), "--dry-run")
+    assert dry.code == 0 and "new: acme/base acme/corpus: — → 50" in dry.out
+    assert (board / BASE).read_bytes() == before
+    real = refresh(registry_cli, board, "--from", str(table))
+    assert real.code == 0
+    ifeval = next(s for s in scores(board, BASE) if s["metric"] == "ifeval_normalized")
+    assert ifeval["upstream_revision"].startswith("sha256:")
+
+
+def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
+    missing = registry_cli("refresh-scores", "--source", "nope", root=registry)
+    assert missing.code == 2 and "registry new leaderboard nope" in missing.err
+    bad = registry_cli("refresh-scores", "--source", "../x", root=registry)
+    assert bad.code == 2 and "not a leaderboard id" in bad.err
