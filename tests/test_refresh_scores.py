@@ -279,3 +279,69 @@ def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
     assert missing.code == 2 and "registry new leaderboard nope" in missing.err
     bad = registry_cli("refresh-scores", "--source", "../x", root=registry)
     assert bad.code == 2 and "not a leaderboard id" in bad.err
+
+
+# --- refresh-scores.yml under act -----------------------------------------------------------
+
+
+def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
+    tmp_path: Path, upstream: Upstream
+) -> None:
+    import sys
+
+    from bots.cli import main
+    from tests.e2e.act import run_workflow
+    from tests.github_standin import GitHubStandIn
+    from tests.harness import REPOSITORY, TOKEN, add_bare_origin, commit_all, init_registry_repo
+
+    repo = tmp_path / "repo"
+    init_registry_repo(repo, with_tools=True)
+    write(repo, BOARD, BOARD_TEXT)
+    assert main(["--root", str(repo), "fmt"]) == 0
+    commit_all(repo, "a leaderboard")
+    origin = add_bare_origin(repo, tmp_path / "origin.git")
+    github = GitHubStandIn().start()
+    github.add_repo(REPOSITORY, origin)
+    github.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
+    branch = "bot/refresh-scores-open-llm-leaderboard-v2"
+
+    def run(n: int) -> str:
+        done = run_workflow(
+            repo, "refresh-scores.yml", "workflow_dispatch",
+            {"inputs": {}, "ref": "refs/heads/main", "repository": {"full_name": REPOSITORY}},
+            work=tmp_path / f"act-{n}",
+            env={
+                "GITHUB_API_URL": github.base_url,
+                "HF_ENDPOINT": upstream.hub.endpoint,
+                "REGISTRY_TEST_PYTHON": sys.executable,
+                "REGISTRY_TEST_ARTIFACTS": str(tmp_path / "artifacts"),
+                "REGISTRY_HUB_WAIT_SCALE": "0",
+                "REGISTRY_GITHUB_THROTTLE": "0",
+                "REGISTRY_GITHUB_WAIT_SCALE": "0",
+            },
+            token=TOKEN,
+        )  # fmt: skip
+        assert done.code == 0, done.output[-4000:]
+        return done.output
+
+    try:
+        upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
+        run(1)
+        pulls = [i for i in github.repos[REPOSITORY].issues.values() if i.pull]
+        assert len(pulls) == 1 and pulls[0].title == "Refresh open-llm-leaderboard-v2 scores"
+        assert "| `acme/base` | `acme/corpus` | — → 41.5 | new |" in pulls[0].body
+        first = github.repos[REPOSITORY].branch_sha(branch)
+        assert first is not None
+
+        second = run(2)
+        assert "already holds these changes: not pushed" in second
+        assert github.repos[REPOSITORY].branch_sha(branch) == first
+
+        upstream.publish(REV2, parquet([row("acme/base", IFEval=45.0, MMLU_PRO=22.0)]))
+        run(3)
+        pulls = [i for i in github.repos[REPOSITORY].issues.values() if i.pull]
+        assert len(pulls) == 1 and github.count("POST", r"/pulls$") == 1
+        assert github.repos[REPOSITORY].branch_sha(branch) != first
+        assert "45" in pulls[0].body
+    finally:
+        github.stop()

@@ -59,17 +59,17 @@ def _push_env() -> dict[str, str] | None:
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     repo = GitRepo(root)
-    body = ""
-    if args.body_file is not None:
-        try:
-            body = args.body_file.read_text(encoding="utf-8")[:BODY_LIMIT]
-        except OSError as exc:
-            raise ExitError(f"{args.body_file}: cannot read the body ({exc.strerror})") from exc
     try:
         changed = repo.dirty(ENTRIES_DIR)
         if not changed:
             print("nothing changed under entries/: no commit, no pull request")
             return 0
+        body = ""
+        if args.body_file is not None:
+            try:
+                body = args.body_file.read_text(encoding="utf-8")[:BODY_LIMIT]
+            except OSError as exc:
+                raise ExitError(f"{args.body_file}: cannot read the body ({exc.strerror})") from exc
         present = [root / p for p in changed if (root / p).is_file()]
         result = Checker(root, load_schemas(root)).check(present) if present else None
         if result is not None and result.errors:
