@@ -158,6 +158,10 @@ def check_columns(board: dict[str, Any], table: Table) -> None:
     wanted = [board["model_key"]["column"]] + [b["column"] for b in board["benchmarks"]]
     duplicates = board.get("duplicates") or {}
     wanted += [r["column"] for r in duplicates.get("order_by", [])] + duplicates.get("record", [])
+    wanted += list(board["data"].get("where") or {})
+    for bench in board["benchmarks"]:
+        wanted += [bench[k] for k in ("stderr_column", "votes_column") if k in bench]
+        wanted += list((bench.get("interval_columns") or {}).values())
     missing = [c for c in wanted if c not in table.columns]
     if missing:
         raise RefreshError(
@@ -174,7 +178,10 @@ def plan_refresh(
     plan = RefreshPlan(board["id"], table.revision)
     key_column, join = board["model_key"]["column"], board["model_key"]["join"]
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    where = board["data"].get("where") or {}
     for row in table.rows:
+        if any(row.get(column) != value for column, value in where.items()):
+            continue
         relpath = models.find(row.get(key_column), join)
         if relpath is None:
             plan.unmatched += 1
@@ -203,6 +210,7 @@ def plan_refresh(
                 if value is None:
                     continue
                 record = _record(board, bench, value, table.revision, today, note)
+                _extras(record, bench, chosen)
                 wanted[_identity(record)] = record
         entry_id = str(data.get("id", relpath))
         records: list[tuple[tuple[str, str, str], dict[str, Any] | None]] = []
@@ -273,6 +281,26 @@ def _record(
     if note:
         record["note"] = f"Row used: {note}."
     return record
+
+
+def _extras(record: dict[str, Any], bench: dict[str, Any], row: dict[str, Any]) -> None:
+    """stderr, interval and votes, where the leaderboard maps columns for them."""
+    extra: dict[str, Any] = {}
+    stderr = _number(row.get(bench["stderr_column"])) if "stderr_column" in bench else None
+    if stderr is not None and stderr >= 0:
+        extra["stderr"] = round(stderr, 6)
+    columns = bench.get("interval_columns")
+    if columns:
+        low, high = _number(row.get(columns["low"])), _number(row.get(columns["high"]))
+        if low is not None and high is not None:
+            extra["interval"] = {"low": round(low, 6), "high": round(high, 6)}
+    votes = _number(row.get(bench["votes_column"])) if "votes_column" in bench else None
+    if votes is not None and votes >= 0:
+        extra["votes"] = int(votes)
+    if extra:  # keep the schema's key order: value, then these, then the rest
+        rest = {k: record.pop(k) for k in list(record) if k not in ("benchmark", "metric", "value")}
+        record.update(extra)
+        record.update(rest)
 
 
 def guard(plan: RefreshPlan, allow_mass_change: bool) -> None:

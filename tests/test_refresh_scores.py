@@ -345,3 +345,102 @@ def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
         assert "45" in pulls[0].body
     finally:
         github.stop()
+
+
+# --- arena ratings --------------------------------------------------------------------------
+
+ARENA_BOARD = """\
+id: image-arena
+name: Text-to-image arena
+url: https://lmarena.ai/leaderboard/text-to-image
+data:
+  url: https://example.org/leaderboard-image.json
+  format: json
+  where:
+    category: full
+model_key:
+  column: model
+  join: alias
+benchmarks:
+  - column: rating
+    metric: elo
+    range: {min: 0, max: 3000}
+    setting: text-to-image arena, all prompts
+    tolerance: 1
+    interval_columns: {low: rating_q025, high: rating_q975}
+    votes_column: num_battles
+"""
+
+
+def test_arena_ratings_join_through_aliases_with_intervals_and_votes(
+    board: Path, registry_cli: Callable[..., Run]
+) -> None:
+    import json
+
+    write(board, "entries/leaderboards/image-arena.yaml", ARENA_BOARD)
+    other = (board / OTHER).read_text()
+    (board / OTHER).write_text(
+        other.replace(
+            "name: Acme Other\n", "name: Acme Other\naliases: [acme-other-xl (preview)]\n"
+        )
+    )
+    ratings = {
+        "full": {
+            "Acme-Other-XL (Preview)": {
+                "rating": 1155.87,
+                "rating_q975": 1158.9,
+                "rating_q025": 1152.8,
+                "num_battles": 12040,
+            },
+            "someone-elses-model": {
+                "rating": 1001.0,
+                "rating_q975": 1010.0,
+                "rating_q025": 990.0,
+                "num_battles": 10,
+            },
+        },
+        "photorealistic": {
+            "Acme-Other-XL (Preview)": {
+                "rating": 1300.0,
+                "rating_q975": 1310.0,
+                "rating_q025": 1290.0,
+                "num_battles": 500,
+            },
+        },
+    }
+    table = board / "leaderboard-image.json"
+    table.write_text(json.dumps(ratings))
+    result = registry_cli("refresh-scores", "--source", "image-arena", "--from", str(table),
+                          "--today", "2026-11-23", root=board)  # fmt: skip
+    assert result.code == 0, result.err
+    assert "new: acme/other elo: — → 1155.87" in result.out
+    [rating] = [s for s in scores(board, OTHER) if s.get("leaderboard") == "image-arena"]
+    assert rating["interval"] == {"low": 1152.8, "high": 1158.9} and rating["votes"] == 12040
+    assert list(rating)[:5] == ["metric", "value", "interval", "votes", "range"]
+    checked = registry_cli(
+        "validate", board / OTHER, board / "entries/leaderboards/image-arena.yaml", root=board
+    )
+    assert checked.code == 0, checked.out
+
+
+def test_a_text_arena_csv(board: Path, registry_cli: Callable[..., Run]) -> None:
+    text_board = ARENA_BOARD.replace("image-arena", "text-arena").replace(
+        "format: json", "format: csv"
+    )
+    text_board = text_board.replace("  where:\n    category: full\n", "").replace(
+        "column: model\n", "column: Model\n"
+    )
+    text_board = text_board.replace("column: rating\n", "column: Arena Elo rating\n")
+    text_board = text_board.split("    interval_columns")[0]
+    write(board, "entries/leaderboards/text-arena.yaml", text_board)
+    table = board / "leaderboard_table.csv"
+    table.write_text(
+        "Model,MT-bench (win rate %),MT-bench (score),Arena Elo rating,MMLU,License,Link\n"
+        "Acme Base,69.38%,8.99,1227,0.864,Proprietary,https://acme.example.org\n"
+        "GPT-3.5-turbo,-,7.94,1130,0.700,Proprietary,https://openai.com/blog/chatgpt\n"
+    )
+    result = registry_cli(
+        "refresh-scores", "--source", "text-arena", "--from", str(table), root=board
+    )
+    assert result.code == 0, result.err
+    assert "new: acme/base elo: — → 1227" in result.out and "1 rows match no entry" in result.out
