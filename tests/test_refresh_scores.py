@@ -444,3 +444,85 @@ def test_a_text_arena_csv(board: Path, registry_cli: Callable[..., Run]) -> None
     )
     assert result.code == 0, result.err
     assert "new: acme/base elo: — → 1227" in result.out and "1 rows match no entry" in result.out
+
+
+# --- lm-evaluation-harness results ----------------------------------------------------------
+
+HARNESS = {
+    "results": {
+        "mmlu": {"acc,none": 0.2725, "acc_stderr,none": 0.0037, "alias": "mmlu"},
+        "hellaswag": {
+            "acc,none": 0.4,
+            "acc_stderr,none": "N/A",
+            "acc_norm,none": 0.51,
+            "acc_norm_stderr,none": 0.005,
+            "alias": "hellaswag",
+        },
+        "some_custom_task": {"acc,none": 0.9},
+    },
+    "n-shot": {"mmlu": 5, "hellaswag": 10},
+    "config": {"model": "hf", "model_args": "pretrained=acme/base,revision=main,dtype=bfloat16"},
+}
+
+V1 = {
+    "config_general": {"model_name": "acme/base", "model_sha": "8443"},
+    "results": {
+        "harness|hendrycksTest-abstract_algebra|5": {"acc": 0.35, "acc_stderr": 0.048},
+        "harness|hendrycksTest-anatomy|5": {"acc": 0.61, "acc_stderr": 0.042},
+        "harness|arc:challenge|25": {"acc": 0.49, "acc_norm": 0.546},
+    },
+}
+
+
+def test_harness_results_add_missing_scores_and_never_change_existing(
+    board: Path, registry_cli: Callable[..., Run]
+) -> None:
+    import json
+
+    results = board / "results.json"
+    results.write_text(json.dumps(HARNESS))
+    args = ("refresh-scores", "--source", "lm-eval-harness", "--from", str(results),
+            "--source-url", "https://acme.example.org/runs/1", "--today", "2026-11-23")  # fmt: skip
+    first = registry_cli(*args, root=board)
+    assert first.code == 0, first.err
+    assert "new: cais/mmlu acc 5-shot = 0.2725" not in first.out  # cais/mmlu is not an entry here
+    assert "no dataset entry for cais/mmlu: add it with registry new dataset cais/mmlu" in first.out
+    assert "tasks with no known benchmark, skipped: some_custom_task" in first.out
+    write(
+        board,
+        "entries/datasets/cais/mmlu.yaml",
+        (board / "entries/datasets/acme/corpus.yaml")
+        .read_text()
+        .replace("acme/corpus", "cais/mmlu")
+        .replace("organization: acme", "organization: acme"),
+    )
+    second = registry_cli(*args, root=board)
+    assert second.code == 0, second.err
+    assert "new: cais/mmlu acc 5-shot = 0.2725" in second.out
+    [mmlu] = [s for s in scores(board, BASE) if s.get("benchmark") == "cais/mmlu"]
+    assert mmlu == {"benchmark": "cais/mmlu", "metric": "acc", "value": 0.2725, "stderr": 0.0037,
+                    "setting": "5-shot", "source": "https://acme.example.org/runs/1",
+                    "date": __import__("datetime").date(2026, 11, 23),
+                    "note": "lm-evaluation-harness task mmlu."}  # fmt: skip
+    again = registry_cli(*args, root=board)
+    assert "0 new scores" in again.out
+    results.write_text(json.dumps({**HARNESS, "results": {"mmlu": {"acc,none": 0.3}}}))
+    conflict = registry_cli(*args, root=board)
+    assert "conflict (kept): cais/mmlu acc: the entry has 0.2725, the file 0.3" in conflict.out
+    assert registry_cli("validate", board / BASE, root=board).code == 0
+
+
+def test_v1_results_average_subtasks(board: Path, registry_cli: Callable[..., Run]) -> None:
+    import json
+
+    from bots.scores.lmeval import parse
+
+    model, found, skipped = parse(json.dumps(V1).encode())
+    assert model == "acme/base" and skipped == []
+    by_task = {(s.benchmark, s.metric): s for s in found}
+    mmlu = by_task[("cais/mmlu", "acc")]
+    assert mmlu.shots == 5 and abs(mmlu.value - 0.48) < 1e-9
+    assert mmlu.note == "lm-evaluation-harness: macro average of the 2 hendrycksTest subtasks."
+    assert by_task[("allenai/ai2_arc", "acc_norm")].shots == 25
+    missing = registry_cli("refresh-scores", "--source", "lm-eval-harness", root=board)
+    assert missing.code == 2 and "pass --from results.json" in missing.err

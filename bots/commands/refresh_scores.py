@@ -20,7 +20,7 @@ from typing import Any
 
 from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.entries import EntryKind, EntryRef, LocationError, valid_id
+from bots.entries import EntryIndex, EntryKind, EntryRef, LocationError, valid_id
 from bots.fileio import write_atomic
 from bots.loader import load_entry_file
 from bots.markdown import code
@@ -45,6 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--summary", type=Path, metavar="FILE", help="write a Markdown summary")
     parser.add_argument("--today", type=iso_date, default=None, help="the date scores record")
+    parser.add_argument("--model", help="lm-eval-harness: the model entry (default: the file's)")
+    parser.add_argument(
+        "--source-url",
+        help="lm-eval-harness: where the results are published (each score's source)",
+    )
 
 
 def _board(root: Path, name: str) -> tuple[Path, dict[str, Any]]:
@@ -71,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     schemas = load_schemas(root)
     today = args.today or dt.datetime.now(dt.UTC).date()
+    if args.source == LM_EVAL:
+        return _lm_eval(args, root, schemas, today)
     board_path, board = _board(root, args.source)
     client = HubClient.from_env() if board["data"].get("hub_dataset") else None
     source = BoardSource(board, client, args.local)
@@ -107,6 +114,90 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(path, text)
     write_atomic(board_path, record_refresh(board_path, schemas, table, today))
     print(f"{len(plan.records)} entries updated")
+    return 0
+
+
+LM_EVAL = "lm-eval-harness"
+
+
+def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date) -> int:
+    """Scores from one lm-evaluation-harness results file: added where missing, never changed."""
+    import io
+
+    from bots.layout import round_trip_yaml
+    from bots.markdown import http_url
+    from bots.refresh import ModelIndex
+    from bots.scores import SourceError
+    from bots.scores.lmeval import parse
+    from bots.yamledit import flowed, put
+
+    if args.local is None:
+        raise ExitError("--source lm-eval-harness reads a results file: pass --from results.json")
+    if not args.source_url or http_url(args.source_url) is None:
+        raise ExitError("pass --source-url URL: the http(s) page where these results are published")
+    try:
+        model_id, task_scores, skipped = parse(args.local.read_bytes())
+    except OSError as exc:
+        raise ExitError(f"{args.local}: cannot read ({exc.strerror})") from exc
+    except SourceError as exc:
+        raise ExitError(f"{args.local}: {exc}", 1) from exc
+    model_id = args.model or model_id
+    models = ModelIndex(root)
+    relpath = models.find(model_id, "hub_id") if model_id else None
+    if relpath is None:
+        raise ExitError(
+            f"{args.local}: model '{model_id}' is not in the registry: pass --model ID, or add "
+            "the model first (registry new model …)",
+            1,
+        )
+    index = EntryIndex(root)
+    existing = {
+        (str(s.get("benchmark") or ""), str(s.get("metric")), str(s.get("setting") or "")): s
+        for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
+    }  # fmt: skip
+    new: list[dict[str, Any]] = []
+    missing: set[str] = set()
+    for score in task_scores:
+        if not index.exists(EntryRef(EntryKind.DATASET, score.benchmark)):
+            missing.add(score.benchmark)
+            continue
+        record: dict[str, Any] = {"benchmark": score.benchmark, "metric": score.metric,
+                                  "value": round(score.value, 6)}  # fmt: skip
+        if score.stderr is not None:
+            record["stderr"] = round(score.stderr, 6)
+        if score.shots is not None:
+            record["setting"] = f"{score.shots}-shot"
+        record.update({"source": args.source_url, "date": today, "note": score.note})
+        key = (score.benchmark, score.metric, record.get("setting", ""))
+        old = existing.get(key)
+        if old is None:
+            new.append(record)
+            setting = record.get("setting", "")
+            print(f"new: {score.benchmark} {score.metric} {setting} = {record['value']:g}")
+        elif abs(float(old.get("value", 0)) - record["value"]) > 1e-9:
+            print(
+                f"conflict (kept): {score.benchmark} {score.metric}: the entry has "
+                f"{old.get('value')}, the file {record['value']:g}"
+            )
+    if skipped:
+        print(f"tasks with no known benchmark, skipped: {', '.join(skipped[:20])}")
+    for benchmark in sorted(missing):
+        print(f"no dataset entry for {benchmark}: add it with registry new dataset {benchmark}")
+    print(f"{model_id}: {len(new)} new scores")
+    if args.dry_run or not new:
+        return 0
+    path = root / relpath
+    yaml = round_trip_yaml()
+    doc = yaml.load(path.read_text(encoding="utf-8"))
+    scores = doc.get("scores")
+    if scores is None:
+        order = schemas.properties(schemas.root(EntryKind.MODEL), "model.schema.json")
+        put(doc, "scores", flowed(new), order)
+    else:
+        scores.extend(flowed(new))
+    buffer = io.StringIO()
+    yaml.dump(doc, buffer)
+    write_atomic(path, buffer.getvalue())
     return 0
 
 
