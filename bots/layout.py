@@ -3,6 +3,7 @@ schema line first; comments, quoting and flow lists are kept through ruamel's ro
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -26,9 +27,10 @@ def round_trip_yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
-    # Entries never hold anchors (the loader refuses them): a value the bots put in two places,
-    # such as one date object in several records, must be written out twice.
-    yaml.representer.ignore_aliases = lambda *args: True
+    # Entries never hold anchors (the loader refuses them): a date the bots put in several
+    # records is one object, and must still be written out each time.
+    base = yaml.representer.ignore_aliases
+    yaml.representer.ignore_aliases = lambda data: isinstance(data, dt.date) or base(data)
     return yaml
 
 

@@ -307,8 +307,7 @@ def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
 
     def run(n: int) -> str:
         done = run_workflow(
-            repo, "refresh-scores.yml", "workflow_dispatch",
-            {"inputs": {}, "ref": "refs/heads/main", "repository": {"full_name": REPOSITORY}},
+            repo, "refresh-scores.yml", "schedule", {"schedule": "41 5 * * *"},
             work=tmp_path / f"act-{n}",
             env={
                 "GITHUB_API_URL": github.base_url,
