@@ -22,7 +22,9 @@ VERBS = {
     "forms": "write the issue forms from the schemas (or --check them)",
     "submit": "turn an issue-form submission into a validated pull request",
     "refresh-scores": "refresh the bot-owned scores a leaderboard feeds into entries",
+    "import": "bring an existing collection in (fills empty fields, never overwrites)",
 }
+MODULES = {"import": "import_entries"}
 
 
 class ExitError(Exception):
@@ -47,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     for verb, help_text in VERBS.items():
-        module = import_module(f"bots.commands.{verb.replace('-', '_')}")
+        module = import_module(f"bots.commands.{MODULES.get(verb, verb.replace('-', '_'))}")
         verb_parser = sub.add_parser(verb, help=help_text, description=module.__doc__)
         module.add_arguments(verb_parser)
         verb_parser.set_defaults(run=module.run)

@@ -1,0 +1,45 @@
+"""Import an existing collection: each record becomes an entry, or fills the empty fields of
+the entry it matches (values people wrote are never changed; differences are reported).
+
+    registry import seed-metadata DIR    the llm-pretraining-behaviours `metadata/` folder
+
+Exit status: 0 imported (some records may be skipped, each with its reason), 1 nothing could be
+imported, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from bots.cli import ExitError
+from bots.commands.common import iso_date, load_schemas, registry_root
+
+FORMATS = ("seed-metadata",)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("format", choices=FORMATS, help="the collection's format")
+    parser.add_argument("source", type=Path, metavar="DIR", help="the collection's folder")
+    parser.add_argument("--dry-run", action="store_true", help="show what would happen")
+    parser.add_argument("--today", type=iso_date, default=None, help="the date sources record")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bots.importers import Importer
+    from bots.importers.seed import SeedImporter
+
+    root = registry_root(args)
+    if not args.source.is_dir():
+        raise ExitError(f"{args.source}: no such folder")
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    importer = Importer(root, load_schemas(root), today, dry_run=args.dry_run)
+    SeedImporter(importer, args.source).run()
+    report = importer.finish()
+    for line in report.lines():
+        print(line)
+    if args.dry_run:
+        print("dry run: nothing was written")
+    touched = len(report.created) + len(report.merged) + len(report.unchanged)
+    return 0 if touched or not report.skipped else 1

@@ -1,0 +1,261 @@
+"""Bringing existing collections in: what every importer shares.
+
+An importer turns a foreign record into entry data plus a source URL; `Importer.write` then
+creates the entry (canonical layout, validated) or, when the entry exists, fills only its empty
+fields and reports the rest as conflicts — the same rule as Hub auto-fill. Free-text names map
+to existing entries ignoring case and punctuation, else to a deterministic slug that is listed
+as invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bots.checker import Checker
+from bots.diff import render_value, same
+from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
+from bots.fileio import write_atomic
+from bots.layout import canonical_text, round_trip_yaml
+from bots.loader import load_entry_file
+from bots.schemas import SchemaSet
+from bots.yamledit import cite, flowed, put
+
+MAX_TEXT = 5000
+
+
+def fold(text: str) -> str:
+    """A name as the importers compare names: no case, no punctuation, no accents."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text.casefold() if ch.isalnum() and ch.isascii())
+
+
+def slug(text: str) -> str:
+    """A deterministic id segment for a free-text name."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")
+    text = re.sub(r"[-._]{2,}", "-", text)
+    return text[:96].strip("-._") or "unnamed"
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    conflicts: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"conflict (kept): {c}" for c in self.conflicts]
+        out += [f"skipped {what}: {why}" for what, why in self.skipped]
+        if self.invented:
+            out.append("ids invented for names with no entry: " + ", ".join(self.invented))
+        reasons = Counter(why.split(":")[0] for _, why in self.skipped)
+        why = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
+        out.append(
+            f"{len(self.created)} created, {len(self.merged)} merged, {len(self.unchanged)} "
+            f"unchanged, {len(self.skipped)} skipped" + (f" ({why})" if why else "")
+        )
+        return out
+
+
+class Importer:
+    """Writes imported entries into a registry, never over what people wrote."""
+
+    def __init__(
+        self, root: Path, schemas: SchemaSet, today: dt.date, *, dry_run: bool = False
+    ) -> None:
+        self.root = root
+        self.schemas = schemas
+        self.today = today
+        self.dry_run = dry_run
+        self.index = EntryIndex(root)
+        self.report = Report()
+        self._names: dict[EntryKind, dict[str, str]] = {}
+        self._undo: list[tuple[Path, str | None]] = []  # a dry run's writes, undone at the end
+
+    # --- names to ids ---------------------------------------------------------------------
+
+    def names(self, kind: EntryKind) -> dict[str, str]:
+        """fold(name, alias or id) → id, for the entries of `kind` (read once)."""
+        if kind not in self._names:
+            table: dict[str, str] = {}
+            folder = self.root / ENTRIES_DIR / kind.folder
+            for path in sorted(folder.rglob("*.yaml")):
+                data = load_entry_file(path).data
+                if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+                    continue
+                entry_id = data["id"]
+                for name in [entry_id, entry_id.split("/")[-1], data.get("name"),
+                             *(data.get("aliases") or [])]:  # fmt: skip
+                    if isinstance(name, str) and fold(name):
+                        table.setdefault(fold(name), entry_id)
+            self._names[kind] = table
+        return self._names[kind]
+
+    def resolve(self, kind: EntryKind, name: str, namespace: str | None = None) -> str:
+        """The id of the entry `name` means: an existing one, else a deterministic new id."""
+        if valid_id(kind, name) and self.index.exists(EntryRef(kind, name)):
+            return name
+        known = self.names(kind).get(fold(name))
+        if known:
+            return known
+        if valid_id(kind, name):
+            return name
+        invented = (
+            slug(name) if not kind.namespaced else f"{slug(namespace or 'imported')}/{slug(name)}"
+        )
+        if invented not in self.report.invented:
+            self.report.invented.append(invented)
+        return invented
+
+    # --- writing --------------------------------------------------------------------------
+
+    def write(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
+        """Create the entry, or fill the empty fields of the existing one."""
+        path = self.root / ref.relpath
+        if not path.resolve().is_relative_to((self.root / ENTRIES_DIR).resolve()):
+            self.report.skipped.append((ref.id, "outside entries/: refused"))
+            return
+        if path.is_file():
+            self._merge(ref, path, data, source)
+        else:
+            self._create(ref, path, data, source)
+
+    def _create(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
+        data = {"id": ref.id, **{k: v for k, v in data.items() if k != "id"}}
+        fields = [k for k in data if k not in ("id", "sources", "scores")]
+        data.setdefault("sources", []).append(
+            {"url": source, "accessed": self.today, "fields": fields}
+        )
+        yaml = round_trip_yaml()
+        buffer = io.StringIO()
+        yaml.dump(flowed(data), buffer)
+        text = canonical_text(buffer.getvalue(), ref, self.schemas)
+        if not self._valid(ref, path, text):
+            return
+        self.report.created.append(ref.id)
+        self.index = EntryIndex(self.root) if not self.dry_run else self.index
+        self._names.pop(ref.kind, None)
+
+    def _merge(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
+        original = path.read_text(encoding="utf-8")
+        current = load_entry_file(path).data or {}
+        yaml = round_trip_yaml()
+        doc = yaml.load(original)
+        order = self.schemas.properties(
+            self.schemas.root(ref.kind), f"{ref.kind.value}.schema.json"
+        )
+        filled: list[str] = []
+        for key, value in data.items():
+            if key in ("id", "sources"):
+                continue
+            mine = current.get(key)
+            if key == "scores":
+                filled += self._merge_scores(ref, doc, current, value, order)
+                continue
+            if mine is None:
+                put(doc, key, flowed(value), order)
+                filled.append(key)
+            elif isinstance(mine, dict) and isinstance(value, dict):
+                inner = self.schemas.properties(*self.schemas.at(ref.kind, (key,)))
+                for sub, sub_value in value.items():
+                    if mine.get(sub) is None:
+                        put(doc[key], sub, flowed(sub_value), inner)
+                        filled.append(f"{key}.{sub}")
+                    elif not same(mine[sub], sub_value):
+                        self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
+            elif not same(mine, value):
+                self._conflict(ref, key, mine, value)
+        if not filled:
+            self.report.unchanged.append(ref.id)
+            return
+        plain = [f for f in filled if f != "scores"]
+        if plain:
+            cite(doc, source, plain, self.today, order)
+        buffer = io.StringIO()
+        yaml.dump(doc, buffer)
+        if self._valid(ref, path, buffer.getvalue(), original):
+            self.report.merged.append(ref.id)
+
+    def _merge_scores(
+        self,
+        ref: EntryRef,
+        doc: Any,
+        current: dict[str, Any],
+        scores: list[dict[str, Any]],
+        order: list[str],
+    ) -> list[str]:
+        def identity(s: dict[str, Any]) -> tuple[str, str, str]:
+            return (
+                str(s.get("benchmark") or ""),
+                str(s.get("metric")),
+                str(s.get("setting") or ""),
+            )
+
+        existing = {identity(s): s for s in current.get("scores") or [] if isinstance(s, dict)}
+        new = []
+        for score in scores:
+            old = existing.get(identity(score))
+            if old is None:
+                new.append(score)
+            elif not same(old.get("value"), score.get("value")):
+                self._conflict(
+                    ref,
+                    f"scores[{' · '.join(x for x in identity(score) if x)}]",
+                    old.get("value"),
+                    score.get("value"),
+                )
+        if not new:
+            return []
+        if doc.get("scores") is None:
+            put(doc, "scores", flowed(new), order)
+        else:
+            doc["scores"].extend(flowed(new))
+        return ["scores"]
+
+    def finish(self) -> Report:
+        """Undo a dry run's writes (newest first) and return the report."""
+        for path, original in reversed(self._undo):
+            _restore(path, original)
+        self._undo.clear()
+        return self.report
+
+    def _conflict(self, ref: EntryRef, field_name: str, mine: Any, theirs: Any) -> None:
+        self.report.conflicts.append(
+            f"{ref.id} {field_name}: the entry has {render_value(mine)[:80]}, the import "
+            f"{render_value(theirs)[:80]}"
+        )
+
+    def _valid(self, ref: EntryRef, path: Path, text: str, original: str | None = None) -> bool:
+        """Write, check like `registry validate`, and undo when invalid (or in a dry run)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+        result = Checker(self.root, self.schemas, today=self.today).check([path])
+        errors = [f for f in result.findings if f.severity.value == "error"]
+        if errors:
+            _restore(path, original)
+        elif self.dry_run:  # later records may refer to this one: undo at the very end
+            self._undo.append((path, original))
+        if errors:
+            first = errors[0]
+            self.report.skipped.append(
+                (ref.id, f"invalid: {first.field or 'entry'}: {first.message}"[:300])
+            )
+            return False
+        return True
+
+
+def _restore(path: Path, original: str | None) -> None:
+    if original is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_atomic(path, original)

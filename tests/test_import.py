@@ -1,0 +1,170 @@
+"""`registry import seed-metadata`: the earlier collection moved over — datasets, models and
+scores created or merged without overwriting, placeholders and hostile records reported."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from tests.conftest import Run, write
+
+
+def seed(folder: Path, files: dict[str, Any]) -> Path:
+    for relpath, content in files.items():
+        path = folder / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return folder
+
+
+MODEL = {
+    "id": "acme/base",
+    "author": "acme",
+    "sha": "9879c9b5f8bea9051dcb0e68dff21493d67e9d4f",
+    "pipeline_tag": "text-generation",
+    "tags": ["transformers", "license:apache-2.0", "arxiv:2304.01373", "dataset:acme/corpus"],
+    "safetensors": {"parameters": {"F16": 7000000000}, "total": 7000000000},
+    "dimension": 4096,
+    "num_heads": 32,
+    "num_layers": 32,
+    "layer_norm_type": "non-parametric",
+    "positional_embeddings": "rotary",
+    "weight_tying": False,
+    "training_stages": [
+        {
+            "name": "pretraining",
+            "data": "corpus",
+            "batch_tokens": 4000000,
+            "total_tokens_billions": 2460,
+        }
+    ],
+}
+NEW_MODEL = {**MODEL, "id": "acme/fresh-1b", "dimension": 2048, "training_stages": []}
+DATASET = {
+    "domains": [
+        {"file_pointer": "./web_part.json"},
+        {"name": "code", "doc_type": ["source_code"], "tokens_billions": 10},
+    ],
+    "summary": {"total_tokens_billions": 100.0, "percentage_web": 0.9, "percentage_code": 10.0},
+}
+WEB_PART = {
+    "domains": [
+        {
+            "name": "web",
+            "doc_type": ["web"],
+            "data_size_gb": 100,
+            "documents": 5,
+            "tokens_billions": 90,
+        }
+    ]
+}
+SCORES = {
+    "model_name": "acme/base",
+    "last_updated": "2023-11-13",
+    "results": {"harness": {
+        "hendrycksTest-anatomy": {"5-shot": {"acc": 0.3, "acc_stderr": 0.01}},
+        "hendrycksTest-astronomy": {"5-shot": {"acc": 0.5, "acc_stderr": 0.02}},
+        "unknown_task": {"0-shot": {"acc": 0.9}},
+    }},
+}  # fmt: skip
+
+
+def collection(tmp_path: Path, **extra: Any) -> Path:
+    files = {
+        "model_metadata/acme_base.json": MODEL,
+        "model_metadata/acme__fresh-1b.json": {k: v for k, v in NEW_MODEL.items() if k != "id"},
+        "model_metadata/empty_model.json": {"id": None, "tags": [], "training_stages": []},
+        "dataset_metadata/corpus.json": DATASET,
+        "dataset_metadata/web_part.json": WEB_PART,
+        "model_scores/results_acme__base.json": SCORES,
+        **extra,
+    }
+    return seed(tmp_path / "metadata", files)
+
+
+def load(root: Path, relpath: str) -> dict[str, Any]:
+    return YAML(typ="safe").load((root / relpath).read_text())
+
+
+def run_import(cli: Callable[..., Run], root: Path, folder: Path, *args: str) -> Run:
+    return cli("import", "seed-metadata", str(folder), "--today", "2026-11-23", *args, root=root)
+
+
+def test_the_collection_moves_over(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    mmlu = (
+        (registry / "entries/datasets/acme/corpus.yaml")
+        .read_text()
+        .replace("acme/corpus", "cais/mmlu")
+    )
+    write(registry, "entries/datasets/cais/mmlu.yaml", mmlu)
+    folder = collection(tmp_path)
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    assert "skipped empty_model.json: empty placeholder: not imported" in result.out
+    assert "1 created, 3 merged" in result.out
+
+    fresh = load(registry, "entries/models/acme/fresh-1b.yaml")  # the `__` file name
+    assert fresh["architecture"]["hidden_size"] == 2048
+    assert fresh["architecture"]["layer_norm"] == "non_parametric"
+    assert fresh["architecture"]["positional_embeddings"] == "rope"
+    assert fresh["license"] == "apache-2.0" and fresh["paper"] == "https://arxiv.org/abs/2304.01373"
+    assert fresh["sources"][-1]["url"].endswith("/model_metadata/acme__fresh-1b.json")
+
+    base = load(registry, "entries/models/acme/base.yaml")
+    assert base["parameters"]["total"] == 7000000000  # a person's value, kept
+    assert base["training_stages"] == [{"name": "pretraining", "dataset": "acme/corpus",
+        "total_tokens": 2460000000000, "batch_tokens": 4000000}]  # fmt: skip
+    [score] = [s for s in base["scores"] if s.get("benchmark") == "cais/mmlu"]
+    assert score["value"] == 0.4 and score["setting"] == "5-shot"
+    assert score["note"] == "lm-evaluation-harness: macro average of the 2 hendrycksTest subtasks."
+
+    corpus = load(registry, "entries/datasets/acme/corpus.yaml")
+    assert corpus["composition"][0]["name"] == "web part"  # the person's composition stays
+    assert corpus["summary"] == {"total_tokens": 100000000000, "shares": {"web": 0.9, "code": 0.1}}
+    assert "conflict (kept): acme/corpus composition" in result.out
+    checked = registry_cli("validate", root=registry).out
+    assert checked.endswith("invalid: 1 error, 0 warnings\n")  # cycle-a, broken before
+    assert "cycle-a.yaml" in checked
+
+    again = run_import(registry_cli, registry, folder)
+    assert "0 created, 0 merged" in again.out
+
+
+def test_dry_run_writes_nothing(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    before = {p: p.read_bytes() for p in registry.rglob("*.yaml")}
+    result = run_import(registry_cli, registry, collection(tmp_path), "--dry-run")
+    assert result.code == 0 and "dry run: nothing was written" in result.out
+    assert "1 created" in result.out
+    assert {p: p.read_bytes() for p in registry.rglob("*.yaml")} == before
+
+
+def test_hostile_records_are_refused_with_reasons(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    hostile = {
+        "model_metadata/evil.json": {**NEW_MODEL, "id": "../../.github/workflows/x"},
+        "model_metadata/huge.json": {
+            **NEW_MODEL,
+            "id": "acme/huge",
+            "dimension": 1,
+            "pipeline_tag": "x" * 10_000_000,
+        },
+        "model_metadata/nobody_model.json": {**NEW_MODEL, "id": "nobody/model", "author": "nobody"},
+        "model_metadata/broken.json": "{not json",
+    }
+    result = run_import(registry_cli, registry, collection(tmp_path, **hostile))
+    assert result.code == 0
+    assert "skipped evil.json: no model id in the file or its name" in result.out
+    assert "skipped acme/huge: pipeline tag" in result.out
+    assert "skipped nobody/model: organization nobody not in the registry" in result.out
+    assert "skipped broken.json: unreadable" in result.out
+    assert not (registry / ".github").exists()
+    assert not list(registry.parent.glob("**/workflows/x*"))
