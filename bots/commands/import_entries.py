@@ -1,7 +1,8 @@
 """Import an existing collection: each record becomes an entry, or fills the empty fields of
 the entry it matches (values people wrote are never changed; differences are reported).
 
-    registry import seed-metadata DIR    the llm-pretraining-behaviours `metadata/` folder
+    registry import seed-metadata DIR       the llm-pretraining-behaviours `metadata/` folder
+    registry import ecosystem-graphs DIR    Ecosystem Graphs asset files (*.yaml)
 
 Exit status: 0 imported (some records may be skipped, each with its reason), 1 nothing could be
 imported, 2 usage.
@@ -16,7 +17,7 @@ from pathlib import Path
 from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
 
-FORMATS = ("seed-metadata",)
+FORMATS = ("seed-metadata", "ecosystem-graphs")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bots.importers import Importer
+    from bots.importers.ecosystem import EcosystemImporter
     from bots.importers.seed import SeedImporter
 
     root = registry_root(args)
@@ -35,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
         raise ExitError(f"{args.source}: no such folder")
     today = args.today or dt.datetime.now(dt.UTC).date()
     importer = Importer(root, load_schemas(root), today, dry_run=args.dry_run)
-    SeedImporter(importer, args.source).run()
+    if args.format == "seed-metadata":
+        SeedImporter(importer, args.source).run()
+    else:
+        EcosystemImporter(importer, args.source).run()
     report = importer.finish()
     for line in report.lines():
         print(line)

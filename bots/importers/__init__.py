@@ -56,8 +56,9 @@ class Report:
     def lines(self) -> list[str]:
         out = [f"conflict (kept): {c}" for c in self.conflicts]
         out += [f"skipped {what}: {why}" for what, why in self.skipped]
-        if self.invented:
-            out.append("ids invented for names with no entry: " + ", ".join(self.invented))
+        invented = [i for i in self.invented if i in self.created]
+        if invented:
+            out.append("ids invented for names with no entry: " + ", ".join(invented))
         reasons = Counter(why.split(":")[0] for _, why in self.skipped)
         why = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
         out.append(
@@ -133,9 +134,15 @@ class Importer:
     def _create(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
         data = {"id": ref.id, **{k: v for k, v in data.items() if k != "id"}}
         fields = [k for k in data if k not in ("id", "sources", "scores")]
-        data.setdefault("sources", []).append(
-            {"url": source, "accessed": self.today, "fields": fields}
-        )
+        sources = data.setdefault("sources", [])
+        given = next((s for s in sources if s.get("url") == source), None)
+        if given is None:
+            sources.append({"url": source, "accessed": self.today, "fields": fields})
+        else:  # the importer's own record (with a note): complete it
+            given.update({"url": source, "accessed": self.today, "fields": fields})
+            note = given.pop("note", None)
+            if note:
+                given["note"] = note
         yaml = round_trip_yaml()
         buffer = io.StringIO()
         yaml.dump(flowed(data), buffer)
@@ -173,7 +180,7 @@ class Importer:
                         filled.append(f"{key}.{sub}")
                     elif not same(mine[sub], sub_value):
                         self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
-            elif not same(mine, value):
+            elif not _same_facts(mine, value):
                 self._conflict(ref, key, mine, value)
         if not filled:
             self.report.unchanged.append(ref.id)
@@ -259,3 +266,12 @@ def _restore(path: Path, original: str | None) -> None:
         path.unlink(missing_ok=True)
     else:
         write_atomic(path, original)
+
+
+def _same_facts(mine: Any, theirs: Any) -> bool:
+    """Equal as facts: lists of plain values in another order are the same list."""
+    plain = (str, int, float, bool)
+    if isinstance(mine, list) and isinstance(theirs, list):
+        if all(isinstance(v, plain) for v in mine + theirs):
+            return sorted(map(str, mine)) == sorted(map(str, theirs))
+    return same(mine, theirs)
