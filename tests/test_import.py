@@ -168,3 +168,95 @@ def test_hostile_records_are_refused_with_reasons(
     assert "skipped broken.json: unreadable" in result.out
     assert not (registry / ".github").exists()
     assert not list(registry.parent.glob("**/workflows/x*"))
+
+
+# --- Ecosystem Graphs -----------------------------------------------------------------------
+
+ASSETS = """\
+- type: dataset
+  name: Acme Web Text
+  organization: Acme Research
+  created_date:
+    value: 2023-02-01
+    explanation: The date the dataset card was published.
+  size: 55B tokens
+  license:
+    value: MIT
+    explanation: As stated in the repository.
+  access: open
+  modality: text, code
+  dependencies: [Acme Corpus]
+  url: https://acme.example.org/web-text
+  description: A filtered web crawl.
+- type: model
+  name: Acme Chat
+  organization: Acme Research, Somewhere Else
+  created_date: 2023-05-01
+  size: 6B parameters (dense)
+  license: Apache 2.0
+  access: limited
+  modality: text; text
+  dependencies: [Acme Web Text, Unknown Thing]
+  url: javascript:alert(1)
+- type: model
+  name: Acme Segmenter
+  organization: Acme Research
+  modality: image, text; image
+  dependencies: []
+- type: application
+  name: Acme App
+  organization: Acme Research
+  dependencies: [Acme Chat]
+- type: model
+  name: ../../.github/workflows/x
+  organization: Acme Research
+  modality: text; text
+  dependencies: []
+- type: model
+  name: Stranger Model
+  organization: Nobody Inc
+  modality: text; text
+  dependencies: []
+- type: dataset
+  name: Loop A
+  organization: Acme Research
+  modality: text
+  access: open
+  dependencies: [Loop B]
+- type: dataset
+  name: Loop B
+  organization: Acme Research
+  modality: text
+  access: open
+  dependencies: [Loop A]
+"""
+
+
+def test_ecosystem_graphs_assets(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    folder = seed(tmp_path / "assets", {"acme.yaml": ASSETS, "broken.yaml": "- [unclosed"})
+    result = registry_cli(
+        "import", "ecosystem-graphs", str(folder), "--today", "2026-11-23", root=registry
+    )
+    assert result.code == 0, result.out + result.err
+    web = load(registry, "entries/datasets/acme/Acme-Web-Text.yaml")
+    assert web["size"] == {"tokens": 55_000_000_000} and web["license"] == "mit"
+    assert web["modalities"] == ["text", "code"] and web["derived_from"] == ["acme/corpus"]
+    assert web["release_date"] == __import__("datetime").date(2023, 2, 1)
+    assert "created_date: The date the dataset card was published." in web["sources"][0]["note"]
+    chat = load(registry, "entries/models/acme/Acme-Chat.yaml")
+    assert chat["parameters"] == {"total": 6_000_000_000} and chat["access"] == "api_only"
+    assert chat["training_data"] == [{"dataset": "acme/Acme-Web-Text"}]
+    assert "url" not in chat  # javascript: is not a link
+    out = result.out
+    assert "skipped Acme Segmenter: task category unclear" in out
+    assert "skipped 1 applications: applications are not registry entries" in out
+    assert "skipped Stranger Model: organization 'Nobody Inc' not in the registry" in out
+    assert "skipped broken.yaml: unreadable" in out
+    # Loop A ↔ Loop B: a dependency is linked only once its entry exists, so no cycle is written
+    assert "derived_from" not in load(registry, "entries/datasets/acme/Loop-A.yaml")
+    assert load(registry, "entries/datasets/acme/Loop-B.yaml")["derived_from"] == ["acme/Loop-A"]
+    assert "ids invented for names with no entry: " in out and "acme/Acme-Chat" in out
+    assert not list(registry.rglob("workflows"))
+    assert registry_cli("validate", root=registry).out.endswith("invalid: 1 error, 0 warnings\n")

@@ -55,7 +55,7 @@ class Report:
 
     def lines(self) -> list[str]:
         out = [f"conflict (kept): {c}" for c in self.conflicts]
-        out += [f"skipped {what}: {why}" for what, why in self.skipped]
+        out += [" ".join(f"skipped {what}: {why}".split()) for what, why in self.skipped]
         invented = [i for i in self.invented if i in self.created]
         if invented:
             out.append("ids invented for names with no entry: " + ", ".join(invented))
@@ -271,7 +271,7 @@ def _restore(path: Path, original: str | None) -> None:
 def _same_facts(mine: Any, theirs: Any) -> bool:
     """Equal as facts: lists of plain values in another order are the same list."""
     plain = (str, int, float, bool)
-    if isinstance(mine, list) and isinstance(theirs, list):
-        if all(isinstance(v, plain) for v in mine + theirs):
-            return sorted(map(str, mine)) == sorted(map(str, theirs))
+    lists = isinstance(mine, list) and isinstance(theirs, list)
+    if lists and all(isinstance(v, plain) for v in mine + theirs):
+        return sorted(map(str, mine)) == sorted(map(str, theirs))
     return same(mine, theirs)

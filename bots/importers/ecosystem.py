@@ -63,12 +63,15 @@ def _count(text: Any, unit: str) -> int | None:
     return round(float(match.group(1)) * scale)
 
 
-def _date(value: Any) -> str | None:
+def _date(value: Any) -> dt.date | None:
+    """A date (written unquoted, as people write dates), or None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
+            return dt.date.fromisoformat(value.strip())
         except ValueError:
             return None
     return None
