@@ -260,3 +260,78 @@ def test_ecosystem_graphs_assets(
     assert "ids invented for names with no entry: " in out and "acme/Acme-Chat" in out
     assert not list(registry.rglob("workflows"))
     assert registry_cli("validate", root=registry).out.endswith("invalid: 1 error, 0 warnings\n")
+
+
+# --- Epoch AI's notable models --------------------------------------------------------------
+
+EPOCH_COLUMNS = (
+    "Model,Domain,Organization,Organization categorization,Country (from Organization),Authors,"
+    "Publication date,Reference,Link,Citations,Notability criteria,Notability criteria notes,"
+    "Parameters,Parameters notes,Training compute (FLOP),Training compute notes,Training dataset,"
+    "Training dataset notes,Training dataset size (datapoints),Dataset size notes,Epochs,"
+    "Training time (hours),Training time notes,Training hardware,Hardware quantity,"
+    "Hardware utilization,Training compute cost (2023 USD),Compute cost notes,Confidence,Abstract,"
+    "Base model,Finetune compute (FLOP),Finetune compute notes,Batch size,Batch size notes,"
+    "Model accessibility,Training code accessibility,Inference code accessibility,"
+    "Accessibility notes,Frontier model,Training power draw (W),Training compute estimation method"
+)
+
+
+def epoch_row(**values: str) -> str:
+    import csv
+    import io
+
+    columns = EPOCH_COLUMNS.split(",")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([values.get(c, "") for c in columns])
+    return buffer.getvalue()
+
+
+def test_epoch_table(registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]) -> None:
+    table = tmp_path / "notable_ai_models.csv"
+    chat = {
+        "Model": "Acme Chat 2",
+        "Domain": "Language",
+        "Organization": "Acme Research",
+        "Publication date": "2025-01-20",
+        "Parameters": "671000000000.0",
+        "Base model": "Acme Giant",
+        "Model accessibility": "Open weights (unrestricted)",
+        "Link": "https://acme.example.org/chat-2",
+        "Abstract": "x" * 10_000_000,
+    }
+    giant = {
+        "Model": "Acme Giant",
+        "Domain": "Language",
+        "Organization": "Acme Research",
+        "Publication date": "2024-12-24",
+        "Parameters": "671000000000.0",
+        "Model accessibility": "API access",
+        "Training compute notes": "line 1\nline 2",
+    }
+    vision = {
+        "Model": "Acme Vision",
+        "Domain": "Language,Vision,Multimodal",
+        "Organization": "Acme Research",
+        "Publication date": "2025-02-17",
+    }
+    hostile = {"Model": "../../etc/passwd", "Domain": "Language", "Organization": "Acme Research"}
+    stranger = {"Model": "Grok-3", "Domain": "Language", "Organization": "xAI"}
+    rows = [epoch_row(**r) for r in (chat, giant, vision, hostile, stranger)]
+    table.write_text(EPOCH_COLUMNS + "\n" + "".join(rows))
+    result = registry_cli("import", "epoch", str(table), "--today", "2026-11-23", root=registry)
+    assert result.code == 0, result.out + result.err
+    giant_entry = load(registry, "entries/models/acme/Acme-Giant.yaml")
+    assert (
+        giant_entry["access"] == "api_only"
+        and giant_entry["parameters"]["total"] == 671_000_000_000
+    )
+    chat_entry = load(registry, "entries/models/acme/Acme-Chat-2.yaml")
+    assert chat_entry["base_model"] == [{"id": "acme/Acme-Giant", "relation": "fine_tune"}]
+    assert chat_entry["url"] == "https://acme.example.org/chat-2"
+    assert chat_entry["sources"][-1]["url"] == "https://epoch.ai/data/notable-ai-models"
+    assert "skipped Acme Vision: task category unclear" in result.out
+    assert "skipped Grok-3: organization 'xAI' not in the registry" in result.out
+    assert (registry / "entries/models/acme/etc-passwd.yaml").is_file()  # a slug, inside entries/
+    assert not (registry.parent / "etc").exists()
+    assert "3 created" in result.out

@@ -3,6 +3,7 @@ the entry it matches (values people wrote are never changed; differences are rep
 
     registry import seed-metadata DIR       the llm-pretraining-behaviours `metadata/` folder
     registry import ecosystem-graphs DIR    Ecosystem Graphs asset files (*.yaml)
+    registry import epoch FILE.csv          Epoch AI's notable AI models table
 
 Exit status: 0 imported (some records may be skipped, each with its reason), 1 nothing could be
 imported, 2 usage.
@@ -17,12 +18,12 @@ from pathlib import Path
 from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
 
-FORMATS = ("seed-metadata", "ecosystem-graphs")
+FORMATS = ("seed-metadata", "ecosystem-graphs", "epoch")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("format", choices=FORMATS, help="the collection's format")
-    parser.add_argument("source", type=Path, metavar="DIR", help="the collection's folder")
+    parser.add_argument("source", type=Path, metavar="PATH", help="the folder (or epoch's CSV)")
     parser.add_argument("--dry-run", action="store_true", help="show what would happen")
     parser.add_argument("--today", type=iso_date, default=None, help="the date sources record")
 
@@ -30,17 +31,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bots.importers import Importer
     from bots.importers.ecosystem import EcosystemImporter
+    from bots.importers.epoch import EpochImporter
     from bots.importers.seed import SeedImporter
 
     root = registry_root(args)
-    if not args.source.is_dir():
-        raise ExitError(f"{args.source}: no such folder")
+    wants_file = args.format == "epoch"
+    if (wants_file and not args.source.is_file()) or (not wants_file and not args.source.is_dir()):
+        raise ExitError(f"{args.source}: no such {'file' if wants_file else 'folder'}")
     today = args.today or dt.datetime.now(dt.UTC).date()
     importer = Importer(root, load_schemas(root), today, dry_run=args.dry_run)
     if args.format == "seed-metadata":
         SeedImporter(importer, args.source).run()
-    else:
+    elif args.format == "ecosystem-graphs":
         EcosystemImporter(importer, args.source).run()
+    else:
+        EpochImporter(importer, args.source).run()
     report = importer.finish()
     for line in report.lines():
         print(line)
