@@ -161,13 +161,7 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
         if not index.exists(EntryRef(EntryKind.DATASET, score.benchmark)):
             missing.add(score.benchmark)
             continue
-        record: dict[str, Any] = {"benchmark": score.benchmark, "metric": score.metric,
-                                  "value": round(score.value, 6)}  # fmt: skip
-        if score.stderr is not None:
-            record["stderr"] = round(score.stderr, 6)
-        if score.shots is not None:
-            record["setting"] = f"{score.shots}-shot"
-        record.update({"source": args.source_url, "date": today, "note": score.note})
+        record = score.record(args.source_url, today)
         key = (score.benchmark, score.metric, record.get("setting", ""))
         old = existing.get(key)
         if old is None:

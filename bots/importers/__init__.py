@@ -55,11 +55,11 @@ class Report:
 
     def lines(self) -> list[str]:
         out = [f"conflict (kept): {c}" for c in self.conflicts]
-        out += [" ".join(f"skipped {what}: {why}".split()) for what, why in self.skipped]
+        out += [_line(f"skipped {what}: {why}") for what, why in self.skipped]
         invented = [i for i in self.invented if i in self.created]
         if invented:
             out.append("ids invented for names with no entry: " + ", ".join(invented))
-        reasons = Counter(why.split(":")[0] for _, why in self.skipped)
+        reasons = Counter(_line(why.split(":")[0], 80) for _, why in self.skipped)
         why = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
         out.append(
             f"{len(self.created)} created, {len(self.merged)} merged, {len(self.unchanged)} "
@@ -117,6 +117,22 @@ class Importer:
         if invented not in self.report.invented:
             self.report.invented.append(invented)
         return invented
+
+    def organization(self, listed: str, what: str) -> str | None:
+        """The registry's organization for the first of a comma-separated list of names; None
+        (with the reason recorded against `what`) when the registry does not have it yet."""
+        first = listed.split(",")[0].strip()
+        org = self.resolve(EntryKind.ORGANIZATION, first) if first else ""
+        if org and self.index.exists(EntryRef(EntryKind.ORGANIZATION, org)):
+            return org
+        self.report.skipped.append(
+            (
+                what,
+                f"organization {first!r} not in the registry: add it with registry new "
+                f"organization {slug(first)}, then import again",
+            ),
+        )
+        return None
 
     # --- writing --------------------------------------------------------------------------
 
@@ -266,6 +282,12 @@ def _restore(path: Path, original: str | None) -> None:
         path.unlink(missing_ok=True)
     else:
         write_atomic(path, original)
+
+
+def _line(text: str, limit: int = 300) -> str:
+    """One line, bounded: reasons can quote whatever a source holds."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _same_facts(mine: Any, theirs: Any) -> bool:

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from bots.entries import EntryKind, EntryRef
-from bots.importers import MAX_TEXT, Importer, fold, slug
+from bots.importers import MAX_TEXT, Importer, fold
 from bots.markdown import http_url
 
 REPOSITORY = "https://github.com/stanford-crfm/ecosystem-graphs/blob/main/assets"
@@ -133,16 +133,8 @@ class EcosystemImporter:
         name = name.strip()[:200]
         kind = EntryKind.MODEL if asset["type"] == "model" else EntryKind.DATASET
         org_name, _ = _value(asset.get("organization"))
-        first_org = str(org_name or "").split(",")[0].strip()
-        org = self.importer.resolve(EntryKind.ORGANIZATION, first_org) if first_org else ""
-        if not org or not self.importer.index.exists(EntryRef(EntryKind.ORGANIZATION, org)):
-            self.importer.report.skipped.append(
-                (
-                    name,
-                    f"organization {first_org!r} not in the registry: add it with registry new "
-                    f"organization {slug(first_org)}, then import again",
-                ),
-            )
+        org = self.importer.organization(str(org_name or ""), name)
+        if org is None:
             return
         entry_id = self.importer.resolve(kind, name, org)
         notes: list[str] = []

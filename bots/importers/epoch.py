@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.entries import EntryKind, EntryRef
-from bots.importers import Importer, fold, slug
+from bots.importers import Importer, fold
 from bots.markdown import http_url
 
 TABLE = "https://epoch.ai/data/notable-ai-models"
@@ -59,16 +59,8 @@ class EpochImporter:
         if not name:
             self.importer.report.skipped.append(("a row", "no model name"))
             return
-        first_org = str(row.get("Organization") or "").split(",")[0].strip()
-        org = self.importer.resolve(EntryKind.ORGANIZATION, first_org) if first_org else ""
-        if not org or not self.importer.index.exists(EntryRef(EntryKind.ORGANIZATION, org)):
-            self.importer.report.skipped.append(
-                (
-                    name,
-                    f"organization {first_org!r} not in the registry: add it with registry "
-                    f"new organization {slug(first_org)}, then import again",
-                ),
-            )
+        org = self.importer.organization(str(row.get("Organization") or ""), name)
+        if org is None:
             return
         domains = {d.strip() for d in str(row.get("Domain") or "").split(",") if d.strip()}
         if domains != {"Language"}:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.entries import EntryKind, EntryRef, valid_id
-from bots.importers import MAX_TEXT, Importer, fold
+from bots.importers import Importer, fold
 from bots.scores.lmeval import parse as parse_results
 
 COLLECTION = "https://github.com/nightingal3/llm-pretraining-behaviours/blob/main/metadata"
@@ -222,27 +222,27 @@ class SeedImporter:
                 return f"{owner}/{name}"
         return None
 
-    def _model(self, path: Path) -> None:
+    def _model_file(self, path: Path) -> tuple[dict[str, Any], EntryRef] | None:
+        """A model or score file's content and the model it is about."""
         doc = self._read(path)
         if not isinstance(doc, dict):
-            return
+            return None
         entry_id = self._model_id(path, doc)
         if entry_id is None:
             self.importer.report.skipped.append((path.name, "no model id in the file or its name"))
+            return None
+        return doc, EntryRef(EntryKind.MODEL, self.importer.resolve(EntryKind.MODEL, entry_id))
+
+    def _model(self, path: Path) -> None:
+        found = self._model_file(path)
+        if found is None:
             return
-        ref = EntryRef(EntryKind.MODEL, self.importer.resolve(EntryKind.MODEL, entry_id))
+        doc, ref = found
         data = self._model_data(doc, ref.id)
         if not self.importer.index.exists(ref):
             author = doc.get("author") or ref.id.split("/")[0]
-            org = self.importer.resolve(EntryKind.ORGANIZATION, str(author))
-            if not self.importer.index.exists(EntryRef(EntryKind.ORGANIZATION, org)):
-                self.importer.report.skipped.append(
-                    (
-                        ref.id,
-                        f"organization {org} not in the registry: add it with registry new "
-                        f"organization {org}, then import again",
-                    ),
-                )
+            org = self.importer.organization(str(author), ref.id)
+            if org is None:
                 return
             task = PIPELINES.get(str(doc.get("pipeline_tag")))
             if task is None:
@@ -305,14 +305,10 @@ class SeedImporter:
     # --- scores ---------------------------------------------------------------------------
 
     def _scores(self, path: Path) -> None:
-        doc = self._read(path)
-        if not isinstance(doc, dict):
+        found_file = self._model_file(path)
+        if found_file is None:
             return
-        entry_id = self._model_id(path, doc)
-        if entry_id is None:
-            self.importer.report.skipped.append((path.name, "no model id in the file or its name"))
-            return
-        ref = EntryRef(EntryKind.MODEL, self.importer.resolve(EntryKind.MODEL, entry_id))
+        doc, ref = found_file
         if not self.importer.index.exists(ref):
             self.importer.report.skipped.append((path.name, f"model {ref.id} not in the registry"))
             return
@@ -329,17 +325,11 @@ class SeedImporter:
         for score in found:
             if not self.importer.index.exists(EntryRef(EntryKind.DATASET, score.benchmark)):
                 continue
-            record: dict[str, Any] = {"benchmark": score.benchmark, "metric": score.metric,
-                                      "value": round(score.value, 6)}  # fmt: skip
-            if score.stderr is not None:
-                record["stderr"] = round(score.stderr, 6)
-            if score.shots is not None:
-                record["setting"] = f"{score.shots}-shot"
-            record["source"] = self._source(path)
+            day = None
             if date:
                 with contextlib.suppress(ValueError):
-                    record["date"] = dt.date.fromisoformat(date[:10])
-            record["note"] = score.note[:MAX_TEXT]
+                    day = dt.date.fromisoformat(date[:10])
+            record = score.record(self._source(path), day)
             scores.append(record)
         if not scores:
             self.importer.report.skipped.append(

@@ -49,6 +49,20 @@ class TaskScore:
     shots: int | None
     note: str
 
+    def record(self, source: str, date: Any) -> dict[str, Any]:
+        """The score record: benchmark, metric, value, stderr, setting, source, date, note."""
+        out: dict[str, Any] = {"benchmark": self.benchmark, "metric": self.metric}
+        out["value"] = round(self.value, 6)
+        if self.stderr is not None:
+            out["stderr"] = round(self.stderr, 6)
+        if self.shots is not None:
+            out["setting"] = f"{self.shots}-shot"
+        out["source"] = source
+        if date is not None:
+            out["date"] = date
+        out["note"] = self.note[:5000]
+        return out
+
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
