@@ -23,6 +23,7 @@ VERBS = {
     "submit": "turn an issue-form submission into a validated pull request",
     "refresh-scores": "refresh the bot-owned scores a leaderboard feeds into entries",
     "import": "bring an existing collection in (fills empty fields, never overwrites)",
+    "build": "master tables, exports and a DuckDB database built from the entries",
 }
 MODULES = {"import": "import_entries"}
 

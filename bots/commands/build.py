@@ -1,0 +1,62 @@
+"""Build the researcher's view of the registry: the master tables of models and datasets in
+Markdown, CSV, JSON (with a JSON Schema) and Parquet, and one DuckDB database with the tables
+models, datasets, scores, lineage and training_stages for SQL.
+
+Cells read `Unknown` where an entry says nobody knows, `N/A` where it does not apply, and are
+empty where nobody has researched the value yet. Exit status: 0 built, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bots.commands.common import registry_root
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, default=None, help="the output folder (default: dist/ in the registry)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from bots import exports
+    from bots.build import (
+        DATASET_COLUMNS,
+        MODEL_COLUMNS,
+        Registry,
+        dataset_row,
+        model_row,
+        relational,
+    )
+
+    root = registry_root(args)
+    out = args.out or root / "dist"
+    registry = Registry.load(root)
+    models = [model_row(registry, d) for _, d in sorted(registry.models.items())]
+    datasets = [dataset_row(registry, d) for _, d in sorted(registry.datasets.items())]
+    for stem, title, columns, rows in (
+        ("models", "Models", MODEL_COLUMNS, models),
+        ("datasets", "Datasets", DATASET_COLUMNS, datasets),
+    ):
+        exports.text(out / f"{stem}.md", exports.markdown(title, columns, rows))
+        exports.text(out / f"{stem}.csv", exports.csv_text(columns, rows))
+        exports.text(out / f"{stem}.json", exports.json_text(rows))
+        exports.text(out / f"{stem}.schema.json", exports.json_schema(title, columns))
+        exports.parquet(out / f"{stem}.parquet", columns, rows)
+    extra = relational(registry)
+    model_ids = sorted(registry.models)
+    dataset_ids = sorted(registry.datasets)
+    with_ids = {  # the database keeps ids, for joins with scores, lineage and stages
+        "models": (["id", *MODEL_COLUMNS],
+                   [{"id": i, **row} for i, row in zip(model_ids, models, strict=True)]),
+        "datasets": (["id", *DATASET_COLUMNS],
+                     [{"id": i, **row} for i, row in zip(dataset_ids, datasets, strict=True)]),
+    }  # fmt: skip
+    for name, rows in extra.items():
+        columns = list(rows[0]) if rows else ["model"]
+        with_ids[name] = (columns, rows)
+    exports.duckdb_file(out / "registry.duckdb", with_ids)
+    print(f"{len(models)} models, {len(datasets)} datasets, {len(extra['scores'])} scores → {out}")
+    return 0

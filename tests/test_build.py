@@ -1,0 +1,68 @@
+"""`registry build`: the master tables with exactly the requested columns, `Unknown` and `N/A`
+shown as such, and every export read back with pandas and DuckDB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from bots.build import DATASET_COLUMNS, MODEL_COLUMNS
+from tests.conftest import Run
+from tests.test_diff import BASE_MODEL, edit
+
+
+def test_columns_and_missing_values(registry: Path, registry_cli: Callable[..., Run]) -> None:
+    edit(registry, BASE_MODEL, "  total: 7000000000\n", "  total: unknown\n")
+    edit(
+        registry, BASE_MODEL, "license: apache-2.0\n", "license: apache-2.0\nadapter_support: n/a\n"
+    )
+    out = registry.parent / "dist"
+    result = registry_cli("build", "--out", out, root=registry)
+    assert result.code == 0, result.err
+    models = pd.read_csv(out / "models.csv", keep_default_na=False)
+    assert list(models.columns) == MODEL_COLUMNS
+    base = models[models["Model Name"] == "Acme Base"].iloc[0]
+    assert base["Billions of Parameters"] == "Unknown"
+    assert base["Adapter Support"] == "N/A"
+    assert base["Inference Time"] == ""  # not researched: empty, not a guess
+    assert base["Company/Organization"] == "Acme Research"
+    assert base["Open/Closed Source"] == "Open weights"
+    assert base["Training Data"] == "acme/corpus"
+    datasets = pd.read_csv(out / "datasets.csv", keep_default_na=False)
+    assert list(datasets.columns) == DATASET_COLUMNS
+    assert datasets.iloc[0]["Public Availability"] == "Open access"
+
+
+def test_every_export_reads_back(shipped: Path, registry_cli: Callable[..., Run]) -> None:
+    out = shipped.parent / "dist"
+    assert registry_cli("build", "--out", out, root=shipped).code == 0
+    csv = pd.read_csv(out / "models.csv")
+    parquet = pd.read_parquet(out / "models.parquet")
+    json = pd.read_json(out / "models.json")
+    assert len(csv) == len(parquet) == len(json) == 18
+    assert list(parquet.columns) == MODEL_COLUMNS
+    dalle = parquet[parquet["Model Name"] == "DALL·E 3"].iloc[0]
+    assert dalle["Billions of Parameters"] == "Unknown"
+    assert dalle["API Availability"] == "OpenAI API"
+    assert (out / "models.md").read_text().startswith("# Models\n\n18 rows.\n\n| Model Name |")
+    assert len(pd.read_parquet(out / "datasets.parquet")) == 9
+
+    con = duckdb.connect(str(out / "registry.duckdb"), read_only=True)
+    names = con.execute("select table_name from information_schema.tables").fetchall()
+    tables = {row[0] for row in names}
+    assert tables == {"models", "datasets", "scores", "lineage", "training_stages"}
+    trained = con.execute(
+        'select m."Model Name", d."Dataset Name" from lineage l '
+        "join models m on m.id = l.child join datasets d on d.id = l.parent "
+        "where l.relation = 'trained_on' order by 1"
+    ).fetchall()
+    assert ("OLMo 7B", "Dolma") in trained
+    [(count,)] = con.execute("select count(*) from scores where benchmark = 'cais/mmlu'").fetchall()
+    assert count >= 1
+    query = "select total_tokens from training_stages where model = 'allenai/OLMo-7B'"
+    stages = con.execute(query).fetchall()
+    assert stages == [(2460000000000,)]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # nothing half-written left
