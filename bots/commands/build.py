@@ -1,6 +1,6 @@
 """Build the researcher's view of the registry: the master tables of models and datasets in
-Markdown, CSV, JSON (with a JSON Schema) and Parquet, and one DuckDB database with the tables
-models, datasets, scores, lineage and training_stages for SQL.
+Markdown, CSV, JSON (with a JSON Schema) and Parquet, one DuckDB database with the tables
+models, datasets, scores, lineage and training_stages for SQL, and plots (PNG and SVG).
 
 Cells read `Unknown` where an entry says nobody knows, `N/A` where it does not apply, and are
 empty where nobody has researched the value yet. Exit status: 0 built, 2 usage.
@@ -58,5 +58,11 @@ def run(args: argparse.Namespace) -> int:
         columns = list(rows[0]) if rows else ["model"]
         with_ids[name] = (columns, rows)
     exports.duckdb_file(out / "registry.duckdb", with_ids)
-    print(f"{len(models)} models, {len(datasets)} datasets, {len(extra['scores'])} scores → {out}")
+    from bots.plots import all_plots
+
+    plots = all_plots(registry, out / "plots")
+    print(
+        f"{len(models)} models, {len(datasets)} datasets, {len(extra['scores'])} scores, "
+        f"{len(plots)} plot files → {out}"
+    )
     return 0
