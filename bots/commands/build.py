@@ -1,6 +1,7 @@
 """Build the researcher's view of the registry: the master tables of models and datasets in
 Markdown, CSV, JSON (with a JSON Schema) and Parquet, one DuckDB database with the tables
-models, datasets, scores, lineage and training_stages for SQL, and plots (PNG and SVG).
+models, datasets, scores, lineage and training_stages for SQL, plots (PNG and SVG), and the
+static catalog site (site/index.html: open it from disk or publish it with GitHub Pages).
 
 Cells read `Unknown` where an entry says nobody knows, `N/A` where it does not apply, and are
 empty where nobody has researched the value yet. Exit status: 0 built, 2 usage.
@@ -61,8 +62,11 @@ def run(args: argparse.Namespace) -> int:
     from bots.plots import all_plots
 
     plots = all_plots(registry, out / "plots")
+    from bots.site import write_site
+
+    pages = write_site(registry, out / "site")
     print(
         f"{len(models)} models, {len(datasets)} datasets, {len(extra['scores'])} scores, "
-        f"{len(plots)} plot files → {out}"
+        f"{len(plots)} plot files, {pages} site pages → {out}"
     )
     return 0

@@ -1,0 +1,274 @@
+"""The static catalog site: one page with searchable, filterable, sortable tables of models and
+datasets, and one page per entry with its facts, sources, scores and lineage drawn as a graph.
+
+It works from `file://` and from GitHub Pages with no server: the data travels as a script
+(`data.js`), not fetched JSON. Every value is HTML-escaped when written; the client inserts text
+with `textContent` only. Search keeps a lowercase haystack per row and shows the first 200
+matches, so it answers at once with 10,000 entries.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import string
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from bots.build import Registry, dataset_row, model_row
+from bots.diff import render_value
+from bots.exports import text as write_text
+from bots.markdown import http_url
+
+ASSETS = Path(__file__).resolve().parent / "site_assets"  # style.css, app.js
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def page_path(kind: str, entry_id: str) -> str:
+    return f"entries/{kind}/{quote(entry_id, safe='/')}.html"
+
+
+def _link(url: Any, label: Any = None) -> str:
+    safe = http_url(url) if isinstance(url, str) else None
+    shown = esc(label if label is not None else url)
+    return f'<a href="{esc(safe)}">{shown}</a>' if safe else shown
+
+
+def _sortkey(value: Any) -> Any:
+    if value is None or value in ("Unknown", "N/A"):
+        return None
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return str(value).lower()
+
+
+def site_data(registry: Registry) -> dict[str, Any]:
+    from bots.build import DATASET_COLUMNS, MODEL_COLUMNS
+
+    models, datasets = [], []
+    facets: dict[str, set[str]] = {"access": set(), "task": set(), "modality": set()}
+    for entry_id, data in sorted(registry.models.items()):
+        row = model_row(registry, data)
+        cells = ["" if row[c] is None else str(row[c]) for c in MODEL_COLUMNS]
+        pair = data.get("modalities") or {}
+        modalities = (
+            sorted(set(pair.get("input") or []) | set(pair.get("output") or []))
+            if isinstance(pair, dict)
+            else []
+        )
+        access = row["Open/Closed Source"] or ""
+        task = str(data.get("task_category") or "")
+        facets["access"].add(access)
+        facets["task"].add(task)
+        facets["modality"].update(modalities)
+        models.append(
+            {
+                "id": entry_id,
+                "page": page_path("models", entry_id),
+                "cells": cells,
+                "sortkeys": [_sortkey(c) for c in cells],
+                "access": access,
+                "task": task,
+                "modalities": modalities,
+            }
+        )
+    for entry_id, data in sorted(registry.datasets.items()):
+        row = dataset_row(registry, data)
+        cells = ["" if row[c] is None else str(row[c]) for c in DATASET_COLUMNS]
+        datasets.append(
+            {
+                "id": entry_id,
+                "page": page_path("datasets", entry_id),
+                "cells": cells,
+                "sortkeys": [_sortkey(c) for c in cells],
+            }
+        )
+    return {
+        "models": {"columns": MODEL_COLUMNS, "rows": models},
+        "datasets": {"columns": DATASET_COLUMNS, "rows": datasets},
+        "facets": {k: sorted(v - {""}) for k, v in facets.items()},
+    }
+
+
+def index_html(count_models: int, count_datasets: int) -> str:
+    template = string.Template((ASSETS / "index.html").read_text(encoding="utf-8"))
+    return template.substitute(models=count_models, datasets=count_datasets)
+
+
+def _lineage_svg(
+    center: str, parents: list[tuple[str, str, str]], children: list[tuple[str, str, str]]
+) -> str:
+    """A small graph: parents above, the entry in the middle, what derives from it below.
+    Each node is a link; the figure has a text description for screen readers."""
+    width, row_h = 760, 70
+    middle = width / 2
+
+    def column(items: list[tuple[str, str, str]], y: int) -> list[str]:
+        out = []
+        step = width / (len(items) + 1)
+        for i, (label, href, relation) in enumerate(items):
+            x = step * (i + 1)
+            out.append(
+                f'<line x1="{x:.0f}" y1="{y + 12}" x2="{middle:.0f}" y2="{row_h + 12}" '
+                'stroke="currentColor" stroke-opacity=".4"/>'
+            )
+            out.append(
+                f'<a href="{esc(href)}"><text x="{x:.0f}" y="{y}" text-anchor="middle">'
+                f"{esc(label)}</text></a>"
+            )
+            out.append(
+                f'<text x="{x:.0f}" y="{y + 14}" text-anchor="middle" font-size="10" '
+                f'opacity=".7">{esc(relation)}</text>'
+            )
+        return out
+
+    parts = column(parents, 20) + column(children, row_h * 2 + 20)
+    parts.append(
+        f'<text x="{middle:.0f}" y="{row_h + 16}" text-anchor="middle" font-weight="700">'
+        f"{esc(center)}</text>"
+    )
+    desc = (
+        f"{center}: derived from "
+        + (", ".join(p[0] for p in parents) or "nothing recorded")
+        + "; used by "
+        + (", ".join(c[0] for c in children) or "nothing recorded")
+        + "."
+    )
+    box = f"0 0 {width} {row_h * 3}"
+    return (
+        f'<svg role="img" aria-labelledby="lineage-desc" viewBox="{box}" width="100%">'
+        f'<desc id="lineage-desc">{esc(desc)}</desc>{"".join(parts)}</svg>'
+    )
+
+
+def _score_rows(scores: Any) -> str:
+    rows = []
+    for s in scores or []:
+        if not isinstance(s, dict):
+            continue
+        cells = [s.get("benchmark") or s.get("leaderboard"), s.get("metric"), s.get("value"),
+                 s.get("setting")]  # fmt: skip
+        tds = "".join(f"<td>{esc(c)}</td>" for c in cells)
+        rows.append(f"<tr>{tds}<td>{_link(s.get('source'), 'source')}</td></tr>")
+    if not rows:
+        return "<p>No scores recorded.</p>"
+    heads = "".join(
+        f'<th scope="col">{h}</th>' for h in ("benchmark", "metric", "value", "setting", "source")
+    )
+    return f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _source_items(sources: Any) -> str:
+    items = []
+    for s in sources or []:
+        if not isinstance(s, dict):
+            continue
+        item = _link(s.get("url"), s.get("title") or s.get("url"))
+        if s.get("fields"):
+            item += f" — {esc(', '.join(s.get('fields') or []))}"
+        if s.get("note"):
+            item += f"<br><small>{esc(s.get('note'))}</small>"
+        items.append(f"<li>{item}</li>")
+    return "".join(items) or "<li>No sources.</li>"
+
+
+def entry_html(
+    kind: str, entry_id: str, data: dict[str, Any], lineage: dict[str, Any], depth: int
+) -> str:
+    up = "../" * depth
+    facts = []
+    for key, value in data.items():
+        if key in ("id", "sources", "scores", "hub"):
+            continue
+        is_url = isinstance(value, str) and http_url(value)
+        shown = _link(value) if is_url else esc(render_value(value))
+        facts.append(f"<dt>{esc(key)}</dt><dd>{shown}</dd>")
+    parents = [(p, up + page_path(k, p), rel) for p, k, rel in lineage["parents"]]
+    children = [(c, up + page_path(k, c), rel) for c, k, rel in lineage["children"]]
+    links = "".join(
+        f'<li>{esc(rel)}: <a href="{esc(href)}">{esc(label)}</a></li>'
+        for label, href, rel in parents + children
+    )
+    hub = data.get("hub") or {}
+    hub_link = ""
+    if isinstance(hub, dict) and hub.get("repo_id"):
+        prefix = "datasets/" if kind == "datasets" else ""
+        hub_link = _link(
+            f"https://huggingface.co/{prefix}{hub['repo_id']}", "on the Hugging Face Hub"
+        )
+    name = esc(data.get("name") or entry_id)
+    graph = _lineage_svg(str(data.get("name") or entry_id), parents, children)
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{name} — model registry</title>",
+            f'<link rel="stylesheet" href="{up}style.css"></head>',
+            '<body><a class="skip" href="#facts">Skip to the facts</a>',
+            f'<nav><a href="{up}index.html">← All models and datasets</a></nav>',
+            f"<main><h1>{name}</h1>",
+            f"<p><code>{esc(entry_id)}</code> {hub_link}</p>",
+            f'<h2 id="facts">Facts</h2><dl>{"".join(facts)}</dl>',
+            f"<h2>Lineage</h2>{graph}",
+            f"<ul>{links or '<li>No lineage recorded.</li>'}</ul>",
+            f"<h2>Scores</h2>{_score_rows(data.get('scores'))}",
+            f"<h2>Sources</h2><ul>{_source_items(data.get('sources'))}</ul>",
+            "</main></body></html>",
+            "",
+        ]
+    )
+
+
+def _lineage(registry: Registry) -> dict[tuple[str, str], dict[str, list[tuple[str, str, str]]]]:
+    graph: dict[tuple[str, str], dict[str, list[tuple[str, str, str]]]] = {}
+
+    def add(child: tuple[str, str], parent: tuple[str, str], relation: str) -> None:
+        graph.setdefault(child, {"parents": [], "children": []})["parents"].append(
+            (parent[1], parent[0], relation)
+        )
+        graph.setdefault(parent, {"parents": [], "children": []})["children"].append(
+            (child[1], child[0], relation)
+        )
+
+    for model_id, data in registry.models.items():
+        for base in data.get("base_model") or []:
+            if isinstance(base, dict) and base.get("id") in registry.models:
+                add(("models", model_id), ("models", base["id"]), str(base.get("relation")))
+        for item in data.get("training_data") or []:
+            if isinstance(item, dict) and item.get("dataset") in registry.datasets:
+                add(("models", model_id), ("datasets", item["dataset"]), "trained on")
+    for dataset_id, data in registry.datasets.items():
+        for parent in data.get("derived_from") or []:
+            if parent in registry.datasets:
+                add(("datasets", dataset_id), ("datasets", parent), "derived from")
+    return graph
+
+
+def write_site(registry: Registry, out: Path) -> int:
+    """Write the site into `out`; returns the number of pages."""
+    data = site_data(registry)
+    script = (
+        "window.REGISTRY = " + json.dumps(data, ensure_ascii=True).replace("</", "<\\/") + ";\n"
+    )
+    write_text(out / "data.js", script)
+    for asset in ("app.js", "style.css"):
+        write_text(out / asset, (ASSETS / asset).read_text(encoding="utf-8"))
+    write_text(out / "index.html", index_html(len(registry.models), len(registry.datasets)))
+    graph = _lineage(registry)
+    pages = 1
+    for kind, entries in (("models", registry.models), ("datasets", registry.datasets)):
+        for entry_id, entry in entries.items():
+            lineage = graph.get((kind, entry_id), {"parents": [], "children": []})
+            relpath = page_path(kind, entry_id)
+            depth = relpath.count("/")
+            write_text(
+                out / Path(*relpath.split("/")), entry_html(kind, entry_id, entry, lineage, depth)
+            )
+            pages += 1
+    return pages
