@@ -1,0 +1,101 @@
+"""The catalog site in a real headless browser (Debian's chromium, driven by Playwright with the
+system browser): search, filter, sort, open an entry, follow a lineage link, and contributor
+text that stays text."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def site(shipped: Path, registry_cli: Callable[..., Run]) -> Path:
+    path = shipped / "entries/models/meta-llama/Llama-3.1-8B.yaml"
+    lines = path.read_text().splitlines()
+    hostile = '"<script>window.pwned = 1</script> @everyone [x](javascript:alert(1))"'
+    lines = [f"description: {hostile}" if x.startswith("description:") else x for x in lines]
+    path.write_text("\n".join(lines) + "\n")
+    out = shipped.parent / "dist"
+    assert registry_cli("build", "--out", out, root=shipped).code == 0
+    return out / "site"
+
+
+def test_search_filter_sort_open_and_follow_lineage(browser: object, site: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector("#tbody tr")
+    assert page.inner_text("#count") == "18 models found."
+
+    page.fill("#q", "llama")
+    assert page.inner_text("#count") == "2 models found."
+    page.fill("#q", "")
+    page.select_option("#task", "embedding")
+    assert page.inner_text("#count") == "2 models found."
+    page.select_option("#task", "")
+
+    page.click("#thead button:has-text('Billions of Parameters')")
+    assert page.get_attribute("#thead th:nth-child(3)", "aria-sort") == "ascending"
+    first = page.inner_text("#tbody tr:first-child td:nth-child(3)")
+    page.click("#thead button:has-text('Billions of Parameters')")
+    assert page.get_attribute("#thead th:nth-child(3)", "aria-sort") == "descending"
+    assert page.inner_text("#tbody tr:first-child td:nth-child(3)") != first
+
+    page.click("#show-datasets")
+    assert page.inner_text("#count") == "9 datasets found."
+    assert page.is_hidden("#model-filters")
+    page.click("#show-models")
+
+    page.fill("#q", "Llama 3.1 8B Instruct")
+    page.click("#tbody a:has-text('Llama 3.1 8B Instruct')")
+    assert page.title() == "Llama 3.1 8B Instruct — model registry"
+    assert "derived from meta-llama/Llama-3.1-8B" in page.locator("svg desc").text_content()
+    page.click("main ul a:has-text('meta-llama/Llama-3.1-8B')")
+    assert page.title() == "Llama 3.1 8B — model registry"
+    assert page.evaluate("window.pwned") is None  # the description stayed text
+    assert "<script>window.pwned = 1</script>" in page.inner_text("dl")
+    page.click("text=← All models and datasets")
+    page.wait_for_selector("#tbody tr")
+
+
+def test_keyboard_only(browser: object, site: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector("#tbody tr")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.focus("#q")
+    page.keyboard.type("whisper")
+    assert page.inner_text("#count") == "1 models found."
+    page.focus("#tbody a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("Whisper")
+
+
+def test_no_browser_download_is_needed() -> None:
+    assert shutil.which("chromium") or Path(CHROMIUM).exists()
