@@ -99,3 +99,35 @@ def test_keyboard_only(browser: object, site: Path) -> None:
 
 def test_no_browser_download_is_needed() -> None:
     assert shutil.which("chromium") or Path(CHROMIUM).exists()
+
+
+def test_pages_workflow_publishes_the_site_on_gh_pages(tmp_path: Path) -> None:
+    import sys
+
+    from bots.cli import main
+    from tests.e2e.act import run_workflow
+    from tests.harness import REPOSITORY, add_bare_origin, commit_all, git, init_registry_repo
+
+    repo = tmp_path / "repo"
+    init_registry_repo(repo, with_tools=True)
+    assert main(["--root", str(repo), "fmt"]) == 0
+    head = commit_all(repo, "registry")
+    origin = add_bare_origin(repo, tmp_path / "origin.git")
+    push = {"ref": "refs/heads/main", "after": head, "repository": {"full_name": REPOSITORY},
+            "head_commit": {"id": head}}  # fmt: skip
+    run = run_workflow(
+        repo, "pages.yml", "push", push, work=tmp_path / "act",
+        env={"REGISTRY_TEST_PYTHON": sys.executable,
+             "REGISTRY_TEST_ARTIFACTS": str(tmp_path / "artifacts")},
+        token="ghs_pages_token",
+    )  # fmt: skip
+    assert run.code == 0, run.output[-3000:]
+    files = git(tmp_path, "--git-dir", str(origin), "ls-tree", "-r", "--name-only", "gh-pages")
+    listed = files.splitlines()
+    assert "index.html" in listed and ".nojekyll" in listed and "data.js" in listed
+    assert "entries/models/acme/base.html" in listed
+    assert (
+        "models.parquet" in listed
+        and "registry.duckdb" in listed
+        and "plots/licences.svg" in listed
+    )
