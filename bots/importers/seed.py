@@ -319,6 +319,9 @@ class SeedImporter:
                     number = str(shot).split("-")[0]
                     if number.isdigit() and isinstance(metrics, dict):
                         flat[f"{source}|{task}|{number}"] = metrics
+        if not flat:
+            self.importer.report.skipped.append((path.name, "empty placeholder: no results"))
+            return
         _, found, _ = parse_results(json.dumps({"results": flat}).encode())
         date = doc.get("last_updated") if isinstance(doc.get("last_updated"), str) else None
         scores = []
