@@ -322,11 +322,17 @@ class SeedImporter:
         if not flat:
             self.importer.report.skipped.append((path.name, "empty placeholder: no results"))
             return
-        _, found, _ = parse_results(json.dumps({"results": flat}).encode())
+        _, found, unknown = parse_results(json.dumps({"results": flat}).encode())
+        if unknown:
+            self.importer.report.skipped.append(
+                (f"{path.name} tasks {', '.join(unknown[:10])}", "no known benchmark for them")
+            )
         date = doc.get("last_updated") if isinstance(doc.get("last_updated"), str) else None
         scores = []
+        missing: set[str] = set()
         for score in found:
             if not self.importer.index.exists(EntryRef(EntryKind.DATASET, score.benchmark)):
+                missing.add(score.benchmark)
                 continue
             day = None
             if date:
@@ -334,9 +340,14 @@ class SeedImporter:
                     day = dt.date.fromisoformat(date[:10])
             record = score.record(self._source(path), day)
             scores.append(record)
-        if not scores:
+        for benchmark in sorted(missing):
             self.importer.report.skipped.append(
-                (path.name, "no scores for benchmarks the registry has")
+                (
+                    f"{path.name} {benchmark} scores",
+                    f"no dataset entry: add it with registry new dataset {benchmark}, then "
+                    "import again",
+                ),
             )
+        if not scores:
             return
         self.importer.write(ref, {"scores": scores}, self._source(path))
