@@ -48,7 +48,7 @@ def test_every_export_reads_back(shipped: Path, registry_cli: Callable[..., Run]
     assert dalle["Billions of Parameters"] == "Unknown"
     assert dalle["API Availability"] == "OpenAI API"
     assert (out / "models.md").read_text().startswith("# Models\n\n18 rows.\n\n| Model Name |")
-    assert len(pd.read_parquet(out / "datasets.parquet")) == 14
+    assert len(pd.read_parquet(out / "datasets.parquet")) == 20
 
     con = duckdb.connect(str(out / "registry.duckdb"), read_only=True)
     names = con.execute("select table_name from information_schema.tables").fetchall()

@@ -66,7 +66,7 @@ def test_search_filter_sort_open_and_follow_lineage(browser: object, site: Path)
     assert page.inner_text("#tbody tr:first-child td:nth-child(3)") != first
 
     page.click("#show-datasets")
-    assert page.inner_text("#count") == "14 datasets found."
+    assert page.inner_text("#count") == "20 datasets found."
     assert page.is_hidden("#model-filters")
     page.click("#show-models")
 
