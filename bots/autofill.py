@@ -43,6 +43,7 @@ class Target:
     relpath: str
     repo_id: str
     data: dict[str, Any]
+    positions: Positions | None = None  # where keys are, read for findings only
 
     @property
     def old_block(self) -> dict[str, Any]:
@@ -293,7 +294,9 @@ class Autofill:
         severity: Severity,
         code: str = "hub.conflict",
     ) -> Finding:
-        positions = load_entry_file(target.path, with_positions=True).positions or Positions()
+        if target.positions is None:  # parsed once, on the first finding
+            target.positions = load_entry_file(target.path, with_positions=True).positions
+        positions = target.positions or Positions()
         line, column = positions.of_key(path) if path else (1, 1)
         return Finding(
             target.relpath, line, column, severity, field_path(path), message, hint, code

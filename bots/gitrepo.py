@@ -4,6 +4,7 @@ resolved to commit SHAs before use, so a revision can never be taken for an opti
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -13,6 +14,26 @@ from pathlib import Path
 from bots.entries import ENTRIES_DIR
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+_NOTHING = re.compile(r"(?!)")  # a line pattern that matches no line
+
+
+def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | None:
+    """Git configuration, through the environment, that pushes to GitHub with GITHUB_TOKEN (None
+    without a token). The token never appears on a command line."""
+    env = os.environ if environ is None else environ
+    token = env.get("GITHUB_TOKEN")
+    if not token:
+        return None
+    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"http.{server}/.extraheader",
+        "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
 
 
 class GitError(Exception):
@@ -131,6 +152,29 @@ class GitRepo:
         """Push HEAD as `branch` to origin, replacing it only if it is still `expected`."""
         lease = f"--force-with-lease=refs/heads/{branch}:{expected or ''}"
         self._git("push", "--quiet", lease, "origin", f"HEAD:refs/heads/{branch}", env=env)
+
+    def publish(
+        self,
+        branch: str,
+        message: str,
+        author: str,
+        paths: tuple[str, ...],
+        ignore: re.Pattern[str] | None = None,
+    ) -> tuple[str, bool]:
+        """Commit `paths` on top of HEAD as `branch` and push it with a lease, unless the remote
+        branch already holds the same changes (apart from lines matching `ignore`).
+        Returns (the commit, whether it was pushed)."""
+        commit = self.commit_to_branch(branch, message, author, *paths)
+        env = push_auth_env()
+        remote = self.remote_branch(branch, env=env)
+        if (
+            remote is not None
+            and self.fetch(remote, env=env)
+            and self.differs_only_in(remote, commit, ignore or _NOTHING, *paths)
+        ):
+            return commit, False
+        self.push(branch, remote, env=env)
+        return commit, True
 
     def read(self, commit: str, path: str) -> bytes:
         return self._git("cat-file", "blob", f"{commit}:{path}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from bots.build import Registry, dataset_row, model_row
+from bots.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
 from bots.diff import render_value
 from bots.exports import text as write_text
 from bots.markdown import http_url
@@ -48,8 +48,6 @@ def _sortkey(value: Any) -> Any:
 
 
 def site_data(registry: Registry) -> dict[str, Any]:
-    from bots.build import DATASET_COLUMNS, MODEL_COLUMNS
-
     models, datasets = [], []
     facets: dict[str, set[str]] = {"access": set(), "task": set(), "modality": set()}
     for entry_id, data in sorted(registry.models.items()):

@@ -13,8 +13,6 @@ Exit status: 0 done or nothing to do, 1 the registry is invalid or GitHub/git re
 from __future__ import annotations
 
 import argparse
-import base64
-import os
 import re
 from pathlib import Path
 
@@ -42,20 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _push_env() -> dict[str, str] | None:
-    token = os.environ.get("GITHUB_TOKEN")
-    if not token:
-        return None
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-    return {
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": f"http.{server}/.extraheader",
-        "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}",
-        "GIT_TERMINAL_PROMPT": "0",
-    }
-
-
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     repo = GitRepo(root)
@@ -80,20 +64,17 @@ def run(args: argparse.Namespace) -> int:
                 f"error{'' if result.errors == 1 else 's'} (above)",
                 1,
             )
-        commit = repo.commit_to_branch(
-            args.branch, args.message or args.title, BOT_AUTHOR, ENTRIES_DIR
+        commit, pushed = repo.publish(
+            args.branch,
+            args.message or args.title,
+            BOT_AUTHOR,
+            (ENTRIES_DIR,),
+            re.compile(args.ignore_lines),
         )
-        env = _push_env()
-        remote = repo.remote_branch(args.branch, env=env)
-        if (
-            remote is not None
-            and repo.fetch(remote, env=env)
-            and repo.differs_only_in(remote, commit, re.compile(args.ignore_lines), ENTRIES_DIR)
-        ):
-            print(f"{args.branch} already holds these changes: not pushed")
-        else:
-            repo.push(args.branch, remote, env=env)
+        if pushed:
             print(f"pushed {commit[:12]} to {args.branch}")
+        else:
+            print(f"{args.branch} already holds these changes: not pushed")
     except GitError as exc:
         raise ExitError(f"git: {exc}", 1) from exc
     from bots.forge import Forge, ForgeError

@@ -21,7 +21,7 @@ from typing import Any
 
 from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.commands.open_pr import BOT_AUTHOR, _push_env
+from bots.commands.open_pr import BOT_AUTHOR
 from bots.entries import ENTRIES_DIR
 from bots.forms import form_for
 from bots.gitrepo import GitError, GitRepo
@@ -34,7 +34,6 @@ KIND = "submission"
 NEEDS_FIX = "needs-fix"
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$")
 _BRANCH_NAME = re.compile(r"^[A-Za-z0-9._/-]{1,100}$")
-_NEVER = re.compile(r"(?!)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,16 +142,8 @@ def _propose(
     repo = GitRepo(root)
     try:
         back_to = repo.current_branch()
-        commit = repo.commit_to_branch(branch, message, BOT_AUTHOR, ENTRIES_DIR)
-        env = _push_env()
-        remote = repo.remote_branch(branch, env=env)
-        same = (
-            remote is not None
-            and repo.fetch(remote, env=env)
-            and repo.differs_only_in(remote, commit, _NEVER, ENTRIES_DIR)
-        )
-        if not same:
-            repo.push(branch, remote, env=env)
+        _, pushed = repo.publish(branch, message, BOT_AUTHOR, (ENTRIES_DIR,))
+        same = not pushed
         if back_to:
             repo.switch(back_to)
     except GitError as exc:

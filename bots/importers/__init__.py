@@ -24,6 +24,7 @@ from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
 from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import load_entry_file
+from bots.markdown import truncate
 from bots.schemas import SchemaSet
 from bots.yamledit import cite, flowed, put
 
@@ -94,11 +95,7 @@ class Importer:
                 data = load_entry_file(path).data
                 if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                     continue
-                entry_id = data["id"]
-                for name in [entry_id, entry_id.split("/")[-1], data.get("name"),
-                             *(data.get("aliases") or [])]:  # fmt: skip
-                    if isinstance(name, str) and fold(name):
-                        table.setdefault(fold(name), entry_id)
+                _learn(table, data["id"], data)
             self._names[kind] = table
         return self._names[kind]
 
@@ -166,8 +163,10 @@ class Importer:
         if not self._valid(ref, path, text):
             return
         self.report.created.append(ref.id)
-        self.index = EntryIndex(self.root) if not self.dry_run else self.index
-        self._names.pop(ref.kind, None)
+        # later records may refer to this one (in a dry run too, until finish() undoes it)
+        self.index = EntryIndex(self.root)
+        if ref.kind in self._names:
+            _learn(self._names[ref.kind], ref.id, data)
 
     def _merge(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
         original = path.read_text(encoding="utf-8")
@@ -284,10 +283,17 @@ def _restore(path: Path, original: str | None) -> None:
         write_atomic(path, original)
 
 
+def _learn(table: dict[str, str], entry_id: str, data: dict[str, Any]) -> None:
+    """Add the names an entry goes by (id, its last segment, name, aliases) to a name table."""
+    names = [entry_id, entry_id.split("/")[-1], data.get("name"), *(data.get("aliases") or [])]
+    for name in names:
+        if isinstance(name, str) and fold(name):
+            table.setdefault(fold(name), entry_id)
+
+
 def _line(text: str, limit: int = 300) -> str:
     """One line, bounded: reasons can quote whatever a source holds."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return truncate(" ".join(text.split()), limit)
 
 
 def _same_facts(mine: Any, theirs: Any) -> bool:

@@ -167,8 +167,7 @@ class EcosystemImporter:
             inputs, _, outputs = str(modality or "").partition(";")
             modalities = {"input": _modalities(inputs), "output": _modalities(outputs)}
             if not modalities["input"] or not modalities["output"]:
-                self.importer.report.skipped.append((name, f"modality {modality!r} not understood"))
-                return
+                return self._unclear_modality(name, modality)
             task = _task(modalities["input"], modalities["output"])
             if task is None:
                 self.importer.report.skipped.append(
@@ -186,8 +185,7 @@ class EcosystemImporter:
         else:
             modalities_list = _modalities(modality)
             if not modalities_list:
-                self.importer.report.skipped.append((name, f"modality {modality!r} not understood"))
-                return
+                return self._unclear_modality(name, modality)
             data["modalities"] = modalities_list
             data["availability"] = DATA_ACCESS.get(str(access), "private")
             tokens = _count(size, "token")
@@ -201,6 +199,9 @@ class EcosystemImporter:
                 {"url": source, "note": " ".join("; ".join(notes).split())[:MAX_TEXT]}
             ]
         self.importer.write(EntryRef(kind, entry_id), data, source)
+
+    def _unclear_modality(self, name: str, modality: Any) -> None:
+        self.importer.report.skipped.append((name, f"modality {modality!r} not understood"))
 
     def _known(self, kind: EntryKind, names: list[str]) -> list[str]:
         known = self.importer.names(kind)
