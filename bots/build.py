@@ -100,15 +100,28 @@ def _cell(value: Any, render: Any = None) -> str | None:
     return render(value) if render else str(value)
 
 
+def _billions(count: float) -> str:
+    """Three significant figures (7.24, 0.124, 46.7), whole billions from 1,000 on."""
+    billions = count / 1e9
+    return f"{billions:,.0f}" if billions >= 1000 else f"{billions:.3g}"
+
+
 def _parameters(value: Any) -> str | None:
+    """Billions, with `≈` before rounded published figures and the active count of a
+    mixture of experts in brackets: `≈671 (≈37 active)`."""
     if isinstance(value, dict):
         total = value.get("total")
         marker = _missing(total)
         if marker:
             return marker
-        if isinstance(total, int | float):
-            return _number(round(total / 1e9, 3))
-        return None
+        if not isinstance(total, int | float):
+            return None
+        about = "≈" if value.get("rounded") is True else ""
+        shown = f"{about}{_billions(total)}"
+        active = value.get("active")
+        if isinstance(active, int | float) and not isinstance(active, bool):
+            shown += f" ({about}{_billions(active)} active)"
+        return shown
     return _cell(value)
 
 

@@ -33,6 +33,8 @@ CONFIG_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
 # MLP and plain SiLU elsewhere, so the activation stays a person's call.
 CONFIG_EXTRA = ("hidden_act", "activation_function", "sliding_window", "rope_theta")
 PARAMETER_TOLERANCE = 0.02
+# A published "7B" may stand for 6.5–7.5B; `parameters.rounded` entries get this much room.
+ROUNDED_PARAMETER_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -225,12 +227,14 @@ def _plan_model(
             out.fills.append((("parameters",), {"total": hub_total}))
         elif isinstance(parameters, dict) and isinstance(parameters.get("total"), int):
             mine = parameters["total"]
-            if abs(mine - hub_total) > PARAMETER_TOLERANCE * hub_total:
+            rounded = parameters.get("rounded") is True
+            tolerance = ROUNDED_PARAMETER_TOLERANCE if rounded else PARAMETER_TOLERANCE
+            if abs(mine - hub_total) > tolerance * hub_total:
                 out.conflicts.append(
                     Conflict(
                         ("parameters", "total"),
-                        f"{mine:,} parameters, but the Hub's safetensors hold {hub_total:,} "
-                        f"({(mine - hub_total) / hub_total:+.1%})",
+                        f"{mine:,} {'(rounded) ' if rounded else ''}parameters, but the Hub's "
+                        f"safetensors hold {hub_total:,} ({(mine - hub_total) / hub_total:+.1%})",
                         "check the source; the Hub's count stays in hub.parameters",
                     )
                 )

@@ -52,6 +52,7 @@ def _date(value: Any) -> dt.date | None:
 def parameters_over_time(registry: Registry, out: Path) -> list[Path]:
     fig, ax = _figure()
     shown = 0
+    low, high = float("inf"), 0.0
     for access, label in ACCESS.items():
         points = []
         for data in registry.models.values():
@@ -59,26 +60,44 @@ def parameters_over_time(registry: Registry, out: Path) -> list[Path]:
             total = parameters.get("total") if isinstance(parameters, dict) else None
             when = _date(data.get("release_date"))
             if data.get("access") == access and isinstance(total, int | float) and when:
-                points.append((when, total / 1e9, str(data.get("name"))))
+                rounded = isinstance(parameters, dict) and parameters.get("rounded") is True
+                name = f"{'≈' if rounded else ''}{data.get('name')}"
+                points.append((when, total / 1e9, name))
         if points:
             shown += len(points)
             ax.scatter([p[0] for p in points], [p[1] for p in points], label=label, s=36)
+            # Models released the same day at the same size (a base and its chat model) share
+            # one label instead of printing over each other.
+            names: dict[tuple[dt.date, float], list[str]] = {}
             for when, billions, name in points:
+                names.setdefault((when, billions), []).append(name)
+            for (when, billions), same in names.items():
                 ax.annotate(
-                    name, (when, billions), fontsize=7, xytext=(4, 3), textcoords="offset points"
+                    ", ".join(sorted(same)),
+                    (when, billions),
+                    fontsize=7,
+                    xytext=(4, 3),
+                    textcoords="offset points",
                 )
+            low = min(low, *(p[1] for p in points))
+            high = max(high, *(p[1] for p in points))
     import matplotlib.dates as mdates
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     ax.set_yscale("log")
     plain = FuncFormatter(lambda value, _: f"{value:g}")
     ax.yaxis.set_major_formatter(plain)
-    ax.yaxis.set_minor_formatter(plain)
+    # Within one decade there may be no major tick, so the minor ones carry the labels;
+    # across decades they would crowd the axis.
+    ax.yaxis.set_minor_formatter(plain if high < 10 * low else NullFormatter())
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_ylabel("parameters (billions, log scale)")
-    ax.set_title(f"Model size over release date, by access ({shown} models with both known)")
+    ax.set_title(
+        "Model size over release date, by access\n"
+        f"({shown} models with both known; ≈ marks sizes published as rounded figures)"
+    )
     if shown:
         ax.legend(title="access", loc="upper left")
     return _save(fig, out, "parameters_over_time")

@@ -229,6 +229,16 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
+# Exact parameter counts end in six zeros about once in a million; from 10M on, such a count
+# is almost surely a published figure ("7B") and must say so with `parameters.rounded`.
+ROUND_LOOKING = 10_000_000
+
+
+def looks_rounded(count: int) -> bool:
+    """Whether a parameter count is almost surely a rounded figure (7000000000)."""
+    return count >= ROUND_LOOKING and count % 1_000_000 == 0
+
+
 def check_plausibility(
     ref: EntryRef, data: dict[str, Any], today: dt.date
 ) -> Iterator[RuleFinding]:
@@ -271,6 +281,17 @@ def check_plausibility(
                 "write the full count (8030261248, not 8)",
                 "plausible.tiny-params",
             )
+        if params.get("rounded") is not True:
+            for key in ("total", "active"):
+                count = params.get(key)
+                if isinstance(count, int) and looks_rounded(count):
+                    yield warn(
+                        ("parameters", key),
+                        f"{count} looks like a rounded figure written as an exact count",
+                        "add `rounded: true` under parameters if the source gives it rounded, "
+                        "or write the exact count (e.g. from the Hub's safetensors)",
+                        "plausible.rounded-params",
+                    )
 
     arch = data.get("architecture")
     if isinstance(arch, dict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,18 @@ def _link(url: Any, label: Any = None) -> str:
     return f'<a href="{esc(safe)}">{shown}</a>' if safe else shown
 
 
+PARAMETER_CELL = re.compile(r"≈?([0-9][0-9,]*(?:\.[0-9]+)?)(?: \(≈?[0-9][0-9,.]* active\))?")
+
+
 def _sortkey(value: Any) -> Any:
+    """Numbers sort as numbers, including parameter cells like `≈671 (≈37 active)`."""
     if value is None or value in ("Unknown", "N/A"):
         return None
-    try:
-        return float(str(value).replace(",", ""))
-    except ValueError:
-        return str(value).lower()
+    text = str(value)
+    number = PARAMETER_CELL.fullmatch(text)
+    if number:
+        return float(number.group(1).replace(",", ""))
+    return text.lower()
 
 
 def site_data(registry: Registry) -> dict[str, Any]:

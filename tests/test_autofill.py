@@ -53,7 +53,7 @@ def base_model(**kwargs: object) -> dict[str, object]:
         "datasets": ["acme/corpus"],
     }
     options: dict[str, object] = {
-        "safetensors": {"BF16": 7_100_000_000},
+        "safetensors": {"BF16": 6_800_000_000},
         "card": card,
         "config": {"architectures": ["LlamaForCausalLM"], "model_type": "llama"},
     }
@@ -94,7 +94,7 @@ def test_fills_the_block_and_empty_fields_with_a_source(
     data = load(registry, BASE)
     block = data["hub"]
     assert block["repo_id"] == "acme/base" and block["sha"] == SHA
-    assert block["parameters"] == {"total": 7_100_000_000, "by_dtype": {"BF16": 7_100_000_000}}
+    assert block["parameters"] == {"total": 6_800_000_000, "by_dtype": {"BF16": 6_800_000_000}}
     assert block["config"]["hidden_act"] == "silu"
     assert block["fetched_at"] == "2026-11-23T06:00:00Z"
     assert data["architecture"]["hidden_size"] == 4096
@@ -103,7 +103,7 @@ def test_fills_the_block_and_empty_fields_with_a_source(
     assert "activation" not in data["architecture"]
     assert "sequence_length" not in data["architecture"]  # trained length: a person's call
     assert data["output_quality"] == {"context_length": 8192}
-    assert data["parameters"] == {"total": 7_000_000_000}  # a person's value stays
+    assert data["parameters"] == {"total": 6_738_415_616}  # a person's value stays
     cited = data["sources"][-1]
     assert cited["url"] == f"https://huggingface.co/acme/base/tree/{SHA}"
     assert "architecture.hidden_size" in cited["fields"]
@@ -139,7 +139,7 @@ def test_no_safetensors_means_no_count_not_zero(
     registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
 ) -> None:
     on_hub(registry)
-    edit(registry, BASE, "parameters:\n  total: 7000000000\n", "")
+    edit(registry, BASE, "parameters:\n  total: 6738415616\n", "")
     hub.add_model(base_model(safetensors=None))
     assert autofill(registry_cli, registry, BASE).code == 0
     data = load(registry, BASE)
@@ -157,14 +157,35 @@ def test_conflicts_are_reported_not_applied(
     assert result.code == 0
     out = result.out
     assert "warning: license: the Hub's card says license 'mit', the entry says 'apache-2.0'" in out
-    assert "parameters.total: 7,000,000,000 parameters, but the Hub's safetensors hold " in out
-    assert "(-6.7%)" in out
+    assert "parameters.total: 6,738,415,616 parameters, but the Hub's safetensors hold " in out
+    assert "(-10.2%)" in out
     assert "the card's base model 'acme/root' is not in the registry — add it: " in out
     assert "registry new model acme/root" in out
     assert "the card's dataset 'bookcorpus' is not in the registry" in out
     data = load(registry, BASE)
-    assert data["license"] == "apache-2.0" and data["parameters"]["total"] == 7_000_000_000
+    assert data["license"] == "apache-2.0" and data["parameters"]["total"] == 6_738_415_616
     assert data["hub"]["license"] == "mit"
+
+
+def test_a_rounded_count_gets_ten_percent_and_is_never_replaced(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    edit(registry, BASE, "  total: 6738415616\n", "  total: 7000000000\n  rounded: true\n")
+    hub.add_model(base_model(safetensors={"BF16": 7_500_000_000}))  # "7B" for 7.5B: -6.7%
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 0, result.out + result.err
+    assert "parameters.total" not in result.out
+    assert load(registry, BASE)["parameters"] == {"total": 7_000_000_000, "rounded": True}
+
+    hub.add_model(base_model(safetensors={"BF16": 8_000_000_000}, sha="b" * 40))  # -12.5%
+    result = autofill(registry_cli, registry, BASE)
+    assert "7,000,000,000 (rounded) parameters, but the Hub's safetensors hold 8,000,000,000" in (
+        result.out
+    )
+    data = load(registry, BASE)
+    assert data["parameters"] == {"total": 7_000_000_000, "rounded": True}
+    assert data["hub"]["parameters"]["total"] == 8_000_000_000
 
 
 def test_gated_config_is_a_finding_and_a_token_opens_it(

@@ -15,7 +15,7 @@ from tests.test_diff import BASE_MODEL, edit
 
 
 def test_columns_and_missing_values(registry: Path, registry_cli: Callable[..., Run]) -> None:
-    edit(registry, BASE_MODEL, "  total: 7000000000\n", "  total: unknown\n")
+    edit(registry, BASE_MODEL, "  total: 6738415616\n", "  total: unknown\n")
     edit(
         registry, BASE_MODEL, "license: apache-2.0\n", "license: apache-2.0\nadapter_support: n/a\n"
     )
@@ -48,6 +48,10 @@ def test_every_export_reads_back(shipped: Path, registry_cli: Callable[..., Run]
     assert list(parquet.columns) == MODEL_COLUMNS
     dalle = parquet[parquet["Model Name"] == "DALL·E 3"].iloc[0]
     assert dalle["Billions of Parameters"] == "Unknown"
+    sizes = dict(zip(parquet["Model Name"], parquet["Billions of Parameters"], strict=True))
+    assert sizes["Mistral 7B"] == "7.24"  # exact: three significant figures
+    assert sizes["DeepSeek-R1"] == "≈671 (≈37 active)"  # rounded as published, and MoE
+    assert sizes["DistilBERT base (uncased)"] == "≈0.066"
     assert dalle["API Availability"] == "OpenAI API"
     assert (
         (out / "models.md")

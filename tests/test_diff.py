@@ -24,7 +24,7 @@ modalities:
 access: open_weights
 license: apache-2.0
 parameters:
-  total: 1000000000
+  total: 1034512384
 sources:
   - url: https://acme.example.org/small
     fields: [parameters]
@@ -122,7 +122,7 @@ def test_added_removed_changed_renamed_and_reformatted(
     base = git(pr_repo, "rev-parse", "HEAD")
     git(pr_repo, "switch", "-q", "-c", "topic")
     write(pr_repo, "entries/models/acme/small.yaml", NEW_MODEL)
-    edit(pr_repo, BASE_MODEL, "total: 7000000000", "total: 7241732096")
+    edit(pr_repo, BASE_MODEL, "total: 6738415616", "total: 7241732096")
     edit(pr_repo, "entries/organizations/acme.yaml", "\n", "  # a comment\n")
     git(pr_repo, "rm", "-q", "entries/models/acme/cycle-a.yaml")
     git(pr_repo, "mv", "entries/datasets/acme/corpus.yaml", "entries/datasets/acme/corpus-v2.yaml")
@@ -134,11 +134,11 @@ def test_added_removed_changed_renamed_and_reformatted(
     report = json.loads(result.out)
     by_path = {e["path"]: e for e in report["entries"]}
     assert by_path["entries/models/acme/small.yaml"]["status"] == "added"
-    assert {"field": "parameters.total", "change": "added", "new": 1000000000} in by_path[
+    assert {"field": "parameters.total", "change": "added", "new": 1034512384} in by_path[
         "entries/models/acme/small.yaml"
     ]["changes"]
     assert by_path[BASE_MODEL]["changes"] == [
-        {"field": "parameters.total", "change": "changed", "old": 7000000000, "new": 7241732096}
+        {"field": "parameters.total", "change": "changed", "old": 6738415616, "new": 7241732096}
     ]
     assert by_path["entries/organizations/acme.yaml"]["status"] == "formatting_only"
     assert by_path["entries/models/acme/cycle-a.yaml"]["status"] == "removed"
@@ -151,7 +151,7 @@ def test_added_removed_changed_renamed_and_reformatted(
 
     text = registry_cli("diff", base, root=pr_repo).out
     assert "changed: entries/models/acme/base.yaml (model acme/base)" in text
-    assert "  ~ parameters.total: 7000000000 → 7241732096" in text
+    assert "  ~ parameters.total: 6738415616 → 7241732096" in text
     assert "formatting only: entries/organizations/acme.yaml" in text
     assert text.rstrip().endswith(
         "5 entries: 1 added, 1 changed, 1 formatting only, 1 removed, 1 renamed"

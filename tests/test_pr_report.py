@@ -43,7 +43,7 @@ def report_for(
 
 def add_and_edit(root: Path) -> None:
     write(root, "entries/models/acme/small.yaml", NEW_MODEL)
-    edit(root, BASE_MODEL, "total: 7000000000", "total: 7241732096")
+    edit(root, BASE_MODEL, "total: 6738415616", "total: 7241732096")
     edit(root, BASE_MODEL, "license: apache-2.0", "license: mit")
 
 
@@ -84,10 +84,10 @@ def test_a_pr_adding_one_model_and_editing_another(
     assert comment.startswith("<!-- model-registry:pr-report verdict=passing ")
     assert "## ✅ Registry check: valid" in comment
     assert "This pull request touches 2 entries: 1 added, 1 changed." in comment
-    assert "| `parameters.total` | changed | `7000000000` | `7241732096` |" in comment
+    assert "| `parameters.total` | changed | `6738415616` | `7241732096` |" in comment
     assert "| `license` | changed | `apache-2.0` | `mit` |" in comment
     assert "### ➕ model `acme/small` — added" in comment
-    assert "| `parameters.total` | `1000000000` |" in comment
+    assert "| `parameters.total` | `1034512384` |" in comment
     blob = f"https://github.com/registry-org/model-registry/blob/{head}/"
     assert f"[`entries/models/acme/small.yaml`]({blob}entries/models/acme/small.yaml)" in comment
     assert_inert(comment)

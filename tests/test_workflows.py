@@ -144,7 +144,7 @@ def add_model(root: Path) -> None:
 
 
 def edit_base(root: Path) -> None:
-    edit(root, BASE_MODEL, "total: 7000000000", "total: 7241732096")
+    edit(root, BASE_MODEL, "total: 6738415616", "total: 7241732096")
 
 
 def assert_ok(run: ActRun) -> None:
@@ -161,7 +161,7 @@ def test_a_fork_pr_gets_one_comment_that_follows_each_push(fork_pr: Scenario) ->
     [body] = fork_pr.comments()
     assert body.startswith(f"{MARKER} verdict=passing")
     assert "### ➕ model `acme/small` — added" in body
-    assert "| `parameters.total` | changed | `7000000000` | `7241732096` |" in body
+    assert "| `parameters.total` | changed | `6738415616` | `7241732096` |" in body
 
     # A second push: the same comment, edited.
     fork_pr.push(lambda root: edit(root, BASE_MODEL, "name: Acme Base", "name: Acme Base 7B"))

@@ -179,7 +179,8 @@ class EcosystemImporter:
             data["access"] = MODEL_ACCESS.get(str(access), "closed")
             parameters = _count(size, "parameter")
             if parameters:
-                data["parameters"] = {"total": parameters}
+                # The graphs give sizes like `20B`: a rounded figure, and marked as one.
+                data["parameters"] = {"total": parameters, "rounded": True}
             if datasets:
                 data["training_data"] = [{"dataset": d} for d in datasets]
         else:

@@ -18,6 +18,7 @@ from typing import Any
 from bots.entries import EntryKind, EntryRef
 from bots.importers import Importer, fold
 from bots.markdown import http_url
+from bots.rules import looks_rounded
 
 TABLE = "https://epoch.ai/data/notable-ai-models"
 MAX_FILE = 64 * 1024 * 1024
@@ -83,6 +84,8 @@ class EpochImporter:
             parameters = round(float(str(row.get("Parameters") or "").strip()))
             if parameters > 0:
                 data["parameters"] = {"total": parameters}
+                if looks_rounded(parameters):  # Epoch gives 671000000000 for "671B"
+                    data["parameters"]["rounded"] = True
         except (ValueError, OverflowError):
             pass
         access = ACCESS.get(str(row.get("Model accessibility") or "").strip().lower())

@@ -79,7 +79,7 @@
     tbody.appendChild(frag);
     $("count").textContent = rows.length > LIMIT
       ? `Showing the first ${LIMIT} of ${rows.length} ${state.kind} found.`
-      : `${rows.length} ${state.kind} found.`;
+      : `${rows.length} ${rows.length === 1 ? state.kind.slice(0, -1) : state.kind} found.`;
   }
   document.addEventListener("DOMContentLoaded", setup);
 })();
