@@ -4,6 +4,7 @@ labels where possible, titles that say what is counted, and the number of entrie
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -158,21 +159,29 @@ def taxonomy(registry: Registry, out: Path) -> list[Path]:
 
 
 def top_models(registry: Registry, out: Path, per_benchmark: int = 5) -> list[Path]:
+    """The best models of the six benchmarks with the most results. Scores are compared only
+    within one benchmark, metric and setting: 5-shot and 0-shot numbers do not share a panel."""
     by_benchmark: dict[str, list[tuple[float, str]]] = {}
     for data in registry.models.values():
         for s in data.get("scores") or []:
             if isinstance(s, dict) and isinstance(s.get("value"), int | float):
                 key = f"{s.get('benchmark') or s.get('leaderboard')} · {s.get('metric')}"
+                if s.get("setting"):
+                    key += f" ({s['setting']})"
                 by_benchmark.setdefault(key, []).append((float(s["value"]), str(data.get("name"))))
-    keys = sorted(by_benchmark)[:6] or ["no scores recorded"]
+    busiest = sorted(by_benchmark, key=lambda k: (-len(by_benchmark[k]), k))
+    keys = busiest[:6] or ["no scores recorded"]
     fig, _ = _figure(8, 2.2 * len(keys) + 0.5)
     fig.clear()
     grid = fig.subplots(len(keys), 1, squeeze=False)
+    fig.suptitle("Best models per benchmark, metric and setting")
     for ax, key in zip(grid[:, 0], keys, strict=True):
-        best = sorted(by_benchmark.get(key, []), reverse=True)[:per_benchmark]
+        results = by_benchmark.get(key, [])
+        best = sorted(results, reverse=True)[:per_benchmark]
         bars = ax.barh([name for _, name in best][::-1], [v for v, _ in best][::-1])
         ax.bar_label(bars, fmt="%g", padding=2)
-        ax.set_title(f"Top models: {key}")
+        shown = f"top {len(best)} of {len(results)}" if len(results) > len(best) else "all"
+        ax.set_title(textwrap.fill(f"{key}: {shown}", 50))
     return _save(fig, out, "top_models")
 
 
