@@ -54,10 +54,10 @@ def test_contributing_shows_the_comment_the_bot_writes(
     entry = shipped / "entries/models/mistralai/Mistral-7B-v0.1.yaml"
     text = entry.read_text(encoding="utf-8")
     score = (
-        "scores:\n  - benchmark: cais/mmlu\n    metric: accuracy\n    value: 60.1\n"
-        "    setting: 5-shot\n    source: https://arxiv.org/abs/2310.06825\nsources:\n"
+        "scores:\n  - benchmark: Rowan/hellaswag\n    metric: accuracy\n    value: 81.3\n"
+        "    setting: 0-shot\n    source: https://arxiv.org/abs/2310.06825\n"
     )
-    text = text.replace("sources:\n", score, 1).replace("license: apache-2.0", "license: apache2")
+    text = text.replace("scores:\n", score, 1).replace("license: apache-2.0", "license: apache2")
     entry.write_text(text, encoding="utf-8")
     head = commit_all(shipped, "a contribution")
     out = shipped.parent / "report"
@@ -75,4 +75,4 @@ def test_contributing_shows_the_comment_the_bot_writes(
     def no_shas(text: str) -> str:
         return re.sub(r"\b[0-9a-f]{40}\b|\b[0-9a-f]{12}\b", "SHA", text)
 
-    assert no_shas(shown) == no_shas(rendered)
+    assert no_shas(shown) == no_shas(rendered), rendered
