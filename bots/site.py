@@ -108,34 +108,49 @@ def _lineage_svg(
     center: str, parents: list[tuple[str, str, str]], children: list[tuple[str, str, str]]
 ) -> str:
     """A small graph: parents above, the entry in the middle, what derives from it below.
-    Each node is a link; the figure has a text description for screen readers."""
-    width, row_h = 760, 70
+    Each node is a link; the figure has a text description for screen readers. A row with
+    more than four nodes staggers them on two lines so long ids do not run into each other;
+    an empty row takes no space."""
+    width, gap, stagger = 760, 56, 30
     middle = width / 2
 
-    def column(items: list[tuple[str, str, str]], y: int) -> list[str]:
+    def row_height(items: list[tuple[str, str, str]]) -> int:
+        return (gap + (stagger if len(items) > 4 else 0)) if items else 0
+
+    top = 24
+    center_y = top + row_height(parents)
+    child_y = center_y + gap
+
+    def column(items: list[tuple[str, str, str]], y: int, above: bool) -> list[str]:
         out = []
         step = width / (len(items) + 1)
         for i, (label, href, relation) in enumerate(items):
             x = step * (i + 1)
+            dy = stagger if len(items) > 4 and i % 2 else 0
+            # Parents hang from their relation line; children are reached at their top.
+            y_node = y + dy
+            line = (y_node + 18, center_y - 16) if above else (y_node - 16, center_y + 6)
             out.append(
-                f'<line x1="{x:.0f}" y1="{y + 12}" x2="{middle:.0f}" y2="{row_h + 12}" '
+                f'<line x1="{x:.0f}" y1="{line[0]}" x2="{middle:.0f}" y2="{line[1]}" '
                 'stroke="currentColor" stroke-opacity=".4"/>'
             )
             out.append(
-                f'<a href="{esc(href)}"><text x="{x:.0f}" y="{y}" text-anchor="middle">'
+                f'<a href="{esc(href)}"><text x="{x:.0f}" y="{y_node}" text-anchor="middle">'
                 f"{esc(label)}</text></a>"
             )
             out.append(
-                f'<text x="{x:.0f}" y="{y + 14}" text-anchor="middle" font-size="10" '
+                f'<text x="{x:.0f}" y="{y_node + 14}" text-anchor="middle" font-size="10" '
                 f'opacity=".7">{esc(relation)}</text>'
             )
         return out
 
-    parts = column(parents, 20) + column(children, row_h * 2 + 20)
+    parts = column(parents, top, True) + column(children, child_y, False)
     parts.append(
-        f'<text x="{middle:.0f}" y="{row_h + 16}" text-anchor="middle" font-weight="700">'
+        f'<text x="{middle:.0f}" y="{center_y}" text-anchor="middle" font-weight="700">'
         f"{esc(center)}</text>"
     )
+    lowest = child_y + (stagger if len(children) > 4 else 0) if children else center_y
+    height = lowest + 24
     desc = (
         f"{center}: derived from "
         + (", ".join(p[0] for p in parents) or "nothing recorded")
@@ -143,7 +158,7 @@ def _lineage_svg(
         + (", ".join(c[0] for c in children) or "nothing recorded")
         + "."
     )
-    box = f"0 0 {width} {row_h * 3}"
+    box = f"0 0 {width} {height}"
     return (
         f'<svg role="img" aria-labelledby="lineage-desc" viewBox="{box}" width="100%">'
         f'<desc id="lineage-desc">{esc(desc)}</desc>{"".join(parts)}</svg>'
