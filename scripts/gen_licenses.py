@@ -1,7 +1,9 @@
-"""Regenerate schemas/licenses.schema.json: SPDX licence ids (from the license-expression
-package) plus the Hugging Face Hub's own licence ids, all lower case.
+"""Regenerate schemas/licenses.schema.json: SPDX licence ids (the vendored list in
+scripts/data/spdx-license-ids.txt) plus the Hugging Face Hub's own licence ids, all lower case.
 
-Run after upgrading license-expression; tests/test_schemas.py fails when the file is stale.
+`--check` fails when the schema is stale; tests/test_schemas.py runs it. The SPDX list is
+vendored so that a dependency's new release never changes the schema by itself: to take a newer
+list, `pip install -U license-expression`, run with `--refresh-spdx`, and review the diff.
 """
 
 from __future__ import annotations
@@ -31,9 +33,16 @@ HUB_LICENSES = [
 REGISTRY_LICENSES = ["proprietary", "unknown", "n/a"]
 
 OUT = Path(__file__).resolve().parent.parent / "schemas" / "licenses.schema.json"
+SPDX_LIST = Path(__file__).resolve().parent / "data" / "spdx-license-ids.txt"
 
 
-def spdx_ids() -> list[str]:
+def vendored_spdx_ids() -> list[str]:
+    lines = SPDX_LIST.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def installed_spdx_ids() -> list[str]:
+    """The SPDX ids of the installed license-expression package (only for --refresh-spdx)."""
     import license_expression
 
     ids = set()
@@ -48,13 +57,13 @@ def spdx_ids() -> list[str]:
 
 
 def render() -> str:
-    ids = sorted(set(spdx_ids()) | set(HUB_LICENSES)) + REGISTRY_LICENSES
+    ids = sorted(set(vendored_spdx_ids()) | set(HUB_LICENSES)) + REGISTRY_LICENSES
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Licence ids",
         "description": (
-            "Lower-case SPDX licence ids (generated from the license-expression package by "
-            "scripts/gen_licenses.py), the Hugging Face Hub's licence ids, `proprietary` "
+            "Lower-case SPDX licence ids (the vendored SPDX list, by scripts/gen_licenses.py), "
+            "the Hugging Face Hub's licence ids, `proprietary` "
             "for closed terms, and the missing-data markers `unknown` and `n/a`."
         ),
         "$defs": {
@@ -68,7 +77,25 @@ def render() -> str:
     return json.dumps(schema, indent=1, ensure_ascii=False) + "\n"
 
 
+def refresh_spdx() -> None:
+    from importlib.metadata import version
+
+    header = [
+        "# SPDX licence ids (lower case, no exceptions, no deprecated ids, no LicenseRef-),",
+        f"# taken from the license-expression {version('license-expression')} package's "
+        "licence index by",
+        "# `python scripts/gen_licenses.py --refresh-spdx`. Vendored so that a new release of",
+        "# license-expression never changes the schema or fails the tests on its own.",
+    ]
+    tmp = SPDX_LIST.with_suffix(".tmp")
+    tmp.write_text("\n".join([*header, *installed_spdx_ids()]) + "\n", encoding="utf-8")
+    tmp.replace(SPDX_LIST)
+    print(f"wrote {SPDX_LIST}")
+
+
 def main() -> int:
+    if "--refresh-spdx" in sys.argv[1:]:
+        refresh_spdx()
     text = render()
     if "--check" in sys.argv[1:]:
         if OUT.read_text(encoding="utf-8") != text:

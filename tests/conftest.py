@@ -18,6 +18,7 @@ from tests.harness import REPOSITORY, TOKEN, GitHubEnv, init_registry_repo
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "registry"
+CATALOG_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "catalog"
 
 
 @dataclass
@@ -36,8 +37,18 @@ def registry(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/catalog: a frozen subset of real entries (twelve models with
+    their datasets and organizations) for the tables, plots and site."""
+    root = tmp_path / "catalog"
+    shutil.copytree(CATALOG_REGISTRY / "entries", root / "entries")
+    return root
+
+
+@pytest.fixture
 def shipped(tmp_path: Path) -> Path:
-    """A copy of the registry's own entries and schemas."""
+    """A copy of the registry's own entries and schemas: only for checks that hold whatever
+    the entries say (they validate, and the tools run on them), never for their values."""
     root = tmp_path / "shipped"
     shutil.copytree(REPO / "entries", root / "entries")
     shutil.copytree(REPO / "schemas", root / "schemas")

@@ -92,8 +92,8 @@ def test_fmt_refuses_files_it_cannot_round_trip_safely(registry: Path, registry_
     assert path.read_text() == text
 
 
-def test_shipped_entries_are_in_canonical_layout(shipped: Path, registry_cli) -> None:
-    run = registry_cli("fmt", "--check", root=shipped)
+def test_the_catalog_fixture_is_in_canonical_layout(catalog: Path, registry_cli) -> None:
+    run = registry_cli("fmt", "--check", root=catalog)
     assert run.code == 0, run.out + run.err
 
 

@@ -31,6 +31,12 @@ sources:
 """
 
 
+LINTER_HOOKS = [
+    "ruff", "ruff-format", "mypy", "zizmor", "check-github-workflows",
+    "check-github-issue-forms", "check-github-issue-config", "check-dependabot",
+]  # fmt: skip
+
+
 def git(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
 
@@ -64,7 +70,7 @@ def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         "GIT_COMMITTER_EMAIL": "t@example.org",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         # Only the registry hooks matter here; skipping the others skips building their envs.
-        "SKIP": "ruff,ruff-format,check-github-workflows,check-github-issue-forms,check-dependabot",
+        "SKIP": ",".join(LINTER_HOOKS),
     }
     env.pop("GIT_DIR", None)
     assert git(root, "init", "-q", "-b", "main", env=env).returncode == 0

