@@ -262,7 +262,7 @@ def _record_table(name: str, changes: list[dict[str, Any]], added_entry: bool) -
         keys = [k for k in keys if k != "range"]
         keys.insert(keys.index("value") + 1, "range")
     shown, rest = keys[:MAX_COLUMNS], keys[MAX_COLUMNS:]
-    headers = ["scale" if is_scores and k == "range" else escape(k) for k in shown]
+    headers = ["scale" if is_scores and k == "range" else escape(truncate(k, 60)) for k in shown]
     headers += ["more"] if rest else []
     headers = ([] if added_entry else ["change"]) + headers
     table = "| " + " | ".join(headers) + " |\n" + "|---" * len(headers) + "|\n"

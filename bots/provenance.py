@@ -14,7 +14,7 @@ without `fields` names nothing in particular.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,12 +161,3 @@ def summary_json(by_path: Mapping[str, Provenance]) -> dict[str, Any]:
             path: list(p.unsourced) for path, p in sorted(by_path.items()) if not p.complete
         },
     }
-
-
-def totals(provenances: Iterable[Provenance]) -> tuple[int, int]:
-    """(sourced, facts) over several entries."""
-    sourced = facts = 0
-    for p in provenances:
-        sourced += p.sourced
-        facts += len(p.facts)
-    return sourced, facts
