@@ -28,6 +28,7 @@ from bots.entries import (
 from bots.findings import Finding, Severity, field_path
 from bots.loader import LoadedEntry, Positions, load_entry_file
 from bots.messages import Translator
+from bots.provenance import Provenance, provenance
 from bots.rules import (
     RuleFinding,
     check_hub_claim_by_path,
@@ -54,6 +55,7 @@ class CheckResult:
     summary: dict[str, KindSummary]
     files: int
     full: bool
+    provenance: dict[str, Provenance] = field(default_factory=dict)  # by relpath
 
     @property
     def errors(self) -> int:
@@ -130,7 +132,12 @@ class Checker:
             if item.data is not None and (not item.schema_ok or item.rule_findings):
                 self._locate(item)
         findings = sorted(f for item in checked for f in item.findings)
-        return CheckResult(findings, self._summarise(checked), len(checked), full)
+        sourcing = {
+            item.relpath: p
+            for item in checked
+            if item.ref and (p := provenance(item.ref.kind.value, item.data)) is not None
+        }
+        return CheckResult(findings, self._summarise(checked), len(checked), full, sourcing)
 
     def _relpath(self, path: Path) -> str:
         for candidate in (path, path.resolve()):

@@ -1,9 +1,14 @@
-"""The PR comment: a report rendered as Markdown a maintainer can review without opening files.
+"""The PR comment: a report rendered as Markdown a maintainer can review in a minute.
+
+One summary line (what the PR adds, removes and changes, how many of its facts a source names,
+errors and warnings); then each entry, in dependency order as the report lists them, with its
+fields as a table, its lists of records (scores, sources, training data…) as small tables of
+their own, scores with their metric's range, and what the Hugging Face Hub says.
 
 Everything taken from the report is treated as contributor text: values go into code spans or
 are escaped, links are rendered only for http(s) URLs, and nothing the report says about itself
-(tool, links) is trusted. The comment stays under GitHub's 65,536-character limit: long tables
-fold into <details>, and entries that do not fit are named in a closing note.
+(tool, links) is trusted. The comment stays under GitHub's 65,536-character limit: every table
+over INLINE_ROWS rows folds into <details>, and entries that do not fit are named in a note.
 """
 
 from __future__ import annotations
@@ -19,14 +24,17 @@ from bots.diff import render_value
 from bots.markdown import code, escape, http_url, truncate
 from bots.markers import marker
 from bots.prreport import INVALID, NO_ENTRIES, WARNINGS, verdict_class
+from bots.rules import metric_range
 
 GITHUB_LIMIT = 65_536
 COMMENT_KIND = "pr-report"
 CELL_LIMIT = 300
 PROSE = 60
-INLINE_ROWS = 30
+INLINE_ROWS = 20  # a table with more rows than this folds, in every entry
 MAX_ROWS = 400
+MAX_COLUMNS = 8  # a record table's columns; further keys share the last one
 INLINE_FINDINGS = 10
+LISTED_UNSOURCED = 20
 FINDINGS_CHARS = 20_000  # per list of findings
 
 STATUS = {
@@ -36,10 +44,13 @@ STATUS = {
     "changed": ("✏️", "changed"),
     "formatting_only": ("🧹", "formatting only"),
 }
+STATUS_ORDER = ("added", "changed", "renamed", "removed", "formatting_only")
+SUMMARY_WORD = {"formatting_only": "reformatted"}
 # Files whose change alters how entries are checked (and so what the verdict means).
 CHECK_FILES = ("schemas/", "bots/", ".github/", "pyproject.toml")
 _QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,200})'(?!\w)|`([^`\n]{1,200})`")
 SEVERITY_ICON = {"error": "❌", "warning": "⚠️"}
+HUB_UNREACHABLE = "hub.failed"  # the finding code of a Hub that did not answer
 
 
 def _plural(n: int, noun: str) -> str:
@@ -67,6 +78,9 @@ def verdict_advice(verdict: str) -> str:
     }.get(verdict, "Every changed entry passes the schema and the cross-entry rules.")
 
 
+# --- cells ----------------------------------------------------------------------------------
+
+
 def cell(value: Any) -> str:
     """A table cell for an entry value: a link for http(s) URLs, code for the rest."""
     if value is None:
@@ -77,7 +91,37 @@ def cell(value: Any) -> str:
             return f"[{escape(truncate(value, 120))}]({url})"
         if len(value) > PROSE and " " in value.strip():  # a description reads as text
             return escape(truncate(value, CELL_LIMIT))
+    if isinstance(value, list) and value and all(isinstance(v, str | int | float) for v in value):
+        return code(truncate(", ".join(render_value(v) for v in value), CELL_LIMIT))
     return code(truncate(render_value(value), CELL_LIMIT))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def score_scale(metric: Any, given: Any = None) -> str:
+    """The range a score's value lives in: the one it gives, else its metric's."""
+    if isinstance(given, dict) and _number(given.get("min")) and _number(given.get("max")):
+        return f"{given['min']:g}–{given['max']:g} (given)"
+    low, high = metric_range(metric) if isinstance(metric, str) else (None, None)
+    if low is None:
+        return "no fixed range"
+    return f"≥ {low:g}" if high is None else f"{low:g}–{high:g}"
+
+
+def _score_metric(field: str) -> str | None:
+    """The metric named in a score's label (`scores[<benchmark> · <metric> · <setting>]`)."""
+    split = _split_record(field.rsplit(".", 1)[0]) if field.endswith(".value") else None
+    if split is None or split[0] != "scores":
+        return None
+    parts = re.sub(r" \(\d+\)$", "", split[1]).split(" · ")
+    if "/" in parts[0]:  # benchmark first, then the metric
+        return parts[1] if len(parts) > 1 else None
+    return parts[0]
+
+
+# --- findings -------------------------------------------------------------------------------
 
 
 class Links:
@@ -93,15 +137,16 @@ class Links:
         return http_url(self.blob_base + quote(path, safe="/") + anchor)
 
 
-def finding_line(f: dict[str, Any], links: Links | None) -> str:
+def finding_line(f: dict[str, Any], links: Links | None, icon: str | None = None) -> str:
     where = code(f"{f['path']}:{f['line']}:{f['column']}")
     url = links.to(f["path"], f["line"]) if links is not None else None
     if url:
         where = f"[{where}]({url})"
     what = f"{code(f['field'])}: " if f["field"] else ""
     hint = f" — {_message(f['hint'])}" if f["hint"] else ""
-    icon = SEVERITY_ICON[f["severity"]]
-    return f"- {icon} {where} {what}{_message(f['message'])}{hint}\n"
+    return (
+        f"- {icon or SEVERITY_ICON[f['severity']]} {where} {what}{_message(f['message'])}{hint}\n"
+    )
 
 
 def _message(text: str) -> str:
@@ -115,7 +160,10 @@ def _message(text: str) -> str:
 
 
 def _findings_block(
-    findings: list[dict[str, Any]], links: Links, max_chars: int = FINDINGS_CHARS
+    findings: list[dict[str, Any]],
+    links: Links,
+    max_chars: int = FINDINGS_CHARS,
+    icon: str | None = None,
 ) -> str:
     """The findings as a list: the first ten shown, the rest folded, all within `max_chars`."""
     if not findings:
@@ -123,7 +171,7 @@ def _findings_block(
     lines: list[str] = []
     used = 0
     for f in findings:
-        line = finding_line(f, links)
+        line = finding_line(f, links, icon)
         if used + len(line) > max_chars:
             break
         lines.append(line)
@@ -138,11 +186,47 @@ def _findings_block(
     return f"\n{shown}\n<details><summary>{folded}</summary>\n\n{rest}\n</details>\n"
 
 
-def _changes_table(entry: dict[str, Any]) -> str:
-    changes = entry["changes"]
+# --- tables ---------------------------------------------------------------------------------
+
+
+def _folded(table: str, rows: int, summary: str) -> str:
+    """A table shown as it is, or folded when it has more than INLINE_ROWS rows."""
+    if rows <= INLINE_ROWS:
+        return "\n" + table
+    return f"\n<details><summary>{summary}</summary>\n\n{table}\n</details>\n"
+
+
+def _split_record(field: str) -> tuple[str, str] | None:
+    """`scores[cais/mmlu · accuracy]` → (`scores`, `cais/mmlu · accuracy`); None otherwise."""
+    if not field.endswith("]"):
+        return None
+    depth = 0
+    for at in range(len(field) - 1, -1, -1):
+        depth += {"]": 1, "[": -1}.get(field[at], 0)
+        if depth == 0:
+            return (field[:at], field[at + 1 : -1]) if at else None
+    return None
+
+
+def _record_groups(
+    changes: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Field changes, and whole records added or removed grouped by the list they belong to."""
+    fields: list[dict[str, Any]] = []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in changes:
+        value = c.get("new") if c["change"] == "added" else c.get("old")
+        split = _split_record(c["field"]) if c["change"] in ("added", "removed") else None
+        if split and isinstance(value, dict) and value:
+            groups.setdefault(split[0], []).append(c)
+        else:
+            fields.append(c)
+    return fields, groups
+
+
+def _fields_table(changes: list[dict[str, Any]], added_entry: bool) -> str:
     if not changes:
         return ""
-    added_entry = entry["status"] == "added"
     if added_entry:
         head = "| field | value |\n|---|---|\n"
         rows = [f"| {code(c['field'])} | {cell(c.get('new'))} |\n" for c in changes[:MAX_ROWS]]
@@ -150,29 +234,102 @@ def _changes_table(entry: dict[str, Any]) -> str:
         head = "| field | change | before | after |\n|---|---|---|---|\n"
         rows = [
             f"| {code(c['field'])} | {c['change']} | {cell(c.get('old'))} | "
-            f"{cell(c.get('new'))} |\n"
+            f"{cell(c.get('new'))}{_scale_note(c)} |\n"
             for c in changes[:MAX_ROWS]
         ]
     if len(changes) > MAX_ROWS:
-        rows.append(f"| … | {_plural(len(changes) - MAX_ROWS, 'more change')} not shown | | |\n")
-    table = head + "".join(rows)
-    if len(changes) <= INLINE_ROWS:
-        return "\n" + table
+        filler = " |" if added_entry else " | | |"
+        rows.append(f"| … | {_plural(len(changes) - MAX_ROWS, 'more change')} not shown{filler}\n")
     noun = "field" if added_entry else "field change"
-    return f"\n<details><summary>{_plural(len(changes), noun)}</summary>\n\n{table}\n</details>\n"
+    return _folded(head + "".join(rows), len(changes), _plural(len(changes), noun))
+
+
+def _scale_note(change: dict[str, Any]) -> str:
+    metric = _score_metric(change["field"]) if change["change"] != "removed" else None
+    return f" (range {score_scale(metric)})" if metric else ""
+
+
+def _record_table(name: str, changes: list[dict[str, Any]], added_entry: bool) -> str:
+    """Records of one list (scores, sources…) as a table with a column per key."""
+    records: list[tuple[str, dict[str, Any]]] = [
+        (c["change"], c["new"] if c["change"] == "added" else c["old"]) for c in changes
+    ]
+    keys: list[str] = []
+    for _, record in records:
+        keys += [k for k in record if k not in keys]
+    is_scores = name == "scores"
+    if is_scores and "value" in keys:  # the scale goes next to the value, in place of `range`
+        keys = [k for k in keys if k != "range"]
+        keys.insert(keys.index("value") + 1, "range")
+    shown, rest = keys[:MAX_COLUMNS], keys[MAX_COLUMNS:]
+    headers = ["scale" if is_scores and k == "range" else escape(truncate(k, 60)) for k in shown]
+    headers += ["more"] if rest else []
+    headers = ([] if added_entry else ["change"]) + headers
+    table = "| " + " | ".join(headers) + " |\n" + "|---" * len(headers) + "|\n"
+    for change, record in records[:MAX_ROWS]:
+        cells = [
+            score_scale(record.get("metric"), record.get("range"))
+            if is_scores and k == "range"
+            else cell(record.get(k))
+            for k in shown
+        ]
+        if rest:
+            extra = {k: record[k] for k in rest if k in record}
+            cells.append(cell(extra) if extra else "")
+        if not added_entry:
+            cells.insert(0, f"{STATUS[change][0]} {change}")
+        table += "| " + " | ".join(cells) + " |\n"
+    if len(records) > MAX_ROWS:
+        table += f"| … {_plural(len(records) - MAX_ROWS, 'more record')} not shown |" + (
+            " |" * (len(headers) - 1) + "\n"
+        )
+    counts = Counter(change for change, _ in records)
+    what = ", ".join(f"{n} {change}" for change, n in counts.items())
+    title = f"\n{code(name)} — {what}\n" if not added_entry else f"\n{code(name)}\n"
+    summary = f"{escape(truncate(name, 100))}: {_plural(len(records), 'record')}"
+    return title + _folded(table, len(records), summary)
+
+
+def _changes_tables(entry: dict[str, Any]) -> str:
+    added_entry = entry["status"] == "added"
+    changes = entry["changes"]
+    if added_entry:  # the heading names it already
+        changes = [c for c in changes if not (c["field"] == "id" and c.get("new") == entry["id"])]
+    fields, groups = _record_groups(changes)
+    parts = [_fields_table(fields, added_entry)]
+    parts += [_record_table(name, group, added_entry) for name, group in groups.items()]
+    return "".join(parts)
+
+
+# --- the Hub --------------------------------------------------------------------------------
 
 
 def _hub_section(entry: dict[str, Any], links: Links, compact: bool) -> str:
-    """What the Hugging Face Hub says about the entry (autofill's preview)."""
+    """What the Hugging Face Hub says about the entry (autofill's preview). The Hub's answer
+    never changes the verdict, so nothing here is marked as an error."""
     hub = entry["hub"]
     name = f"**Hugging Face Hub** {code(hub['repo_id'])}"
-    problems = _findings_block(hub["findings"], links, 2_000 if compact else FINDINGS_CHARS)
+    budget = 2_000 if compact else FINDINGS_CHARS
     if hub["status"] == "failed":
-        return f"\n{name}: could not be read.\n{problems}"
+        unreachable = [f for f in hub["findings"] if f["code"] == HUB_UNREACHABLE]
+        if unreachable:
+            why = _message(unreachable[0]["message"])
+            return (
+                f"\n⚠️ {name}: check skipped, the Hub could not be reached ({why}). "
+                "The verdict does not depend on it; the next push or the weekly refresh "
+                "checks again.\n"
+            )
+        said = "; ".join(
+            _message(f["message"]) + (f" — {_message(f['hint'])}" if f["hint"] else "")
+            for f in hub["findings"][:3]
+        )
+        return f"\n⚠️ {name}: {said or 'could not be read'}.\n"
+    problems = _findings_block(hub["findings"], links, budget, icon="⚠️")
     changes = hub["changes"]
     if hub["status"] == "unchanged" or not changes:
         return f"\n{name}: the `hub:` block is current.\n{problems}"
-    fills = [c for c in changes if not c["field"].startswith(("hub.", "hub[", "sources"))]
+    block = [c for c in changes if c["field"] == "hub" or c["field"].startswith(("hub.", "hub["))]
+    fills = [c for c in changes if c not in block and not c["field"].startswith("sources")]
     head = (
         f"\n{name}: `registry autofill {entry['path']}` would write the `hub:` block"
         + (f" and fill {_plural(len(fills), 'empty field')}" if fills else "")
@@ -180,11 +337,20 @@ def _hub_section(entry: dict[str, Any], links: Links, compact: bool) -> str:
     )
     if compact:
         return head + problems
-    rows = "".join(f"| {code(c['field'])} | {cell(c.get('new'))} |\n" for c in changes[:MAX_ROWS])
-    table = f"| field | from the Hub |\n|---|---|\n{rows}"
-    summary = _plural(len(changes), "field")
-    details = f"\n<details><summary>{summary} from the Hub</summary>\n\n{table}\n</details>\n"
-    return head + details + problems
+    parts = [head]
+    if fills:
+        rows = "".join(f"| {code(c['field'])} | {cell(c.get('new'))} |\n" for c in fills[:MAX_ROWS])
+        table = f"| field | from the Hub |\n|---|---|\n{rows}"
+        parts.append(_folded(table, len(fills), _plural(len(fills), "field") + " from the Hub"))
+    if block:
+        rows = "".join(f"| {code(c['field'])} | {cell(c.get('new'))} |\n" for c in block[:MAX_ROWS])
+        table = f"| field | from the Hub |\n|---|---|\n{rows}"
+        summary = f"{_plural(len(block), 'field')} of the hub block"
+        parts.append(f"\n<details><summary>{summary}</summary>\n\n{table}\n</details>\n")
+    return "".join(parts) + problems
+
+
+# --- entries --------------------------------------------------------------------------------
 
 
 def _entry_heading(entry: dict[str, Any], links: Links) -> str:
@@ -200,16 +366,34 @@ def _entry_heading(entry: dict[str, Any], links: Links) -> str:
     return heading + path_part + "\n"
 
 
+def provenance_line(entry: dict[str, Any]) -> str:
+    """How many of the entry's facts a source names, and the ones none names."""
+    sourcing = entry.get("provenance")
+    if not sourcing or not sourcing["facts"]:
+        return ""
+    facts, sourced, unsourced = sourcing["facts"], sourcing["sourced"], sourcing["unsourced"]
+    if sourced >= facts:
+        return f"\n**Sources:** all {_plural(facts, 'field')} sourced.\n"
+    listed = ", ".join(code(truncate(f, 100)) for f in unsourced[:LISTED_UNSOURCED])
+    if len(unsourced) > LISTED_UNSOURCED:
+        listed += f" and {len(unsourced) - LISTED_UNSOURCED} more"
+    return (
+        f"\n**Sources:** {sourced} of {_plural(facts, 'field')} sourced; no source names "
+        f"{listed} (list each under the `fields` of the source that states it).\n"
+    )
+
+
 def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False) -> str:
     parts = [_entry_heading(entry, links)]
     if entry["problem"]:
         parts.append(f"\nCould not be read: {escape(truncate(entry['problem'], 600))}\n")
+    parts.append(provenance_line(entry))
     if compact:
         n = len(entry["changes"])
         if n:
             parts.append(f"\n_{_plural(n, 'field change')} not shown: the comment is full._\n")
     else:
-        parts.append(_changes_table(entry))
+        parts.append(_changes_tables(entry))
     if entry.get("hub"):
         parts.append(_hub_section(entry, links, compact))
     budget = 2_000 if compact else FINDINGS_CHARS
@@ -217,12 +401,27 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
     return "".join(parts) + "\n"
 
 
-def _summary(report: dict[str, Any]) -> str:
-    counts = Counter(STATUS[e["status"]][1] for e in report["entries"])
-    if not counts:
+def summary_line(report: dict[str, Any]) -> str:
+    """`1 organization added, 2 models added; 17 of 21 fields sourced; 0 errors, 1 warning`."""
+    entries = report["entries"]
+    if not entries:
         return ""
-    detail = ", ".join(f"{n} {word}" for word, n in sorted(counts.items()))
-    return f"This pull request touches {_plural(len(report['entries']), 'entry')}: {detail}.\n\n"
+    groups = Counter((e["kind"] or "file", e["status"]) for e in entries)
+    kinds = list(dict.fromkeys(e["kind"] or "file" for e in entries))  # dependency order
+    what = ", ".join(
+        f"{_plural(groups[(kind, status)], kind)} {SUMMARY_WORD.get(status, status)}"
+        for kind in kinds
+        for status in STATUS_ORDER
+        if groups[(kind, status)]
+    )
+    sourcing = [e["provenance"] for e in entries if e.get("provenance")]
+    facts = sum(p["facts"] for p in sourcing)
+    sourced = sum(min(p["sourced"], p["facts"]) for p in sourcing)
+    parts = [what]
+    if facts:
+        parts.append(f"{sourced} of {_plural(facts, 'field')} sourced")
+    parts.append(f"{_plural(report['errors'], 'error')}, {_plural(report['warnings'], 'warning')}")
+    return "**" + "; ".join(parts) + "**\n\n"
 
 
 def _other_files(report: dict[str, Any]) -> str:
@@ -257,7 +456,7 @@ def render(
     top = (
         marker(COMMENT_KIND, verdict=verdict_class(report["verdict"]), head=head[:12])
         + f"\n## {verdict_title(report)}\n\n{verdict_advice(report['verdict'])}\n\n"
-        + _summary(report)
+        + summary_line(report)
     )
     full_link = http_url(details_url) if details_url else None
     footer = (

@@ -15,10 +15,13 @@ from typing import Any
 
 from bots import __version__
 from bots.checker import Checker, CheckResult
-from bots.diff import RevisionDiff, diff_revisions
-from bots.entries import ENTRIES_DIR
+from bots.dependencies import dependency_order
+from bots.diff import EntryDiff, RevisionDiff, diff_revisions
+from bots.entries import ENTRIES_DIR, EntryKind, EntryRef
 from bots.findings import Finding, Severity
 from bots.gitrepo import GitRepo
+from bots.loader import decode_entry_bytes, parse_entry_text
+from bots.provenance import provenance
 from bots.schemas import SchemaSet, schema_dir
 
 REPORT_VERSION = 1
@@ -89,9 +92,13 @@ def build_report(
     else:
         verdict = VALID
     entries = []
-    for entry in diff.entries:
+    head_data = {e.path: _data_at(repo, diff.head, e) for e in diff.entries}
+    for entry in dependency_order(diff.entries, _ref, lambda e: head_data[e.path]):
         data = entry.to_json()
         data["findings"] = [f.to_json() for f in by_path.get(entry.path, [])]
+        sourcing = provenance(entry.kind or "", head_data[entry.path])
+        if sourcing is not None:
+            data["provenance"] = sourcing.to_json()
         if entry.path in hub_previews:
             data["hub"] = hub_previews[entry.path]
         entries.append(data)
@@ -108,6 +115,18 @@ def build_report(
         "findings_elsewhere": [f.to_json() for f in elsewhere],
         "other_files": diff.other_files,
     }
+
+
+def _ref(entry: EntryDiff) -> EntryRef | None:
+    return EntryRef(EntryKind(entry.kind), entry.id) if entry.kind and entry.id else None
+
+
+def _data_at(repo: GitRepo, commit: str, entry: EntryDiff) -> Any:
+    """The entry's data at `commit`, or None when it is gone or cannot be read."""
+    if entry.status == "removed" or entry.problem:
+        return None
+    text, problem = decode_entry_bytes(repo.read(commit, entry.path))
+    return parse_entry_text(text).data if text is not None and problem is None else None
 
 
 def _hub_previews(head_root: Path, diff: RevisionDiff, hub: Any) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from bots import markdown
 from bots.checker import CheckResult
 from bots.findings import Finding, Severity
+from bots.provenance import info_lines, summary_json
 
 JSON_FORMAT_VERSION = 1
 
@@ -43,6 +44,8 @@ def write_text(result: CheckResult, out: TextIO) -> None:
         out.write(finding.render() + "\n")
     for line in summary_lines(result):
         out.write(line + "\n")
+    for line in info_lines(result.provenance, full=result.full):
+        out.write(line + "\n")
     out.write(f"{result.files} files checked: {verdict(result)}\n")
 
 
@@ -69,6 +72,8 @@ def write_github(result: CheckResult, out: TextIO, step_summary: TextIO | None) 
     for finding in result.findings:
         out.write(github_command(finding) + "\n")
     for line in summary_lines(result):
+        out.write(line + "\n")
+    for line in info_lines(result.provenance, full=result.full):
         out.write(line + "\n")
     out.write(f"{result.files} files checked: {verdict(result)}\n")
     if step_summary is not None:
@@ -102,6 +107,7 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         "warnings": result.warnings,
         "summary": {k: vars(v) for k, v in result.summary.items()},
         "findings": [f.to_json() for f in result.findings],
+        "provenance": summary_json(result.provenance),
     }
 
 

@@ -1,21 +1,29 @@
 """`registry comment` and the GitHub layer, against the GitHub stand-in: one sticky comment that
 follows the verdict, a `needs-fix` label, untrusted reports refused, and GitHub's failures
-survived or explained."""
+survived or explained. And what the comment says: a summary line, entries in dependency order,
+records as small tables, scores with their scale, provenance, folding, an honest Hub section."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
+from bots.dependencies import dependency_order
+from bots.entries import EntryKind, EntryRef
 from bots.forge import Config, Forge, ForgeError
+from bots.prcomment import INLINE_ROWS, render, score_scale
 from tests.conftest import Run, write
+from tests.contribution import ADDED, Contribution
 from tests.github_standin import BOT, Fault
 from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git
 from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
+from tests.test_pr_report import REPORT_SCHEMA, assert_inert
 
 MARKER = "<!-- model-registry:pr-report"
 
@@ -374,3 +382,219 @@ def test_find_or_open_a_pull_request_from_a_branch(github: GitHubEnv, tmp_path: 
     posted = forge.comment(issue, f"Opened {again.url}")
     assert github.server.comments_on(REPOSITORY, issue)[0].body == posted.body
     assert github.server.comments_on(REPOSITORY, issue)[0].user == BOT
+
+
+# --- what the comment says: reviewable in a minute ------------------------------------------
+
+
+@pytest.fixture
+def contribution(tmp_path: Path) -> Contribution:
+    return Contribution(tmp_path / "registry")
+
+
+def contribution_comment(
+    contribution: Contribution, cli: Callable[..., Run]
+) -> tuple[dict[str, Any], str]:
+    """pr-report on the fixture's pull request: an organization, a base model, its fine-tune."""
+    head = contribution.open_pull_request()
+    out = contribution.base.parent / "report"
+    result = cli(
+        "pr-report", "--base", "main", "--head", head, "--out", out, root=contribution.base
+    )
+    assert result.code == 0, result.err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    return report, (out / "comment.md").read_text(encoding="utf-8")
+
+
+def test_the_summary_line_says_what_the_pr_adds_how_much_is_sourced_and_the_problems(
+    contribution: Contribution, registry_cli: Callable[..., Run]
+) -> None:
+    _, comment = contribution_comment(contribution, registry_cli)
+    summary = (
+        "**1 organization added, 2 models added; 22 of 30 fields sourced; 0 errors, 1 warning**"
+    )
+    assert summary in comment.split("###")[0]
+
+
+def test_an_organization_comes_before_its_models_and_a_base_model_before_its_fine_tune(
+    contribution: Contribution, registry_cli: Callable[..., Run]
+) -> None:
+    report, comment = contribution_comment(contribution, registry_cli)
+    order = ["lumen", "lumen/Lumen-7B", "lumen/Lumen-7B-Chat"]
+    assert [e["id"] for e in report["entries"]] == order
+    headings = re.findall(r"^### ➕ \w+ `([^`]+)` — added$", comment, re.M)
+    assert headings == order
+    assert sorted(ADDED) != [e["path"] for e in report["entries"]]  # git's order differs
+
+
+def test_a_dataset_comes_before_the_model_trained_on_it_and_a_cycle_still_lists_all() -> None:
+    def ref(entry: tuple[str, str, dict[str, Any]]) -> EntryRef:
+        return EntryRef(EntryKind(entry[0]), entry[1])
+
+    model = ("model", "a/model", {"training_data": [{"dataset": "z/derived"}]})
+    derived = ("dataset", "z/derived", {"derived_from": ["z/raw"]})
+    raw = ("dataset", "z/raw", {})
+    ordered = dependency_order([model, derived, raw], ref, lambda e: e[2])
+    assert [e[1] for e in ordered] == ["z/raw", "z/derived", "a/model"]
+    loop_a = ("model", "a/a", {"base_model": [{"id": "a/b", "relation": "merge"}]})
+    loop_b = ("model", "a/b", {"base_model": [{"id": "a/a", "relation": "merge"}]})
+    assert [e[1] for e in dependency_order([loop_a, loop_b], ref, lambda e: e[2])] == [
+        "a/a",
+        "a/b",
+    ]
+
+
+def test_each_entry_says_how_many_fields_are_sourced_and_which_no_source_names(
+    contribution: Contribution, registry_cli: Callable[..., Run]
+) -> None:
+    report, comment = contribution_comment(contribution, registry_cli)
+    base = report["entries"][1]["provenance"]
+    assert base == {
+        "facts": 14,
+        "sourced": 11,
+        "unsourced": ["organization", "task_category", "modalities"],
+    }
+    assert (
+        "**Sources:** 11 of 14 fields sourced; no source names `organization`, "
+        "`task_category`, `modalities`" in comment
+    )
+
+
+def test_records_are_small_tables_and_scores_show_their_scale(
+    contribution: Contribution, registry_cli: Callable[..., Run]
+) -> None:
+    _, comment = contribution_comment(contribution, registry_cli)
+    assert "{benchmark:" not in comment and "{url:" not in comment  # no YAML blobs
+    assert "| benchmark | metric | value | scale | setting | source |" in comment
+    assert "| `heldout/quiz-bench` | `accuracy` | `66.1` | 0–1 | `5-shot` |" in comment
+    assert "| id | relation |\n|---|---|\n| `lumen/Lumen-7B` | `fine_tune` |" in comment
+
+
+def test_a_score_shows_the_range_it_gives_or_its_metrics() -> None:
+    assert score_scale("accuracy") == "0–1"
+    assert score_scale("bleu") == "0–100"
+    assert score_scale("wer") == "≥ 0"
+    assert score_scale("accuracy", {"min": 0, "max": 100}) == "0–100 (given)"
+    assert score_scale("elo") == "no fixed range"
+
+
+def changed_entry(changes: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {
+        "status": "changed",
+        "path": "entries/models/acme/m.yaml",
+        "old_path": None,
+        "kind": "model",
+        "id": "acme/m",
+        "changes": changes,
+        "problem": None,
+        "findings": [],
+        **extra,
+    }
+
+
+def a_report(*entries: dict[str, Any], verdict: str = "valid") -> dict[str, Any]:
+    report = {
+        "version": 1,
+        "tool": "registry test",
+        "repository": None,
+        "pull_request": {"number": 1, "head_sha": "a" * 40, "base_sha": "b" * 40},
+        "merge_base": "b" * 40,
+        "verdict": verdict,
+        "errors": 0,
+        "warnings": 0,
+        "entries": list(entries),
+        "findings_elsewhere": [],
+        "other_files": [],
+    }
+    jsonschema.validate(report, REPORT_SCHEMA)
+    return report
+
+
+def test_a_changed_score_value_shows_its_range_and_added_records_their_change() -> None:
+    label = "scores[acme/quiz · accuracy · 5-shot]"
+    changes = [
+        {"field": f"{label}.value", "change": "changed", "old": 66.1, "new": 0.661},
+        {
+            "field": "scores[acme/trivia · bleu]",
+            "change": "added",
+            "new": {
+                "benchmark": "acme/trivia",
+                "metric": "bleu",
+                "value": 31.0,
+                "source": "https://e.example/r",
+            },
+        },
+    ]
+    comment = render(a_report(changed_entry(changes)))
+    assert f"| `{label}.value` | changed | `66.1` | `0.661` (range 0–1) |" in comment
+    assert "| change | benchmark | metric | value | scale | source |" in comment
+    assert "| ➕ added | `acme/trivia` | `bleu` | `31.0` | 0–100 |" in comment
+
+
+def test_every_table_over_the_limit_folds_in_every_entry() -> None:
+    many = [{"field": f"f{i}", "change": "added", "new": i} for i in range(INLINE_ROWS + 1)]
+    records = [
+        {"field": f"sources[https://e.example/{i}]", "change": "added",
+         "new": {"url": f"https://e.example/{i}", "fields": ["f1"]}}
+        for i in range(INLINE_ROWS + 1)
+    ]  # fmt: skip
+    few = [{"field": "license", "change": "changed", "old": "mit", "new": "apache-2.0"}]
+    entries = [
+        changed_entry(many + records, id=f"acme/m{i}", path=f"entries/models/acme/m{i}.yaml")
+        for i in range(3)
+    ] + [changed_entry(few, id="acme/short", path="entries/models/acme/short.yaml")]
+    comment = render(a_report(*entries))
+    assert comment.count(f"<details><summary>{INLINE_ROWS + 1} field changes</summary>") == 3
+    assert comment.count(f"<details><summary>sources: {INLINE_ROWS + 1} records</summary>") == 3
+    short = comment.split("`acme/short`")[1]
+    assert "<details>" not in short and "| `license` | changed | `mit` | `apache-2.0` |" in short
+
+
+def hub_entry(status: str, finding_code: str, message: str) -> dict[str, Any]:
+    finding = {
+        "path": "entries/models/acme/m.yaml",
+        "line": 1,
+        "column": 1,
+        "severity": "error",
+        "field": "hub",
+        "message": message,
+        "hint": "",
+        "code": finding_code,
+    }
+    hub = {"repo_id": "acme/m", "status": status, "changes": [], "findings": [finding]}
+    return changed_entry(
+        [{"field": "license", "change": "changed", "old": "mit", "new": "apache-2.0"}], hub=hub
+    )
+
+
+def test_an_unreachable_hub_is_a_skipped_check_never_a_red_cross() -> None:
+    entry = hub_entry("failed", "hub.failed", "could not read acme/m: the Hub answered 503")
+    comment = render(a_report(entry))
+    assert "## ✅ Registry check: valid" in comment
+    assert "⚠️ **Hugging Face Hub** `acme/m`: check skipped, the Hub could not be reached" in comment
+    assert "❌" not in comment
+
+
+def test_what_the_hub_says_is_a_warning_at_most() -> None:
+    entry = hub_entry("failed", "hub.missing", "acme/m is not on the Hub (or is private)")
+    comment = render(a_report(entry))
+    assert "⚠️ **Hugging Face Hub** `acme/m`: acme/m is not on the Hub" in comment
+    assert "❌" not in comment
+
+
+def test_records_and_provenance_from_a_hostile_report_render_inert() -> None:
+    hostile = "<img src=x onerror=alert(1)> @org/team #12 [x](javascript:alert(1)) | a |"
+    changes = [
+        {
+            "field": f"scores[{hostile}]",
+            "change": "added",
+            "new": {hostile: hostile, "metric": hostile, "value": 1, "range": {"min": hostile}},
+        },
+        {"field": f"sources[{hostile}]", "change": "removed", "old": {"url": hostile}},
+    ]
+    provenance = {"facts": 3, "sourced": 1, "unsourced": [hostile, "license"]}
+    entry = changed_entry(changes, provenance=provenance)
+    comment = render(a_report(entry, {**entry, "status": "added"}))
+    assert_inert(comment)
+    assert "no fixed range" in comment

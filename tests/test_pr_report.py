@@ -83,7 +83,10 @@ def test_a_pr_adding_one_model_and_editing_another(
     ]
     assert comment.startswith("<!-- model-registry:pr-report verdict=passing ")
     assert "## ✅ Registry check: valid" in comment
-    assert "This pull request touches 2 entries: 1 added, 1 changed." in comment
+    assert (
+        "**1 model added, 1 model changed; 2 of 14 fields sourced; 0 errors, 0 warnings**"
+        in comment
+    )
     assert "| `parameters.total` | changed | `6738415616` | `7241732096` |" in comment
     assert "| `license` | changed | `apache-2.0` | `mit` |" in comment
     assert "### ➕ model `acme/small` — added" in comment
@@ -313,6 +316,10 @@ def test_the_report_previews_what_autofill_would_add(
         result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
         assert result.code == 0
         assert report["entries"][0]["hub"]["status"] == "failed"
-        assert "**Hugging Face Hub** `acme/small`: could not be read." in comment
+        assert (
+            "⚠️ **Hugging Face Hub** `acme/small`: check skipped, the Hub could not be reached"
+            in comment
+        )
+        assert "❌" not in comment
     finally:
         hub.stop()
