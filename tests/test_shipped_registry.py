@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.conftest import Run, write
+from tests.conftest import REPO, Run, write
+from tests.test_docs import validate_shape
 
 
 def test_shipped_registry_validates(shipped: Path, registry_cli: Callable[..., Run]) -> None:
@@ -76,6 +77,14 @@ def test_entries_added_renamed_and_removed_keep_validate_and_build_working(
     summary = validate.out.splitlines()
     assert f"models: {len(models)} entries, 0 errors, 0 warnings" in summary
     assert summary[-1] == f"{files} files checked: valid"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"summary line per kind of entry.*?\n\n```\n(.*?)```", readme, re.S)
+    assert sample is not None
+
+    def shape(text: str) -> str:  # the info line goes once every fact names a source
+        return validate_shape("".join(x for x in text.splitlines(True) if "info:" not in x))
+
+    assert shape(validate.out) == shape(sample.group(1))
 
     out = shipped.parent / "dist"
     build = registry_cli("build", "--out", out, root=shipped)
