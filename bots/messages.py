@@ -62,12 +62,32 @@ def closest(word: str, candidates: Iterable[str], limit: int = 5) -> list[str]:
             return groups[exact][:limit]
     found: list[str] = []
     starts = sorted((k for k in groups if len(k) >= 3 and core.startswith(k)), key=len)
-    near = difflib.get_close_matches(core, list(groups), n=limit, cutoff=0.75)
+    near = _nearest(core, list(groups), limit)
     for k in [*reversed(starts), *near]:
         for option in groups[k]:
             if option not in found:
                 found.append(option)
     return found[:limit]
+
+
+def _nearest(word: str, keys: list[str], limit: int) -> list[str]:
+    """Spelling neighbours of `word`, best first: those about as close as the closest one
+    (so 'apache2' gets 'apache-2.0', not also 'apache-1.1')."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    scored = []
+    for key in keys:
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75:
+            ratio = matcher.ratio()
+            if ratio >= 0.75:
+                scored.append((ratio, key))
+    scored.sort(key=lambda item: item[1], reverse=True)  # equally close: later versions first
+    scored.sort(key=lambda item: item[0], reverse=True)
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [key for ratio, key in scored if ratio >= best - 0.1][:limit]
 
 
 def one_of_words(options: Sequence[str]) -> str:

@@ -241,12 +241,17 @@ def test_licence_written_as_its_name_suggests_its_id(
 
 
 def test_licence_error_names_at_most_five_close_ids(registry: Path, registry_cli) -> None:
-    line = licence_line(registry, registry_cli, "cc-by-4")
+    line = licence_line(registry, registry_cli, "cc-by-nc")
     hint = line.split(" — ", 1)[1]
     suggested = re.findall(r"'([^']+)'", hint)
-    assert suggested[0] == "cc-by-4.0", hint
-    assert 1 <= len(suggested) <= 5, hint
-    assert all(s.startswith("cc-by") for s in suggested), hint
+    assert len(suggested) == 5, hint
+    assert suggested[0] == "cc-by-nc-4.0", hint
+    assert all(s.startswith("cc-by-nc-") for s in suggested), hint
+
+
+def test_a_clearly_closest_licence_is_suggested_alone(registry: Path, registry_cli) -> None:
+    line = licence_line(registry, registry_cli, "apache2")
+    assert line.endswith("'apache2' is not a known licence id — did you mean 'apache-2.0'?"), line
 
 
 def test_unknown_licence_without_neighbours_explains_instead_of_listing(
