@@ -47,13 +47,18 @@ def _written_integer(_checker: Any, instance: Any) -> bool:
 
 
 def has_whole_float(data: Any) -> bool:
-    """Whether `data` holds a float with no fractional part anywhere (7.6e9, 7615616512.0)."""
-    if isinstance(data, float):
-        return data.is_integer()
-    if isinstance(data, dict):
-        return any(has_whole_float(v) for v in data.values())
-    if isinstance(data, list):
-        return any(has_whole_float(v) for v in data)
+    """Whether `data` holds a float with no fractional part anywhere (7.6e9, 7615616512.0).
+    Iterative and type-exact: it runs on every entry, at a few microseconds each."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float and item.is_integer():
+            return True
     return False
 
 

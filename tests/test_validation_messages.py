@@ -289,6 +289,28 @@ def test_a_new_entry_is_told_neutral_example_addresses(registry: Path, registry_
     assert all(url.startswith("https://example.org/") for url in urls), urls
 
 
+def test_no_schema_example_address_reaches_a_message() -> None:
+    from bots.messages import example_of
+    from tests.conftest import REPO
+
+    def nodes(node: object) -> list[object]:
+        if isinstance(node, dict):
+            return [node, *(n for v in node.values() for n in nodes(v))]
+        if isinstance(node, list):
+            return [n for v in node for n in nodes(v)]
+        return []
+
+    shown = [
+        json.dumps(example_of(node))
+        for path in sorted((REPO / "schemas").glob("*.schema.json"))
+        for node in nodes(json.loads(path.read_text(encoding="utf-8")))
+        if isinstance(node, dict) and "examples" in node
+    ]
+    addresses = [url for text in shown for url in re.findall(r"https?://[^\s\"]+", text)]
+    assert addresses, "the schemas' examples hold addresses: this test must see some"
+    assert all(url.startswith("https://example.org/") for url in addresses), addresses
+
+
 # --- the summary ---------------------------------------------------------------------------
 
 
