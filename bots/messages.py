@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bots.loader import JsonPath
+from bots.loader import JsonPath, resolve_plain
 
 MISSING_MARKERS = "unknown / n/a"
 LONG_LIST = 20  # closed lists longer than this are never printed in full
@@ -156,8 +156,7 @@ def example_of(schema: Any) -> Any:
 
 
 def _plain_scalar(text: str) -> Any:
-    from bots.loader import resolve_plain
-
+    """What `text` would be if it were written without quotes."""
     return resolve_plain(text.strip()) if text.strip() else text
 
 
