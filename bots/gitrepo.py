@@ -98,6 +98,19 @@ class GitRepo:
         )
         return _parse_name_status(out)
 
+    def staged_entry_files(self) -> list[FileChange]:
+        """Entry files the staged change (the index against HEAD) touches, paths relative to
+        the root (which may be a folder inside the repository)."""
+        try:
+            self._git("rev-parse", "--is-inside-work-tree")
+        except GitError as exc:  # else `git diff` would run as `diff --no-index` and say usage
+            raise GitError(f"{self.root} is not inside a git working tree") from exc
+        out = self._git(
+            "diff", "--cached", "--relative", "--name-status", "-z", "-M", "--no-ext-diff",
+            "--", ENTRIES_DIR,
+        )  # fmt: skip
+        return _parse_name_status(out)
+
     def changed_other_files(self, base: str, head: str) -> list[str]:
         out = self._git("diff", "--name-only", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}")
         return [p for p in out.decode("utf-8", "replace").split("\0") if p]

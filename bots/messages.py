@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bots.loader import JsonPath
+from bots.loader import JsonPath, resolve_plain
 
 MISSING_MARKERS = "unknown / n/a"
+LONG_LIST = 20  # closed lists longer than this are never printed in full
 _COUNT_WITH_UNIT_RE = re.compile(r"^\s*[0-9][0-9.,_]*\s*[kKmMbBtT]\b|^\s*[0-9]+[,_][0-9]")
 
 
@@ -25,6 +26,7 @@ class SchemaMessage:
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The one candidate `word` was most likely meant to be (a key, an id), or None."""
     options = [c for c in candidates if isinstance(c, str)]
     lowered = {c.lower(): c for c in options}
     if word.lower() in lowered and lowered[word.lower()] != word:
@@ -35,6 +37,63 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
         return squashed[key]
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[close[0]] if close else None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+# Words people add around a licence id ("MIT License", "Llama 3.1 Community License Agreement").
+_FILLER_WORDS = re.compile(r"(?i)\b(?:the|licen[cs]e[sd]?|version|community|agreement)\b")
+
+
+def closest(word: str, candidates: Iterable[str], limit: int = 5) -> list[str]:
+    """Up to `limit` candidates close to `word`, best first: the same id in other letter case
+    or punctuation alone when there is one; else ids that start what was written, then
+    spelling neighbours. For long closed lists such as licence ids."""
+    groups: dict[str, list[str]] = {}
+    for option in candidates:
+        if isinstance(option, str) and option != word:
+            groups.setdefault(_squash(option), []).append(option)
+    key = _squash(word)
+    core = _squash(_FILLER_WORDS.sub(" ", word)) or key
+    for exact in (key, core):
+        if exact in groups:
+            return groups[exact][:limit]
+    found: list[str] = []
+    starts = sorted((k for k in groups if len(k) >= 3 and core.startswith(k)), key=len)
+    near = _nearest(core, list(groups), limit)
+    for k in [*reversed(starts), *near]:
+        for option in groups[k]:
+            if option not in found:
+                found.append(option)
+    return found[:limit]
+
+
+def _nearest(word: str, keys: list[str], limit: int) -> list[str]:
+    """Spelling neighbours of `word`, best first: those about as close as the closest one
+    (so 'apache2' gets 'apache-2.0', not also 'apache-1.1')."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    scored = []
+    for key in keys:
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75:
+            ratio = matcher.ratio()
+            if ratio >= 0.75:
+                scored.append((ratio, key))
+    scored.sort(key=lambda item: item[1], reverse=True)  # equally close: later versions first
+    scored.sort(key=lambda item: item[0], reverse=True)
+    if not scored:
+        return []
+    best = scored[0][0]
+    return [key for ratio, key in scored if ratio >= best - 0.1][:limit]
+
+
+def one_of_words(options: Sequence[str]) -> str:
+    """'a', 'b' or 'c'."""
+    quoted = [f"'{o}'" for o in options]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def describe(value: Any) -> str:
@@ -71,12 +130,62 @@ def type_words(types: str | Sequence[str]) -> str:
     return " or ".join(_TYPE_WORDS.get(t, t) for t in types)
 
 
+# Messages show a neutral address, never a real paper's or vendor's: an example must not read as
+# the answer, and a contributor who copies it must not cite someone else's page.
+NEUTRAL_URL = "https://example.org/page"
+
+
+def neutral(value: Any) -> Any:
+    """`value` with every http(s) address replaced by NEUTRAL_URL."""
+    if isinstance(value, str):
+        return NEUTRAL_URL if re.match(r"(?i)https?://", value) else value
+    if isinstance(value, list):
+        return [neutral(v) for v in value]
+    if isinstance(value, dict):
+        return {k: neutral(v) for k, v in value.items()}
+    return value
+
+
 def example_of(schema: Any) -> Any:
+    """The schema's first example, with neutral addresses."""
     if isinstance(schema, dict):
         examples = schema.get("examples")
         if isinstance(examples, list) and examples:
-            return examples[0]
+            return neutral(examples[0])
     return None
+
+
+def _plain_scalar(text: str) -> Any:
+    """What `text` would be if it were written without quotes."""
+    return resolve_plain(text.strip()) if text.strip() else text
+
+
+def number_hint(value: Any, expected: Sequence[str]) -> tuple[str, bool]:
+    """What to write instead of `value` where the schema wants one of the `expected` types, and
+    whether an example would still help: the exact integer for a count written as a float
+    (7.6e9, 7615616512.0), "remove the quotes" for a number or true/false in quotes."""
+    wants_integer = "integer" in expected
+    if isinstance(value, float) and wants_integer:
+        if value.is_integer():
+            return f"write {int(value)}", False
+        return "write a whole number without a decimal point", True
+    if not isinstance(value, str):
+        return "", True
+    plain = _plain_scalar(value)
+    if isinstance(plain, bool):
+        return ("remove the quotes", False) if "boolean" in expected else ("", True)
+    if isinstance(plain, int) and ("integer" in expected or "number" in expected):
+        return "remove the quotes", False
+    if isinstance(plain, float) and plain == plain and abs(plain) != float("inf"):
+        if "number" in expected:
+            return "remove the quotes", False
+        if wants_integer and plain.is_integer():
+            return f"remove the quotes and write {int(plain)}", False
+        if wants_integer:
+            return "remove the quotes and write a whole number", True
+    if wants_integer and _COUNT_WITH_UNIT_RE.match(value):
+        return "write the count as a plain whole number", True
+    return "", True
 
 
 def show_example(value: Any) -> str:
@@ -141,18 +250,12 @@ class Translator:
                         "schema.empty",
                     )
                 ]
-            hint = ""
-            if "integer" in (expected if isinstance(expected, list) else [expected]):
-                if isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
-                    hint = "write the count as a plain whole number"
-                elif isinstance(value, float):
-                    hint = "write a whole number without a decimal point"
+            hint, helps = number_hint(value, [expected] if isinstance(expected, str) else expected)
             if expected == "string" and isinstance(value, int | float | bool):
                 hint = "put the value in quotes so it stays text"
             message = f"expected {type_words(expected)}{or_missing}, got {describe(value)}"
-            return [
-                SchemaMessage(path, False, message, _with_example(hint, example), "schema.type")
-            ]
+            hint = _with_example(hint, example) if helps else hint
+            return [SchemaMessage(path, False, message, hint, "schema.type")]
         if kind == "required":
             present = value if isinstance(value, dict) else {}
             out = []
@@ -196,6 +299,8 @@ class Translator:
             return out
         if kind == "enum":
             options = error.validator_value
+            if len(options) > LONG_LIST:
+                return [self.long_enum(path, value, options, example, or_missing)]
             guess = (
                 did_you_mean(str(value), [o for o in options if isinstance(o, str)])
                 if isinstance(value, str)
@@ -211,16 +316,8 @@ class Translator:
                         "schema.empty",
                     )
                 ]
-            if len(options) > 20:
-                message = f"{describe(value)} is not a known value"
-                hint = (
-                    f"did you mean '{guess}'?"
-                    if guess
-                    else _with_example("see the list in the schema", example)
-                )
-            else:
-                message = f"{describe(value)} is not one of: {_enum_text(options)}{or_missing}"
-                hint = f"did you mean '{guess}'?" if guess else ""
+            message = f"{describe(value)} is not one of: {_enum_text(options)}{or_missing}"
+            hint = f"did you mean '{guess}'?" if guess else ""
             return [SchemaMessage(path, False, message, hint, "schema.enum")]
         if kind == "format":
             if error.validator_value == "date":
@@ -349,6 +446,36 @@ class Translator:
             ]
         return [SchemaMessage(path, False, error.message, "", f"schema.{kind}")]
 
+    def long_enum(
+        self, path: JsonPath, value: Any, options: Sequence[Any], example: Any, or_missing: str
+    ) -> SchemaMessage:
+        """A value from a closed list too long to print (licence ids): name the closest few."""
+        licence = bool(path) and path[-1] == "license"
+        noun = "licence id" if licence else "value"
+        if not or_missing and "unknown" in options and "n/a" in options:
+            or_missing = f", or {MISSING_MARKERS}"
+        if value is None:
+            hint = _with_example(f"fill in a {noun}", example) + or_missing
+            return SchemaMessage(path, False, "is empty", hint, "schema.empty")
+        near = (
+            closest(value, [o for o in options if isinstance(o, str)])
+            if isinstance(value, str)
+            else []
+        )
+        if near:
+            hint = f"did you mean {one_of_words(near)}?"
+        elif licence:
+            hint = _with_example(
+                "write an SPDX or Hugging Face Hub licence id in lower case", example
+            )
+            if "other" in options:
+                hint += ", or `other` for a custom licence"
+        else:
+            hint = _with_example("see the list in the schema", example)
+        return SchemaMessage(
+            path, False, f"{describe(value)} is not a known {noun}", hint, "schema.enum"
+        )
+
     def any_of(self, error: Any, path: JsonPath, example: Any) -> list[SchemaMessage]:
         branches: list[Any] = error.validator_value
         value = error.instance
@@ -426,13 +553,10 @@ class Translator:
                     "schema.empty",
                 )
             ]
-        hint = ""
-        if "integer" in types and isinstance(value, str) and _COUNT_WITH_UNIT_RE.match(value):
-            hint = "write the count as a plain whole number"
-        elif "integer" in types and isinstance(value, float):
-            hint = "write a whole number without a decimal point"
-        elif (
-            isinstance(value, str)
+        hint, helps = number_hint(value, types)
+        if (
+            not hint
+            and isinstance(value, str)
             and allows_missing
             and value.lower() in ("unknown", "n/a", "na", "none")
         ):
@@ -442,7 +566,7 @@ class Translator:
                 path,
                 False,
                 f"expected {wanted}{or_missing}, got {describe(value)}",
-                _with_example(hint, example),
+                _with_example(hint, example) if helps else hint,
                 "schema.type",
             )
         ]

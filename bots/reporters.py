@@ -7,18 +7,28 @@ import json
 from typing import Any, TextIO
 
 from bots import markdown
-from bots.checker import CheckResult
+from bots.checker import CheckResult, KindSummary
 from bots.findings import Finding, Severity
 from bots.provenance import info_lines, summary_json
 
 JSON_FORMAT_VERSION = 1
 
 
+def checked_kinds(result: CheckResult) -> dict[str, KindSummary]:
+    """The per-kind counts worth showing: every kind for the whole registry; for some files,
+    only the kinds that were checked (and other files only when they have findings)."""
+    return {
+        kind: counts
+        for kind, counts in result.summary.items()
+        if counts.errors
+        or counts.warnings
+        or (kind != "other files" and (result.full or counts.entries))
+    }
+
+
 def summary_lines(result: CheckResult) -> list[str]:
     lines = []
-    for kind, counts in result.summary.items():
-        if kind == "other files" and not (counts.errors or counts.warnings):
-            continue
+    for kind, counts in checked_kinds(result).items():
         noun = "entry" if counts.entries == 1 else "entries"
         lines.append(
             f"{kind}: {counts.entries} {noun}, {_count(counts.errors, 'error')}, "
@@ -31,22 +41,34 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def verdict(result: CheckResult) -> str:
+def fails(result: CheckResult, strict: bool = False) -> bool:
+    """Whether the check fails: errors, or with `strict` warnings too (exit status 1)."""
+    return bool(result.errors or (strict and result.warnings))
+
+
+def verdict(result: CheckResult, strict: bool = False) -> str:
     if result.errors:
         return f"invalid: {_count(result.errors, 'error')}, {_count(result.warnings, 'warning')}"
+    if result.warnings and strict:
+        return f"invalid: {_count(result.warnings, 'warning')} (strict)"
     if result.warnings:
         return f"valid, with {_count(result.warnings, 'warning')}"
     return "valid"
 
 
-def write_text(result: CheckResult, out: TextIO) -> None:
+def closing_line(result: CheckResult, strict: bool = False) -> str:
+    """`1 file checked: valid`."""
+    return f"{_count(result.files, 'file')} checked: {verdict(result, strict)}"
+
+
+def write_text(result: CheckResult, out: TextIO, strict: bool = False) -> None:
     for finding in result.findings:
         out.write(finding.render() + "\n")
     for line in summary_lines(result):
         out.write(line + "\n")
     for line in info_lines(result.provenance, full=result.full):
         out.write(line + "\n")
-    out.write(f"{result.files} files checked: {verdict(result)}\n")
+    out.write(closing_line(result, strict) + "\n")
 
 
 def _escape_data(text: str) -> str:
@@ -68,23 +90,25 @@ def github_command(finding: Finding) -> str:
     return f"::{level} {props}::{_escape_data(message)}"
 
 
-def write_github(result: CheckResult, out: TextIO, step_summary: TextIO | None) -> None:
+def write_github(
+    result: CheckResult, out: TextIO, step_summary: TextIO | None, strict: bool = False
+) -> None:
     for finding in result.findings:
         out.write(github_command(finding) + "\n")
     for line in summary_lines(result):
         out.write(line + "\n")
     for line in info_lines(result.provenance, full=result.full):
         out.write(line + "\n")
-    out.write(f"{result.files} files checked: {verdict(result)}\n")
+    out.write(closing_line(result, strict) + "\n")
     if step_summary is not None:
-        step_summary.write(markdown_summary(result))
+        step_summary.write(markdown_summary(result, strict))
 
 
-def markdown_summary(result: CheckResult) -> str:
-    icon = "❌" if result.errors else "⚠️" if result.warnings else "✅"
-    parts = [f"## {icon} Registry validation: {verdict(result)}\n\n"]
+def markdown_summary(result: CheckResult, strict: bool = False) -> str:
+    icon = "❌" if fails(result, strict) else "⚠️" if result.warnings else "✅"
+    parts = [f"## {icon} Registry validation: {verdict(result, strict)}\n\n"]
     parts.append("| kind | entries | errors | warnings |\n|---|---:|---:|---:|\n")
-    for kind, counts in result.summary.items():
+    for kind, counts in checked_kinds(result).items():
         parts.append(f"| {kind} | {counts.entries} | {counts.errors} | {counts.warnings} |\n")
     if result.findings:
         parts.append("\n| where | severity | field | problem |\n|---|---|---|---|\n")
@@ -97,10 +121,11 @@ def markdown_summary(result: CheckResult) -> str:
     return "".join(parts) + "\n"
 
 
-def to_json(result: CheckResult) -> dict[str, Any]:
+def to_json(result: CheckResult, strict: bool = False) -> dict[str, Any]:
     return {
         "version": JSON_FORMAT_VERSION,
-        "valid": result.errors == 0,
+        "valid": not fails(result, strict),
+        "strict": strict,
         "full_registry": result.full,
         "files": result.files,
         "errors": result.errors,
@@ -111,6 +136,6 @@ def to_json(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def write_json(result: CheckResult, out: TextIO) -> None:
-    json.dump(to_json(result), out, indent=2, ensure_ascii=False)
+def write_json(result: CheckResult, out: TextIO, strict: bool = False) -> None:
+    json.dump(to_json(result, strict), out, indent=2, ensure_ascii=False)
     out.write("\n")

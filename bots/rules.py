@@ -108,7 +108,9 @@ def check_references(
     for path, target in references(ref.kind, data):
         if known(target):
             continue
-        twins = index.case_twins(target)
+        # Never suggest the entry itself: a fine-tune whose base is missing is no base of its own.
+        itself = ref.id if target.kind is ref.kind else None
+        twins = [t for t in index.case_twins(target) if t != itself]
         if twins:
             hint = f"ids are case-sensitive: did you mean '{twins[0]}'?"
         else:
@@ -117,7 +119,7 @@ def check_references(
                 namespace = target.id.split("/")[0]
                 if namespace in index.namespaces(target.kind):
                     candidates = index.ids_in(target.kind, namespace)
-            guess = did_you_mean(target.id, candidates)
+            guess = did_you_mean(target.id, [c for c in candidates if c != itself])
             hint = (
                 f"did you mean '{guess}'?"
                 if guess

@@ -3,11 +3,19 @@
 Validity is decided by jsonschema-rs (compiled, fast); only files that fail are validated again
 with the `jsonschema` package, whose error objects carry what the messages need. The two agree
 on draft 2020-12 with format checking (tests/test_schemas.py holds them to it).
+
+One deliberate difference from the JSON Schema spec: an `integer` is a whole number *written
+as one*. The spec counts 7.6e9 and 7615616512.0 as integers, and both validators follow it, so
+a count written as a float would pass and be stored as a float. So the fast gate also fails
+data with a whole-valued float where the schema wants an integer (found by walking the schema
+beside the data, only when the data holds such a float), and the detailed validator's `integer`
+refuses floats, which gives the message.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -32,6 +40,26 @@ def schema_dir(root: Path | None) -> Path:
 
 def schema_file(kind: EntryKind) -> str:
     return f"{kind.value}.schema.json"
+
+
+def _written_integer(_checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def has_whole_float(data: Any) -> bool:
+    """Whether `data` holds a float with no fractional part anywhere (7.6e9, 7615616512.0).
+    Iterative and type-exact: it runs on every entry, at a few microseconds each."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float and item.is_integer():
+            return True
+    return False
 
 
 class SchemaSet:
@@ -67,7 +95,74 @@ class SchemaSet:
                 self.root(kind), registry=self._rs_registry, validate_formats=True
             )
             self._fast[kind] = validator
-        return bool(validator.is_valid(data))
+        if not validator.is_valid(data):
+            return False
+        return not (has_whole_float(data) and self._float_for_integer(data, [self._root(kind)]))
+
+    def _root(self, kind: EntryKind) -> tuple[dict[str, Any], str]:
+        return self.root(kind), schema_file(kind)
+
+    def _float_for_integer(self, data: Any, nodes: list[tuple[dict[str, Any], str]]) -> bool:
+        """Whether `data`, described by any of the schema `nodes`, holds a whole-valued float
+        where only integers are allowed."""
+        if isinstance(data, float):
+            if not data.is_integer():
+                return False
+            types = {t for node, doc in nodes for t in self._types(node, doc)}
+            return "integer" in types and "number" not in types
+        if not isinstance(data, dict | list):
+            return False
+        items: Any = data.items() if isinstance(data, dict) else enumerate(data)
+        for key, value in items:
+            if has_whole_float(value):
+                inner = [c for node, doc in nodes for c in self._children(node, doc, key)]
+                if self._float_for_integer(value, inner):
+                    return True
+        return False
+
+    def _branches(self, node: Any, doc: str) -> list[tuple[dict[str, Any], str]]:
+        """The node and, recursively, its anyOf/oneOf/allOf branches, each resolved."""
+        if not isinstance(node, dict):
+            return []
+        node, doc = self.resolve(node, doc)
+        out = [(node, doc)]
+        for key in ("anyOf", "oneOf", "allOf"):
+            for branch in node.get(key, []):
+                out.extend(self._branches(branch, doc))
+        return out
+
+    def _types(self, node: dict[str, Any], doc: str) -> set[str]:
+        found: set[str] = set()
+        for branch, _ in self._branches(node, doc):
+            given = branch.get("type")
+            found.update([given] if isinstance(given, str) else given or [])
+        return found
+
+    def _children(
+        self, node: dict[str, Any], doc: str, key: str | int
+    ) -> list[tuple[dict[str, Any], str]]:
+        """The schema nodes that may describe `key` (a property or an item) inside `node`."""
+        out: list[tuple[dict[str, Any], str]] = []
+        for branch, branch_doc in self._branches(node, doc):
+            if isinstance(key, int):
+                items = branch.get("items")
+                if isinstance(items, dict):
+                    out.append((items, branch_doc))
+                continue
+            props = branch.get("properties", {})
+            if key in props:
+                out.append((props[key], branch_doc))
+                continue
+            matched = [
+                sub
+                for pattern, sub in branch.get("patternProperties", {}).items()
+                if re.search(pattern, key)
+            ]
+            extra = branch.get("additionalProperties")
+            if not matched and isinstance(extra, dict):
+                matched = [extra]
+            out.extend((sub, branch_doc) for sub in matched if isinstance(sub, dict))
+        return out
 
     def fast_errors(self, kind: EntryKind, data: Any) -> list[tuple[tuple[Any, ...], str]]:
         """(instance path, message) from jsonschema-rs: the fallback when the detailed pass
@@ -78,7 +173,7 @@ class SchemaSet:
     def detailed_errors(self, kind: EntryKind, data: Any) -> list[Any]:
         validator = self._detail.get(kind)
         if validator is None:
-            from jsonschema import Draft202012Validator
+            from jsonschema import Draft202012Validator, validators
             from referencing import Registry, Resource
             from referencing.jsonschema import DRAFT202012
 
@@ -86,7 +181,13 @@ class SchemaSet:
                 (doc["$id"], Resource.from_contents(doc, default_specification=DRAFT202012))
                 for doc in self.docs.values()
             )
-            validator = Draft202012Validator(
+            strict = validators.extend(
+                Draft202012Validator,
+                type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+                    "integer", _written_integer
+                ),
+            )
+            validator = strict(
                 self.root(kind),
                 registry=registry,
                 format_checker=Draft202012Validator.FORMAT_CHECKER,

@@ -1,5 +1,6 @@
 """pre-commit in a temporary clone: a broken entry is refused at commit time with the same
-message `registry validate` prints, and the fixed entry commits.
+message `registry validate` prints, and the fixed entry commits; deleting or renaming an entry
+that others reference is refused with the PR check's message, deleting one nobody uses commits.
 
 The hook environments are built from PyPI by pre-commit itself (cached in PRE_COMMIT_HOME, so
 only the first run pays for it)."""
@@ -113,3 +114,84 @@ def test_commit_of_a_broken_entry_is_refused_then_the_fix_commits(clone) -> None
     second = git(root, "commit", "-m", "add a model", env=env)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "add a model" in git(root, "log", "--oneline", env=env).stdout
+
+
+CORPUS = """id: acme/corpus
+name: Acme Corpus
+organization: acme
+modalities: [text]
+availability: open_access
+sources:
+  - url: https://acme.example.org/corpus
+"""
+TRAINED = BROKEN.replace("total: 7B", "total: 7241732096").replace(
+    "sources:", "training_data:\n  - dataset: acme/corpus\nsources:"
+)
+
+
+def with_a_referenced_dataset(root: Path, env: dict[str, str]) -> None:
+    """acme/corpus and a model trained on it, in canonical layout, committed."""
+    (root / "entries/datasets/acme").mkdir(parents=True)
+    (root / "entries/datasets/acme/corpus.yaml").write_text(CORPUS)
+    (root / "entries/models/acme").mkdir(parents=True)
+    (root / "entries/models/acme/new-model.yaml").write_text(TRAINED)
+    fmt = subprocess.run(
+        [sys.executable, "-m", "bots", "fmt", "entries/datasets/acme", "entries/models/acme"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    git(root, "add", "-A", env=env)
+    assert git(root, "commit", "-q", "--no-verify", "-m", "corpus", env=env).returncode == 0
+
+
+def commits(root: Path, env: dict[str, str]) -> int:
+    return git(root, "log", "--oneline", env=env).stdout.count("\n")
+
+
+def test_deleting_an_entry_that_others_reference_is_refused(clone) -> None:
+    root, env = clone
+    with_a_referenced_dataset(root, env)
+    before = commits(root, env)
+    git(root, "rm", "-q", "--", "entries/datasets/acme/corpus.yaml", env=env)
+    refused = git(root, "commit", "-m", "drop the corpus", env=env)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "the staged change deletes dataset acme/corpus" in output
+    assert (
+        "entries/models/acme/new-model.yaml:13:14: error: training_data[0].dataset: unknown "
+        "dataset 'acme/corpus' (no entries/datasets/acme/corpus.yaml) — add it with "
+        "`registry new dataset acme/corpus`"
+    ) in output
+    assert commits(root, env) == before
+
+
+def test_renaming_an_entry_that_others_reference_is_refused(clone) -> None:
+    root, env = clone
+    with_a_referenced_dataset(root, env)
+    before = commits(root, env)
+    old, new = "entries/datasets/acme/corpus.yaml", "entries/datasets/acme/corpus-v2.yaml"
+    git(root, "mv", "--", old, new, env=env)
+    (root / new).write_text((root / new).read_text().replace("acme/corpus", "acme/corpus-v2"))
+    git(root, "add", "--", new, env=env)
+    refused = git(root, "commit", "-m", "rename the corpus", env=env)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "the staged change renames dataset acme/corpus to acme/corpus-v2" in output
+    assert (
+        "entries/models/acme/new-model.yaml:13:14: error: training_data[0].dataset: unknown "
+        "dataset 'acme/corpus' (no entries/datasets/acme/corpus.yaml) — did you mean "
+        "'acme/corpus-v2'?"
+    ) in output
+    assert commits(root, env) == before
+
+
+def test_deleting_an_entry_nobody_references_commits(clone) -> None:
+    root, env = clone
+    with_a_referenced_dataset(root, env)
+    git(root, "rm", "-q", "--", "entries/models/acme/new-model.yaml", env=env)
+    done = git(root, "commit", "-m", "drop the model", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "drop the model" in git(root, "log", "--oneline", env=env).stdout

@@ -161,7 +161,7 @@ def test_open_pr_with_nothing_changed_or_an_invalid_change_pushes_nothing(
     base.write_text(base.read_text().replace("license: apache-2.0", "license: apache2"))
     assert main(args) == 1
     out, err = capsys.readouterr()
-    assert "license: 'apache2' is not a known value" in out
+    assert "license: 'apache2' is not a known licence id" in out
     assert "not publishing: the changed entries have 1 error (above)" in err
     assert refresh.branch_sha() is None and refresh.pulls() == []
     assert git(refresh.repo, "branch", "--show-current") == "main"

@@ -124,7 +124,7 @@ def test_one_file_is_checked_without_reading_the_others(registry: Path, registry
     )
     run = registry_cli("validate", path, root=registry)
     assert run.code == 0, run.out
-    assert "1 files checked: valid" in run.out
+    assert "1 file checked: valid" in run.out
     full = registry_cli("validate", root=registry)
     assert "entries/datasets/acme/broken.yaml:2:1: error: YAML syntax error" in full.out
 

@@ -184,7 +184,7 @@ def test_a_fork_pr_gets_one_comment_that_follows_each_push(fork_pr: Scenario) ->
     old, new = fork_pr.comments()
     assert old.startswith("<!-- model-registry:pr-report-superseded -->")
     assert new.startswith(f"{MARKER} verdict=failing")
-    assert "`license`: `apache2` is not a known value — did you mean `apache-2.0`?" in new
+    assert "`license`: `apache2` is not a known licence id — did you mean `apache-2.0`?" in new
     assert f"/blob/{fork_pr.head}/entries/models/acme/base.yaml#L11)" in new
     assert fork_pr.labels() == ["needs-fix"]
 

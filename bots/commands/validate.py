@@ -1,7 +1,9 @@
 """Validate entries: schema, references, lineage, Hub claims and plausibility.
 
-With no PATH, checks the whole registry. Exit status: 0 valid (warnings allowed), 1 errors
-found (or warnings, with --strict), 2 usage or internal error.
+With no PATH, checks the whole registry. With --staged-removals (the pre-commit hook for
+deletions), checks the entries that reference an entry the staged change deletes or renames.
+Exit status: 0 valid (warnings allowed), 1 errors found (or warnings, with --strict), 2 usage or
+internal error.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ import argparse
 import os
 import sys
 
-from bots.checker import Checker, UsageError
+from bots.checker import Checker, CheckResult, UsageError
 from bots.cli import ExitError
 from bots.commands import add_paths_argument
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.reporters import write_github, write_json, write_text
+from bots.reporters import fails, write_github, write_json, write_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,26 +35,55 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the date future-date warnings compare against (default: today)",
     )
+    parser.add_argument(
+        "--staged-removals",
+        action="store_true",
+        help="check the entries that reference an entry deleted or renamed in the staged "
+        "change (git index), as the PR check would; for pre-commit, which passes no files "
+        "for a deletion",
+    )
+
+
+def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult | None:
+    from bots.gitrepo import GitError
+    from bots.removals import check_removals, staged_removals
+
+    if args.paths:
+        raise ExitError("--staged-removals reads the staged change: give no PATH with it")
+    try:
+        removals = staged_removals(checker.root)
+    except GitError as exc:
+        raise ExitError(f"--staged-removals: {exc}") from exc
+    if args.format == "text":
+        if not removals:
+            print("the staged change deletes or renames no entry")
+            return None
+        print("the staged change " + "; ".join(r.describe() for r in removals))
+    return check_removals(checker, removals)
 
 
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     checker = Checker(root, load_schemas(root), today=args.today)
     try:
-        result = checker.check(args.paths or None)
+        if args.staged_removals:
+            staged = _staged_removals(checker, args)
+            if staged is None:
+                return 0
+            result = staged
+        else:
+            result = checker.check(args.paths or None)
     except UsageError as exc:
         raise ExitError(str(exc)) from exc
     if args.format == "json":
-        write_json(result, sys.stdout)
+        write_json(result, sys.stdout, args.strict)
     elif args.format == "github":
         summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary_path:
             with open(summary_path, "a", encoding="utf-8") as summary:
-                write_github(result, sys.stdout, summary)
+                write_github(result, sys.stdout, summary, args.strict)
         else:
-            write_github(result, sys.stdout, None)
+            write_github(result, sys.stdout, None, args.strict)
     else:
-        write_text(result, sys.stdout)
-    if result.errors or (args.strict and result.warnings):
-        return 1
-    return 0
+        write_text(result, sys.stdout, args.strict)
+    return 1 if fails(result, args.strict) else 0

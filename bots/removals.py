@@ -1,0 +1,124 @@
+"""Entries a staged change deletes or renames, and the references to them that it breaks.
+
+pre-commit hands a hook the files a commit adds or modifies, never the ones it deletes, so a
+commit that only deletes or renames an entry passes every file-based check while the entries
+that reference it break. `registry validate --staged-removals` reads the staged deletions and
+renames from git, finds the entries that reference a removed id, and checks them with the same
+Checker and rule the PR check uses, so the finding reads the same in both places.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bots.checker import Checker, CheckResult, KindSummary
+from bots.entries import (
+    ENTRIES_DIR,
+    EntryIndex,
+    EntryKind,
+    EntryRef,
+    LocationError,
+    ref_for_relpath,
+)
+from bots.findings import Severity, field_path
+from bots.gitrepo import GitRepo
+from bots.loader import load_entry_file
+from bots.rules import references
+
+BROKEN_REFERENCE = "ref.unknown"  # the rule's code: the PR check reports the same finding
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An entry the staged change removes; `renamed_to` is its new id when it was renamed."""
+
+    ref: EntryRef
+    renamed_to: str | None = None
+
+    def describe(self) -> str:
+        if self.renamed_to is None:
+            return f"deletes {self.ref}"
+        return f"renames {self.ref} to {self.renamed_to}"
+
+
+def staged_removals(root: Path) -> list[Removal]:
+    """Entries deleted or renamed in the index (against HEAD) of the repository at `root`."""
+    found: list[Removal] = []
+    for change in GitRepo(root).staged_entry_files():
+        old = change.path if change.status == "D" else change.old_path
+        if change.status not in ("D", "R") or old is None:
+            continue
+        try:
+            ref = ref_for_relpath(old)
+        except LocationError:  # was never an entry: nothing can reference it
+            continue
+        renamed_to = None
+        if change.status == "R":
+            try:
+                renamed_to = ref_for_relpath(change.path).id
+            except LocationError:
+                renamed_to = change.path
+        found.append(Removal(ref, renamed_to))
+    return found
+
+
+def _entry_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root / ENTRIES_DIR):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
+    return found
+
+
+def broken_references(root: Path, removed: set[EntryRef]) -> dict[str, set[str]]:
+    """Entry file (relative path) → the fields in it that reference a removed entry."""
+    needles = {ref.id.encode() for ref in removed}
+    broken: dict[str, set[str]] = {}
+    for path in _entry_files(root):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        if not any(needle in raw for needle in needles):  # cheap filter before parsing
+            continue
+        relpath = path.relative_to(root).as_posix()
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError:
+            continue
+        data = load_entry_file(path).data
+        if data is None:
+            continue
+        fields = {field_path(at) for at, target in references(ref.kind, data) if target in removed}
+        if fields:
+            broken[relpath] = fields
+    return broken
+
+
+def check_removals(checker: Checker, removals: list[Removal]) -> CheckResult:
+    """The findings the PR check would report in untouched entries because of `removals`:
+    every reference to a removed entry, in the words of the reference rule."""
+    root = checker.root
+    index = EntryIndex(root)
+    removed = {r.ref for r in removals if not index.exists(r.ref)}
+    broken = broken_references(root, removed) if removed else {}
+    summary = {kind.folder: KindSummary() for kind in EntryKind}
+    if not broken:
+        return CheckResult([], summary, 0, False)
+    result = checker.check([root / relpath for relpath in sorted(broken)])
+    findings = [
+        f
+        for f in result.findings
+        if f.code == BROKEN_REFERENCE and f.field in broken.get(f.path, set())
+    ]
+    for relpath in broken:
+        summary[relpath.split("/")[1]].entries += 1
+    for f in findings:
+        counts = summary[f.path.split("/")[1]]
+        if f.severity is Severity.ERROR:
+            counts.errors += 1
+        else:
+            counts.warnings += 1
+    return CheckResult(findings, summary, len(broken), False)

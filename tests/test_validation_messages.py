@@ -1,0 +1,374 @@
+"""What `registry validate` says: counts written as floats or in quotes get the exact value to
+write, suggestions never point an entry at itself, licence errors name a few close ids instead
+of the whole list, examples use neutral addresses, and the summary names only what was checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write
+
+MODEL = """id: acme/{name}
+name: {name}
+organization: acme
+task_category: generative
+modalities:
+  input: [text]
+  output: [text]
+access: open_weights
+{extra}sources:
+  - url: https://acme.example.org/{name}
+"""
+
+DATASET = """id: acme/{name}
+name: {name}
+organization: acme
+modalities: [text]
+availability: open_access
+{extra}sources:
+  - url: https://acme.example.org/{name}
+"""
+
+
+def model(name: str, extra: str = "") -> str:
+    return MODEL.format(name=name, extra=extra)
+
+
+def finding_lines(out: str) -> list[str]:
+    """The findings printed, without the provenance info lines (which are not findings)."""
+    return [x for x in out.splitlines() if x.startswith("entries/") and ": info: " not in x]
+
+
+# --- counts written as floats or in quotes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "integer"),
+    [("7.6e9", "7600000000"), ("7615616512.0", "7615616512"), ("1.2E+10", "12000000000")],
+)
+def test_count_written_as_a_float_names_the_exact_integer_to_write(
+    registry: Path, registry_cli, written: str, integer: str
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/floaty.yaml",
+        model("floaty", f"parameters:\n  total: {written}\n"),
+    )
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1, run.out
+    [line] = finding_lines(run.out)
+    assert line.startswith("entries/models/acme/floaty.yaml:10:10: error: parameters.total: ")
+    assert line.endswith(f" — write {integer}"), line
+
+
+@pytest.mark.parametrize(
+    ("relpath", "text", "field", "integer"),
+    [
+        (
+            "entries/models/acme/long.yaml",
+            model("long", "output_quality:\n  context_length: 1.31072e5\n"),
+            "output_quality.context_length",
+            "131072",
+        ),
+        (
+            "entries/models/acme/layers.yaml",
+            model("layers", "architecture:\n  num_layers: 32.0\n"),
+            "architecture.num_layers",
+            "32",
+        ),
+        (
+            "entries/models/acme/staged.yaml",
+            model(
+                "staged",
+                "training_stages:\n  - name: pretraining\n    total_tokens: 2.46e12\n",
+            ),
+            "training_stages[0].total_tokens",
+            "2460000000000",
+        ),
+        (
+            "entries/datasets/acme/sized.yaml",
+            DATASET.format(name="sized", extra="size:\n  tokens: 3.0e11\n"),
+            "size.tokens",
+            "300000000000",
+        ),
+    ],
+)
+def test_every_integer_field_refuses_a_float(
+    registry: Path, registry_cli, relpath: str, text: str, field: str, integer: str
+) -> None:
+    path = write(registry, relpath, text)
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1, run.out
+    assert any(
+        f"error: {field}: " in line and line.endswith(f"— write {integer}")
+        for line in finding_lines(run.out)
+    ), run.out
+
+
+def test_a_whole_float_where_any_number_fits_stays_valid(registry: Path, registry_cli) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/scored.yaml",
+        model(
+            "scored",
+            "scores:\n  - benchmark: acme/corpus\n    metric: accuracy\n    value: 1.0\n"
+            "    source: https://acme.example.org/scored\n",
+        ),
+    )
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0, run.out
+    assert finding_lines(run.out) == []
+
+
+def test_quoted_count_says_remove_the_quotes(registry: Path, registry_cli) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/quoted.yaml",
+        model("quoted", 'parameters:\n  total: "7615616512"\n'),
+    )
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1
+    assert finding_lines(run.out) == [
+        "entries/models/acme/quoted.yaml:10:10: error: parameters.total: expected an integer, "
+        "or unknown / n/a, got '7615616512' — remove the quotes"
+    ]
+
+
+def test_quoted_float_count_says_remove_the_quotes_and_the_integer(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/quoted.yaml",
+        model("quoted", "parameters:\n  total: '7.6e9'\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith("got '7.6e9' — remove the quotes and write 7600000000"), line
+
+
+def test_quoted_score_and_quoted_boolean_say_remove_the_quotes(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/quoted.yaml",
+        model(
+            "quoted",
+            "instruction_tuned: 'true'\nscores:\n  - benchmark: acme/corpus\n"
+            "    metric: accuracy\n    value: '0.669'\n    source: https://acme.example.org/q\n",
+        ),
+    )
+    lines = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert any(
+        "instruction_tuned: " in line and line.endswith("— remove the quotes") for line in lines
+    )
+    assert any(
+        "scores[0].value: " in line and line.endswith("— remove the quotes") for line in lines
+    )
+
+
+def test_a_count_with_a_unit_still_says_write_it_plainly(registry: Path, registry_cli) -> None:
+    path = write(
+        registry, "entries/models/acme/unit.yaml", model("unit", "parameters:\n  total: 7B\n")
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert "got '7B' — write the count as a plain whole number" in line
+    assert "remove the quotes" not in line
+
+
+# --- suggestions for references -----------------------------------------------------------
+
+
+def test_did_you_mean_never_suggests_the_entry_itself(registry: Path, registry_cli) -> None:
+    # 'acme/base-chats' is closest to the entry's own id; the suggestion must be another entry.
+    path = write(
+        registry,
+        "entries/models/acme/base-chat.yaml",
+        model("base-chat", "base_model:\n  - id: acme/base-chats\n    relation: fine_tune\n"),
+    )
+    run = registry_cli("validate", path, root=registry)
+    [line] = finding_lines(run.out)
+    assert "unknown model 'acme/base-chats'" in line
+    assert line.endswith("— did you mean 'acme/base'?"), line
+
+
+def test_a_case_twin_that_is_the_entry_itself_is_not_suggested(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/Tiny.yaml",
+        model("Tiny", "base_model:\n  - id: acme/tiny\n    relation: fine_tune\n"),
+    )
+    run = registry_cli("validate", path, root=registry)
+    [line] = finding_lines(run.out)
+    assert "unknown model 'acme/tiny'" in line
+    assert "acme/Tiny'" not in line.split(" — ", 1)[1], line
+
+
+# --- licences ------------------------------------------------------------------------------
+
+
+def licence_line(registry: Path, registry_cli, licence: str) -> str:
+    path = write(
+        registry,
+        "entries/models/acme/licensed.yaml",
+        model("licensed", f"license: {licence}\n"),
+    )
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1, run.out
+    [line] = finding_lines(run.out)
+    return line
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("MIT License", "mit"),
+        ("Llama 3.1 Community License", "llama3.1"),
+        ("Apache 2.0", "apache-2.0"),
+    ],
+)
+def test_licence_written_as_its_name_suggests_its_id(
+    registry: Path, registry_cli, written: str, meant: str
+) -> None:
+    line = licence_line(registry, registry_cli, f"'{written}'")
+    assert line.endswith(f"is not a known licence id — did you mean '{meant}'?"), line
+
+
+def test_licence_error_names_at_most_five_close_ids(registry: Path, registry_cli) -> None:
+    line = licence_line(registry, registry_cli, "cc-by-nc")
+    hint = line.split(" — ", 1)[1]
+    suggested = re.findall(r"'([^']+)'", hint)
+    assert len(suggested) == 5, hint
+    assert suggested[0] == "cc-by-nc-4.0", hint
+    assert all(s.startswith("cc-by-nc-") for s in suggested), hint
+
+
+def test_a_clearly_closest_licence_is_suggested_alone(registry: Path, registry_cli) -> None:
+    line = licence_line(registry, registry_cli, "apache2")
+    assert line.endswith("'apache2' is not a known licence id — did you mean 'apache-2.0'?"), line
+
+
+def test_unknown_licence_without_neighbours_explains_instead_of_listing(
+    registry: Path, registry_cli
+) -> None:
+    line = licence_line(registry, registry_cli, "foo-bar-licence")
+    assert line.endswith(
+        "'foo-bar-licence' is not a known licence id — write an SPDX or Hugging Face Hub "
+        "licence id in lower case, e.g. apache-2.0, or `other` for a custom licence"
+    ), line
+
+
+def test_empty_licence_never_prints_the_whole_list(registry: Path, registry_cli) -> None:
+    line = licence_line(registry, registry_cli, "")
+    assert line.endswith(
+        "license: is empty — fill in a licence id, e.g. apache-2.0, or unknown / n/a"
+    ), line
+    assert "in all" not in line and len(line) < 200
+
+
+# --- neutral examples ----------------------------------------------------------------------
+
+
+def test_a_new_entry_is_told_neutral_example_addresses(registry: Path, registry_cli) -> None:
+    assert registry_cli("new", "model", "acme/fresh", root=registry).code == 0
+    path = registry / "entries/models/acme/fresh.yaml"
+    text = path.read_text().replace("license:", "paper: arxiv 2407.21783\nlicense:")
+    path.write_text(text)
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1
+    urls = re.findall(
+        r"https?://\S+", "\n".join(line.split(" — ", 1)[-1] for line in finding_lines(run.out))
+    )
+    assert urls, run.out
+    assert all(url.startswith("https://example.org/") for url in urls), urls
+
+
+def test_no_schema_example_address_reaches_a_message() -> None:
+    from bots.messages import example_of
+    from tests.conftest import REPO
+
+    def nodes(node: object) -> list[object]:
+        if isinstance(node, dict):
+            return [node, *(n for v in node.values() for n in nodes(v))]
+        if isinstance(node, list):
+            return [n for v in node for n in nodes(v)]
+        return []
+
+    shown = [
+        json.dumps(example_of(node))
+        for path in sorted((REPO / "schemas").glob("*.schema.json"))
+        for node in nodes(json.loads(path.read_text(encoding="utf-8")))
+        if isinstance(node, dict) and "examples" in node
+    ]
+    addresses = [url for text in shown for url in re.findall(r"https?://[^\s\"]+", text)]
+    assert addresses, "the schemas' examples hold addresses: this test must see some"
+    assert all(url.startswith("https://example.org/") for url in addresses), addresses
+
+
+# --- the summary ---------------------------------------------------------------------------
+
+
+def test_checking_one_file_prints_only_the_kind_checked(registry: Path, registry_cli) -> None:
+    run = registry_cli("validate", registry / "entries/models/acme/base.yaml", root=registry)
+    assert run.code == 0, run.out
+    assert run.out.splitlines() == [
+        "models: 1 entry, 0 errors, 0 warnings",
+        "entries/models/acme/base.yaml: info: no source names 7 of 8 fields: organization, "
+        "task_category, modalities, access, license, release_date, training_data",
+        "1 file checked: valid",
+    ]
+
+
+def test_checking_two_kinds_names_both_and_counts_files_in_plural(
+    registry: Path, registry_cli
+) -> None:
+    run = registry_cli(
+        "validate",
+        registry / "entries/models/acme/base.yaml",
+        registry / "entries/datasets/acme/corpus.yaml",
+        root=registry,
+    )
+    lines = [line for line in run.out.splitlines() if ": info: " not in line]
+    assert lines == [
+        "models: 1 entry, 0 errors, 0 warnings",
+        "datasets: 1 entry, 0 errors, 0 warnings",
+        "2 files checked: valid",
+    ]
+
+
+def test_the_whole_registry_still_names_every_kind(registry: Path, registry_cli) -> None:
+    (registry / "entries/models/acme/cycle-a.yaml").unlink()  # the fixture's deliberate break
+    run = registry_cli("validate", root=registry)
+    assert run.code == 0, run.out
+    assert "leaderboards: 0 entries, 0 errors, 0 warnings" in run.out.splitlines()
+
+
+def test_strict_with_one_warning_says_invalid_strict(registry: Path, registry_cli) -> None:
+    path = registry / "entries/models/acme/base.yaml"  # released 2024-07-23
+    run = registry_cli("validate", "--strict", "--today", "2024-07-01", path, root=registry)
+    assert run.code == 1
+    assert run.out.splitlines()[-1] == "1 file checked: invalid: 1 warning (strict)"
+    relaxed = registry_cli("validate", "--today", "2024-07-01", path, root=registry)
+    assert relaxed.code == 0
+    assert relaxed.out.splitlines()[-1] == "1 file checked: valid, with 1 warning"
+
+
+def test_strict_json_and_job_summary_agree_with_the_exit_status(
+    registry: Path, registry_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    strict = ("--strict", "--today", "2024-07-01", path)
+    data = json.loads(registry_cli("validate", "--format", "json", *strict, root=registry).out)
+    assert data["valid"] is False and data["strict"] is True and data["warnings"] == 1
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run = registry_cli("validate", "--format", "github", *strict, root=registry)
+    assert run.code == 1
+    assert summary.read_text().startswith("## ❌ Registry validation: invalid: 1 warning (strict)")
