@@ -49,12 +49,15 @@ def advice(
     data: dict[str, Any] | None,
     entry: EntryKind | None = None,
     corrected: tuple[str, ...] = (),
+    within: tuple[str | int, ...] = (),
 ) -> Problem:
     """`finding` about an entry of `kind` (whose record is `data`) as a form user reads it.
     `entry` is set for the organization an add form creates from its fields; `corrected` is the
-    field the correction form changes."""
+    field the correction form changes; `within` the part of an entry a form adds to it (a
+    finding elsewhere names no form field)."""
     path = path_of(finding.field)
-    label = _label(form, path, entry, corrected)
+    mine = tuple(path[: len(within)]) == within
+    label = _label(form, path, entry, corrected) if mine else None
     message, hint = finding.message, finding.hint
     if finding.code == "ref.unknown" and kind is not None and data is not None:
         message, hint = _unknown(form, path, kind, data, hint) or (message, hint)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bots.entries import EntryKind
@@ -33,7 +33,7 @@ class FormField:
     label: str
     type: str  # input | textarea | dropdown | checkboxes
     path: tuple[str, ...] = ()  # the schema field it fills (empty: handled by the form's code)
-    # text upper count number url list lines sources choice choices date ticked
+    # text upper lower count number url list lines sources choice choices date ticked
     convert: str = "text"
     required: bool = False
     multiple: bool = False
@@ -65,9 +65,10 @@ class Form:
     name: str  # file name without .yml
     title: str
     description: str
-    kind: EntryKind | None  # None: a correction of any entry
+    kind: EntryKind | None  # the kind it adds or changes (None: a correction of any entry)
     title_prefix: str
     fields: tuple[FormField, ...] = field(default_factory=tuple)
+    adds: bool = True  # adds an entry of `kind` (False: changes one already there)
 
     @property
     def labels(self) -> list[str]:
@@ -143,6 +144,26 @@ ROUNDED_HELP = (
     "7000000000) and tick “Rounded parameter count”."
 )
 
+SCORE_PARTS = ("benchmark", "metric", "score", "score_source")  # a score needs all four
+SCORE = (
+    FormField("benchmark", "Benchmark", "input", schema_at=("scores", ANY, "benchmark"),
+              at=("scores", ANY, "benchmark"), cites="scores", placeholder="cais/mmlu",
+              help="One benchmark result, with Metric, Score and Score source: the "
+              "benchmark's dataset id. It must be in the registry: add a missing one "
+              "first with the “Add a dataset” form."),
+    FormField("metric", "Metric", "input", convert="lower", schema_at=("scores", ANY, "metric"),
+              at=("scores", ANY, "metric"), cites="scores", placeholder="accuracy"),
+    FormField("score", "Score", "input", convert="number", schema_at=("scores", ANY, "value"),
+              at=("scores", ANY, "value"), cites="scores", placeholder="0.669",
+              help="The value as the source gives it; accuracy-like metrics are fractions "
+              "0–1 (0.669, or 66.9%)."),
+    FormField("setting", "Score setting", "input", schema_at=("scores", ANY, "setting"),
+              at=("scores", ANY, "setting"), cites="scores", placeholder="5-shot"),
+    FormField("score_source", "Score source", "input", convert="url",
+              schema_at=("scores", ANY, "source"), at=("scores", ANY, "source"), cites="scores",
+              placeholder="https://arxiv.org/abs/…"),
+)  # fmt: skip
+
 ADD_MODEL = Form(
     "add-model",
     "Add a model",
@@ -202,22 +223,7 @@ ADD_MODEL = Form(
                   convert="choices", multiple=True, schema_at=("training_data", 0, "categories"),
                   at=("training_data", ANY, "categories"), cites="training_data",
                   help="What kinds of data the model was trained on, when the source says so."),
-        FormField("benchmark", "Benchmark", "input", schema_at=("scores", 0, "benchmark"),
-                  at=("scores", 0, "benchmark"), cites="scores", placeholder="cais/mmlu",
-                  help="One benchmark result, with Metric, Score and Score source: the "
-                  "benchmark's dataset id. It must be in the registry: add a missing one "
-                  "first with the “Add a dataset” form."),
-        FormField("metric", "Metric", "input", schema_at=("scores", 0, "metric"),
-                  at=("scores", 0, "metric"), cites="scores", placeholder="accuracy"),
-        FormField("score", "Score", "input", convert="number", schema_at=("scores", 0, "value"),
-                  at=("scores", 0, "value"), cites="scores", placeholder="0.669",
-                  help="The value as the source gives it; accuracy-like metrics are fractions "
-                  "0–1 (0.669, or 66.9%)."),
-        FormField("setting", "Score setting", "input", schema_at=("scores", 0, "setting"),
-                  at=("scores", 0, "setting"), cites="scores", placeholder="5-shot"),
-        FormField("score_source", "Score source", "input", convert="url",
-                  schema_at=("scores", 0, "source"), at=("scores", 0, "source"), cites="scores",
-                  placeholder="https://arxiv.org/abs/…"),
+        *SCORE,
         SOURCES,
         NOTES,
     ),
@@ -315,12 +321,29 @@ CORRECT_ENTRY = Form(
     ),
 )  # fmt: skip
 
-FORMS = (ADD_MODEL, ADD_DATASET, ADD_ORGANIZATION, CORRECT_ENTRY)
+ADD_SCORE = Form(
+    "add-score",
+    "Add a score",
+    "Add one benchmark result to a model already in the registry, or update one you sent before.",
+    EntryKind.MODEL,
+    "Add score: ",
+    (
+        FormField("model", "Model id", "input", required=True, cites="",
+                  placeholder="mistralai/Mistral-7B-v0.1",
+                  help="The model's id in the registry, as in the address of its page. A model "
+                  "not in the registry yet? The “Add a model” form takes a score too."),
+        *(replace(f, required=f.id in SCORE_PARTS) for f in SCORE),
+        NOTES,
+    ),
+    adds=False,
+)  # fmt: skip
+
+FORMS = (ADD_MODEL, ADD_DATASET, ADD_ORGANIZATION, ADD_SCORE, CORRECT_ENTRY)
 
 
 def adding(kind: EntryKind) -> Form | None:
     """The form that adds an entry of `kind`, if there is one."""
-    return next((form for form in FORMS if form.kind is kind), None)
+    return next((form for form in FORMS if form.kind is kind and form.adds), None)
 
 
 def form_kinds() -> list[EntryKind]:

@@ -13,16 +13,18 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml.comments import CommentedSeq
 
 from bots.checker import Checker
 from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
 from bots.findings import Finding, Severity
 from bots.formadvice import Problem, advice, is_required_finding
-from bots.forms import CORRECT_ENTRY, Form, FormField, adding, form_kinds, options
+from bots.forms import CORRECT_ENTRY, SCORE_PARTS, Form, FormField, adding, form_kinds, options
 from bots.issueform import BodyError, checked, choices, control_characters, parse
 from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import parse_entry_text
@@ -40,7 +42,6 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?(\s*%)?$")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SEPARATOR = re.compile(r"^[\s:—–|-]+")
 BOT_OWNED = ("hub", "id")
-SCORE_PARTS = ("benchmark", "metric", "score", "score_source")
 
 
 @dataclass
@@ -170,6 +171,8 @@ class Submissions:
         prepared.problems += [Problem(label, "is required") for label in missing]
         if form is CORRECT_ENTRY:
             self._correction(prepared, values)
+        elif not form.adds:
+            self._score_addition(prepared, values)
         else:
             self._addition(prepared, values)
         return prepared
@@ -224,6 +227,8 @@ class Submissions:
             return text
         if f.convert == "upper":
             return text.upper()
+        if f.convert == "lower":
+            return text.lower()
         if f.convert == "list":
             return [part.strip() for part in text.split(",") if part.strip()]
         if f.convert == "lines":
@@ -306,7 +311,9 @@ class Submissions:
         self._parameters(prepared, data)
         self._lineage(prepared, data, extra)
         self._training_data(data, extra)
-        self._score(prepared, data, extra, values)
+        score = self._score(prepared, extra, values)
+        if score is not None:
+            data["scores"] = [score]
         prepared.notes = extra.get("notes", "")
         sources = self._citations(prepared, extra.get("sources", []))
         if sources.get(None):
@@ -379,11 +386,12 @@ class Submissions:
             data["training_data"] = parts
 
     def _score(
-        self, prepared: Prepared, data: dict[str, Any], extra: dict[str, Any], values: Any
-    ) -> None:
-        given = [key for key in (*SCORE_PARTS, "setting") if key in extra]
-        if not given:
-            return
+        self, prepared: Prepared, extra: dict[str, Any], values: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """The one score a form gives, when it gives one; a partial score names what is
+        missing."""
+        if not any(key in extra for key in (*SCORE_PARTS, "setting")):
+            return None
         form = prepared.form
         missing = [form.field(key).label for key in SCORE_PARTS if key not in extra]
         for label in missing:
@@ -396,25 +404,107 @@ class Submissions:
                     )
                 )
         if missing:
-            return
+            return None
         metric = str(extra["metric"])
         text = str(extra["score"])
-        score: dict[str, Any] = {"benchmark": extra["benchmark"], "metric": metric}
-        try:
-            number = Decimal(text.rstrip("%"))
-        except InvalidOperation:  # pragma: no cover - _NUMBER admits only decimals
-            return
+        number = Decimal(text.rstrip("%").strip())
+        scale: dict[str, int] | None = None
         if text.endswith("%"):
             _, high = metric_range(metric)
             if high == 1.0:
                 number /= 100
             elif high != 100.0:
-                score["range"] = {"min": 0, "max": 100}
+                scale = {"min": 0, "max": 100}
+        score: dict[str, Any] = {"benchmark": extra["benchmark"], "metric": metric}
         score["value"] = int(number) if number == number.to_integral_value() else float(number)
+        if scale is not None:
+            score["range"] = scale
         if "setting" in extra:
             score["setting"] = extra["setting"]
         score["source"] = extra["score_source"]
-        data["scores"] = [score]
+        return score
+
+    def _score_addition(self, prepared: Prepared, values: dict[str, str]) -> None:
+        """A score for a model in the registry: appended, or replacing the contributor-owned
+        score with the same benchmark, metric and setting."""
+        form = prepared.form
+        extra: dict[str, Any] = {}
+        for f in form.fields:
+            raw = values.get(f.label, "")
+            value = self._convert(form, f, raw, False, prepared.problems) if raw else None
+            if value is not None:
+                extra[f.id] = value
+        prepared.notes = extra.get("notes", "")
+        score = self._score(prepared, extra, values)
+        model_id = extra.get("model")
+        if not isinstance(model_id, str):
+            return
+        label = form.field("model").label
+        problem = _id_problem(label, EntryKind.MODEL, model_id)
+        if problem:
+            prepared.problems.append(problem)
+            return
+        ref = EntryRef(EntryKind.MODEL, model_id)
+        prepared.ref = ref
+        if not self.index.exists(ref):
+            twins = self.index.case_twins(ref)
+            prepared.problems.append(
+                Problem(
+                    label,
+                    f"ids are case-sensitive: did you mean '{twins[0]}'?"
+                    if twins
+                    else f"there is no model {model_id}: to add it with this score, use the "
+                    "“Add a model” form, which has the same score fields",
+                )
+            )
+            return
+        if score is None or prepared.problems:
+            return
+        path = _confined(self.root, ref)
+        original = path.read_text(encoding="utf-8")
+        yaml = round_trip_yaml()
+        doc = yaml.load(original)
+        scores = doc.get("scores")
+        if not isinstance(scores, list):
+            scores = CommentedSeq()
+            put(doc, "scores", scores, self._order(EntryKind.MODEL, ()))
+        key = (score["benchmark"], score["metric"], score.get("setting"))
+        index = len(scores)
+        for i, old in enumerate(scores):
+            if not isinstance(old, dict):
+                continue
+            if (old.get("benchmark"), old.get("metric"), old.get("setting")) != key:
+                continue
+            if old.get("leaderboard"):
+                prepared.problems.append(
+                    Problem(
+                        form.field("benchmark").label,
+                        f"the leaderboard {old['leaderboard']} already gives this score, and "
+                        "the refresh bot keeps it current; a score with another Score setting "
+                        "is a separate score",
+                    )
+                )
+                return
+            index = i
+            prepared.remarks.append(
+                Problem(
+                    form.field("score").label,
+                    f"replaces the value {old.get('value')} sent before for this benchmark, "
+                    "metric and setting",
+                )
+            )
+        if index == len(scores):
+            scores.append(flowed(score))
+        else:
+            scores[index] = flowed(score)
+        buffer = io.StringIO()
+        yaml.dump(doc, buffer)
+        what = f"{score['benchmark']}, {score['metric']}"
+        prepared.title = f"Add a score of {model_id} ({what})"
+        prepared.summary = f"adds a score ({what}) to the model `{model_id}`"
+        self._check_and_keep(
+            prepared, [_Draft(ref, buffer.getvalue(), original, doc)], within=("scores", index)
+        )
 
     def _citations(
         self, prepared: Prepared, lines: list[tuple[str, str]]
@@ -533,6 +623,11 @@ class Submissions:
             )
             return
         field_path = text["field"]
+        if field_path.split(".")[0] == "scores" and kind is EntryKind.MODEL:
+            prepared.problems.append(
+                Problem("Field", "to add or change a score, use the “Add a score” form")
+            )
+            return
         if not _FIELD_PATH.match(field_path) or field_path.split(".")[0] in BOT_OWNED:
             prepared.problems.append(
                 Problem(
@@ -596,7 +691,11 @@ class Submissions:
     # --- checking -------------------------------------------------------------------------
 
     def _check_and_keep(
-        self, prepared: Prepared, drafts: list[_Draft], corrected: tuple[str, ...] = ()
+        self,
+        prepared: Prepared,
+        drafts: list[_Draft],
+        corrected: tuple[str, ...] = (),
+        within: tuple[str | int, ...] = (),
     ) -> None:
         """Write the drafts, check them as `registry validate` would, and keep them only when
         no error remains (the working tree is restored otherwise)."""
@@ -617,7 +716,7 @@ class Submissions:
             draft = by_relpath.get(finding.path)
             kind, data = (draft.ref.kind, draft.data) if draft else (None, None)
             entry = draft.entry if draft else None
-            return advice(prepared.form, finding, kind, data, entry, corrected)
+            return advice(prepared.form, finding, kind, data, entry, corrected, within)
 
         explained = {p.label for p in prepared.problems}
         for finding in result.findings:

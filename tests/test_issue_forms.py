@@ -121,6 +121,15 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "sources": "https://newlab.example.org/about Name, Country",
         "notes": "",
     },
+    "add-score": {
+        "model": "acme/base",
+        "benchmark": "acme/corpus",
+        "metric": "Accuracy",
+        "score": "0.5",
+        "setting": "",
+        "score_source": "https://acme.example.org/base-card",
+        "notes": "Table 2.",
+    },
     "correct-entry": {
         "entry": "acme/base",
         "kind": "model",
@@ -159,8 +168,7 @@ def test_the_correction_form_banner_says_reason_is_the_only_optional_field(
 
 
 def test_only_kinds_with_a_form_are_offered(registry: Path) -> None:
-    titles = [rendered(registry, form)["name"] for form in FORMS]
-    with_form = sorted(t.split()[-1] for t in titles if t.startswith("Add a"))
+    with_form = sorted(f.kind.value for f in FORMS if f.adds and f.kind is not None)
     [correction] = [f for f in FORMS if f.name == "correct-entry"]
     [kind] = [i for i in inputs(rendered(registry, correction)) if i["id"] == "kind"]
     assert (

@@ -15,7 +15,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from bots.cli import main
-from bots.forms import ADD_DATASET, ADD_MODEL, ADD_ORGANIZATION, CORRECT_ENTRY, Form
+from bots.forms import (
+    ADD_DATASET,
+    ADD_MODEL,
+    ADD_ORGANIZATION,
+    ADD_SCORE,
+    CORRECT_ENTRY,
+    Form,
+)
 from bots.issueform import parse
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Submissions
@@ -466,6 +473,86 @@ def test_unknown_references_point_to_the_form_that_adds_them(registry: Path) -> 
     )
     assert "add it first with the “Add a dataset” form" in found["Training datasets"]
     assert_no_command(result.problems)
+
+
+# --- a score for a model in the registry -------------------------------------------------
+
+
+def score_form(**changes: str) -> str:
+    values = {
+        "Model id": "acme/base",
+        "Benchmark": "acme/corpus",
+        "Metric": "accuracy",
+        "Score": "61.2%",
+        "Score setting": "5-shot",
+        "Score source": "https://acme.example.org/base-card",
+    }
+    values.update(changes)
+    return body(ADD_SCORE, values)
+
+
+BASE = "entries/models/acme/base.yaml"
+
+
+def test_the_score_form_adds_a_score_to_a_model_in_the_registry(registry: Path) -> None:
+    before = (registry / BASE).read_text()
+    result = prepared(registry, ADD_SCORE, score_form())
+    assert result.problems == [] and result.remarks == []
+    assert result.title == "Add a score of acme/base (acme/corpus, accuracy)"
+    after = (registry / BASE).read_text()
+    assert after.startswith(before.split("sources:")[0])  # the rest is untouched
+    assert entry(registry, BASE)["scores"] == [
+        {
+            "benchmark": "acme/corpus",
+            "metric": "accuracy",
+            "value": 0.612,
+            "setting": "5-shot",
+            "source": "https://acme.example.org/base-card",
+        }
+    ]
+
+
+def test_a_score_sent_again_replaces_the_earlier_value(registry: Path) -> None:
+    assert prepared(registry, ADD_SCORE, score_form()).problems == []
+    again = prepared(registry, ADD_SCORE, score_form(Score="0.634"))
+    assert again.problems == []
+    [remark] = again.remarks
+    assert remark.label == "Score" and "replaces the value 0.612" in remark.message
+    other = prepared(registry, ADD_SCORE, score_form(**{"Score setting": "0-shot"}))
+    assert other.problems == []
+    scores = entry(registry, BASE)["scores"]
+    assert [(s["setting"], s["value"]) for s in scores] == [("5-shot", 0.634), ("0-shot", 0.612)]
+
+
+def test_a_leaderboard_score_is_left_to_the_refresh_bot(registry: Path) -> None:
+    path = registry / BASE
+    path.write_text(
+        path.read_text()
+        + "scores:\n  - benchmark: acme/corpus\n    metric: accuracy\n    value: 0.6\n"
+        "    setting: 5-shot\n    source: https://lb.example.org/\n    leaderboard: acme-lb\n"
+    )
+    before = path.read_bytes()
+    result = prepared(registry, ADD_SCORE, score_form())
+    [problem] = result.problems
+    assert problem.label == "Benchmark" and "the leaderboard acme-lb already gives" in (
+        problem.message
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_score_for_a_model_not_in_the_registry_points_to_the_model_form(
+    registry: Path,
+) -> None:
+    result = prepared(registry, ADD_SCORE, score_form(**{"Model id": "acme/nothing"}))
+    [problem] = result.problems
+    assert problem.label == "Model id" and "use the “Add a model” form" in problem.message
+
+
+def test_the_correction_form_sends_scores_to_the_score_form(registry: Path) -> None:
+    result = prepared(registry, CORRECT_ENTRY, correction(Field="scores", **{"New value": "[]"}))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Field", "to add or change a score, use the “Add a score” form")
+    ]
 
 
 # --- sources and notes ----------------------------------------------------------------------
