@@ -17,7 +17,13 @@ from bots.forms import CORRECT_ENTRY, Form, adding, field_for
 from bots.rules import references
 
 # A command a person would have to run: `registry new …`, `git …`, `pre-commit …`, `pip …`.
-_COMMAND = re.compile(r"\b(registry|git|pre-commit|pip|python3?)\s+[a-z-]{2,}", re.I)
+_COMMAND = re.compile(
+    r"`\s*(registry|git|pre-commit|pip|python3?)\b"
+    r"|\bregistry\s+(validate|fmt|new|diff|pr-report|comment|autofill|open-pr|forms|submit|"
+    r"refresh-[a-z]+|import|build)\b"
+    r"|\b(git|pre-commit|pip)\s+(add|commit|push|pull|clone|checkout|switch|mv|rm|run|install)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

@@ -146,21 +146,21 @@ ROUNDED_HELP = (
 
 SCORE_PARTS = ("benchmark", "metric", "score", "score_source")  # a score needs all four
 SCORE = (
-    FormField("benchmark", "Benchmark", "input", schema_at=("scores", ANY, "benchmark"),
+    FormField("benchmark", "Benchmark", "input", schema_at=("scores", 0, "benchmark"),
               at=("scores", ANY, "benchmark"), cites="scores", placeholder="cais/mmlu",
               help="One benchmark result, with Metric, Score and Score source: the "
               "benchmark's dataset id. It must be in the registry: add a missing one "
               "first with the “Add a dataset” form."),
-    FormField("metric", "Metric", "input", convert="lower", schema_at=("scores", ANY, "metric"),
+    FormField("metric", "Metric", "input", convert="lower", schema_at=("scores", 0, "metric"),
               at=("scores", ANY, "metric"), cites="scores", placeholder="accuracy"),
-    FormField("score", "Score", "input", convert="number", schema_at=("scores", ANY, "value"),
+    FormField("score", "Score", "input", convert="number", schema_at=("scores", 0, "value"),
               at=("scores", ANY, "value"), cites="scores", placeholder="0.669",
               help="The value as the source gives it; accuracy-like metrics are fractions "
               "0–1 (0.669, or 66.9%)."),
-    FormField("setting", "Score setting", "input", schema_at=("scores", ANY, "setting"),
+    FormField("setting", "Score setting", "input", schema_at=("scores", 0, "setting"),
               at=("scores", ANY, "setting"), cites="scores", placeholder="5-shot"),
     FormField("score_source", "Score source", "input", convert="url",
-              schema_at=("scores", ANY, "source"), at=("scores", ANY, "source"), cites="scores",
+              schema_at=("scores", 0, "source"), at=("scores", ANY, "source"), cites="scores",
               placeholder="https://arxiv.org/abs/…"),
 )  # fmt: skip
 
@@ -305,7 +305,8 @@ CORRECT_ENTRY = Form(
         FormField("entry", "Entry id", "input", required=True,
                   placeholder="mistralai/Mistral-7B-v0.1",
                   help="The id of the entry to correct, as in the address of its page or file."),
-        FormField("kind", "Kind of entry", "dropdown", required=True, convert="choice"),
+        FormField("kind", "Kind of entry", "dropdown", required=True, convert="choice",
+                  help="Whether the entry is a model, a dataset or an organization."),
         FormField("field", "Field", "input", required=True, placeholder="parameters.total",
                   help="The field to correct, as a dotted path (license, parameters.total, "
                   "parameters.rounded, output_quality.context_length). CONTRIBUTING.md lists "

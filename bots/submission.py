@@ -270,6 +270,7 @@ class Submissions:
                 out.setdefault(None, []).append(name)
                 continue
             citable = [f.label for f in form.fields if f.citation]
+            examples = [f.label for f in form.fields if f.citation and not f.required][:5]
             guess = did_you_mean(name, citable)
             problems.append(
                 Problem(
@@ -279,7 +280,7 @@ class Submissions:
                         f": did you mean '{guess}'?"
                         if guess
                         else ": after the URL, name fields by their labels on this form "
-                        f"({', '.join(citable[1:6])}, …), separated by commas"
+                        f"({', '.join(examples)}, …), separated by commas"
                     ),
                 )
             )

@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from bots.forms import FORMS, Form, render
+from bots.entries import EntryKind
+from bots.findings import Finding, Severity
+from bots.formadvice import Problem, advice
+from bots.forms import ADD_MODEL, FORMS, Form, render
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Submissions
 
@@ -156,6 +159,12 @@ def test_each_banner_lists_exactly_the_fields_github_requires(registry: Path, fo
         assert "Leave any other field empty" in banner
 
 
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_every_field_says_what_it_wants(registry: Path, form: Form) -> None:
+    for item in inputs(rendered(registry, form)):
+        assert item["attributes"].get("description"), (form.name, item["id"])
+
+
 def test_the_correction_form_banner_says_reason_is_the_only_optional_field(
     registry: Path,
 ) -> None:
@@ -221,3 +230,18 @@ def test_the_filled_in_model_form_keeps_every_fact(registry: Path) -> None:
     assert org["sources"] == [
         {"url": "https://newlab.example.org/", "accessed": TODAY, "fields": ["name"]}
     ]
+
+
+def test_a_hint_that_names_a_command_is_left_out_of_what_a_form_user_reads() -> None:
+    finding = Finding(
+        "entries/models/acme/small.yaml",
+        3,
+        5,
+        Severity.ERROR,
+        "license",
+        "'apache2' is not a known value",
+        "run `registry fmt` and `git add` the file",
+        "schema.enum",
+    )
+    problem = advice(ADD_MODEL, finding, EntryKind.MODEL, {"license": "apache2"})
+    assert problem == Problem("Licence", "'apache2' is not a known value")
