@@ -65,20 +65,21 @@ def advice(
     mine = tuple(path[: len(within)]) == within
     label = _label(form, path, entry, corrected) if mine else None
     message, hint = finding.message, finding.hint
+    own = {f.id for f in form.fields}
     if finding.code == "ref.unknown" and kind is not None and data is not None:
         message, hint = _unknown(form, path, kind, data, hint) or (message, hint)
-    elif finding.code == "plausible.rounded-params":
+    elif finding.code == "plausible.rounded-params" and form is CORRECT_ENTRY:
+        hint = _rounded_correction(data)
+    elif finding.code == "plausible.rounded-params" and "rounded" in own:
         hint = (
-            _rounded_correction(data)
-            if form is CORRECT_ENTRY
-            else "if the source gives only a rounded figure, tick “Rounded parameter count”; "
+            "if the source gives only a rounded figure, tick “Rounded parameter count”; "
             "otherwise write the exact count"
         )
-    elif finding.code == "plausible.score-range" and form is not CORRECT_ENTRY:
+    elif finding.code == "plausible.score-range" and "score" in own:
         hint = "write a fraction from 0 to 1 (0.669), or the percentage with its % sign (66.9%)"
-    elif finding.code == "plausible.no-base-model" and form is not CORRECT_ENTRY:
+    elif finding.code == "plausible.no-base-model" and "base_model" in own:
         hint = "fill in Base model id and Relation to the base model, or leave Training empty"
-    elif finding.code == "plausible.source-field" and form is not CORRECT_ENTRY and data:
+    elif finding.code == "plausible.source-field" and "sources" in own and data:
         empty = _cited_but_empty(form, path, data)
         if empty:
             message = f"names {empty}, which you left empty"
@@ -136,7 +137,8 @@ def _unknown(
     target = dict(references(kind, data)).get(path)
     if target is None:
         return None
-    guess = hint if hint.startswith("did you mean") or "case-sensitive" in hint else ""
+    close = re.search(r"did you mean '([^']+)'", hint, re.I)
+    guess = f"did you mean '{close.group(1)}'?" if close else ""
     add = adding(target.kind)
     own = {f.id for f in form.fields}
     if (

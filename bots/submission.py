@@ -738,5 +738,8 @@ class Submissions:
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
             return
-        prepared.remarks += [advise(f) for f in result.findings if f.severity is Severity.WARNING]
+        remarks = [advise(f) for f in result.findings if f.severity is Severity.WARNING]
+        if corrected or within:  # about what was there before: not the contributor's to fix
+            remarks = [r for r in remarks if r.label is not None]
+        prepared.remarks += remarks
         prepared.changed = [path for path, _ in written]

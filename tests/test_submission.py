@@ -524,6 +524,13 @@ def test_a_score_sent_again_replaces_the_earlier_value(registry: Path) -> None:
     assert [(s["setting"], s["value"]) for s in scores] == [("5-shot", 0.634), ("0-shot", 0.612)]
 
 
+def test_a_score_reply_says_nothing_about_the_rest_of_the_entry(registry: Path) -> None:
+    path = registry / BASE
+    path.write_text(path.read_text().replace("total: 6738415616", "total: 7000000000"))
+    result = prepared(registry, ADD_SCORE, score_form())
+    assert result.problems == [] and result.remarks == []  # no "looks rounded" about parameters
+
+
 def test_a_leaderboard_score_is_left_to_the_refresh_bot(registry: Path) -> None:
     path = registry / BASE
     path.write_text(
