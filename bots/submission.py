@@ -1,9 +1,10 @@
-"""Turning an issue-form submission into an entry file, checked like a pull request.
+"""Turning an issue-form submission into entry files, checked like a pull request.
 
-`prepare` reads the issue (untrusted text), builds the new entry or applies the correction to
-the existing one (ruamel round trip), writes it into the working tree inside entries/, and runs
-the same checks `registry validate` runs. Problems are reported by the form field they came
-from; an invalid submission leaves the working tree as it was.
+`prepare` reads the issue (untrusted text), builds the new entry (and the new organization the
+add forms can describe) or applies the correction to the existing one (ruamel round trip),
+writes it into the working tree inside entries/, and runs the same checks `registry validate`
+runs. Problems are reported by the form field they came from, in words that need no tools (see
+bots/formadvice.py); an invalid submission leaves the working tree as it was.
 """
 
 from __future__ import annotations
@@ -12,29 +13,35 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml.comments import CommentedSeq
 
 from bots.checker import Checker
 from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
-from bots.forms import CORRECT_ENTRY, Form, FormField, field_label, options
-from bots.issueform import BodyError, choices, control_characters, parse
+from bots.findings import Finding, Severity
+from bots.formadvice import Problem, advice, is_required_finding
+from bots.forms import CORRECT_ENTRY, SCORE_PARTS, Form, FormField, adding, form_kinds, options
+from bots.issueform import BodyError, checked, choices, control_characters, parse
 from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import parse_entry_text
 from bots.markdown import http_url
+from bots.messages import did_you_mean
+from bots.rules import metric_range
 from bots.schemas import SchemaSet
 from bots.yamledit import cite, flowed, put
 
 _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _COUNT = re.compile(r"^\d{1,3}([,_ ]?\d{3})*$|^\d+$")
+_ROUNDED = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
+_SCALE = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?(\s*%)?$")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_SEPARATOR = re.compile(r"^[\s:—–|-]+")
 BOT_OWNED = ("hub", "id")
-
-
-@dataclass(frozen=True)
-class Problem:
-    label: str | None  # the form field, when known
-    message: str
 
 
 @dataclass
@@ -44,7 +51,21 @@ class Prepared:
     ref: EntryRef | None = None
     title: str = ""
     summary: str = ""  # one line for the PR body
-    changed: Path | None = None  # the file written (valid submissions only)
+    changed: list[Path] = field(default_factory=list)  # the files written (valid submissions)
+    remarks: list[Problem] = field(default_factory=list)  # worth a look; they do not block
+    notes: str = ""  # the contributor's notes or reason, for the reviewer
+    notes_title: str = "Notes"
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """One entry file the submission writes: the new text and what was there before."""
+
+    ref: EntryRef
+    text: str
+    original: str | None  # None: a new file
+    data: dict[str, Any]  # the record, for advice about what it references
+    entry: EntryKind | None = None  # set for the organization an add form describes
 
 
 def _text(f: FormField, raw: str, problems: list[Problem]) -> str:
@@ -58,55 +79,43 @@ def _text(f: FormField, raw: str, problems: list[Problem]) -> str:
     return raw.strip()
 
 
-def _convert(
-    schemas: SchemaSet, form: Form, f: FormField, raw: str, problems: list[Problem]
-) -> Any:
-    text = _text(f, raw, problems)
-    if not text:
-        return None
-    if f.convert == "count":
-        if not _COUNT.match(text):
+def _count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> int | None:
+    if _COUNT.match(text):
+        return int(re.sub(r"[,_ ]", "", text))
+    scaled = _ROUNDED.match(text)
+    if scaled and f.path[:1] == ("parameters",):
+        if not rounded:
             problems.append(
                 Problem(
                     f.label,
-                    f"'{text}' is not a whole number: write every digit, "
-                    "e.g. 7241732096 rather than 7B",
+                    f"'{text}' is a rounded figure: write the exact count (7241732096), or, "
+                    "when the source gives only the rounded figure, keep it and tick "
+                    "“Rounded parameter count”",
                 )
             )
             return None
-        return int(re.sub(r"[,_ ]", "", text))
-    if f.convert == "choice":
-        allowed = options(schemas, form, f)
-        if text not in allowed:
-            problems.append(Problem(f.label, f"'{text}' is not one of: {', '.join(allowed)}"))
-            return None
-        return text
-    if f.convert == "choices":
-        allowed = options(schemas, form, f)
-        picked = choices(text)
-        wrong = [p for p in picked if p not in allowed]
-        if wrong:
-            problems.append(Problem(f.label, f"'{wrong[0]}' is not one of: {', '.join(allowed)}"))
-            return None
-        return picked
-    if f.convert == "date":
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            problems.append(Problem(f.label, f"'{text[:40]}' is not a date: write YYYY-MM-DD"))
-            return None
-    if f.convert == "list":
-        return [part.strip() for part in text.split(",") if part.strip()]
-    if f.convert == "urls":
-        urls = [line.strip() for line in text.split("\n") if line.strip()]
-        bad = [u for u in urls if http_url(u) is None]
-        if bad:
-            problems.append(
-                Problem(f.label, f"'{bad[0][:100]}' is not an http(s) URL: one URL per line")
-            )
-            return None
-        return [{"url": u} for u in urls]
-    return text
+        value = Decimal(scaled.group(1)) * _SCALE[scaled.group(2).lower()]
+        if value == value.to_integral_value():
+            return int(value)
+    problems.append(
+        Problem(
+            f.label,
+            f"'{text[:40]}' is not a whole number: write every digit, e.g. "
+            f"{f.placeholder or '7241732096'}",
+        )
+    )
+    return None
+
+
+def _sources(text: str) -> list[tuple[str, str]]:
+    """(url, what follows it) per line; list bullets are allowed."""
+    out = []
+    for line in text.split("\n"):
+        line = _BULLET.sub("", line).strip()
+        if line:
+            url, _, rest = line.partition(" ")
+            out.append((url.strip("<>"), _SEPARATOR.sub("", rest).strip()))
+    return out
 
 
 def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -132,11 +141,16 @@ def _id_problem(label: str, kind: EntryKind, entry_id: str) -> Problem | None:
             label,
             "has characters that only look like letters: type it in plain ASCII, as in the Hub URL",
         )
+    shape = "owner/name" if kind.namespaced else "one name (no '/')"
     return Problem(
         label,
-        f"'{entry_id[:100]}' is not an id: owner/name with letters, digits, '.', '_' and '-' "
+        f"'{entry_id[:100]}' is not an id: {shape} with letters, digits, '.', '_' and '-' "
         "only (no '..', no leading or trailing punctuation)",
     )
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 class Submissions:
@@ -157,26 +171,200 @@ class Submissions:
         prepared.problems += [Problem(label, "is required") for label in missing]
         if form is CORRECT_ENTRY:
             self._correction(prepared, values)
+        elif not form.adds:
+            self._score_addition(prepared, values)
         else:
             self._addition(prepared, values)
         return prepared
+
+    # --- reading the fields ---------------------------------------------------------------
+
+    def _convert(
+        self, form: Form, f: FormField, raw: str, rounded: bool, problems: list[Problem]
+    ) -> Any:
+        text = _text(f, raw, problems)
+        if not text:
+            return None
+        if f.convert == "count":
+            return _count(f, text, rounded, problems)
+        if f.convert == "number":
+            if not _NUMBER.match(text):
+                problems.append(
+                    Problem(f.label, f"'{text[:40]}' is not a number: write it like 0.669 or 66.9%")
+                )
+                return None
+            return text.replace(" ", "")
+        if f.convert == "choice":
+            allowed = options(self.schemas, form, f)
+            if text not in allowed:
+                problems.append(Problem(f.label, f"'{text}' is not one of: {', '.join(allowed)}"))
+                return None
+            return text
+        if f.convert == "choices":
+            allowed = options(self.schemas, form, f)
+            picked = choices(text)
+            wrong = [p for p in picked if p not in allowed]
+            if wrong:
+                problems.append(
+                    Problem(f.label, f"'{wrong[0]}' is not one of: {', '.join(allowed)}")
+                )
+                return None
+            return picked
+        if f.convert == "date":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                problems.append(Problem(f.label, f"'{text[:40]}' is not a date: write YYYY-MM-DD"))
+                return None
+        if f.convert == "url":
+            if http_url(text) is None:
+                problems.append(
+                    Problem(
+                        f.label, f"'{text[:100]}' is not an http(s) URL: write the full address"
+                    )
+                )
+                return None
+            return text
+        if f.convert == "upper":
+            return text.upper()
+        if f.convert == "lower":
+            return text.lower()
+        if f.convert == "list":
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if f.convert == "lines":
+            return [_BULLET.sub("", line).strip() for line in text.split("\n") if line.strip()]
+        if f.convert == "ticked":
+            return True if checked(text) else None
+        if f.convert == "sources":
+            lines = _sources(text)
+            bad = [url for url, _ in lines if http_url(url) is None]
+            if bad:
+                problems.append(
+                    Problem(
+                        f.label,
+                        f"'{bad[0][:100]}' is not an http(s) URL: one URL per line, then the "
+                        "labels of the fields it states if you like",
+                    )
+                )
+                return None
+            return lines
+        return text
+
+    def _cited(
+        self, form: Form, names: str, problems: list[Problem]
+    ) -> dict[EntryKind | None, list[str]]:
+        """What one source line says it supports: field paths per entry (None: the form's)."""
+        by_label = {f.label.lower(): f for f in form.fields}
+        out: dict[EntryKind | None, list[str]] = {}
+        for name in re.split(r"[,;]", names):
+            name = name.strip().rstrip(".").strip()
+            if not name:
+                continue
+            f = by_label.get(name.lower())
+            if f is not None and f.citation:
+                out.setdefault(f.entry, []).append(f.citation)
+                continue
+            assert form.kind is not None
+            top = name.split(".")[0]
+            if _FIELD_PATH.match(name) and top in self._order(form.kind, ()) and top != "id":
+                out.setdefault(None, []).append(name)
+                continue
+            citable = [f.label for f in form.fields if f.citation]
+            examples = [f.label for f in form.fields if f.citation and not f.required][:5]
+            guess = did_you_mean(name, citable)
+            problems.append(
+                Problem(
+                    "Sources",
+                    f"'{name[:60]}' is not a field of this form"
+                    + (
+                        f": did you mean '{guess}'?"
+                        if guess
+                        else ": after the URL, name fields by their labels on this form "
+                        f"({', '.join(examples)}, …), separated by commas"
+                    ),
+                )
+            )
+        return {entry: _unique(paths) for entry, paths in out.items()}
 
     # --- adding ---------------------------------------------------------------------------
 
     def _addition(self, prepared: Prepared, values: dict[str, str]) -> None:
         form = prepared.form
-        assert form.kind is not None
+        kind = form.kind
+        assert kind is not None
+        problems = prepared.problems
+        fields = {f.id: f for f in form.fields}
+        rounded = "rounded" in fields and bool(checked(values.get(fields["rounded"].label, "")))
         data: dict[str, Any] = {}
+        organization: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for f in form.fields:
             raw = values.get(f.label, "")
-            value = _convert(self.schemas, form, f, raw, prepared.problems) if raw else None
+            value = self._convert(form, f, raw, rounded, problems) if raw else None
             if value is None:
                 continue
-            if f.path:
+            if f.entry is EntryKind.ORGANIZATION:
+                _set(organization, f.path, value)
+            elif f.path and f.convert != "sources":
                 _set(data, f.path, value)
             else:
                 extra[f.id] = value
+        self._parameters(prepared, data)
+        self._lineage(prepared, data, extra)
+        self._training_data(data, extra)
+        score = self._score(prepared, extra, values)
+        if score is not None:
+            data["scores"] = [score]
+        prepared.notes = extra.get("notes", "")
+        sources = self._citations(prepared, extra.get("sources", []))
+        if sources.get(None):
+            data["sources"] = sources[None]
+        elif "sources" in extra and "sources" in fields and fields["sources"].required:
+            problems.append(
+                Problem("Sources", f"name at least one source for the {kind.value} itself")
+            )
+        entry_id = data.get("id")
+        if not isinstance(entry_id, str):
+            return
+        label = form.fields[0].label
+        problem = _id_problem(label, kind, entry_id)
+        if problem:
+            problems.append(problem)
+            return
+        ref = EntryRef(kind, entry_id)
+        prepared.ref = ref
+        prepared.title = f"Add {kind.value} {data.get('name') or entry_id}"
+        prepared.summary = f"adds the {kind.value} `{entry_id}`"
+        if self.index.exists(ref) or self.index.case_twins(ref):
+            problems.append(
+                Problem(
+                    label,
+                    f"{entry_id} is already in the registry: to change it, use the "
+                    "“Correct an entry” form",
+                )
+            )
+            return
+        drafts = [_Draft(ref, self._canonical(ref, data), None, data)]
+        new_org = self._organization(prepared, data, organization, sources)
+        if new_org is not None:
+            drafts.insert(0, new_org)
+            prepared.summary += f" and the organization `{new_org.ref.id}`"
+        self._check_and_keep(prepared, drafts)
+
+    def _parameters(self, prepared: Prepared, data: dict[str, Any]) -> None:
+        params = data.get("parameters")
+        if not isinstance(params, dict) or "total" in params:
+            return
+        if "active" in params:
+            prepared.problems.append(
+                Problem("Parameters", "is needed with Active parameters: give the total too")
+            )
+        elif params.get("rounded") is True:
+            prepared.problems.append(
+                Problem("Rounded parameter count", "tick it only with a count under Parameters")
+            )
+
+    def _lineage(self, prepared: Prepared, data: dict[str, Any], extra: dict[str, Any]) -> None:
         if "base_model" in extra:
             relation = extra.get("base_model_relation")
             if relation is None:
@@ -186,31 +374,207 @@ class Submissions:
             data["base_model"] = [{"id": extra["base_model"], "relation": relation}]
             if data.get("training_type") is None and relation == "fine_tune":
                 data["training_type"] = "fine_tuned"
-        entry_id = data.get("id")
-        if not isinstance(entry_id, str):
+        elif "base_model_relation" in extra:
+            prepared.problems.append(
+                Problem("Base model id", "is needed with a relation to the base model")
+            )
+
+    def _training_data(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
+        parts: list[dict[str, Any]] = [{"dataset": d} for d in extra.get("training_datasets", [])]
+        if extra.get("training_categories"):
+            parts.append({"categories": extra["training_categories"]})
+        if parts:
+            data["training_data"] = parts
+
+    def _score(
+        self, prepared: Prepared, extra: dict[str, Any], values: dict[str, str]
+    ) -> dict[str, Any] | None:
+        """The one score a form gives, when it gives one; a partial score names what is
+        missing."""
+        if not any(key in extra for key in (*SCORE_PARTS, "setting")):
+            return None
+        form = prepared.form
+        missing = [form.field(key).label for key in SCORE_PARTS if key not in extra]
+        for label in missing:
+            if not values.get(label):
+                prepared.problems.append(
+                    Problem(
+                        label,
+                        "is needed with a score: give Benchmark, Metric, Score and Score source "
+                        "together",
+                    )
+                )
+        if missing:
+            return None
+        metric = str(extra["metric"])
+        text = str(extra["score"])
+        number = Decimal(text.rstrip("%").strip())
+        scale: dict[str, int] | None = None
+        if text.endswith("%"):
+            _, high = metric_range(metric)
+            if high == 1.0:
+                number /= 100
+            elif high != 100.0:
+                scale = {"min": 0, "max": 100}
+        score: dict[str, Any] = {"benchmark": extra["benchmark"], "metric": metric}
+        score["value"] = int(number) if number == number.to_integral_value() else float(number)
+        if scale is not None:
+            score["range"] = scale
+        if "setting" in extra:
+            score["setting"] = extra["setting"]
+        score["source"] = extra["score_source"]
+        return score
+
+    def _score_addition(self, prepared: Prepared, values: dict[str, str]) -> None:
+        """A score for a model in the registry: appended, or replacing the contributor-owned
+        score with the same benchmark, metric and setting."""
+        form = prepared.form
+        extra: dict[str, Any] = {}
+        for f in form.fields:
+            raw = values.get(f.label, "")
+            value = self._convert(form, f, raw, False, prepared.problems) if raw else None
+            if value is not None:
+                extra[f.id] = value
+        prepared.notes = extra.get("notes", "")
+        score = self._score(prepared, extra, values)
+        model_id = extra.get("model")
+        if not isinstance(model_id, str):
             return
-        label = form.fields[0].label
-        problem = _id_problem(label, form.kind, entry_id)
+        label = form.field("model").label
+        problem = _id_problem(label, EntryKind.MODEL, model_id)
         if problem:
             prepared.problems.append(problem)
             return
-        ref = EntryRef(form.kind, entry_id)
+        ref = EntryRef(EntryKind.MODEL, model_id)
         prepared.ref = ref
-        prepared.title = f"Add {form.kind.value} {data.get('name') or entry_id}"
-        prepared.summary = f"adds the {form.kind.value} `{entry_id}`"
-        if self.index.exists(ref) or self.index.case_twins(ref):
+        if not self.index.exists(ref):
+            twins = self.index.case_twins(ref)
             prepared.problems.append(
                 Problem(
                     label,
-                    f"{entry_id} is already in the registry: to change it, use the "
-                    "“Correct an entry” form",
+                    f"ids are case-sensitive: did you mean '{twins[0]}'?"
+                    if twins
+                    else f"there is no model {model_id}: to add it with this score, use the "
+                    "“Add a model” form, which has the same score fields",
                 )
             )
             return
-        for source in data.get("sources", []):
-            source["accessed"] = self.today
-        text = self._canonical(ref, data)
-        self._check_and_keep(prepared, ref, text, original=None)
+        if score is None or prepared.problems:
+            return
+        path = _confined(self.root, ref)
+        original = path.read_text(encoding="utf-8")
+        yaml = round_trip_yaml()
+        doc = yaml.load(original)
+        scores = doc.get("scores")
+        if not isinstance(scores, list):
+            scores = CommentedSeq()
+            put(doc, "scores", scores, self._order(EntryKind.MODEL, ()))
+        key = (score["benchmark"], score["metric"], score.get("setting"))
+        index = len(scores)
+        for i, old in enumerate(scores):
+            if not isinstance(old, dict):
+                continue
+            if (old.get("benchmark"), old.get("metric"), old.get("setting")) != key:
+                continue
+            if old.get("leaderboard"):
+                prepared.problems.append(
+                    Problem(
+                        form.field("benchmark").label,
+                        f"the leaderboard {old['leaderboard']} already gives this score, and "
+                        "the refresh bot keeps it current; a score with another Score setting "
+                        "is a separate score",
+                    )
+                )
+                return
+            index = i
+            prepared.remarks.append(
+                Problem(
+                    form.field("score").label,
+                    f"replaces the value {old.get('value')} sent before for this benchmark, "
+                    "metric and setting",
+                )
+            )
+        if index == len(scores):
+            scores.append(flowed(score))
+        else:
+            scores[index] = flowed(score)
+        buffer = io.StringIO()
+        yaml.dump(doc, buffer)
+        what = f"{score['benchmark']}, {score['metric']}"
+        prepared.title = f"Add a score of {model_id} ({what})"
+        prepared.summary = f"adds a score ({what}) to the model `{model_id}`"
+        self._check_and_keep(
+            prepared, [_Draft(ref, buffer.getvalue(), original, doc)], within=("scores", index)
+        )
+
+    def _citations(
+        self, prepared: Prepared, lines: list[tuple[str, str]]
+    ) -> dict[EntryKind | None, list[dict[str, Any]]]:
+        """The source records of the form's entry (None) and of a new organization."""
+        out: dict[EntryKind | None, list[dict[str, Any]]] = {}
+        for url, names in lines:
+            cited = self._cited(prepared.form, names, prepared.problems)
+            for entry in cited or {None: []}:
+                record: dict[str, Any] = {"url": url, "accessed": self.today}
+                if cited.get(entry):
+                    record["fields"] = cited[entry]
+                out.setdefault(entry, []).append(record)
+        return out
+
+    def _organization(
+        self,
+        prepared: Prepared,
+        data: dict[str, Any],
+        described: dict[str, Any],
+        sources: dict[EntryKind | None, list[dict[str, Any]]],
+    ) -> _Draft | None:
+        """The organization the add form describes, when the registry does not have it yet."""
+        org_id = data.get("organization")
+        form = prepared.form
+        if not isinstance(org_id, str) or "organization_name" not in {f.id for f in form.fields}:
+            return None
+        problem = _id_problem("Organization id", EntryKind.ORGANIZATION, org_id)
+        if problem is not None:
+            prepared.problems.append(problem)
+            return None
+        ref = EntryRef(EntryKind.ORGANIZATION, org_id)
+        labels = [form.field(k).label for k in ("organization_name", "organization_type",
+                                                "organization_url")]  # fmt: skip
+        if self.index.exists(ref):
+            if described:
+                prepared.remarks.append(
+                    Problem(
+                        None,
+                        f"The organization {org_id} is already in the registry, so "
+                        f"{', '.join(labels)} were not used. To change it, use the “Correct an "
+                        "entry” form.",
+                    )
+                )
+            return None
+        twins = self.index.case_twins(ref)
+        if twins:
+            prepared.problems.append(
+                Problem(
+                    "Organization id",
+                    f"ids are case-sensitive: the registry has '{twins[0]}'; write that",
+                )
+            )
+            return None
+        if not described:
+            return None  # the check says the organization is unknown, and how to add it
+        for key, label in zip(("name", "type", "url"), labels, strict=True):
+            if key not in described:
+                prepared.problems.append(
+                    Problem(
+                        label,
+                        f"is needed to add the organization '{org_id}', which is not in the "
+                        "registry yet",
+                    )
+                )
+        record = {"id": org_id, **described}
+        if sources.get(EntryKind.ORGANIZATION):
+            record["sources"] = sources[EntryKind.ORGANIZATION]
+        return _Draft(ref, self._canonical(ref, record), None, record, EntryKind.ORGANIZATION)
 
     def _canonical(self, ref: EntryRef, data: dict[str, Any]) -> str:
         yaml = round_trip_yaml()
@@ -226,13 +590,18 @@ class Submissions:
         text = {k: _text(fields[k], values.get(fields[k].label, ""), prepared.problems)
                 for k in ("entry", "kind", "field", "source")}  # fmt: skip
         raw_value = values.get(fields["value"].label, "")
+        prepared.notes = _text(fields["reason"], values.get(fields["reason"].label, ""), [])
+        prepared.notes_title = "Reason"
         if prepared.problems:
             return
+        kinds = form_kinds()
         try:
             kind = EntryKind(text["kind"])
+            if kind not in kinds:
+                raise ValueError(kind)
         except ValueError:
             prepared.problems.append(
-                Problem("Kind of entry", "must be model, dataset or organization")
+                Problem("Kind of entry", f"must be one of: {', '.join(k.value for k in kinds)}")
             )
             return
         problem = _id_problem("Entry id", kind, text["entry"])
@@ -242,15 +611,24 @@ class Submissions:
         ref = EntryRef(kind, text["entry"])
         prepared.ref = ref
         if not self.index.exists(ref):
+            twins = self.index.case_twins(ref)
+            add = adding(kind)
             prepared.problems.append(
                 Problem(
                     "Entry id",
-                    f"there is no {kind.value} {ref.id}: to add it, use the "
-                    f"“Add a {kind.value}” form",
+                    f"ids are case-sensitive: did you mean '{twins[0]}'?"
+                    if twins
+                    else f"there is no {kind.value} {ref.id}"
+                    + (f": to add it, use the “{add.title}” form" if add else ""),
                 )
             )
             return
         field_path = text["field"]
+        if field_path.split(".")[0] == "scores" and kind is EntryKind.MODEL:
+            prepared.problems.append(
+                Problem("Field", "to add or change a score, use the “Add a score” form")
+            )
+            return
         if not _FIELD_PATH.match(field_path) or field_path.split(".")[0] in BOT_OWNED:
             prepared.problems.append(
                 Problem(
@@ -282,7 +660,9 @@ class Submissions:
         yaml.dump(doc, buffer)
         prepared.title = f"Correct {ref.id}: {field_path}"
         prepared.summary = f"sets `{field_path}` of the {kind.value} `{ref.id}`"
-        self._check_and_keep(prepared, ref, buffer.getvalue(), original=original)
+        self._check_and_keep(
+            prepared, [_Draft(ref, buffer.getvalue(), original, doc)], corrected=keys
+        )
 
     def _value(self, raw: str, prepared: Prepared) -> Any:
         text = raw.strip()
@@ -312,33 +692,54 @@ class Submissions:
     # --- checking -------------------------------------------------------------------------
 
     def _check_and_keep(
-        self, prepared: Prepared, ref: EntryRef, text: str, original: str | None
+        self,
+        prepared: Prepared,
+        drafts: list[_Draft],
+        corrected: tuple[str, ...] = (),
+        within: tuple[str | int, ...] = (),
     ) -> None:
-        path = _confined(self.root, ref)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-        result = Checker(self.root, self.schemas, today=self.today).check([path])
-        reported = {p.label for p in prepared.problems}
+        """Write the drafts, check them as `registry validate` would, and keep them only when
+        no error remains (the working tree is restored otherwise)."""
+        created: list[Path] = []
+        written: list[tuple[Path, _Draft]] = []
+        for draft in drafts:
+            path = _confined(self.root, draft.ref)
+            folder = path.parent
+            while not folder.exists():
+                created.append(folder)
+                folder = folder.parent
+            write_atomic(path, draft.text)
+            written.append((path, draft))
+        result = Checker(self.root, self.schemas, today=self.today).check([p for p, _ in written])
+        by_relpath = {draft.ref.relpath: draft for _, draft in written}
+
+        def advise(finding: Finding) -> Problem:
+            draft = by_relpath.get(finding.path)
+            kind, data = (draft.ref.kind, draft.data) if draft else (None, None)
+            entry = draft.entry if draft else None
+            return advice(prepared.form, finding, kind, data, entry, corrected, within)
+
+        explained = {p.label for p in prepared.problems}
         for finding in result.findings:
-            if finding.severity.value != "error" or finding.message.startswith("missing required"):
-                continue  # required fields were named by their form labels already
-            label = field_label(prepared.form, _path_of(finding.field))
-            if label is not None and label in reported:
+            if finding.severity is not Severity.ERROR:
                 continue
-            what = f"{finding.field}: " if finding.field and label is None else ""
-            hint = f" — {finding.hint}" if finding.hint else ""
-            prepared.problems.append(Problem(label, f"{what}{finding.message}{hint}"))
+            if is_required_finding(finding) and explained:
+                continue  # the form's required fields were named already
+            problem = advise(finding)
+            if problem.label is None or problem.label not in explained:
+                prepared.problems.append(problem)
         if prepared.problems:
-            if original is None:
-                path.unlink()
-            else:
-                write_atomic(path, original)
+            for path, draft in written:
+                if draft.original is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_atomic(path, draft.original)
+            for folder in created:  # deepest first
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
             return
-        prepared.changed = path
-
-
-def _path_of(dotted: str) -> tuple[str | int, ...]:
-    out: list[str | int] = []
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", dotted):
-        out.append(int(part[1:-1]) if part.startswith("[") else part)
-    return tuple(out)
+        remarks = [advise(f) for f in result.findings if f.severity is Severity.WARNING]
+        if corrected or within:  # about what was there before: not the contributor's to fix
+            remarks = [r for r in remarks if r.label is not None]
+        prepared.remarks += remarks
+        prepared.changed = [path for path, _ in written]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from bots.cli import main
-from bots.forms import ADD_DATASET, ADD_MODEL, CORRECT_ENTRY, Form
+from bots.forms import (
+    ADD_DATASET,
+    ADD_MODEL,
+    ADD_ORGANIZATION,
+    ADD_SCORE,
+    CORRECT_ENTRY,
+    Form,
+)
 from bots.issueform import parse
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Submissions
@@ -57,7 +65,7 @@ def model(**changes: str) -> dict[str, str]:
         "Output modalities": "text",
         "Access": "open_weights",
         "Licence": "apache-2.0",
-        "Parameters": "1,000,000,000",
+        "Parameters": "1,003,520,512",
         "Sources": "https://acme.example.org/small\nhttps://arxiv.org/abs/2401.00001",
     }
     values.update(changes)
@@ -106,7 +114,7 @@ def test_a_valid_model_form_becomes_a_canonical_entry(
     assert result.title == "Add model Acme Small"
     data = YAML(typ="safe").load((registry / SMALL).read_text())
     assert data["modalities"] == {"input": ["text", "code"], "output": ["text"]}
-    assert data["parameters"] == {"total": 1_000_000_000}
+    assert data["parameters"] == {"total": 1_003_520_512}
     assert data["description"] == "A small model.\nIt has two lines."
     assert data["sources"][1] == {"url": "https://arxiv.org/abs/2401.00001", "accessed": TODAY}
     assert registry_cli("validate", registry / SMALL, root=registry).code == 0
@@ -133,7 +141,7 @@ def test_problems_name_the_form_field_and_leave_nothing_behind(registry: Path) -
     )
     found = {(p.label, p.message.split(":")[0]) for p in result.problems}
     assert ("Access", "is required") in found
-    assert ("Parameters", "'7B' is not a whole number") in found
+    assert ("Parameters", "'7B' is a rounded figure") in found
     assert ("Sources", "'javascript") in found
     assert sorted(p.relative_to(registry) for p in registry.rglob("*")) == before
     licence = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Licence="apache2")))
@@ -166,7 +174,7 @@ def test_hostile_ids_are_refused_and_nothing_is_written(registry: Path, hostile:
     result = prepared(
         registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": hostile}), crlf=False)
     )
-    assert result.problems and result.changed is None
+    assert result.problems and not result.changed
     assert all(p.label == "Model id" for p in result.problems), result.problems
     assert sorted(p.relative_to(registry) for p in registry.parent.rglob("*")) == before
 
@@ -191,6 +199,407 @@ def test_a_dataset_form(registry: Path) -> None:
     assert result.problems == [], result.problems
     data = YAML(typ="safe").load((registry / "entries/datasets/acme/web.yaml").read_text())
     assert data["languages"] == ["en", "fr"] and data["modalities"] == ["text"]
+
+
+TICKED = "- [X] The parameter counts above are rounded figures"
+COMMAND = re.compile(r"`registry|\bregistry (new|fmt|validate|autofill|forms)\b|\bgit\b|pre-commit")
+NEW_LAB = {
+    "Model id": "newlab/small",
+    "Organization id": "newlab",
+    "Organization name": "New Lab",
+    "Organization type": "academic",
+    "Organization website": "https://newlab.example.org/",
+}
+
+
+def entry(root: Path, relpath: str) -> dict:  # type: ignore[type-arg]
+    return YAML(typ="safe").load((root / relpath).read_text())
+
+
+def assert_no_command(problems: list) -> None:  # type: ignore[type-arg]
+    for problem in problems:
+        assert not COMMAND.search(problem.message), problem
+
+
+# --- organizations --------------------------------------------------------------------------
+
+
+def test_an_unknown_organization_points_to_the_organization_fields_and_form(
+    registry: Path,
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Organization id": "newlab"})))
+    [problem] = result.problems
+    assert problem.label == "Organization id"
+    assert "there is no organization 'newlab'" in problem.message
+    assert "fill in Organization name, Organization type and Organization website" in (
+        problem.message
+    )
+    assert "“Add an organization” form" in problem.message
+    assert_no_command(result.problems)
+    assert not (registry / "entries/models/newlab").exists()
+
+
+def test_a_model_form_adds_its_new_organization_from_its_fields(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**NEW_LAB)))
+    assert result.problems == [], result.problems
+    assert [p.relative_to(registry).as_posix() for p in result.changed] == [
+        "entries/organizations/newlab.yaml",
+        "entries/models/newlab/small.yaml",
+    ]
+    assert entry(registry, "entries/organizations/newlab.yaml") == {
+        "id": "newlab",
+        "name": "New Lab",
+        "type": "academic",
+        "url": "https://newlab.example.org/",
+    }
+    assert entry(registry, "entries/models/newlab/small.yaml")["organization"] == "newlab"
+    assert "the organization `newlab`" in result.summary
+
+
+def test_a_dataset_form_adds_its_new_organization_too(registry: Path) -> None:
+    values = {
+        "Dataset id": "newlab/web",
+        "Name": "New Web",
+        "Organization id": "newlab",
+        "Organization name": "New Lab",
+        "Organization type": "nonprofit",
+        "Organization website": "https://newlab.example.org/",
+        "Modalities": "text",
+        "Availability": "open_access",
+        "Data categories": "web, web/news",
+        "Sources": "https://newlab.example.org/web Data categories, Organization name",
+    }
+    result = prepared(registry, ADD_DATASET, body(ADD_DATASET, values))
+    assert result.problems == [], result.problems
+    org = entry(registry, "entries/organizations/newlab.yaml")
+    assert org["sources"] == [
+        {"url": "https://newlab.example.org/web", "accessed": TODAY, "fields": ["name"]}
+    ]
+    data = entry(registry, "entries/datasets/newlab/web.yaml")
+    assert data["categories"] == ["web", "web/news"]
+    assert data["sources"][0]["fields"] == ["categories"]
+
+
+def test_a_half_described_organization_names_each_missing_field(registry: Path) -> None:
+    values = model(**{**NEW_LAB, "Organization type": "", "Organization website": ""})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert {(p.label, p.message) for p in result.problems} == {
+        (label, "is needed to add the organization 'newlab', which is not in the registry yet")
+        for label in ("Organization type", "Organization website")
+    }
+    assert not (registry / "entries/organizations/newlab.yaml").exists()
+    assert not (registry / "entries/models/newlab").exists()
+
+
+def test_an_existing_organization_is_kept_and_its_form_fields_are_noted(registry: Path) -> None:
+    values = model(**{"Organization name": "Another Name", "Organization type": "academic"})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == []
+    [remark] = result.remarks
+    assert "acme is already in the registry" in remark.message
+    assert "“Correct an entry” form" in remark.message
+    assert entry(registry, "entries/organizations/acme.yaml")["name"] == "Acme Research"
+    assert [p.name for p in result.changed] == ["small.yaml"]
+
+
+def test_an_organization_twin_in_another_case_is_refused(registry: Path) -> None:
+    values = model(**{**NEW_LAB, "Organization id": "ACME"})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Organization id", "ids are case-sensitive: the registry has 'acme'; write that")
+    ]
+
+
+@pytest.mark.parametrize("hostile", ["../../etc", "acme/x", ".github", "a\u202eb", "аcme"])
+def test_hostile_organization_ids_are_refused_and_nothing_is_written(
+    registry: Path, hostile: str
+) -> None:
+    before = sorted(p.relative_to(registry) for p in registry.parent.rglob("*"))
+    values = model(**{**NEW_LAB, "Model id": "acme/small", "Organization id": hostile})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values, crlf=False))
+    assert result.problems and not result.changed
+    assert {p.label for p in result.problems} == {"Organization id"}, result.problems
+    assert sorted(p.relative_to(registry) for p in registry.parent.rglob("*")) == before
+
+
+def test_the_organization_form_adds_an_organization(registry: Path) -> None:
+    values = {
+        "Organization id": "newlab",
+        "Name": "New Lab",
+        "Type": "academic",
+        "Website": "https://newlab.example.org/",
+        "Other names": "NL, New Laboratory",
+        "Parent organization id": "acme",
+        "Country": "fr",
+        "Sources": "https://newlab.example.org/about: Name, Country",
+        "Notes": "Spun out of Acme.",
+    }
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert result.problems == [], result.problems
+    assert result.title == "Add organization New Lab"
+    assert result.notes == "Spun out of Acme."
+    data = entry(registry, "entries/organizations/newlab.yaml")
+    assert data["aliases"] == ["NL", "New Laboratory"] and data["country"] == "FR"
+    assert data["parent"] == "acme"
+    assert data["sources"][0]["fields"] == ["name", "country"]
+
+
+# --- parameters, context length, training data, a score ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "count"),
+    [("7B", 7_000_000_000), ("1.55B", 1_550_000_000), ("7000000000", 7_000_000_000),
+     ("350M", 350_000_000)],
+)  # fmt: skip
+def test_a_published_rounded_size_is_marked_rounded(
+    registry: Path, written: str, count: int
+) -> None:
+    values = model(Parameters=written, **{"Rounded parameter count": TICKED})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == [] and result.remarks == []
+    assert entry(registry, SMALL)["parameters"] == {"total": count, "rounded": True}
+
+
+def test_a_rounded_size_without_the_tick_says_tick_it_or_write_every_digit(
+    registry: Path,
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Parameters="7B")))
+    [problem] = result.problems
+    assert problem.label == "Parameters"
+    assert "write the exact count" in problem.message
+    assert "tick “Rounded parameter count”" in problem.message
+
+
+def test_an_unticked_round_count_passes_with_a_remark_to_tick_rounded(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Parameters="7000000000")))
+    assert result.problems == []
+    [remark] = result.remarks
+    assert remark.label == "Parameters" and "tick “Rounded parameter count”" in remark.message
+    assert_no_command(result.remarks)
+
+
+def test_a_tick_without_a_count_is_refused(registry: Path) -> None:
+    values = model(Parameters="", **{"Rounded parameter count": TICKED})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Rounded parameter count", "tick it only with a count under Parameters")
+    ]
+
+
+def test_context_length_training_data_and_a_score_with_its_source(registry: Path) -> None:
+    values = model(
+        **{
+            "Active parameters": "400,102,400",
+            "Context length": "32768",
+            "Training datasets": "acme/corpus",
+            "Training data categories": "web, code/source_code",
+            "Benchmark": "acme/corpus",
+            "Metric": "accuracy",
+            "Score": "0.669",
+            "Score setting": "5-shot",
+            "Score source": "https://arxiv.org/abs/2401.00001",
+        }
+    )
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == [], result.problems
+    data = entry(registry, SMALL)
+    assert data["parameters"] == {"total": 1_003_520_512, "active": 400_102_400}
+    assert data["output_quality"] == {"context_length": 32768}
+    assert data["training_data"] == [
+        {"dataset": "acme/corpus"},
+        {"categories": ["web", "code/source_code"]},
+    ]
+    assert data["scores"] == [
+        {
+            "benchmark": "acme/corpus",
+            "metric": "accuracy",
+            "value": 0.669,
+            "setting": "5-shot",
+            "source": "https://arxiv.org/abs/2401.00001",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "stored"),
+    [
+        ("accuracy", "66.9%", {"value": 0.669}),
+        ("bleu", "31.2%", {"value": 31.2}),
+        ("elo", "1235", {"value": 1235}),
+        ("judge_score", "45 %", {"range": {"min": 0, "max": 100}, "value": 45}),
+    ],
+)
+def test_a_percentage_score_is_stored_on_its_metrics_scale(
+    registry: Path,
+    metric: str,
+    written: str,
+    stored: dict,  # type: ignore[type-arg]
+) -> None:
+    values = model(
+        Benchmark="acme/corpus",
+        Metric=metric,
+        Score=written,
+        **{"Score source": "https://arxiv.org/abs/2401.00001"},
+    )
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == [], result.problems
+    [score] = entry(registry, SMALL)["scores"]
+    assert {k: score[k] for k in stored} == stored
+    assert ("range" in score) == ("range" in stored)
+
+
+def test_a_partial_score_names_the_missing_score_fields(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Benchmark="acme/corpus")))
+    assert sorted(p.label or "" for p in result.problems) == ["Metric", "Score", "Score source"]
+    assert all("give Benchmark, Metric, Score and Score source" in p.message
+               for p in result.problems)  # fmt: skip
+
+
+def test_unknown_references_point_to_the_form_that_adds_them(registry: Path) -> None:
+    values = model(
+        **{
+            "Base model id": "acme/bsae",
+            "Relation to the base model": "fine_tune",
+            "Training datasets": "other/books",
+        }
+    )
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    found = {p.label: p.message for p in result.problems}
+    assert set(found) == {"Base model id", "Training datasets"}
+    assert (
+        "did you mean 'acme/base'? If not, add it first with the “Add a model” form"
+        in (found["Base model id"])
+    )
+    assert "add it first with the “Add a dataset” form" in found["Training datasets"]
+    assert_no_command(result.problems)
+
+
+# --- a score for a model in the registry -------------------------------------------------
+
+
+def score_form(**changes: str) -> str:
+    values = {
+        "Model id": "acme/base",
+        "Benchmark": "acme/corpus",
+        "Metric": "accuracy",
+        "Score": "61.2%",
+        "Score setting": "5-shot",
+        "Score source": "https://acme.example.org/base-card",
+    }
+    values.update(changes)
+    return body(ADD_SCORE, values)
+
+
+BASE = "entries/models/acme/base.yaml"
+
+
+def test_the_score_form_adds_a_score_to_a_model_in_the_registry(registry: Path) -> None:
+    before = (registry / BASE).read_text()
+    result = prepared(registry, ADD_SCORE, score_form())
+    assert result.problems == [] and result.remarks == []
+    assert result.title == "Add a score of acme/base (acme/corpus, accuracy)"
+    after = (registry / BASE).read_text()
+    assert after.startswith(before.split("sources:")[0])  # the rest is untouched
+    assert entry(registry, BASE)["scores"] == [
+        {
+            "benchmark": "acme/corpus",
+            "metric": "accuracy",
+            "value": 0.612,
+            "setting": "5-shot",
+            "source": "https://acme.example.org/base-card",
+        }
+    ]
+
+
+def test_a_score_sent_again_replaces_the_earlier_value(registry: Path) -> None:
+    assert prepared(registry, ADD_SCORE, score_form()).problems == []
+    again = prepared(registry, ADD_SCORE, score_form(Score="0.634"))
+    assert again.problems == []
+    [remark] = again.remarks
+    assert remark.label == "Score" and "replaces the value 0.612" in remark.message
+    other = prepared(registry, ADD_SCORE, score_form(**{"Score setting": "0-shot"}))
+    assert other.problems == []
+    scores = entry(registry, BASE)["scores"]
+    assert [(s["setting"], s["value"]) for s in scores] == [("5-shot", 0.634), ("0-shot", 0.612)]
+
+
+def test_a_score_reply_says_nothing_about_the_rest_of_the_entry(registry: Path) -> None:
+    path = registry / BASE
+    path.write_text(path.read_text().replace("total: 6738415616", "total: 7000000000"))
+    result = prepared(registry, ADD_SCORE, score_form())
+    assert result.problems == [] and result.remarks == []  # no "looks rounded" about parameters
+
+
+def test_a_leaderboard_score_is_left_to_the_refresh_bot(registry: Path) -> None:
+    path = registry / BASE
+    path.write_text(
+        path.read_text()
+        + "scores:\n  - benchmark: acme/corpus\n    metric: accuracy\n    value: 0.6\n"
+        "    setting: 5-shot\n    source: https://lb.example.org/\n    leaderboard: acme-lb\n"
+    )
+    before = path.read_bytes()
+    result = prepared(registry, ADD_SCORE, score_form())
+    [problem] = result.problems
+    assert problem.label == "Benchmark" and "the leaderboard acme-lb already gives" in (
+        problem.message
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_score_for_a_model_not_in_the_registry_points_to_the_model_form(
+    registry: Path,
+) -> None:
+    result = prepared(registry, ADD_SCORE, score_form(**{"Model id": "acme/nothing"}))
+    [problem] = result.problems
+    assert problem.label == "Model id" and "use the “Add a model” form" in problem.message
+
+
+def test_the_correction_form_sends_scores_to_the_score_form(registry: Path) -> None:
+    result = prepared(registry, CORRECT_ENTRY, correction(Field="scores", **{"New value": "[]"}))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Field", "to add or change a score, use the “Add a score” form")
+    ]
+
+
+# --- sources and notes ----------------------------------------------------------------------
+
+
+def test_sources_name_the_facts_they_support_by_form_label(registry: Path) -> None:
+    values = model(
+        **{
+            **NEW_LAB,
+            "Context length": "32768",
+            "Sources": "- https://newlab.example.org/small — Parameters, context length, "
+            "Licence, Organization website\r\nhttps://arxiv.org/abs/2401.00001 parameters.total",
+        }
+    )
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == [], result.problems
+    sources = entry(registry, "entries/models/newlab/small.yaml")["sources"]
+    assert [s.get("fields") for s in sources] == [
+        ["parameters", "output_quality.context_length", "license"],
+        ["parameters.total"],
+    ]
+    assert entry(registry, "entries/organizations/newlab.yaml")["sources"][0]["fields"] == ["url"]
+
+
+def test_a_misspelt_label_after_a_source_suggests_the_right_one(registry: Path) -> None:
+    values = model(Sources="https://acme.example.org/small Paramters")
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Sources", "'Paramters' is not a field of this form: did you mean 'Parameters'?")
+    ]
+
+
+def test_a_source_naming_an_empty_field_is_noted(registry: Path) -> None:
+    values = model(Sources="https://acme.example.org/small Context length")
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == []
+    [remark] = result.remarks
+    assert remark.label == "Sources" and "names Context length, which you left empty" in (
+        remark.message
+    )
 
 
 # --- correcting -----------------------------------------------------------------------------
@@ -247,6 +656,47 @@ def test_a_bad_correction_is_refused_and_the_entry_kept(
         says in p.message and (label is None or p.label == label) for p in result.problems
     ), result.problems
     assert path.read_bytes() == before
+
+
+def test_only_kinds_with_a_form_can_be_corrected(registry: Path) -> None:
+    result = prepared(registry, CORRECT_ENTRY, correction(**{"Kind of entry": "leaderboard"}))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Kind of entry", "must be one of: model, dataset, organization")
+    ]
+
+
+def test_a_correction_to_an_unknown_reference_points_to_the_form_that_adds_it(
+    registry: Path,
+) -> None:
+    values = {"Field": "base_model", "New value": "[{id: acme/nothing, relation: fine_tune}]"}
+    result = prepared(registry, CORRECT_ENTRY, correction(**values))
+    [problem] = result.problems
+    assert problem.label == "New value"
+    assert "there is no model 'acme/nothing'" in problem.message
+    assert "add it first with the “Add a model” form" in problem.message
+    assert_no_command(result.problems)
+
+
+def test_following_the_rounded_advice_of_a_correction_marks_the_count_rounded(
+    registry: Path,
+) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    on_main = path.read_bytes()
+    first = prepared(registry, CORRECT_ENTRY, correction(**{"New value": "7000000000"}))
+    [remark] = first.remarks
+    advice = re.search(r"edit this issue: Field (\S+), New value (\{.*\});", remark.message)
+    assert advice, remark.message
+    path.write_bytes(on_main)  # an edited issue is checked again against the default branch
+    second = prepared(
+        registry,
+        CORRECT_ENTRY,
+        correction(**{"Field": advice.group(1), "New value": advice.group(2)}),
+    )
+    assert second.problems == [] and second.remarks == []
+    assert entry(registry, "entries/models/acme/base.yaml")["parameters"] == {
+        "total": 7_000_000_000,
+        "rounded": True,
+    }
 
 
 # --- registry submit, in process ------------------------------------------------------------
@@ -362,6 +812,74 @@ def test_closed_issues_and_other_issues_are_left_alone(
     other = submitter.submit(registry_cli, "opened", "### Bug\n\nhello", labels=("bug",))
     assert other.code == 0 and "not a submission form" in other.out
     assert submitter.github.server.requests == []
+
+
+def test_a_model_with_its_new_organization_becomes_one_pr_with_the_notes(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    notes = "Trained by @someone, see #12 <b>here</b>.\n\n| a | b |"
+    values = model(**{**NEW_LAB, "Notes": notes})
+    result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, values))
+    assert result.code == 0, result.err
+    branch = f"submission/issue-{submitter.number}"
+    tree = git(submitter.tmp, "--git-dir", str(submitter.origin), "ls-tree", "-r", "--name-only",
+               branch, "entries")  # fmt: skip
+    assert "entries/organizations/newlab.yaml" in tree.split()
+    assert "entries/models/newlab/small.yaml" in tree.split()
+    [pull] = submitter.pulls()
+    text = pull.body  # type: ignore[attr-defined]
+    assert "adds the model newlab/small and the organization newlab" in text
+    assert "**Notes** (from the form):" in text and "&lt;b&gt;here&lt;/b&gt;" in text
+    closes, rest = text.split("\n", 1)
+    assert closes == f"Closes #{submitter.number}."  # the one live reference
+    assert_inert(rest)
+
+
+def test_a_correction_reason_reaches_the_pull_request(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    labels = ("submission", "correct-entry")
+    result = submitter.submit(registry_cli, "opened", correction(), labels=labels)
+    assert result.code == 0, result.err
+    [pull] = submitter.pulls()
+    assert "**Reason** (from the form):\n\n> The card gives the exact count\\." in pull.body  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        model(**{"Organization id": "newlab"}),
+        model(**{"Training datasets": "other/books", "Base model id": "x/y",
+                 "Relation to the base model": "merge"}),
+        model(Parameters="7B", Licence="apache2", Sources="https://a.example.org/ Paramters"),
+        model(**{"Model id": "acme/Base"}),
+    ],
+    ids=["unknown organization", "unknown references", "typos", "existing id"],
+)  # fmt: skip
+def test_replies_to_form_users_never_ask_them_to_run_a_command(
+    submitter: Submitter, registry_cli: Callable[..., Run], values: dict[str, str]
+) -> None:
+    result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, values))
+    assert result.code == 0, result.err
+    [reply] = submitter.comments()
+    assert "verdict=failing" in reply
+    assert not COMMAND.search(reply), reply
+    assert_inert(reply)
+    problems = [line for line in reply.splitlines() if line.startswith("- ")]
+    assert problems and all(line.startswith("- **") for line in problems), reply
+
+
+def test_a_passing_reply_lists_what_is_worth_a_second_look(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, model(Parameters="7B.")))
+    assert result.code == 0
+    submitter.submit(registry_cli, "edited", body(ADD_MODEL, model(Parameters="7000000000")))
+    superseded, reply = submitter.comments()
+    assert "superseded" in superseded
+    assert "verdict=passing" in reply and "Worth a second look" in reply
+    assert "**Parameters**: 7000000000 looks like a rounded figure" in reply
+    assert not COMMAND.search(reply)
 
 
 # --- submission.yml under act ---------------------------------------------------------------

@@ -23,7 +23,8 @@ from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
 from bots.commands.open_pr import BOT_AUTHOR
 from bots.entries import ENTRIES_DIR
-from bots.forms import form_for
+from bots.formadvice import Problem
+from bots.forms import FORMS, Form, form_for
 from bots.gitrepo import GitError, GitRepo
 from bots.markdown import code, escape
 from bots.markers import marker
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     ]
     form = form_for(labels)
     if form is None:
-        print("not a submission form (no add-model, add-dataset or correct-entry label)")
+        names = ", ".join(f.name for f in FORMS)
+        print(f"not a submission form (none of the labels {names})")
         return 0
     number = issue.get("number")
     user = issue.get("user") or {}
@@ -96,28 +98,86 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         forge = Forge.from_env()
-        if prepared.problems or prepared.changed is None:
+        if prepared.problems or not prepared.changed:
             return _reply_with_problems(forge, number, prepared)
         return _propose(forge, root, number, str(login), user_id, default, prepared)
     except ForgeError as exc:
         raise ExitError(str(exc), 1) from exc
 
 
-def _reply_with_problems(forge: Any, number: int, prepared: Prepared) -> int:
+def _in_form_order(form: Form, problems: list[Problem]) -> list[Problem]:
+    """Problems in the order of the form's fields (those about the whole body first)."""
+    order = {f.label: i for i, f in enumerate(form.fields)}
+    return sorted(problems, key=lambda p: -1 if p.label is None else order.get(p.label, -1))
+
+
+def _bullets(problems: list[Problem], limit: int = 50) -> list[str]:
+    lines = []
+    for problem in problems[:limit]:
+        where = f"**{escape(problem.label)}**: " if problem.label else ""
+        lines.append(f"- {where}{escape(problem.message[:600])}")
+    if len(problems) > limit:
+        lines.append(f"- … and {len(problems) - limit} more")
+    return lines
+
+
+def _quoted(text: str, limit: int = 4000) -> list[str]:
+    """Contributor text as an inert Markdown block quote, one escaped line per line."""
+    return [f"> {escape(line)}" if line.strip() else ">" for line in text[:limit].split("\n")]
+
+
+def problems_reply(prepared: Prepared) -> str:
+    """The comment on an issue whose form needs fixing: each problem by its form field."""
     lines = [
         marker(KIND, verdict="failing"),
         "## ❌ This submission cannot be added yet",
         "",
-        "The registry bot read the form and found what to fix. Edit the issue (⋯ → Edit) and "
-        "the bot checks it again; nothing was committed.",
+        "The registry bot read the form and found what to fix. Edit the issue (⋯ → Edit), "
+        "change the fields named below, and save: the bot checks it again. Nothing was "
+        "committed.",
         "",
+        *_bullets(_in_form_order(prepared.form, prepared.problems)),
     ]
-    for problem in prepared.problems[:50]:
-        where = f"**{escape(problem.label)}**: " if problem.label else ""
-        lines.append(f"- {where}{escape(problem.message[:600])}")
-    if len(prepared.problems) > 50:
-        lines.append(f"- … and {len(prepared.problems) - 50} more")
-    done = forge.sticky_comment(number, KIND, "\n".join(lines) + "\n", "failing")
+    return "\n".join(lines) + "\n"
+
+
+def passing_reply(prepared: Prepared, pull_number: int, pull_url: str) -> str:
+    """The comment on an issue whose submission became a pull request."""
+    lines = [
+        marker(KIND, verdict="passing"),
+        "## ✅ Thank you: your submission passed the registry's checks",
+        "",
+        f"It is now pull request #{pull_number} ({pull_url}), which closes this issue when "
+        "merged. Edit this issue to change the submission; the pull request follows.",
+    ]
+    if prepared.remarks:
+        lines += [
+            "",
+            "Worth a second look (the pull request is open; edit the issue to change these):",
+            "",
+            *_bullets(_in_form_order(prepared.form, prepared.remarks), 20),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def pull_body(prepared: Prepared, number: int, login: str) -> str:
+    """The pull request's description: what it adds or changes, who sent it, their notes."""
+    lines = [
+        f"Closes #{number}.",
+        "",
+        f"This pull request {prepared.summary.replace('`', '')} — submitted by {code(login)} "
+        "through the issue form and checked by `registry validate`. A maintainer reviews it "
+        "like any other pull request.",
+    ]
+    if prepared.notes:
+        lines += ["", f"**{prepared.notes_title}** (from the form):", "", *_quoted(prepared.notes)]
+    if prepared.remarks:
+        lines += ["", "The bot noted:", "", *_bullets(prepared.remarks, 20)]
+    return "\n".join(lines) + "\n"
+
+
+def _reply_with_problems(forge: Any, number: int, prepared: Prepared) -> int:
+    done = forge.sticky_comment(number, KIND, problems_reply(prepared), "failing")
     label = forge.set_label(number, NEEDS_FIX, True, "The submission has problems to fix")
     print(f"issue #{number}: {len(prepared.problems)} problems; comment {done}, label {label}")
     return 0
@@ -148,18 +208,8 @@ def _propose(
             repo.switch(back_to)
     except GitError as exc:
         raise ExitError(f"git: {exc}", 1) from exc
-    pr_body = (
-        f"Closes #{number}.\n\nThis pull request {prepared.summary.replace('`', '')} — submitted "
-        f"by {code(login)} through the issue form and checked by `registry validate`. "
-        "A maintainer reviews it like any other pull request.\n"
-    )
-    pull = forge.open_or_update_pull(branch, default, title, pr_body)
-    reply = (
-        marker(KIND, verdict="passing")
-        + "\n## ✅ Thank you: your submission passed the registry's checks\n\n"
-        f"It is now pull request #{pull.number} ({pull.url}), which closes this issue when "
-        "merged. Edit this issue to change the submission; the pull request follows.\n"
-    )
+    pull = forge.open_or_update_pull(branch, default, title, pull_body(prepared, number, login))
+    reply = passing_reply(prepared, pull.number, pull.url)
     done = forge.sticky_comment(number, KIND, reply, "passing")
     forge.set_label(number, NEEDS_FIX, False)
     print(
