@@ -885,6 +885,7 @@ def test_a_passing_reply_lists_what_is_worth_a_second_look(
 # --- submission.yml under act ---------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_submission_workflow_opens_then_updates_a_pr_and_replies_to_bad_forms(
     tmp_path: Path, github: GitHubEnv
 ) -> None:
