@@ -253,6 +253,8 @@ class EntryFiles:
         value: those containing each string's words literally, and those with a backslash
         (a double-quoted escape can spell any character). Parse them to be sure."""
         words = search_words(strings)
+        if words is not None and not words:
+            return set()
         found = {p for p in self._base_search(words, folder) if p not in self.overlay}
         prefix = f"{folder}/"
         for relpath, text in self.overlay.items():

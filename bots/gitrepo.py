@@ -1,6 +1,7 @@
-"""Reading entries at git revisions: which entry files changed between two revisions, and
-their bytes at either side. Git runs with argument lists only (never a shell), and revisions are
-resolved to commit SHAs before use, so a revision can never be taken for an option."""
+"""Reading entries at git revisions: which entry files changed between two revisions, their
+bytes at either side, and a whole commit's entries/ as files the checker reads in memory
+(`GitTree`). Git runs with argument lists only (never a shell), and revisions are resolved to
+commit SHAs before use, so a revision can never be taken for an option."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import base64
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bots.entries import ENTRIES_DIR
+from bots.entries import ENTRIES_DIR, EntryFiles, Text, walk_key
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -53,16 +55,26 @@ class GitRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _git(self, *args: str, env: dict[str, str] | None = None) -> bytes:
+    def _git(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        stdin: bytes | None = None,
+        no_match: int | None = None,
+    ) -> bytes:
+        """git's output; `no_match` is an exit code that means "nothing found" (empty output)."""
         try:
             done = subprocess.run(
                 ["git", "-C", str(self.root), *args],
                 capture_output=True,
                 check=False,
+                input=stdin,
                 env={**os.environ, **env} if env else None,
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
+        if no_match is not None and done.returncode == no_match:
+            return b""
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(detail[-1] if detail else f"git {args[0]} failed")
@@ -179,6 +191,49 @@ class GitRepo:
     def read(self, commit: str, path: str) -> bytes:
         return self._git("cat-file", "blob", f"{commit}:{path}")
 
+    def tree_blobs(self, commit: str, *paths: str) -> dict[str, str]:
+        """Every file under `paths` at `commit`: path → blob SHA (one `git ls-tree`)."""
+        out = self._git("ls-tree", "-r", "-z", commit, "--", *paths)
+        blobs = {}
+        for record in out.decode("utf-8", "replace").split("\0"):
+            meta, _, path = record.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[1] == "blob":
+                blobs[path] = fields[2]
+        return blobs
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of many blobs through one `git cat-file --batch`."""
+        wanted = [sha for sha in dict.fromkeys(shas) if _SHA.match(sha)]
+        if not wanted:
+            return {}
+        out = self._git("cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
+        blobs: dict[str, bytes] = {}
+        at = 0
+        while at < len(out):
+            end = out.index(b"\n", at)
+            header = out[at:end].decode("ascii", "replace").split()
+            at = end + 1
+            if len(header) != 3:  # "<sha> missing"
+                continue
+            size = int(header[2])
+            blobs[header[0]] = out[at : at + size]
+            at += size + 1
+        return blobs
+
+    def grep_files(self, commit: str, words: Iterable[str], *paths: str) -> set[str]:
+        """Files under `paths` at `commit` that contain one of `words` (fixed strings)."""
+        patterns = "".join(f"{w}\n" for w in words if w and "\n" not in w)
+        if not patterns:
+            return set()
+        out = self._git(
+            "grep", "-l", "-z", "-F", "--no-color", "-f", "-", commit, "--", *paths,
+            stdin=patterns.encode(), no_match=1,
+        )  # fmt: skip
+        prefix = f"{commit}:"
+        names = out.decode("utf-8", "replace").split("\0")
+        return {n[len(prefix) :] if n.startswith(prefix) else n for n in names if n}
+
     def export(self, commit: str, dest: Path, *paths: str) -> None:
         """Write the tree of `commit` (limited to `paths`) into `dest`, safely."""
         import io
@@ -209,3 +264,68 @@ def _parse_name_status(out: bytes) -> list[FileChange]:
         changes.append(FileChange(kind, fields[i + 1]))
         i += 2
     return changes
+
+
+class GitTree(EntryFiles):
+    """The files of one commit's entries/, read from git in memory: listings from one
+    `git ls-tree`, texts through `git cat-file --batch` (many at a time when the checker says
+    which it will read), searches through `git grep`. Nothing is written to disk."""
+
+    def __init__(
+        self, repo: GitRepo, commit: str, overlay: Mapping[str, Text | None] | None = None
+    ) -> None:
+        super().__init__(repo.root, overlay)
+        self.repo = repo
+        self.commit = commit
+        self.blobs = repo.tree_blobs(commit, ENTRIES_DIR)
+        self._bytes: dict[str, bytes] = {}
+        self._walks: dict[str, list[str]] = {}
+        self._tree: dict[str, tuple[set[str], set[str]]] = {}
+        for relpath in self.blobs:
+            folder, _, name = relpath.rpartition("/")
+            self._tree.setdefault(folder, (set(), set()))[1].add(name)
+            while folder:
+                parent, _, name = folder.rpartition("/")
+                self._tree.setdefault(parent, (set(), set()))[0].add(name)
+                folder = parent
+
+    def _base_children(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
+        dirs, files = self._tree.get(folder, (set(), set()))
+        return frozenset(dirs), frozenset(files)
+
+    def _base_read(self, relpath: str) -> bytes:
+        if relpath not in self.blobs:
+            raise FileNotFoundError(2, "No such file or directory", relpath)
+        if relpath not in self._bytes:
+            self.prefetch([relpath])
+        return self._bytes[relpath]
+
+    def prefetch(self, relpaths: Iterable[str]) -> None:
+        wanted = {
+            p: self.blobs[p]
+            for p in relpaths
+            if p in self.blobs and p not in self._bytes and p not in self.overlay
+        }
+        if wanted:
+            texts = self.repo.read_blobs(wanted.values())
+            for relpath, sha in wanted.items():
+                if sha not in texts:
+                    raise GitError(f"{self.commit}: cannot read {relpath} from git")
+                self._bytes[relpath] = texts[sha]
+
+    def _base_walk(self, folder: str) -> list[str]:
+        if folder not in self._walks:
+            prefix = f"{folder}/" if folder else ""
+            found = [
+                p
+                for p in self.blobs
+                if p.startswith(prefix) and not any(part.startswith(".") for part in p.split("/"))
+            ]
+            self._walks[folder] = sorted(found, key=walk_key)
+        return list(self._walks[folder])
+
+    def _base_search(self, words: set[str] | None, folder: str) -> set[str]:
+        if words is None:
+            return set(self._base_walk(folder))
+        listed = set(self._base_walk(folder))
+        return {p for p in self.repo.grep_files(self.commit, {*words, "\\"}, folder) if p in listed}
