@@ -232,6 +232,10 @@ class Checker:
         other = self._data_of(EntryRef(kind, entry_id))
         return [p for _, p in lineage_parents(kind, other)] if other else []
 
+    def lineage_parents(self, ref: EntryRef) -> list[str]:
+        """The ids the entry's lineage names (empty when it does not exist)."""
+        return self._parents_of(ref.kind, ref.id)
+
     def lineage_cycle(self, ref: EntryRef) -> list[str] | None:
         """A lineage path from the entry back to itself (ids), or None."""
         return find_cycle(ref.id, lambda entry_id: self._parents_of(ref.kind, entry_id))

@@ -274,6 +274,7 @@ class EntryIndex:
         self.root = root
         self.files = files if files is not None else EntryFiles(root)
         self._folded_listings: dict[str, dict[str, list[str]]] = {}
+        self._ids: dict[tuple[EntryKind, str | None], list[str]] = {}
 
     def _listing(self, folder: str) -> frozenset[str]:
         return self.files.listing(folder)
@@ -286,7 +287,13 @@ class EntryIndex:
         return self._listing(f"{ENTRIES_DIR}/{kind.folder}")
 
     def ids_in(self, kind: EntryKind, namespace: str | None = None) -> list[str]:
-        """Ids of one namespace (models, datasets) or of the whole kind (the others)."""
+        """Ids of one namespace (models, datasets) or of the whole kind (the others), cached."""
+        cached = self._ids.get((kind, namespace))
+        if cached is None:
+            cached = self._ids[(kind, namespace)] = self._list_ids(kind, namespace)
+        return list(cached)
+
+    def _list_ids(self, kind: EntryKind, namespace: str | None) -> list[str]:
         base = f"{ENTRIES_DIR}/{kind.folder}"
         if kind.namespaced:
             if namespace is None:

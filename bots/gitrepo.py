@@ -9,7 +9,8 @@ import base64
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 _NOTHING = re.compile(r"(?!)")  # a line pattern that matches no line
+_LS_TREE_BLOB = re.compile(r"[0-7]+ blob ([0-9a-f]+)\t([^\0]*)\0")  # `ls-tree -z` of a file
 
 
 def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | None:
@@ -51,9 +53,61 @@ class FileChange:
     old_path: str | None = None
 
 
+class _BlobReader:
+    """One `git cat-file --batch` kept running: an object's bytes per request, without
+    starting a process each time."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.process = subprocess.Popen(
+                ["git", "-C", str(root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+
+    def read(self, name: str) -> bytes | None:
+        """The blob `name` (a SHA or `commit:path`) names, or None when it names no blob."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(name.encode("utf-8") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if not header:
+            raise GitError("git cat-file stopped answering")
+        if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
+            return None
+        data = stdout.read(int(header[2]))
+        stdout.read(1)
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
 class GitRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._reader: _BlobReader | None = None
+
+    @contextmanager
+    def reading(self) -> Iterator[GitRepo]:
+        """Within this block, reads of single files share one running `git cat-file`."""
+        if self._reader is not None:
+            yield self
+            return
+        self._reader = _BlobReader(self.root)
+        try:
+            yield self
+        finally:
+            self._reader.close()
+            self._reader = None
 
     def _git(
         self,
@@ -189,24 +243,27 @@ class GitRepo:
         return commit, True
 
     def read(self, commit: str, path: str) -> bytes:
-        return self._git("cat-file", "blob", f"{commit}:{path}")
+        if self._reader is None or "\n" in path:
+            return self._git("cat-file", "blob", f"{commit}:{path}")
+        data = self._reader.read(f"{commit}:{path}")
+        if data is None:
+            raise GitError(f"{path} is not a file in {commit}")
+        return data
 
     def tree_blobs(self, commit: str, *paths: str) -> dict[str, str]:
         """Every file under `paths` at `commit`: path → blob SHA (one `git ls-tree`)."""
-        out = self._git("ls-tree", "-r", "-z", commit, "--", *paths)
-        blobs = {}
-        for record in out.decode("utf-8", "replace").split("\0"):
-            meta, _, path = record.partition("\t")
-            fields = meta.split()
-            if len(fields) == 3 and fields[1] == "blob":
-                blobs[path] = fields[2]
-        return blobs
+        out = self._git("ls-tree", "-r", "-z", commit, "--", *paths).decode("utf-8", "replace")
+        return {path: sha for sha, path in _LS_TREE_BLOB.findall(out)}
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """The bytes of many blobs through one `git cat-file --batch`."""
+        """The bytes of blobs: a few through the running `git cat-file` (inside `reading()`),
+        many through one `git cat-file --batch` of their own."""
         wanted = [sha for sha in dict.fromkeys(shas) if _SHA.match(sha)]
         if not wanted:
             return {}
+        if self._reader is not None and len(wanted) <= 8:
+            found = {sha: self._reader.read(sha) for sha in wanted}
+            return {sha: data for sha, data in found.items() if data is not None}
         out = self._git("cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
         blobs: dict[str, bytes] = {}
         at = 0
@@ -281,13 +338,20 @@ class GitTree(EntryFiles):
         self._bytes: dict[str, bytes] = {}
         self._walks: dict[str, list[str]] = {}
         self._tree: dict[str, tuple[set[str], set[str]]] = {}
+        tree = self._tree
         for relpath in self.blobs:
             folder, _, name = relpath.rpartition("/")
-            self._tree.setdefault(folder, (set(), set()))[1].add(name)
-            while folder:
-                parent, _, name = folder.rpartition("/")
-                self._tree.setdefault(parent, (set(), set()))[0].add(name)
-                folder = parent
+            listed = tree.get(folder)
+            if listed is None:  # a new folder: enter it into its parents
+                listed = tree[folder] = (set(), set())
+                while folder:
+                    parent, _, child = folder.rpartition("/")
+                    known = parent in tree
+                    tree.setdefault(parent, (set(), set()))[0].add(child)
+                    if known:
+                        break
+                    folder = parent
+            listed[1].add(name)
 
     def _base_children(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
         dirs, files = self._tree.get(folder, (set(), set()))

@@ -57,31 +57,37 @@ def _hidden(relpath: str) -> bool:
 def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str]:
     """Untouched files whose findings may differ between the fork point (`base`) and the head
     because of the `touched` paths (either side's path of every added, changed, renamed or
-    removed file): a superset, since both sides of these files are checked and compared."""
+    removed file). An untouched entry's findings depend on other entries only through which
+    ids exist (references, case twins, a Hub claim naming an entry), who claims its Hub repo,
+    and the lineage cycles it is on; so only touched entries that appear or disappear, change
+    their Hub claim or change their lineage parents can affect it. A superset is fine: both
+    sides of these files are checked and compared."""
     found: set[str] = set()
-    refs: set[EntryRef] = set()
+    appeared: set[EntryRef] = set()  # exists on one side only: added, removed, renamed
     gone: set[EntryRef] = set()
     claims: set[tuple[EntryKind, str]] = set()
-    for checker in (head, base):
-        for relpath in touched:
-            if not checker.files.is_file(relpath):
-                continue
-            try:
-                ref = ref_for_relpath(relpath)
-            except LocationError:
-                continue
-            refs.add(ref)
-            if not head.files.is_file(relpath):
+    for relpath in touched:
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError:
+            continue
+        at_head, at_base = head.files.is_file(relpath), base.files.is_file(relpath)
+        sides = [c for c, present in ((head, at_head), (base, at_base)) if present]
+        if at_head != at_base:
+            appeared.add(ref)
+            if at_base:
                 gone.add(ref)
-            found.update(EntryRef(ref.kind, twin).relpath for twin in checker.index.case_twins(ref))
-            entry = checker.entry(relpath)
-            claim = hub_claim(entry[1]) if entry else None
-            if claim is not None:
-                claims.add((ref.kind, claim))
-            if checker.lineage_cycle(ref):
-                found.update(a.relpath for a in checker.lineage_ancestors(ref))
-    claimed = claims | {(r.kind, r.id) for r in refs if r.kind.namespaced}
-    searched = {r.id for r in gone} | {claim for _, claim in claimed}
+            for checker in sides:
+                found.update(EntryRef(ref.kind, t).relpath for t in checker.index.case_twins(ref))
+        claimed = {_claim(checker, relpath) for checker in (head, base)}
+        if len(claimed) > 1:
+            claims.update((ref.kind, c) for c in claimed if c is not None)
+        if head.lineage_parents(ref) != base.lineage_parents(ref):
+            for checker in sides:
+                if checker.lineage_cycle(ref):
+                    found.update(a.relpath for a in checker.lineage_ancestors(ref))
+    claims.update((r.kind, r.id) for r in appeared if r.kind.namespaced)
+    searched = {r.id for r in gone} | {claim for _, claim in claims}
     candidates = sorted(head.files.containing(searched) - touched - found, key=walk_key)
     head.files.prefetch(candidates)
     for relpath in candidates:
@@ -90,9 +96,17 @@ def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str
             continue
         ref, data = entry
         claim = hub_claim(data)
-        if (ref.kind, claim) in claimed or any(t in gone for _, t in references(ref.kind, data)):
+        if (ref.kind, claim) in claims or any(t in gone for _, t in references(ref.kind, data)):
             found.add(relpath)
     return {p for p in found if p not in touched and not _hidden(p) and head.files.is_file(p)}
+
+
+def _claim(checker: Checker, relpath: str) -> str | None:
+    """The Hub repo a file claims, as the Hub-claim rule sees it (None when it does not load)."""
+    if not checker.files.is_file(relpath):
+        return None
+    entry = checker.entry(relpath)
+    return hub_claim(entry[1]) if entry else None
 
 
 def pull_request_findings(
@@ -152,9 +166,9 @@ def build_report(
     """The report; with `hub` (a HubClient), also what autofill would do to each changed
     model and dataset that is on the Hub."""
     repo = GitRepo(root)
-    diff: RevisionDiff = diff_revisions(repo, base, head)
     hub_previews: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="registry-pr-") as tmp:
+    with repo.reading(), tempfile.TemporaryDirectory(prefix="registry-pr-") as tmp:
+        diff: RevisionDiff = diff_revisions(repo, base, head)
         checker, by_path, elsewhere = pull_request_findings(repo, diff, Path(tmp), today)
         if hub is not None:
             hub_previews = _hub_previews(checker, diff, hub, Path(tmp) / "hub")
