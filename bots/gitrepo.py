@@ -353,6 +353,11 @@ class GitTree(EntryFiles):
                     folder = parent
             listed[1].add(name)
 
+    @property
+    def fetched(self) -> frozenset[str]:
+        """The files read from git so far."""
+        return frozenset(self._bytes)
+
     def _base_children(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
         dirs, files = self._tree.get(folder, (set(), set()))
         return frozenset(dirs), frozenset(files)
