@@ -5,6 +5,9 @@ Valid files are read once, without positions. Only files with something to repor
 again with positions and validated again for detailed messages, so a clean registry costs one
 fast parse and one compiled-schema check per file. Checking some files never parses the whole
 registry: references resolve by path, and lineage is followed file by file.
+
+Files are read through `EntryFiles`: the working tree, an in-memory overlay on it, or a git
+commit (`bots.gitrepo.GitTree`), so the same checks run on text that is not on disk.
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ from typing import Any
 
 from bots.entries import (
     ENTRIES_DIR,
+    EntryFiles,
     EntryIndex,
     EntryKind,
     EntryRef,
     LocationError,
     ref_for_relpath,
+    walk_key,
 )
 from bots.findings import Finding, Severity, field_path
-from bots.loader import LoadedEntry, Positions, load_entry_file
+from bots.loader import LoadedEntry, LoadProblem, Positions, decode_entry_bytes, parse_entry_text
 from bots.messages import Translator
 from bots.provenance import Provenance, provenance
 from bots.rules import (
@@ -73,7 +78,6 @@ class UsageError(Exception):
 @dataclass
 class _Checked:
     relpath: str
-    path: Path
     ref: EntryRef | None
     data: dict[str, Any] | None = None
     schema_ok: bool = True
@@ -82,26 +86,39 @@ class _Checked:
 
 
 class Checker:
-    def __init__(self, root: Path, schemas: SchemaSet, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        schemas: SchemaSet,
+        today: dt.date | None = None,
+        *,
+        files: EntryFiles | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.schemas = schemas
         self.today = today or dt.date.today()
-        self.index = EntryIndex(self.root)
+        self.files = files if files is not None else EntryFiles(self.root)
+        self.index = EntryIndex(self.root, self.files)
         self._loaded: dict[EntryRef, dict[str, Any] | None] = {}
 
     # --- which files ----------------------------------------------------------------------
 
     def all_files(self) -> list[Path]:
-        found: list[Path] = []
-        for folder, dirs, files in os.walk(self.root / ENTRIES_DIR):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
-        return found
+        return [self.root / relpath for relpath in self.files.walk(ENTRIES_DIR)]
 
     def expand(self, paths: Iterable[Path]) -> list[Path]:
+        """Files and folders as given, folders walked like the full check walks entries/."""
         out: list[Path] = []
         for path in paths:
-            if path.is_dir():
+            relpath = self._relpath(path.absolute())
+            inside = not relpath.startswith("/")
+            if inside and self.files.is_file(relpath):
+                out.append(self.root / relpath)
+            elif inside and (relpath == "." or self.files.is_dir(relpath)):
+                out.extend(
+                    self.root / p for p in self.files.walk("" if relpath == "." else relpath)
+                )
+            elif path.is_dir():
                 for folder, dirs, files in os.walk(path):
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                     out.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
@@ -114,12 +131,21 @@ class Checker:
     # --- the check ------------------------------------------------------------------------
 
     def check(self, paths: list[Path] | None = None) -> CheckResult:
-        full = not paths
-        if full:
-            files = self.all_files()
-        else:
-            files = list(dict.fromkeys(p.resolve() for p in self.expand(paths or [])))
-        checked = [self._check_file(p) for p in files]
+        """Check the given files and folders, or (without paths) every file under entries/.
+        Only the full check compares Hub claims across entries."""
+        if not paths:
+            return self._check(self.files.walk(ENTRIES_DIR), full=True, claims_in_tree=False)
+        files = dict.fromkeys(self._relpath(p.resolve()) for p in self.expand(paths))
+        return self._check(list(files), full=False, claims_in_tree=False)
+
+    def check_relpaths(self, relpaths: Iterable[str]) -> CheckResult:
+        """Check some files with every cross-entry rule of the full check — a Hub repo claimed
+        by another entry anywhere in the registry included — without checking the others."""
+        return self._check(list(dict.fromkeys(relpaths)), full=False, claims_in_tree=True)
+
+    def _check(self, relpaths: list[str], *, full: bool, claims_in_tree: bool) -> CheckResult:
+        self.files.prefetch(relpaths)
+        checked = [self._check_file(relpath) for relpath in relpaths]
         by_ref = {c.ref: c for c in checked if c.ref is not None and c.data is not None}
         for item in by_ref.values():
             self._loaded[item.ref] = item.data  # type: ignore[index]
@@ -128,6 +154,8 @@ class Checker:
             item.rule_findings.extend(self._rules(item.ref, item.data))
         if full:
             self._hub_claims(by_ref)
+        elif claims_in_tree:
+            self._hub_claims_in_tree(by_ref)
         for item in checked:
             if item.data is not None and (not item.schema_ok or item.rule_findings):
                 self._locate(item)
@@ -147,15 +175,44 @@ class Checker:
                 continue
         return path.as_posix()
 
-    def _check_file(self, path: Path) -> _Checked:
-        relpath = self._relpath(path)
+    def load(self, relpath: str, *, with_positions: bool = False) -> LoadedEntry:
+        """One file read as an entry; problems come back in the result, never as exceptions."""
+        try:
+            raw = self.files.read(relpath)
+        except OSError as exc:
+            unreadable = LoadProblem(
+                1,
+                1,
+                f"cannot read file: {exc.strerror}",
+                "check the path and permissions",
+                "io.read",
+            )
+            return LoadedEntry(None, [unreadable])
+        text, problem = decode_entry_bytes(raw)
+        if problem is not None or text is None:
+            return LoadedEntry(None, [problem] if problem else [])
+        return parse_entry_text(text, with_positions=with_positions)
+
+    def entry(self, relpath: str) -> tuple[EntryRef, dict[str, Any]] | None:
+        """The entry a file holds, when it is at an entry's place and reads without problems
+        (what the cross-entry rules see of the entries they do not check)."""
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError:
+            return None
+        loaded = self.load(relpath)
+        if loaded.problems or loaded.data is None:
+            return None
+        return ref, loaded.data
+
+    def _check_file(self, relpath: str) -> _Checked:
         try:
             ref = ref_for_relpath(relpath)
         except LocationError as exc:
             finding = Finding(relpath, 1, 1, Severity.ERROR, "", str(exc), "", "location")
-            return _Checked(relpath, path, None, findings=[finding])
-        item = _Checked(relpath, path, ref)
-        loaded = load_entry_file(path)
+            return _Checked(relpath, None, findings=[finding])
+        item = _Checked(relpath, ref)
+        loaded = self.load(relpath)
         if loaded.problems or loaded.data is None:
             item.findings.extend(
                 Finding(
@@ -172,9 +229,36 @@ class Checker:
         if ref not in self._loaded:
             data = None
             if self.index.exists(ref):
-                data = load_entry_file(self.root / ref.relpath).data
+                data = self.load(ref.relpath).data
             self._loaded[ref] = data
         return self._loaded[ref]
+
+    # --- lineage --------------------------------------------------------------------------
+
+    def _parents_of(self, kind: EntryKind, entry_id: str) -> list[str]:
+        other = self._data_of(EntryRef(kind, entry_id))
+        return [p for _, p in lineage_parents(kind, other)] if other else []
+
+    def lineage_parents(self, ref: EntryRef) -> list[str]:
+        """The ids the entry's lineage names (empty when it does not exist)."""
+        return self._parents_of(ref.kind, ref.id)
+
+    def lineage_cycle(self, ref: EntryRef) -> list[str] | None:
+        """A lineage path from the entry back to itself (ids), or None."""
+        return find_cycle(ref.id, lambda entry_id: self._parents_of(ref.kind, entry_id))
+
+    def lineage_ancestors(self, ref: EntryRef) -> list[EntryRef]:
+        """Every entry the entry descends from (base models, derived_from, parent orgs)."""
+        seen: dict[str, None] = {}
+        todo = [ref.id]
+        while todo:
+            for parent in self._parents_of(ref.kind, todo.pop()):
+                if parent not in seen and parent != ref.id:
+                    seen[parent] = None
+                    todo.append(parent)
+        return [EntryRef(ref.kind, entry_id) for entry_id in seen]
+
+    # --- cross-entry rules ----------------------------------------------------------------
 
     def _rules(self, ref: EntryRef, data: dict[str, Any]) -> list[RuleFinding]:
         out = list(check_identity(ref, data, self.index))
@@ -183,12 +267,7 @@ class Checker:
         out += check_plausibility(ref, data, self.today)
         edges = lineage_parents(ref.kind, data)
         if edges:
-
-            def parents_of(entry_id: str) -> list[str]:
-                other = self._data_of(EntryRef(ref.kind, entry_id))
-                return [p for _, p in lineage_parents(ref.kind, other)] if other else []
-
-            cycle = find_cycle(ref.id, parents_of)
+            cycle = find_cycle(ref.id, lambda entry_id: self._parents_of(ref.kind, entry_id))
             if cycle:
                 first = next(path for path, parent in edges if parent == cycle[1])
                 out.append(
@@ -204,6 +283,19 @@ class Checker:
                 )
         return out
 
+    def hub_claimers(self, kind: EntryKind, claim: str) -> list[str]:
+        """Every entry of `kind` in the registry that claims Hub repo `claim`, in the order
+        the full check visits files."""
+        folder = f"{ENTRIES_DIR}/{kind.folder}"
+        candidates = sorted(self.files.containing([claim], folder), key=walk_key)
+        self.files.prefetch(candidates)
+        found = []
+        for relpath in candidates:
+            entry = self.entry(relpath)
+            if entry is not None and entry[0].kind is kind and hub_claim(entry[1]) == claim:
+                found.append(relpath)
+        return found
+
     def _hub_claims(self, by_ref: dict[EntryRef, _Checked]) -> None:
         claims: dict[tuple[EntryKind, str], list[_Checked]] = defaultdict(list)
         for ref, item in by_ref.items():
@@ -214,24 +306,34 @@ class Checker:
             if len(items) < 2:
                 continue
             for item in items:
-                assert item.ref is not None
-                others = ", ".join(o.relpath for o in items if o is not item)
-                item.rule_findings.append(
-                    RuleFinding(
-                        item.ref,
-                        ("hub", "repo_id"),
-                        False,
-                        Severity.ERROR,
-                        f"Hub repo '{claim}' is also claimed by {others}",
-                        "one entry per Hub repo: merge the entries",
-                        "hub.claimed-twice",
-                    )
-                )
+                self._claimed_twice(item, claim, [o.relpath for o in items if o is not item])
+
+    def _hub_claims_in_tree(self, by_ref: dict[EntryRef, _Checked]) -> None:
+        for ref, item in by_ref.items():
+            claim = hub_claim(item.data or {})
+            if claim is not None:
+                others = [p for p in self.hub_claimers(ref.kind, claim) if p != item.relpath]
+                if others:
+                    self._claimed_twice(item, claim, others)
+
+    def _claimed_twice(self, item: _Checked, claim: str, others: list[str]) -> None:
+        assert item.ref is not None
+        item.rule_findings.append(
+            RuleFinding(
+                item.ref,
+                ("hub", "repo_id"),
+                False,
+                Severity.ERROR,
+                f"Hub repo '{claim}' is also claimed by {', '.join(others)}",
+                "one entry per Hub repo: merge the entries",
+                "hub.claimed-twice",
+            )
+        )
 
     def _locate(self, item: _Checked) -> None:
         """Parse again with positions and turn schema errors and rule findings into Findings."""
         assert item.ref is not None and item.data is not None
-        loaded: LoadedEntry = load_entry_file(item.path, with_positions=True)
+        loaded: LoadedEntry = self.load(item.relpath, with_positions=True)
         positions = loaded.positions or Positions()
 
         def finding(

@@ -1,11 +1,15 @@
-"""The `registry` command line: parses arguments and dispatches to one module per verb."""
+"""The `registry` command line: parses arguments and dispatches to one module per verb.
+
+Only the chosen verb's module is imported (its arguments are needed to parse the rest), so a
+one-file `registry validate` never pays for the GitHub, Hub, plotting or database libraries
+other verbs use."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib import import_module
 
 from bots import __version__
@@ -26,6 +30,7 @@ VERBS = {
     "build": "master tables, exports and a DuckDB database built from the entries",
 }
 MODULES = {"import": "import_entries"}
+ROOT_OPTION = "--root"
 
 
 class ExitError(Exception):
@@ -36,7 +41,14 @@ class ExitError(Exception):
         self.code = code
 
 
-def build_parser() -> argparse.ArgumentParser:
+def module_name(verb: str) -> str:
+    return f"bots.commands.{MODULES.get(verb, verb.replace('-', '_'))}"
+
+
+def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; `load` names the verbs whose modules are imported for their arguments
+    (default: all). The other verbs are listed with their help but take no arguments, so
+    `registry --help` and `registry validate FILE` import no other verb's module."""
     parser = argparse.ArgumentParser(
         prog="registry",
         description="Check and maintain a model-registry: models, datasets, organizations "
@@ -44,22 +56,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"registry {__version__}")
     parser.add_argument(
-        "--root",
+        ROOT_OPTION,
         help="the registry folder (default: the nearest folder "
         "above the current one that holds entries/)",
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     for verb, help_text in VERBS.items():
-        module = import_module(f"bots.commands.{MODULES.get(verb, verb.replace('-', '_'))}")
+        if load is not None and verb not in load:
+            sub.add_parser(verb, help=help_text)
+            continue
+        module = import_module(module_name(verb))
         verb_parser = sub.add_parser(verb, help=help_text, description=module.__doc__)
         module.add_arguments(verb_parser)
         verb_parser.set_defaults(run=module.run)
     return parser
 
 
+def verb_of(argv: Sequence[str]) -> str | None:
+    """The verb an argument list names: its first argument that is neither an option nor the
+    value of --root (abbreviations included, as argparse accepts them)."""
+    takes_value = False
+    for i, arg in enumerate(argv):
+        if takes_value:
+            takes_value = False
+        elif arg == "--":
+            return argv[i + 1] if i + 1 < len(argv) else None
+        elif arg.startswith("-"):
+            takes_value = len(arg) > 2 and "=" not in arg and ROOT_OPTION.startswith(arg)
+        else:
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    verb = verb_of(arguments)
+    parser = build_parser(load=[verb] if verb in VERBS else [])
+    args = parser.parse_args(arguments)
+    if not hasattr(args, "run"):  # the verb was not where verb_of looked: load it and parse again
+        args = build_parser(load=[args.verb]).parse_args(arguments)
     try:
         return int(args.run(args))
     except ExitError as exc:

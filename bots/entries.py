@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -103,23 +105,179 @@ def find_root(start: Path | None = None) -> Path | None:
     return None
 
 
-class EntryIndex:
-    """Which entries exist, answered from directory listings (exact case), cached per run."""
+def walk_key(relpath: str) -> tuple[tuple[int, str], ...]:
+    """Sorts paths as a sorted `os.walk` visits them: in each folder its files (by name) before
+    its sub-folders (by name)."""
+    parts = relpath.split("/")
+    return (*((1, p) for p in parts[:-1]), (0, parts[-1]))
 
-    def __init__(self, root: Path) -> None:
+
+def _hidden_name(relpath: str) -> bool:
+    return any(part.startswith(".") for part in relpath.split("/"))
+
+
+def search_words(strings: Iterable[str]) -> set[str] | None:
+    """What a text search needs to find every file whose YAML holds one of `strings` as a
+    value: the words of each string (YAML may fold spaces into line breaks and doubles single
+    quotes inside '…'). None when a string has no word, so every file must be read."""
+    words: set[str] = set()
+    for text in strings:
+        found = [w for w in re.split(r"[\s']+", text) if w]
+        if not found:
+            return None
+        words.update(found)
+    return words
+
+
+Text = str | bytes
+
+
+class EntryFiles:
+    """The registry's files as the checks read them: the folder `root` on disk, seen through
+    an optional in-memory overlay (relpath → text; None hides the file). Text that is not on
+    disk — read from git, typed into a form — is checked without being written anywhere.
+
+    A subclass replaces the layer under the overlay (`_base_*`): `GitTree` reads one commit.
+    Relpaths are POSIX paths relative to `root` ("entries/models/acme/base.yaml").
+    """
+
+    def __init__(self, root: Path, overlay: Mapping[str, Text | None] | None = None) -> None:
         self.root = root
-        self._listings: dict[str, frozenset[str]] = {}
+        self.overlay: dict[str, Text | None] = dict(overlay or {})
+        self._children: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._added: dict[str, tuple[set[str], set[str]]] = {}
+        self._hidden: dict[str, set[str]] = {}
+        for relpath, text in self.overlay.items():
+            folder, _, name = relpath.rpartition("/")
+            if text is None:
+                self._hidden.setdefault(folder, set()).add(name)
+                continue
+            self._added.setdefault(folder, (set(), set()))[1].add(name)
+            while folder:
+                parent, _, name = folder.rpartition("/")
+                self._added.setdefault(parent, (set(), set()))[0].add(name)
+                folder = parent
+
+    # --- the layer under the overlay: the working tree ------------------------------------
+
+    def _base_children(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
+        dirs: set[str] = set()
+        files: set[str] = set()
+        try:
+            with os.scandir(self.root / folder) as scan:
+                for item in scan:
+                    (dirs if item.is_dir() else files).add(item.name)
+        except OSError:
+            pass
+        return frozenset(dirs), frozenset(files)
+
+    def _base_read(self, relpath: str) -> bytes:
+        return (self.root / relpath).read_bytes()
+
+    def _base_walk(self, folder: str) -> list[str]:
+        found: list[str] = []
+        for at, dirs, files in os.walk(self.root / folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            rel = Path(at).relative_to(self.root).as_posix()
+            prefix = "" if rel == "." else f"{rel}/"
+            found.extend(prefix + f for f in sorted(files) if not f.startswith("."))
+        return found
+
+    def _base_search(self, words: set[str] | None, folder: str) -> set[str]:
+        """Files under `folder` that may hold one of `words` (see `containing`)."""
+        wanted = None if words is None else [w.encode() for w in words]
+        found = set()
+        for relpath in self._base_walk(folder):
+            try:
+                raw = self._base_read(relpath)
+            except OSError:
+                continue
+            if wanted is None or b"\\" in raw or any(w in raw for w in wanted):
+                found.add(relpath)
+        return found
+
+    # --- what checks ask --------------------------------------------------------------------
+
+    def children(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(sub-folder names, file names) directly in `folder` ("" is the root), cached."""
+        cached = self._children.get(folder)
+        if cached is None:
+            dirs, files = self._base_children(folder)
+            added_dirs, added_files = self._added.get(folder, (set(), set()))
+            hidden = self._hidden.get(folder, set())
+            cached = (dirs | added_dirs, (files | added_files) - hidden)
+            self._children[folder] = cached
+        return cached
+
+    def listing(self, folder: str) -> frozenset[str]:
+        dirs, files = self.children(folder)
+        return dirs | files
+
+    def is_file(self, relpath: str) -> bool:
+        folder, _, name = relpath.rpartition("/")
+        return name in self.children(folder)[1]
+
+    def is_dir(self, relpath: str) -> bool:
+        folder, _, name = relpath.rpartition("/")
+        return name in self.children(folder)[0]
+
+    def read(self, relpath: str) -> bytes:
+        """The file's bytes; FileNotFoundError when it does not exist here."""
+        if relpath in self.overlay:
+            text = self.overlay[relpath]
+            if text is None:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), relpath)
+            return text.encode("utf-8") if isinstance(text, str) else text
+        return self._base_read(relpath)
+
+    def prefetch(self, relpaths: Iterable[str]) -> None:
+        """A hint that these files are about to be read (a git tree reads them in one go)."""
+
+    def walk(self, folder: str) -> list[str]:
+        """Every file under `folder`, in sorted `os.walk` order, skipping dot-files and
+        dot-folders."""
+        found = self._base_walk(folder)
+        if not self.overlay:
+            return found
+        prefix = f"{folder}/" if folder else ""
+        present = {p for p in found if p not in self.overlay}
+        present.update(
+            p
+            for p, text in self.overlay.items()
+            if text is not None and p.startswith(prefix) and not _hidden_name(p[len(prefix) :])
+        )
+        return sorted(present, key=walk_key)
+
+    def containing(self, strings: Iterable[str], folder: str = ENTRIES_DIR) -> set[str]:
+        """A superset of the files under `folder` whose YAML holds one of `strings` as a
+        value: those containing each string's words literally, and those with a backslash
+        (a double-quoted escape can spell any character). Parse them to be sure."""
+        words = search_words(strings)
+        if words is not None and not words:
+            return set()
+        found = {p for p in self._base_search(words, folder) if p not in self.overlay}
+        prefix = f"{folder}/"
+        for relpath, text in self.overlay.items():
+            if text is None or not relpath.startswith(prefix):
+                continue
+            raw = text.encode("utf-8") if isinstance(text, str) else text
+            if words is None or b"\\" in raw or any(w.encode() in raw for w in words):
+                found.add(relpath)
+        return found
+
+
+class EntryIndex:
+    """Which entries exist, answered from folder listings (exact case), cached per run: of the
+    working tree under `root`, or of `files` (an overlay, a git tree)."""
+
+    def __init__(self, root: Path, files: EntryFiles | None = None) -> None:
+        self.root = root
+        self.files = files if files is not None else EntryFiles(root)
         self._folded_listings: dict[str, dict[str, list[str]]] = {}
+        self._ids: dict[tuple[EntryKind, str | None], list[str]] = {}
 
     def _listing(self, folder: str) -> frozenset[str]:
-        cached = self._listings.get(folder)
-        if cached is None:
-            try:
-                cached = frozenset(os.listdir(self.root / folder))
-            except OSError:
-                cached = frozenset()
-            self._listings[folder] = cached
-        return cached
+        return self.files.listing(folder)
 
     def exists(self, ref: EntryRef) -> bool:
         folder, _, name = ref.relpath.rpartition("/")
@@ -129,7 +287,13 @@ class EntryIndex:
         return self._listing(f"{ENTRIES_DIR}/{kind.folder}")
 
     def ids_in(self, kind: EntryKind, namespace: str | None = None) -> list[str]:
-        """Ids of one namespace (models, datasets) or of the whole kind (the others)."""
+        """Ids of one namespace (models, datasets) or of the whole kind (the others), cached."""
+        cached = self._ids.get((kind, namespace))
+        if cached is None:
+            cached = self._ids[(kind, namespace)] = self._list_ids(kind, namespace)
+        return list(cached)
+
+    def _list_ids(self, kind: EntryKind, namespace: str | None) -> list[str]:
         base = f"{ENTRIES_DIR}/{kind.folder}"
         if kind.namespaced:
             if namespace is None:

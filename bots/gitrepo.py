@@ -1,6 +1,7 @@
-"""Reading entries at git revisions: which entry files changed between two revisions, and
-their bytes at either side. Git runs with argument lists only (never a shell), and revisions are
-resolved to commit SHAs before use, so a revision can never be taken for an option."""
+"""Reading entries at git revisions: which entry files changed between two revisions, their
+bytes at either side, and a whole commit's entries/ as files the checker reads in memory
+(`GitTree`). Git runs with argument lists only (never a shell), and revisions are resolved to
+commit SHAs before use, so a revision can never be taken for an option."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import base64
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bots.entries import ENTRIES_DIR
+from bots.entries import ENTRIES_DIR, EntryFiles, Text, walk_key
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 _NOTHING = re.compile(r"(?!)")  # a line pattern that matches no line
+_LS_TREE_BLOB = re.compile(r"[0-7]+ blob ([0-9a-f]+)\t([^\0]*)\0")  # `ls-tree -z` of a file
 
 
 def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | None:
@@ -49,20 +53,82 @@ class FileChange:
     old_path: str | None = None
 
 
+class _BlobReader:
+    """One `git cat-file --batch` kept running: an object's bytes per request, without
+    starting a process each time."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.process = subprocess.Popen(
+                ["git", "-C", str(root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed or not on PATH") from exc
+
+    def read(self, name: str) -> bytes | None:
+        """The blob `name` (a SHA or `commit:path`) names, or None when it names no blob."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(name.encode("utf-8") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if not header:
+            raise GitError("git cat-file stopped answering")
+        if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
+            return None
+        data = stdout.read(int(header[2]))
+        stdout.read(1)
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
 class GitRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._reader: _BlobReader | None = None
 
-    def _git(self, *args: str, env: dict[str, str] | None = None) -> bytes:
+    @contextmanager
+    def reading(self) -> Iterator[GitRepo]:
+        """Within this block, reads of single files share one running `git cat-file`."""
+        if self._reader is not None:
+            yield self
+            return
+        self._reader = _BlobReader(self.root)
+        try:
+            yield self
+        finally:
+            self._reader.close()
+            self._reader = None
+
+    def _git(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        stdin: bytes | None = None,
+        no_match: int | None = None,
+    ) -> bytes:
+        """git's output; `no_match` is an exit code that means "nothing found" (empty output)."""
         try:
             done = subprocess.run(
                 ["git", "-C", str(self.root), *args],
                 capture_output=True,
                 check=False,
+                input=stdin,
                 env={**os.environ, **env} if env else None,
             )
         except FileNotFoundError as exc:
             raise GitError("git is not installed or not on PATH") from exc
+        if no_match is not None and done.returncode == no_match:
+            return b""
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(detail[-1] if detail else f"git {args[0]} failed")
@@ -190,7 +256,53 @@ class GitRepo:
         return commit, True
 
     def read(self, commit: str, path: str) -> bytes:
-        return self._git("cat-file", "blob", f"{commit}:{path}")
+        if self._reader is None or "\n" in path:
+            return self._git("cat-file", "blob", f"{commit}:{path}")
+        data = self._reader.read(f"{commit}:{path}")
+        if data is None:
+            raise GitError(f"{path} is not a file in {commit}")
+        return data
+
+    def tree_blobs(self, commit: str, *paths: str) -> dict[str, str]:
+        """Every file under `paths` at `commit`: path → blob SHA (one `git ls-tree`)."""
+        out = self._git("ls-tree", "-r", "-z", commit, "--", *paths).decode("utf-8", "replace")
+        return {path: sha for sha, path in _LS_TREE_BLOB.findall(out)}
+
+    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of blobs: a few through the running `git cat-file` (inside `reading()`),
+        many through one `git cat-file --batch` of their own."""
+        wanted = [sha for sha in dict.fromkeys(shas) if _SHA.match(sha)]
+        if not wanted:
+            return {}
+        if self._reader is not None and len(wanted) <= 8:
+            found = {sha: self._reader.read(sha) for sha in wanted}
+            return {sha: data for sha, data in found.items() if data is not None}
+        out = self._git("cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
+        blobs: dict[str, bytes] = {}
+        at = 0
+        while at < len(out):
+            end = out.index(b"\n", at)
+            header = out[at:end].decode("ascii", "replace").split()
+            at = end + 1
+            if len(header) != 3:  # "<sha> missing"
+                continue
+            size = int(header[2])
+            blobs[header[0]] = out[at : at + size]
+            at += size + 1
+        return blobs
+
+    def grep_files(self, commit: str, words: Iterable[str], *paths: str) -> set[str]:
+        """Files under `paths` at `commit` that contain one of `words` (fixed strings)."""
+        patterns = "".join(f"{w}\n" for w in words if w and "\n" not in w)
+        if not patterns:
+            return set()
+        out = self._git(
+            "grep", "-l", "-z", "-F", "--no-color", "-f", "-", commit, "--", *paths,
+            stdin=patterns.encode(), no_match=1,
+        )  # fmt: skip
+        prefix = f"{commit}:"
+        names = out.decode("utf-8", "replace").split("\0")
+        return {n[len(prefix) :] if n.startswith(prefix) else n for n in names if n}
 
     def export(self, commit: str, dest: Path, *paths: str) -> None:
         """Write the tree of `commit` (limited to `paths`) into `dest`, safely."""
@@ -222,3 +334,80 @@ def _parse_name_status(out: bytes) -> list[FileChange]:
         changes.append(FileChange(kind, fields[i + 1]))
         i += 2
     return changes
+
+
+class GitTree(EntryFiles):
+    """The files of one commit's entries/, read from git in memory: listings from one
+    `git ls-tree`, texts through `git cat-file --batch` (many at a time when the checker says
+    which it will read), searches through `git grep`. Nothing is written to disk."""
+
+    def __init__(
+        self, repo: GitRepo, commit: str, overlay: Mapping[str, Text | None] | None = None
+    ) -> None:
+        super().__init__(repo.root, overlay)
+        self.repo = repo
+        self.commit = commit
+        self.blobs = repo.tree_blobs(commit, ENTRIES_DIR)
+        self._bytes: dict[str, bytes] = {}
+        self._walks: dict[str, list[str]] = {}
+        self._tree: dict[str, tuple[set[str], set[str]]] = {}
+        tree = self._tree
+        for relpath in self.blobs:
+            folder, _, name = relpath.rpartition("/")
+            listed = tree.get(folder)
+            if listed is None:  # a new folder: enter it into its parents
+                listed = tree[folder] = (set(), set())
+                while folder:
+                    parent, _, child = folder.rpartition("/")
+                    known = parent in tree
+                    tree.setdefault(parent, (set(), set()))[0].add(child)
+                    if known:
+                        break
+                    folder = parent
+            listed[1].add(name)
+
+    @property
+    def fetched(self) -> frozenset[str]:
+        """The files read from git so far."""
+        return frozenset(self._bytes)
+
+    def _base_children(self, folder: str) -> tuple[frozenset[str], frozenset[str]]:
+        dirs, files = self._tree.get(folder, (set(), set()))
+        return frozenset(dirs), frozenset(files)
+
+    def _base_read(self, relpath: str) -> bytes:
+        if relpath not in self.blobs:
+            raise FileNotFoundError(2, "No such file or directory", relpath)
+        if relpath not in self._bytes:
+            self.prefetch([relpath])
+        return self._bytes[relpath]
+
+    def prefetch(self, relpaths: Iterable[str]) -> None:
+        wanted = {
+            p: self.blobs[p]
+            for p in relpaths
+            if p in self.blobs and p not in self._bytes and p not in self.overlay
+        }
+        if wanted:
+            texts = self.repo.read_blobs(wanted.values())
+            for relpath, sha in wanted.items():
+                if sha not in texts:
+                    raise GitError(f"{self.commit}: cannot read {relpath} from git")
+                self._bytes[relpath] = texts[sha]
+
+    def _base_walk(self, folder: str) -> list[str]:
+        if folder not in self._walks:
+            prefix = f"{folder}/" if folder else ""
+            found = [
+                p
+                for p in self.blobs
+                if p.startswith(prefix) and not any(part.startswith(".") for part in p.split("/"))
+            ]
+            self._walks[folder] = sorted(found, key=walk_key)
+        return list(self._walks[folder])
+
+    def _base_search(self, words: set[str] | None, folder: str) -> set[str]:
+        if words is None:
+            return set(self._base_walk(folder))
+        listed = set(self._base_walk(folder))
+        return {p for p in self.repo.grep_files(self.commit, {*words, "\\"}, folder) if p in listed}

@@ -8,11 +8,15 @@ the same run measures:
       (b') the same with each kind's schema bundled into one document, since check-jsonschema
       spends most of (b) re-crawling its reference registry on cross-file `$ref`s,
   (c) the wall time of `registry validate` on one changed file inside that registry,
-      interpreter start included.
+      interpreter start included,
+  (d) the wall time of `registry pr-report` for a pull request that changes one model entry
+      (the registry committed to git and packed, the change on a branch), (d') for one that
+      adds an entry and (d'') for one that adds 100.
 Each figure is the median of several runs; the ratio (a)/(b) is what to compare across machines.
-Targets: (a) at least 3x (b); (c) under 0.5 s.
+Targets: (a) at least 3x (b); (c) under 0.15 s on a quiet machine; (d) at most 1/5 of (a).
+A benchmark prints its figures; it does not fail on them.
 
-    python scripts/bench_validate.py [--entries 10000] [--repeat 3]
+    python scripts/bench_validate.py [--entries 10000] [--repeat 3] [--skip-check-jsonschema]
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,14 +120,58 @@ def timed(cmd: list[str], cwd: Path, expect_ok: bool = True) -> float:
     return elapsed
 
 
+def git(root: Path, *args: str) -> str:
+    identity = ("-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "gc.auto=0")
+    done = subprocess.run(
+        ["git", "-C", str(root), *identity, *args], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def pull_request(root: Path, base: str, name: str, change: Callable[[], None]) -> str:
+    """A branch `name` off `base` holding `change` as one commit; returns that commit."""
+    git(root, "switch", "--quiet", "-C", name, base)
+    change()
+    git(root, "add", "--all", "entries")
+    git(root, "commit", "--quiet", "--no-verify", "-m", name)
+    head = git(root, "rev-parse", "HEAD")
+    git(root, "switch", "--quiet", "main")
+    return head
+
+
+def edit_one(path: Path) -> Callable[[], None]:
+    def change() -> None:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
+
+    return change
+
+
+def add_many(root: Path, templates: list[Path], count: int) -> Callable[[], None]:
+    def change() -> None:
+        for i in range(count):
+            template = templates[i % len(templates)]
+            old_id = "/".join(template.relative_to(root / "entries").with_suffix("").parts[1:])
+            new_id = f"bench-pr/{template.stem}-{i}"
+            text = template.read_text(encoding="utf-8")
+            target = root / "entries" / "models" / f"{new_id}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text.replace(f"id: {old_id}\n", f"id: {new_id}\n", 1), "utf-8")
+
+    return change
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--skip-check-jsonschema", action="store_true", help="skip (b) and (b'), the slow part"
+    )
     args = parser.parse_args()
     registry = str(BIN / "registry")
     checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
-    if checker is None:
+    if checker is None and not args.skip_check_jsonschema:
         sys.exit("check-jsonschema is not installed: pip install -e '.[dev]'")
 
     with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
@@ -135,57 +184,98 @@ def main() -> int:
         )
 
         ours = [timed([registry, "validate"], root) for _ in range(args.repeat)]
-        ours_fps = total / statistics.median(ours)
+        full = statistics.median(ours)
+        ours_fps = total / full
         print(
-            f"(a) registry validate (whole registry): median {statistics.median(ours):.2f} s, "
-            f"{ours_fps:,.0f} files/s"
+            f"(a) registry validate (whole registry): median {full:.2f} s, {ours_fps:,.0f} files/s"
         )
-
-        def checker_seconds(schema_for: dict[str, Path]) -> float:
-            """Median over the repeats of check-jsonschema run once per kind."""
-            runs = []
-            for _ in range(args.repeat):
-                runs.append(
-                    sum(
-                        timed(
-                            [checker, "--schemafile", str(schema_for[kind]), *map(str, paths)], root
-                        )
-                        for kind, paths in sorted(files.items())
-                    )
-                )
-            return statistics.median(runs)
-
-        schema_files = {kind: root / "schemas" / f"{kind[:-1]}.schema.json" for kind in files}
-        theirs = checker_seconds(schema_files)
-        theirs_fps = total / theirs
-        print(
-            f"(b) check-jsonschema (schemas only):    median {theirs:.2f} s, "
-            f"{theirs_fps:,.0f} files/s"
-        )
-        print(f"    ratio (a)/(b): {ours_fps / theirs_fps:.1f}x  (target: at least 3x)")
-
-        bundles = root / "bundled-schemas"
-        bundles.mkdir()
-        bundled = {
-            kind: bundled_schema(root / "schemas", kind[:-1], bundles / f"{kind[:-1]}.json")
-            for kind in files
-        }
-        flat = checker_seconds(bundled)
-        flat_fps = total / flat
-        print(
-            f"(b') check-jsonschema, the same schemas bundled into one document each: median "
-            f"{flat:.2f} s, {flat_fps:,.0f} files/s"
-        )
-        print(f"    ratio (a)/(b'): {ours_fps / flat_fps:.1f}x")
-
-        changed = files["models"][len(files["models"]) // 2]
-        changed.write_text(changed.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
-        single = [timed([registry, "validate", str(changed)], root) for _ in range(5)]
-        print(
-            f"(c) registry validate (one changed file): median {statistics.median(single):.3f} s "
-            f"wall, interpreter start included  (target: under 0.5 s)"
-        )
+        single_file(registry, root, files["models"][len(files["models"]) // 2])
+        pr_reports(registry, root, files, full, args.repeat)
+        if not args.skip_check_jsonschema:
+            assert checker is not None
+            compare_check_jsonschema(checker, root, files, total, ours_fps, args.repeat)
     return 0
+
+
+def single_file(registry: str, root: Path, changed: Path) -> None:
+    changed.write_text(changed.read_text(encoding="utf-8") + "# touched\n", encoding="utf-8")
+    single = [timed([registry, "validate", str(changed)], root) for _ in range(7)]
+    print(
+        f"(c) registry validate (one changed file): median {statistics.median(single):.3f} s "
+        f"wall, interpreter start included  (target: under 0.15 s on a quiet machine)"
+    )
+    changed.write_text(changed.read_text(encoding="utf-8").removesuffix("# touched\n"), "utf-8")
+
+
+def pr_reports(
+    registry: str, root: Path, files: dict[str, list[Path]], full: float, repeat: int
+) -> None:
+    git(root, "init", "--quiet", "-b", "main")
+    git(root, "add", "--all", "entries", "schemas")
+    git(root, "commit", "--quiet", "--no-verify", "-m", "registry")
+    base = git(root, "rev-parse", "HEAD")
+    models = files["models"]
+    one = pull_request(root, base, "edit-one", edit_one(models[len(models) // 3]))
+    added = pull_request(root, base, "add-one", add_many(root, models[:1], 1))
+    many = pull_request(root, base, "add-100", add_many(root, models[:50], 100))
+    git(root, "gc", "--quiet")  # packed, as a clone is (and no background gc during the runs)
+    out = root.parent / f"{root.name}-report"
+
+    def report(head: str) -> float:
+        cmd = [registry, "pr-report", "--base", base, "--head", head, "--out", str(out)]
+        return statistics.median(timed(cmd, root) for _ in range(repeat))
+
+    seconds = report(one)
+    print(
+        f"(d) registry pr-report (one changed entry): median {seconds:.2f} s, "
+        f"1/{full / seconds:.0f} of (a)  (target: at most 1/5 of (a))"
+    )
+    seconds = report(added)
+    print(f"(d') registry pr-report (one added entry): median {seconds:.2f} s")
+    seconds = report(many)
+    print(f"(d'') registry pr-report (100 added entries): median {seconds:.2f} s")
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def compare_check_jsonschema(
+    checker: str, root: Path, files: dict[str, list[Path]], total: int, ours_fps: float, repeat: int
+) -> None:
+    """(b) and (b'): check-jsonschema over the same files, with the schemas as they are and
+    bundled into one document per kind."""
+
+    def checker_seconds(schema_for: dict[str, Path]) -> float:
+        """Median over the repeats of check-jsonschema run once per kind."""
+        runs = []
+        for _ in range(repeat):
+            runs.append(
+                sum(
+                    timed([checker, "--schemafile", str(schema_for[kind]), *map(str, paths)], root)
+                    for kind, paths in sorted(files.items())
+                )
+            )
+        return statistics.median(runs)
+
+    schema_files = {kind: root / "schemas" / f"{kind[:-1]}.schema.json" for kind in files}
+    theirs = checker_seconds(schema_files)
+    theirs_fps = total / theirs
+    print(
+        f"(b) check-jsonschema (schemas only):    median {theirs:.2f} s, {theirs_fps:,.0f} files/s"
+    )
+    print(f"    ratio (a)/(b): {ours_fps / theirs_fps:.1f}x  (target: at least 3x)")
+
+    bundles = root / "bundled-schemas"
+    bundles.mkdir()
+    bundled = {
+        kind: bundled_schema(root / "schemas", kind[:-1], bundles / f"{kind[:-1]}.json")
+        for kind in files
+    }
+    flat = checker_seconds(bundled)
+    flat_fps = total / flat
+    print(
+        f"(b') check-jsonschema, the same schemas bundled into one document each: median "
+        f"{flat:.2f} s, {flat_fps:,.0f} files/s"
+    )
+    print(f"    ratio (a)/(b'): {ours_fps / flat_fps:.1f}x")
 
 
 if __name__ == "__main__":

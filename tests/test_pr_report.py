@@ -323,3 +323,132 @@ def test_the_report_previews_what_autofill_would_add(
         assert "❌" not in comment
     finally:
         hub.stop()
+
+
+# --- what the change reaches ----------------------------------------------------------------
+
+HUB_BLOCK = "hub:\n  repo_id: {}\n  fetched_at: 2024-09-01T00:00:00Z\n"
+
+
+def test_renaming_a_dataset_breaks_the_models_that_train_on_it(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    def rename(root: Path) -> None:
+        git(root, "mv", "entries/datasets/acme/corpus.yaml", "entries/datasets/acme/corpus2.yaml")
+        edit(root, "entries/datasets/acme/corpus2.yaml", "id: acme/corpus", "id: acme/corpus2")
+
+    base, head = make_pr(pr_repo, rename)
+    result, report, _ = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    assert [(e["status"], e["old_path"]) for e in report["entries"]] == [
+        ("renamed", "entries/datasets/acme/corpus.yaml")
+    ]
+    [broken] = report["findings_elsewhere"]
+    assert (broken["path"], broken["field"]) == (BASE_MODEL, "training_data[0].dataset")
+    assert broken["message"].startswith("unknown dataset 'acme/corpus'")
+
+
+def test_a_new_id_differing_only_in_case_is_reported_on_both_entries(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    twin = NEW_MODEL.replace("id: acme/small", "id: acme/Base")
+    base, head = make_pr(pr_repo, lambda root: write(root, "entries/models/acme/Base.yaml", twin))
+    result, report, _ = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    [added] = report["entries"]
+    assert [f["code"] for f in added["findings"]] == ["id.case-duplicate"]
+    [existing] = report["findings_elsewhere"]
+    assert existing["path"] == BASE_MODEL
+    assert "differs only in letter case from 'acme/Base'" in existing["message"]
+
+
+def test_claiming_a_hub_repo_another_entry_claims_is_reported_on_both(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    (pr_repo / BASE_MODEL).write_text(
+        (pr_repo / BASE_MODEL).read_text() + HUB_BLOCK.format("upstream/model")
+    )
+    commit_all(pr_repo, "the base model is on the Hub")
+    claimer = NEW_MODEL + HUB_BLOCK.format("upstream/model")
+    base, head = make_pr(
+        pr_repo, lambda root: write(root, "entries/models/acme/small.yaml", claimer)
+    )
+    result, report, _ = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    [added] = report["entries"]
+    assert [f["message"] for f in added["findings"]] == [
+        f"Hub repo 'upstream/model' is also claimed by {BASE_MODEL}"
+    ]
+    assert [(f["path"], f["message"]) for f in report["findings_elsewhere"]] == [
+        (BASE_MODEL, "Hub repo 'upstream/model' is also claimed by entries/models/acme/small.yaml")
+    ]
+
+
+def test_closing_a_lineage_cycle_reports_the_untouched_entry_on_it(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """cycle-a already names cycle-b as its base (unknown until now); adding cycle-b with
+    cycle-a as its base closes the loop: both entries are on it."""
+    cycle_b = (pr_repo / "entries/models/acme/cycle-a.yaml").read_text()
+    cycle_b = cycle_b.replace("id: acme/cycle-a", "id: acme/cycle-b").replace(
+        "  - id: acme/cycle-b", "  - id: acme/cycle-a"
+    )
+    base, head = make_pr(
+        pr_repo, lambda root: write(root, "entries/models/acme/cycle-b.yaml", cycle_b)
+    )
+    result, report, _ = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    [added] = report["entries"]
+    assert [f["message"] for f in added["findings"]] == [
+        "lineage cycle: acme/cycle-b → acme/cycle-a → acme/cycle-b"
+    ]
+    assert [(f["path"], f["message"]) for f in report["findings_elsewhere"]] == [
+        (
+            "entries/models/acme/cycle-a.yaml",
+            "lineage cycle: acme/cycle-a → acme/cycle-b → acme/cycle-a",
+        )
+    ]
+
+
+def test_a_schema_change_is_checked_against_every_entry(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """A PR that only tightens a schema changes no entry, yet breaks the untouched ones."""
+
+    def require_a_field(root: Path) -> None:
+        schema = root / "schemas/dataset.schema.json"
+        doc = json.loads(schema.read_text())
+        doc["required"] = [*doc.get("required", []), "languages"]
+        schema.write_text(json.dumps(doc, indent=2))
+
+    base, head = make_pr(pr_repo, require_a_field)
+    result, report, _ = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    assert report["entries"] == []
+    assert [f["path"] for f in report["findings_elsewhere"]] == [
+        "entries/datasets/acme/corpus.yaml"
+    ]
+    assert "languages" in report["findings_elsewhere"][0]["message"]
+
+
+def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
+    """Untouched entries are neither read nor checked, on either side of the PR."""
+    from bots.diff import diff_revisions
+    from bots.gitrepo import GitRepo, GitTree
+    from bots.prreport import pull_request_findings
+
+    for i in range(30):
+        write(pr_repo, f"entries/models/acme/m{i}.yaml", NEW_MODEL.replace("small", f"m{i}"))
+    commit_all(pr_repo, "more models")
+    base, head = make_pr(
+        pr_repo, lambda root: edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+    )
+    repo = GitRepo(pr_repo)
+    diff = diff_revisions(repo, base, head)
+    with repo.reading():
+        checker, by_path, elsewhere = pull_request_findings(
+            repo, diff, pr_repo.parent / "work", None
+        )
+    assert [f.field for f in by_path[BASE_MODEL]] == ["license"] and elsewhere == []
+    assert isinstance(checker.files, GitTree)
+    assert checker.files.fetched == {BASE_MODEL}
