@@ -9,18 +9,18 @@ Checker and rule the PR check uses, so the finding reads the same in both places
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from bots.checker import Checker, CheckResult, KindSummary
 from bots.entries import (
-    ENTRIES_DIR,
+    EntryFiles,
     EntryIndex,
     EntryKind,
     EntryRef,
     LocationError,
     ref_for_relpath,
+    walk_key,
 )
 from bots.findings import Severity, field_path
 from bots.gitrepo import GitRepo
@@ -64,31 +64,17 @@ def staged_removals(root: Path) -> list[Removal]:
     return found
 
 
-def _entry_files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root / ENTRIES_DIR):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
-    return found
-
-
 def broken_references(root: Path, removed: set[EntryRef]) -> dict[str, set[str]]:
     """Entry file (relative path) → the fields in it that reference a removed entry."""
-    needles = {ref.id.encode() for ref in removed}
+    files = EntryFiles(root)
     broken: dict[str, set[str]] = {}
-    for path in _entry_files(root):
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            continue
-        if not any(needle in raw for needle in needles):  # cheap filter before parsing
-            continue
-        relpath = path.relative_to(root).as_posix()
+    # a superset (escapes included) of the files naming a removed id, parsed to be sure
+    for relpath in sorted(files.containing({ref.id for ref in removed}), key=walk_key):
         try:
             ref = ref_for_relpath(relpath)
         except LocationError:
             continue
-        data = load_entry_file(path).data
+        data = load_entry_file(root / relpath).data
         if data is None:
             continue
         fields = {field_path(at) for at, target in references(ref.kind, data) if target in removed}
