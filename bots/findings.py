@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: anything a terminal,
+# a log or GitHub's workflow-command parser could take for a line break or an escape sequence.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character spelled out (`\\n`, `\\x1b`), so that a file name or
+    a key from an entry can never split a line of output or start a workflow command."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class Severity(StrEnum):
@@ -26,10 +37,11 @@ class Finding:
     code: str = ""
 
     def render(self) -> str:
+        """One line, whatever the file name, key or value it quotes holds."""
         where = f"{self.path}:{self.line}:{self.column}"
         what = f"{self.field}: {self.message}" if self.field else self.message
         tail = f" — {self.hint}" if self.hint else ""
-        return f"{where}: {self.severity}: {what}{tail}"
+        return one_line(f"{where}: {self.severity}: {what}{tail}")
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

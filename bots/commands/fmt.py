@@ -8,6 +8,7 @@ load as strict entries are reported and left alone (exit 1).
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 
 from bots.commands import add_paths_argument
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from bots.commands.common import load_schemas, registry_root
     from bots.entries import LocationError, ref_for_relpath
     from bots.fileio import write_atomic
+    from bots.findings import one_line
     from bots.layout import canonical_text
     from bots.loader import decode_entry_bytes, parse_entry_text
 
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             ref = ref_for_relpath(relpath)
         except LocationError as exc:
-            print(f"{relpath}:1:1: error: {exc}", file=sys.stderr)
+            print(one_line(f"{relpath}:1:1: error: {exc}"), file=sys.stderr)
             failed += 1
             continue
         raw = path.read_bytes()
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             for p in problems:
                 if p is not None:
                     print(
-                        f"{relpath}:{p.line}:{p.column}: error: {p.message} — {p.hint}",
+                        one_line(f"{relpath}:{p.line}:{p.column}: error: {p.message} — {p.hint}"),
                         file=sys.stderr,
                     )
             failed += 1
@@ -67,10 +69,11 @@ def run(args: argparse.Namespace) -> int:
             continue
         changed += 1
         if args.check:
-            print(f"{relpath}: not in canonical layout — run `registry fmt {relpath}`")
+            run = f"registry fmt {shlex.quote(relpath)}"
+            print(one_line(f"{relpath}: not in canonical layout — run `{run}`"))
         else:
             write_atomic(path, new_text)
-            print(f"{relpath}: reformatted")
+            print(one_line(f"{relpath}: reformatted"))
     if args.check and changed:
         return 1
     return 1 if failed else 0
