@@ -1,8 +1,9 @@
 """Which checks a change needs: ci.yml's full suite, or only validate.yml's verdict.
 
-A pull request that changes nothing but entries (`entries/**`) is checked by validate.yml
-(schema, cross-entry rules, the diff and the comment); the full suite runs when anything else
-changes (code, schemas, workflows, tests, docs, packaging), on every push to a branch, and
+A pull request that changes nothing but entry files (`entries/**/*.yaml`, none hidden) is
+checked by validate.yml (schema, cross-entry rules, the diff and the comment); the full suite
+runs when anything else changes (code, schemas, workflows, tests, docs, packaging, a
+`.gitattributes` under entries/), on every push to a branch, and
 whenever the changed paths cannot be read. It prints the changed paths' verdict and writes
 `suite=true|false` to $GITHUB_OUTPUT when that is set.
 
@@ -23,10 +24,21 @@ from collections.abc import Iterable
 ENTRIES = "entries/"
 
 
+def is_entry(path: str) -> bool:
+    """An entry file: `entries/…/<name>.yaml` with no hidden part. A `.gitattributes` or any
+    other file under entries/ can change how every entry reads, so it is not one."""
+    parts = path.split("/")
+    return (
+        path.startswith(ENTRIES)
+        and path.endswith(".yaml")
+        and not any(part.startswith(".") or not part for part in parts)
+    )
+
+
 def needs_full_suite(paths: Iterable[str]) -> bool:
-    """True unless there are changed paths and every one of them is an entry."""
+    """True unless there are changed paths and every one of them is an entry file."""
     listed = list(paths)
-    return not listed or any(not path.startswith(ENTRIES) for path in listed)
+    return not listed or any(not is_entry(path) for path in listed)
 
 
 def changed_paths(repo: str, base: str, head: str) -> list[str] | None:
@@ -62,12 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         if paths is None:
             suite, why = True, "the changed paths could not be read: running the full suite"
         elif needs_full_suite(paths):
-            others = [p for p in paths if not p.startswith(ENTRIES)]
+            others = [p for p in paths if not is_entry(p)]
             # quoted: a file name is contributor text and must not start a workflow command
             shown = ", ".join(json.dumps(p) for p in others[:5]) + (
                 f" and {len(others) - 5} more" if len(others) > 5 else ""
             )
-            suite, why = True, f"changes beyond entries/ ({shown or 'none listed'}): full suite"
+            suite, why = True, f"changes beyond entry files ({shown or 'none listed'}): full suite"
         else:
             count = f"{len(paths)} changed entr{'y' if len(paths) == 1 else 'ies'}"
             suite, why = False, f"{count} and nothing else: validate.yml gives the verdict"

@@ -22,6 +22,8 @@ def test_entries_only_changes_skip_the_suite_and_everything_else_runs_it() -> No
     assert needs_full_suite(["schemas/model.schema.json"])
     assert needs_full_suite(["CONTRIBUTING.md"])
     assert needs_full_suite(["entries.yaml"])  # not inside entries/
+    assert needs_full_suite(["entries/.gitattributes"])  # changes how every entry reads
+    assert needs_full_suite(["entries/models/acme/.hidden.yaml", "entries/models/x/README.md"])
     assert needs_full_suite([])  # nothing readable changed: run it, never assume
 
 
