@@ -132,11 +132,16 @@ class Checker:
 
     def check(self, paths: list[Path] | None = None) -> CheckResult:
         """Check the given files and folders, or (without paths) every file under entries/.
-        Only the full check compares Hub claims across entries."""
+        Either way a Hub repo claimed by two entries is found: checking some files searches
+        the registry for the repos they claim."""
         if not paths:
             return self._check(self.files.walk(ENTRIES_DIR), full=True, claims_in_tree=False)
-        files = dict.fromkeys(self._relpath(p.resolve()) for p in self.expand(paths))
-        return self._check(list(files), full=False, claims_in_tree=False)
+        files = list(dict.fromkeys(self._relpath(p.resolve()) for p in self.expand(paths)))
+        if any(p.is_dir() for p in paths):  # `registry validate entries` is the full check
+            everything = self.files.walk(ENTRIES_DIR)
+            if set(files) == set(everything):
+                return self._check(everything, full=True, claims_in_tree=False)
+        return self._check(files, full=False, claims_in_tree=True)
 
     def check_relpaths(self, relpaths: Iterable[str]) -> CheckResult:
         """Check some files with every cross-entry rule of the full check — a Hub repo claimed

@@ -158,6 +158,11 @@ def test_two_entries_claiming_one_hub_repo(registry: Path, registry_cli) -> None
         "entries/models/acme/two.yaml" in run.out
     )
     assert "two.yaml:10:12: error" in run.out
+    one = registry / "entries/models/acme/one.yaml"
+    alone = registry_cli("validate", one, root=registry)  # what pre-commit runs
+    assert alone.code == 1 and "is also claimed by entries/models/acme/two.yaml" in alone.out
+    folder = registry_cli("validate", registry / "entries", root=registry)
+    assert folder.code == 1 and folder.out == run.out
 
 
 def test_case_insensitive_duplicates_across_namespaces(registry: Path, registry_cli) -> None:
