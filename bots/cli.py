@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Collection, Sequence
 from importlib import import_module
 
@@ -106,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:  # an internal error: exit 2, never a half-finished "findings" 1
         if os.environ.get("REGISTRY_DEBUG"):
-            raise
+            traceback.print_exc()
+            return 2
         print(
             f"registry {args.verb}: internal error: {type(exc).__name__}: {exc} — rerun with "
             "REGISTRY_DEBUG=1 for the traceback and report it",

@@ -453,3 +453,15 @@ def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
     assert [f.field for f in by_path[BASE_MODEL]] == ["license"] and elsewhere == []
     assert isinstance(checker.files, GitTree)
     assert checker.files.fetched == {BASE_MODEL}
+
+
+def test_an_out_path_that_is_a_file_is_a_usage_error(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    in_the_way = write(pr_repo.parent, "report", "not a folder")
+    run = registry_cli(
+        "pr-report", "--base", "main", "--head", "HEAD", "--out", in_the_way, root=pr_repo
+    )
+    assert run.code == 2 and "internal error" not in run.err
+    assert "a file is in the way — give a folder" in run.err
+    assert in_the_way.read_text() == "not a folder"

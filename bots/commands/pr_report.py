@@ -61,8 +61,19 @@ def _hub_client() -> object:
     return HubClient.from_env()
 
 
+def _output_folder(out: Path) -> None:
+    """Make the --out folder, or say in one line why it cannot be (before any work is done)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise ExitError(f"--out {out}: a file is in the way — give a folder") from exc
+    except OSError as exc:
+        raise ExitError(f"--out {out}: cannot make the folder: {exc.strerror}") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
+    _output_folder(args.out)
     try:
         report = build_report(
             root,
@@ -76,7 +87,6 @@ def run(args: argparse.Namespace) -> int:
     except GitError as exc:
         raise ExitError(str(exc)) from exc
     comment = render(report, blob_base=blob_base(report["pull_request"]["head_sha"]))
-    args.out.mkdir(parents=True, exist_ok=True)
     write_atomic(args.out / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     write_atomic(args.out / "comment.md", comment)
     if args.format == "github":
