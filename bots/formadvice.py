@@ -97,7 +97,7 @@ def advice(
             "on another scale, give Score range"
         )
     elif finding.code == "schema.required" and label == "Field" and corrected:
-        hint = _whole_group(finding.message, path, corrected)
+        hint = _whole_group(finding, path, corrected)
     elif finding.code == "plausible.no-base-model" and "base_model" in own:
         hint = "fill in Base model id and Relation to the base model, or leave Training empty"
     elif finding.code == "plausible.no-base-model" and form is CORRECT_ENTRY:
@@ -132,7 +132,7 @@ def _label(
             return "New value"
         if path[:1] == ("sources",):
             return "Source"
-        if corrected and tuple(corrected[: len(path)]) == tuple(path):
+        if path and corrected and tuple(corrected[: len(path)]) == tuple(path):
             return "Field"  # a group above the corrected field (a name in the path is wrong)
         return None
     if entry is EntryKind.ORGANIZATION and path[:1] == ("id",):
@@ -168,16 +168,16 @@ def _missing_name(finding: Finding) -> str | None:
     return named.group(1) if named else None
 
 
-def _whole_group(message: str, path: tuple[Any, ...], corrected: tuple[str, ...]) -> str:
-    """A correction that leaves its group without a required field: correct the group."""
-    missing = re.search(r"missing required field '([^']+)'", message)
+def _whole_group(finding: Finding, path: tuple[Any, ...], corrected: tuple[str, ...]) -> str:
+    """A correction that leaves its group (`path`, above the corrected field) without a
+    required field: correct the group as a whole."""
+    missing = _missing_name(finding)
     group = ".".join(str(p) for p in path)
     if missing is None or not group:
         return ""
     return (
         f"correct the whole of {group} instead: write {group} as the Field and a New value "
-        f"that gives {missing.group(1)} too, such as {{{missing.group(1)}: …, "
-        f"{corrected[len(path)]}: …}}"
+        f"that gives {missing} too, such as {{{missing}: …, {corrected[len(path)]}: …}}"
     )
 
 
