@@ -33,7 +33,8 @@ class FormField:
     label: str
     type: str  # input | textarea | dropdown | checkboxes
     path: tuple[str, ...] = ()  # the schema field it fills (empty: handled by the form's code)
-    # text upper lower count number url list lines sources choice choices date ticked
+    # text upper lower count number range url list lines sources choice choices date ticked
+    # focus (purposes → specific_datasets/<purpose> categories)
     convert: str = "text"
     required: bool = False
     multiple: bool = False
@@ -96,24 +97,29 @@ class Form:
         )
 
 
+MERGED = "and wait until that pull request is merged"
+WEBSITE_SUPPORTS = ("name", "type", "url")  # what an organization's website is the source of
+
+
 def _organization_fields(made: str) -> tuple[FormField, ...]:
     """An add form's organization: its id, and what a new one needs (so no second form)."""
     new = "Only when the organization is not in the registry yet"
     return (
         FormField("organization", "Organization id", "input", ("organization",), required=True,
-                  placeholder="mistralai",
+                  placeholder="example-lab",
                   help=f"Who {made}: the organization's id in the registry, usually its Hugging "
                   "Face namespace. Not in the registry yet? Fill in the three organization "
                   "fields below and the bot adds it too."),
         FormField("organization_name", "Organization name", "input", ("name",),
-                  entry=EntryKind.ORGANIZATION, placeholder="Mistral AI",
+                  entry=EntryKind.ORGANIZATION, placeholder="Example Lab",
                   help=f"{new}: its name. The bot adds the organization with the id above."),
         FormField("organization_type", "Organization type", "dropdown", ("type",), "choice",
                   entry=EntryKind.ORGANIZATION,
                   help=f"{new}: what kind of organization it is."),
         FormField("organization_url", "Organization website", "input", ("url",),
-                  entry=EntryKind.ORGANIZATION, placeholder="https://mistral.ai/",
-                  help=f"{new}: its website."),
+                  entry=EntryKind.ORGANIZATION, placeholder="https://example.org/",
+                  help=f"{new}: its website. The organization records it as the source of its "
+                  "name, type and website."),
     )  # fmt: skip
 
 
@@ -124,8 +130,8 @@ SOURCES = FormField(
     ("sources",),
     "sources",
     required=True,
-    placeholder="https://arxiv.org/abs/2310.06825 Parameters, Context length\n"
-    "https://huggingface.co/mistralai/Mistral-7B-v0.1",
+    placeholder="https://example.org/paper Parameters, Context length\n"
+    "https://example.org/model-card",
     help="One http(s) URL per line: the pages, papers or cards that state the facts above. "
     "After a URL you may name the fields it states, by their labels on this form, separated "
     "by commas.",
@@ -139,6 +145,11 @@ NOTES = FormField(
     "context. Notes go into the pull request for the maintainer, not into the entry.",
     cites="",
 )
+FOCUS_HELP = (
+    "Data gathered for one purpose, when the source says so: each purpose in a few words, "
+    "separated by commas. Each becomes the category `specific_datasets/<purpose>` "
+    "(math → `specific_datasets/math`)."
+)
 ROUNDED_HELP = (
     "When the source gives only a rounded figure, write it as published (7B, 1.5B or "
     "7000000000) and tick “Rounded parameter count”."
@@ -147,16 +158,25 @@ ROUNDED_HELP = (
 SCORE_PARTS = ("benchmark", "metric", "score", "score_source")  # a score needs all four
 SCORE = (
     FormField("benchmark", "Benchmark", "input", schema_at=("scores", 0, "benchmark"),
-              at=("scores", ANY, "benchmark"), cites="scores", placeholder="cais/mmlu",
+              at=("scores", ANY, "benchmark"), cites="scores",
+              placeholder="example-lab/example-benchmark",
               help="One benchmark result, with Metric, Score and Score source: the "
               "benchmark's dataset id. It must be in the registry: add a missing one "
-              "first with the “Add a dataset” form."),
+              f"first with the “Add a dataset” form {MERGED}."),
     FormField("metric", "Metric", "input", convert="lower", schema_at=("scores", 0, "metric"),
-              at=("scores", ANY, "metric"), cites="scores", placeholder="accuracy"),
+              at=("scores", ANY, "metric"), cites="scores", placeholder="accuracy",
+              help="The metric, lower case: accuracy, acc_norm, exact_match, f1, pass@1, elo, "
+              "wer, fid, bleu… Accuracy-like metrics are fractions 0–1; when the source uses "
+              "another scale, give Score range too."),
     FormField("score", "Score", "input", convert="number", schema_at=("scores", 0, "value"),
               at=("scores", ANY, "value"), cites="scores", placeholder="0.669",
               help="The value as the source gives it; accuracy-like metrics are fractions "
               "0–1 (0.669, or 66.9%)."),
+    FormField("score_range", "Score range", "input", convert="range",
+              schema_at=("scores", 0, "range"), at=("scores", ANY, "range"), cites="scores",
+              placeholder="0-100",
+              help="Only when the score is not on the metric's usual scale: its lowest and "
+              "highest possible values, such as 0-100 or 1-10."),
     FormField("setting", "Score setting", "input", schema_at=("scores", 0, "setting"),
               at=("scores", ANY, "setting"), cites="scores", placeholder="5-shot"),
     FormField("score_source", "Score source", "input", convert="url",
@@ -172,10 +192,11 @@ ADD_MODEL = Form(
     "Add model: ",
     (
         FormField("id", "Model id", "input", ("id",), required=True,
-                  placeholder="mistralai/Mistral-7B-v0.1", cites="",
+                  placeholder="example-lab/example-model-7b", cites="",
                   help="The Hugging Face Hub repo id (owner/name), or organization/name when "
                   "the model is not on the Hub. Letters, digits, '.', '_' and '-' only."),
-        FormField("name", "Name", "input", ("name",), required=True, placeholder="Mistral 7B"),
+        FormField("name", "Name", "input", ("name",), required=True,
+                  placeholder="Example Model 7B"),
         *_organization_fields("made the model"),
         FormField("description", "Description", "textarea", ("description",)),
         FormField("url", "Main page", "input", ("url",), placeholder="https://…"),
@@ -191,10 +212,11 @@ ADD_MODEL = Form(
         FormField("access", "Access", "dropdown", ("access",), "choice", required=True),
         FormField("license", "Licence", "input", ("license",), placeholder="apache-2.0"),
         FormField("parameters", "Parameters", "input", ("parameters", "total"), "count",
-                  placeholder="7241732096", cites="parameters",
-                  help=f"All parameters as a whole number (7241732096). {ROUNDED_HELP}"),
+                  placeholder="1234567890", cites="parameters",
+                  help="All parameters as a whole number, every digit, as the model card or the "
+                  f"Hub gives it. {ROUNDED_HELP}"),
         FormField("active_parameters", "Active parameters", "input", ("parameters", "active"),
-                  "count", placeholder="12879921152", cites="parameters",
+                  "count", placeholder="123456789", cites="parameters",
                   help="For mixture-of-experts models: the parameters used per token, written "
                   "the same way."),
         FormField("rounded", "Rounded parameter count", "checkboxes", ("parameters", "rounded"),
@@ -208,21 +230,26 @@ ADD_MODEL = Form(
         FormField("training_type", "Training", "dropdown", ("training_type",), "choice"),
         FormField("base_model", "Base model id", "input", schema_at=("base_model", 0, "id"),
                   at=("base_model", ANY, "id"), cites="base_model",
-                  placeholder="meta-llama/Llama-3.1-8B",
+                  placeholder="example-lab/example-base-7b",
                   help="For a fine-tuned, quantized or merged model: the model it comes from. "
-                  "It must be in the registry: add it first with the “Add a model” form."),
+                  "It must be in the registry: add it first with the “Add a model” form "
+                  f"{MERGED}."),
         FormField("base_model_relation", "Relation to the base model", "dropdown",
                   convert="choice", schema_at=("base_model", 0, "relation"),
                   at=("base_model", ANY, "relation"), cites="base_model"),
         FormField("training_datasets", "Training datasets", "textarea", convert="lines",
                   at=("training_data", ANY, "dataset"), cites="training_data",
-                  placeholder="allenai/c4\nEleutherAI/pile",
+                  placeholder="example-lab/example-corpus\nexample-lab/example-code",
                   help="Datasets the model was trained on, one id per line. Each must be in the "
-                  "registry: add a missing one first with the “Add a dataset” form."),
+                  f"registry: add a missing one first with the “Add a dataset” form {MERGED}."),
         FormField("training_categories", "Training data categories", "dropdown",
                   convert="choices", multiple=True, schema_at=("training_data", 0, "categories"),
                   at=("training_data", ANY, "categories"), cites="training_data",
-                  help="What kinds of data the model was trained on, when the source says so."),
+                  help="What kinds of data the model was trained on, when the source says so. "
+                  "Data gathered for one purpose goes under Purpose-built training data."),
+        FormField("training_focus", "Purpose-built training data", "input", convert="focus",
+                  at=("training_data", ANY, "categories"), cites="training_data",
+                  placeholder="math, instruction following", help=FOCUS_HELP),
         *SCORE,
         SOURCES,
         NOTES,
@@ -237,10 +264,11 @@ ADD_DATASET = Form(
     "Add dataset: ",
     (
         FormField("id", "Dataset id", "input", ("id",), required=True, cites="",
-                  placeholder="allenai/c4",
+                  placeholder="example-lab/example-corpus",
                   help="The Hugging Face Hub dataset id (owner/name), or organization/name when "
                   "the dataset is not on the Hub."),
-        FormField("name", "Name", "input", ("name",), required=True, placeholder="C4"),
+        FormField("name", "Name", "input", ("name",), required=True,
+                  placeholder="Example Corpus"),
         *_organization_fields("made or publishes the dataset"),
         FormField("description", "Description", "textarea", ("description",)),
         FormField("url", "Main page", "input", ("url",), placeholder="https://…"),
@@ -256,6 +284,9 @@ ADD_DATASET = Form(
                   placeholder="en, fr", help="ISO 639 codes, separated by commas."),
         FormField("categories", "Data categories", "dropdown", ("categories",), "choices",
                   multiple=True),
+        FormField("focus", "Purpose-built data", "input", convert="focus", at=("categories",),
+                  cites="categories", placeholder="math, instruction following",
+                  help=FOCUS_HELP),
         SOURCES,
         NOTES,
     ),
@@ -270,27 +301,31 @@ ADD_ORGANIZATION = Form(
     "Add organization: ",
     (
         FormField("id", "Organization id", "input", ("id",), required=True, cites="",
-                  placeholder="mistralai",
+                  placeholder="example-lab",
                   help="Its Hugging Face namespace when it has one (as in "
-                  "huggingface.co/mistralai), else a short name: letters, digits, '.', '_' "
-                  "and '-'."),
-        FormField("name", "Name", "input", ("name",), required=True, placeholder="Mistral AI"),
+                  "huggingface.co/example-lab), else a short name: letters, digits, '.', '_' "
+                  "and '-'. Ids are case-sensitive."),
+        FormField("name", "Name", "input", ("name",), required=True, placeholder="Example Lab"),
         FormField("type", "Type", "dropdown", ("type",), "choice", required=True),
         FormField("url", "Website", "input", ("url",), "url", required=True,
-                  placeholder="https://mistral.ai/"),
+                  placeholder="https://example.org/",
+                  help="Its website. The entry records it as the source of Name, Type and "
+                  "Website."),
         FormField("aliases", "Other names", "input", ("aliases",), "list",
-                  placeholder="Mistral, Mistral AI SAS",
+                  placeholder="Example, Example Lab Inc.",
                   help="Other names of the organization, separated by commas."),
         FormField("parent", "Parent organization id", "input", ("parent",),
-                  placeholder="google"),
+                  placeholder="example-group"),
         FormField("country", "Country", "input", ("country",), "upper", placeholder="FR",
                   help="Where it has its headquarters: the two-letter ISO 3166-1 code."),
         FormField("hub_url", "Hugging Face page", "input", ("hub_url",), "url",
-                  placeholder="https://huggingface.co/mistralai"),
+                  placeholder="https://huggingface.co/example-lab",
+                  help="Its page on the Hugging Face Hub, when it has one. The entry records the "
+                  "page as the source of this field."),
         FormField("description", "Description", "textarea", ("description",)),
         FormField("sources", "Sources", "textarea", ("sources",), "sources", cites="",
-                  placeholder="https://mistral.ai/ Name, Country",
-                  help=SOURCES.help),
+                  placeholder="https://example.org/about Country, Description",
+                  help=f"{SOURCES.help} The Website and Hugging Face page need no line here."),
         NOTES,
     ),
 )  # fmt: skip
@@ -303,7 +338,7 @@ CORRECT_ENTRY = Form(
     "Correct: ",
     (
         FormField("entry", "Entry id", "input", required=True,
-                  placeholder="mistralai/Mistral-7B-v0.1",
+                  placeholder="example-lab/example-model-7b",
                   help="The id of the entry to correct, as in the address of its page or file."),
         FormField("kind", "Kind of entry", "dropdown", required=True, convert="choice",
                   help="Whether the entry is a model, a dataset or an organization."),
@@ -313,7 +348,7 @@ CORRECT_ENTRY = Form(
                   "every field."),
         FormField("value", "New value", "textarea", required=True,
                   help="The correct value, as you would write it in the entry's YAML "
-                  "(7241732096, true, apache-2.0, [text, image])."),
+                  "(1234567890, true, apache-2.0, [text, image])."),
         FormField("source", "Source", "input", required=True, placeholder="https://…",
                   help="An http(s) page that states the new value."),
         FormField("reason", "Reason", "textarea",
@@ -330,7 +365,7 @@ ADD_SCORE = Form(
     "Add score: ",
     (
         FormField("model", "Model id", "input", required=True, cites="",
-                  placeholder="mistralai/Mistral-7B-v0.1",
+                  placeholder="example-lab/example-model-7b",
                   help="The model's id in the registry, as in the address of its page. A model "
                   "not in the registry yet? The “Add a model” form takes a score too."),
         *(replace(f, required=f.id in SCORE_PARTS) for f in SCORE),

@@ -9,6 +9,8 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 _REFERENCE = re.compile(r"(#|GH-|gh-)(?=[0-9])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A value a message quotes, as 'value' or `value`: rendered as code, the rest escaped.
+_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,200})'(?!\w)|`([^`\n]{1,200})`")
 # Characters a link destination may keep as they are; everything else is percent-encoded,
 # so `)`, `<`, `>`, `|`, quotes, spaces and backslashes can never end the link or the cell.
 _URL_SAFE = "/:?#@!$&*+,;=%-._~"
@@ -34,6 +36,16 @@ def code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def quoted_code(text: str) -> str:
+    """A message for a person: the values it quotes ('…' or `…`) as inline code, so they render
+    as written, and everything else escaped."""
+    out, at = [], 0
+    for match in _QUOTED.finditer(text):
+        out += [escape(text[at : match.start()]), code(match.group(1) or match.group(2))]
+        at = match.end()
+    return "".join(out) + escape(text[at:])
 
 
 def http_url(text: str) -> str | None:

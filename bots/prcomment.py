@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from bots import __version__
 from bots.diff import render_value
-from bots.markdown import code, escape, http_url, truncate
+from bots.markdown import code, escape, http_url, quoted_code, truncate
 from bots.markers import marker
 from bots.prreport import INVALID, NO_ENTRIES, WARNINGS, verdict_class
 from bots.rules import metric_range
@@ -48,7 +48,6 @@ STATUS_ORDER = ("added", "changed", "renamed", "removed", "formatting_only")
 SUMMARY_WORD = {"formatting_only": "reformatted"}
 # Files whose change alters how entries are checked (and so what the verdict means).
 CHECK_FILES = ("schemas/", "bots/", ".github/", "pyproject.toml")
-_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,200})'(?!\w)|`([^`\n]{1,200})`")
 SEVERITY_ICON = {"error": "❌", "warning": "⚠️"}
 HUB_UNREACHABLE = "hub.failed"  # the finding code of a Hub that did not answer
 
@@ -151,12 +150,7 @@ def finding_line(f: dict[str, Any], links: Links | None, icon: str | None = None
 
 def _message(text: str) -> str:
     """A finding's message: the values it quotes ('…' or `…`) as code, the rest escaped."""
-    text = truncate(text, 600)
-    out, at = [], 0
-    for match in _QUOTED.finditer(text):
-        out += [escape(text[at : match.start()]), code(match.group(1) or match.group(2))]
-        at = match.end()
-    return "".join(out) + escape(text[at:])
+    return quoted_code(truncate(text, 600))
 
 
 def _findings_block(

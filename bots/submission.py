@@ -24,12 +24,21 @@ from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
 from bots.findings import Finding, Severity
 from bots.formadvice import Problem, advice, is_required_finding
-from bots.forms import CORRECT_ENTRY, SCORE_PARTS, Form, FormField, adding, form_kinds, options
+from bots.forms import (
+    CORRECT_ENTRY,
+    SCORE_PARTS,
+    WEBSITE_SUPPORTS,
+    Form,
+    FormField,
+    adding,
+    form_kinds,
+    options,
+)
 from bots.issueform import BodyError, checked, choices, control_characters, parse
 from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import parse_entry_text
 from bots.markdown import http_url
-from bots.messages import did_you_mean
+from bots.messages import describe, did_you_mean
 from bots.rules import metric_range
 from bots.schemas import SchemaSet
 from bots.yamledit import cite, flowed, put
@@ -39,9 +48,14 @@ _COUNT = re.compile(r"^\d{1,3}([,_ ]?\d{3})*$|^\d+$")
 _ROUNDED = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
 _SCALE = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?(\s*%)?$")
+_RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*(-?\d+(?:\.\d+)?)$")
+_FOCUS = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SEPARATOR = re.compile(r"^[\s:—–|-]+")
 BOT_OWNED = ("hub", "id")
+# Where in an entry a number or boolean of the New value went: (how a message shows it, what
+# the contributor typed).
+Typed = dict[tuple[Any, ...], tuple[str, str]]
 
 
 @dataclass
@@ -88,9 +102,9 @@ def _count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> i
             problems.append(
                 Problem(
                     f.label,
-                    f"'{text}' is a rounded figure: write the exact count (7241732096), or, "
-                    "when the source gives only the rounded figure, keep it and tick "
-                    "“Rounded parameter count”",
+                    f"'{text}' is a rounded figure: write the exact count, every digit, from "
+                    "the model card or the Hub; or, when the source gives only the rounded "
+                    "figure, keep it and tick “Rounded parameter count”",
                 )
             )
             return None
@@ -100,11 +114,54 @@ def _count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> i
     problems.append(
         Problem(
             f.label,
-            f"'{text[:40]}' is not a whole number: write every digit, e.g. "
-            f"{f.placeholder or '7241732096'}",
+            f"'{text[:40]}' is not a whole number: write every digit, without a unit or decimals",
         )
     )
     return None
+
+
+def _range(f: FormField, text: str, problems: list[Problem]) -> dict[str, int | float] | None:
+    """`0-100`, `1 – 10`, `-1 to 1` → {min, max}."""
+    found = _RANGE.match(text)
+    if found is None:
+        problems.append(
+            Problem(
+                f.label,
+                f"'{text[:40]}' is not a range: write the lowest and highest possible values "
+                "with a dash between them, such as 0-100",
+            )
+        )
+        return None
+    low, high = (_plain_number(Decimal(found.group(i))) for i in (1, 2))
+    if low >= high:
+        problems.append(Problem(f.label, "the lowest value comes first: write it like 0-100"))
+        return None
+    return {"min": low, "max": high}
+
+
+def _plain_number(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _focus(f: FormField, text: str, problems: list[Problem]) -> list[str] | None:
+    """`math, instruction following` → specific_datasets/math, …/instruction_following."""
+    out = []
+    for part in re.split(r"[,;\n]", text):
+        part = part.strip().lower().removeprefix("specific_datasets/")
+        if not part:
+            continue
+        slug = re.sub(r"[\s/-]+", "_", part)
+        if not _FOCUS.match(slug):
+            problems.append(
+                Problem(
+                    f.label,
+                    f"'{part[:40]}' is not a purpose the registry can record: use letters "
+                    "and digits, words separated by spaces (math, instruction following)",
+                )
+            )
+            return None
+        out.append(f"specific_datasets/{slug}")
+    return _unique(out) or None
 
 
 def _sources(text: str) -> list[tuple[str, str]]:
@@ -114,7 +171,8 @@ def _sources(text: str) -> list[tuple[str, str]]:
         line = _BULLET.sub("", line).strip()
         if line:
             url, _, rest = line.partition(" ")
-            out.append((url.strip("<>"), _SEPARATOR.sub("", rest).strip()))
+            url = url.strip("<>").rstrip(":;,")  # `https://… : Name` and `https://…: Name`
+            out.append((url, _SEPARATOR.sub("", rest).strip()))
     return out
 
 
@@ -153,6 +211,26 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+_TOKEN = re.compile(r"[^\s,\[\]{}#]+")
+
+
+def _scalars(value: Any, at: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
+    """The numbers and booleans in a value, by path (they are what YAML may show otherwise)."""
+    if isinstance(value, dict):
+        return [found for key, sub in value.items() for found in _scalars(sub, (*at, key))]
+    if isinstance(value, list):
+        return [found for i, sub in enumerate(value) for found in _scalars(sub, (*at, i))]
+    return [(at, value)] if isinstance(value, int | float) else []
+
+
+def _key(finding: Finding) -> tuple[str, str, str, str]:
+    return (finding.path, finding.field, finding.code, finding.message)
+
+
+def _same_page(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
+
+
 class Submissions:
     def __init__(self, root: Path, schemas: SchemaSet, today: dt.date) -> None:
         self.root = root
@@ -187,6 +265,10 @@ class Submissions:
             return None
         if f.convert == "count":
             return _count(f, text, rounded, problems)
+        if f.convert == "range":
+            return _range(f, text, problems)
+        if f.convert == "focus":
+            return _focus(f, text, problems)
         if f.convert == "number":
             if not _NUMBER.match(text):
                 problems.append(
@@ -309,6 +391,8 @@ class Submissions:
                 _set(data, f.path, value)
             else:
                 extra[f.id] = value
+        if "focus" in extra:  # a dataset's purpose-built parts, after its listed categories
+            data["categories"] = _unique([*data.get("categories", []), *extra["focus"]])
         self._parameters(prepared, data)
         self._lineage(prepared, data, extra)
         self._training_data(data, extra)
@@ -317,6 +401,8 @@ class Submissions:
             data["scores"] = [score]
         prepared.notes = extra.get("notes", "")
         sources = self._citations(prepared, extra.get("sources", []))
+        if kind is EntryKind.ORGANIZATION:
+            sources[None] = self._organization_sources(data, sources.get(None, []))
         if sources.get(None):
             data["sources"] = sources[None]
         elif "sources" in extra and "sources" in fields and fields["sources"].required:
@@ -335,12 +421,25 @@ class Submissions:
         prepared.ref = ref
         prepared.title = f"Add {kind.value} {data.get('name') or entry_id}"
         prepared.summary = f"adds the {kind.value} `{entry_id}`"
-        if self.index.exists(ref) or self.index.case_twins(ref):
+        if self.index.exists(ref):
             problems.append(
                 Problem(
                     label,
-                    f"{entry_id} is already in the registry: to change it, use the "
+                    f"'{entry_id}' is already in the registry: to change it, use the "
                     "“Correct an entry” form",
+                )
+            )
+            return
+        twins = self.index.case_twins(ref)
+        if twins:
+            problems.append(
+                Problem(
+                    label,
+                    f"the registry already has '{twins[0]}', which differs from '{entry_id}' "
+                    "only in letter case (ids are case-sensitive, and two ids may not differ "
+                    f"only in case): if you mean that {kind.value}, it is there already, and "
+                    f"the “Correct an entry” form with the id '{twins[0]}' changes it; "
+                    f"otherwise give this {kind.value} an id of its own",
                 )
             )
             return
@@ -381,8 +480,9 @@ class Submissions:
 
     def _training_data(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
         parts: list[dict[str, Any]] = [{"dataset": d} for d in extra.get("training_datasets", [])]
-        if extra.get("training_categories"):
-            parts.append({"categories": extra["training_categories"]})
+        categories = [*extra.get("training_categories", []), *extra.get("training_focus", [])]
+        if categories:
+            parts.append({"categories": _unique(categories)})
         if parts:
             data["training_data"] = parts
 
@@ -391,7 +491,7 @@ class Submissions:
     ) -> dict[str, Any] | None:
         """The one score a form gives, when it gives one; a partial score names what is
         missing."""
-        if not any(key in extra for key in (*SCORE_PARTS, "setting")):
+        if not any(key in extra for key in (*SCORE_PARTS, "setting", "score_range")):
             return None
         form = prepared.form
         missing = [form.field(key).label for key in SCORE_PARTS if key not in extra]
@@ -409,15 +509,26 @@ class Submissions:
         metric = str(extra["metric"])
         text = str(extra["score"])
         number = Decimal(text.rstrip("%").strip())
-        scale: dict[str, int] | None = None
+        usual = metric_range(metric)
+        scale: dict[str, int | float] | None = extra.get("score_range")
         if text.endswith("%"):
-            _, high = metric_range(metric)
-            if high == 1.0:
+            if scale is not None and (scale["min"], scale["max"]) != (0, 100):
+                prepared.problems.append(
+                    Problem(
+                        form.field("score_range").label,
+                        f"{scale['min']:g}-{scale['max']:g} does not fit a percentage "
+                        "(0-100): remove the % sign from Score, or write 0-100 here",
+                    )
+                )
+                return None
+            if scale is None and usual[1] == 1.0:
                 number /= 100
-            elif high != 100.0:
+            elif usual[1] != 100.0:
                 scale = {"min": 0, "max": 100}
+        if scale is not None and (scale["min"], scale["max"]) == usual:
+            scale = None  # the metric's usual range goes without saying
         score: dict[str, Any] = {"benchmark": extra["benchmark"], "metric": metric}
-        score["value"] = int(number) if number == number.to_integral_value() else float(number)
+        score["value"] = _plain_number(number)
         if scale is not None:
             score["range"] = scale
         if "setting" in extra:
@@ -572,9 +683,32 @@ class Submissions:
                     )
                 )
         record = {"id": org_id, **described}
-        if sources.get(EntryKind.ORGANIZATION):
-            record["sources"] = sources[EntryKind.ORGANIZATION]
+        own = self._organization_sources(record, sources.get(EntryKind.ORGANIZATION, []))
+        if own:
+            record["sources"] = own
         return _Draft(ref, self._canonical(ref, record), None, record, EntryKind.ORGANIZATION)
+
+    def _organization_sources(
+        self, record: dict[str, Any], given: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """An organization's sources: its website states its name, type and website, and its
+        Hub page itself, as in the registry's own entries; the lines the contributor gave
+        follow (a line with the same URL takes those fields instead of a second record)."""
+        named = {f for source in given for f in source.get("fields", [])}
+        implied: list[dict[str, Any]] = []
+        pages = [(record.get("url"), [f for f in WEBSITE_SUPPORTS if f in record]),
+                 (record.get("hub_url"), ["hub_url"])]  # fmt: skip
+        for url, supports in pages:
+            fields = [f for f in supports if f not in named]
+            if not isinstance(url, str) or not fields:
+                continue
+            same = next((s for s in given if _same_page(s["url"], url)), None)
+            if same is not None:
+                same["fields"] = _unique([*same.get("fields", []), *fields])
+            else:
+                implied.append({"url": url, "accessed": self.today, "fields": fields})
+            named.update(fields)
+        return implied + given
 
     def _canonical(self, ref: EntryRef, data: dict[str, Any]) -> str:
         yaml = round_trip_yaml()
@@ -638,17 +772,21 @@ class Submissions:
                 )
             )
             return
+        keys = tuple(field_path.split("."))
+        unknown = self._unknown_field(kind, keys)
+        if unknown is not None:
+            prepared.problems.append(unknown)
+            return
         if http_url(text["source"]) is None:
             prepared.problems.append(Problem("Source", "must be one http(s) URL"))
             return
-        value = self._value(raw_value, prepared)
+        value, typed = self._value(raw_value, prepared)
         if prepared.problems:
             return
         path = _confined(self.root, ref)
         original = path.read_text(encoding="utf-8")
         yaml = round_trip_yaml()
         doc = yaml.load(original)
-        keys = tuple(field_path.split("."))
         node = doc
         for depth, key in enumerate(keys[:-1]):
             if not isinstance(node.get(key), dict):
@@ -660,20 +798,55 @@ class Submissions:
         yaml.dump(doc, buffer)
         prepared.title = f"Correct {ref.id}: {field_path}"
         prepared.summary = f"sets `{field_path}` of the {kind.value} `{ref.id}`"
+        typed_at = {(*keys, *sub): shown for sub, shown in typed.items()}
         self._check_and_keep(
-            prepared, [_Draft(ref, buffer.getvalue(), original, doc)], corrected=keys
+            prepared,
+            [_Draft(ref, buffer.getvalue(), original, doc)],
+            corrected=keys,
+            typed=typed_at,
         )
 
-    def _value(self, raw: str, prepared: Prepared) -> Any:
+    def _unknown_field(self, kind: EntryKind, keys: tuple[str, ...]) -> Problem | None:
+        """A Field that names no field of the entry's schema: said on Field, before anything
+        is written (the check would point at the entry, not at the form)."""
+        for depth, key in enumerate(keys):
+            node, _ = self.schemas.object_branch(*self.schemas.at(kind, keys[:depth]))
+            allowed = list(node.get("properties", {}))
+            if key in allowed:
+                continue
+            parent = ".".join(keys[:depth])
+            if not allowed:
+                if "additionalProperties" in node or node.get("type") == "object":
+                    return None  # a mapping of free keys: the check says what fits
+                return Problem(
+                    "Field",
+                    f"'{parent}' has no fields under it: write {parent} as the Field and give "
+                    "its whole value",
+                )
+            if node.get("additionalProperties", False) is not False:
+                return None
+            where = f"'{parent}'" if parent else f"a {kind.value}"
+            guess = did_you_mean(key, allowed)
+            listed = ", ".join(allowed[:15]) + (", …" if len(allowed) > 15 else "")
+            return Problem(
+                "Field",
+                f"'{key[:60]}' is not a field of {where}: "
+                + (f"did you mean '{guess}'?" if guess else f"the fields are {listed}"),
+            )
+        return None
+
+    def _value(self, raw: str, prepared: Prepared) -> tuple[Any, Typed]:
+        """The New value as YAML reads it, and, for each number or boolean in it, what the
+        contributor typed (7.24e9 is read as 7240000000.0; a reply quotes what they wrote)."""
         text = raw.strip()
         if control_characters(text.replace("\n", "")):
             prepared.problems.append(Problem("New value", "contains control characters"))
-            return None
+            return None, {}
         if "\n" in text:
             document = "value: |-\n" + "".join(f"  {line}\n" for line in text.split("\n"))
         else:
             document = f"value: {text}\n"
-        loaded = parse_entry_text(document)
+        loaded = parse_entry_text(document, with_positions=True)
         if loaded.problems or not isinstance(loaded.data, dict):
             message = loaded.problems[0].message if loaded.problems else "unreadable"
             prepared.problems.append(
@@ -682,8 +855,19 @@ class Submissions:
                     f"cannot be read as YAML ({message}): quote text that starts with a symbol",
                 )
             )
-            return None
-        return loaded.data["value"]
+            return None, {}
+        value = loaded.data["value"]
+        typed: Typed = {}
+        positions = loaded.positions
+        for sub, scalar in _scalars(value, ()):
+            at = positions.values.get(("value", *sub)) if positions is not None else None
+            if at is None or "\n" in text:
+                continue
+            line, column = at
+            token = _TOKEN.match(document.split("\n")[line - 1], column - 1)
+            if token and token.group(0) != describe(scalar):
+                typed[sub] = (describe(scalar), token.group(0))
+        return value, typed
 
     def _order(self, kind: EntryKind, path: tuple[str, ...]) -> list[str]:
         node, doc = self.schemas.at(kind, path)
@@ -691,15 +875,25 @@ class Submissions:
 
     # --- checking -------------------------------------------------------------------------
 
+    def _errors(self, paths: list[Path]) -> set[tuple[str, str, str, str]]:
+        if not paths:
+            return set()
+        result = Checker(self.root, self.schemas, today=self.today).check(paths)
+        return {_key(f) for f in result.findings if f.severity is Severity.ERROR}
+
     def _check_and_keep(
         self,
         prepared: Prepared,
         drafts: list[_Draft],
         corrected: tuple[str, ...] = (),
         within: tuple[str | int, ...] = (),
+        typed: Typed | None = None,
     ) -> None:
         """Write the drafts, check them as `registry validate` would, and keep them only when
-        no error remains (the working tree is restored otherwise)."""
+        no error remains (the working tree is restored otherwise). An error the entry had
+        before the change is not the contributor's to fix: it blocks nothing here, and the pull
+        request's own check shows it to the maintainer."""
+        before = self._errors([_confined(self.root, d.ref) for d in drafts if d.original])
         created: list[Path] = []
         written: list[tuple[Path, _Draft]] = []
         for draft in drafts:
@@ -717,11 +911,11 @@ class Submissions:
             draft = by_relpath.get(finding.path)
             kind, data = (draft.ref.kind, draft.data) if draft else (None, None)
             entry = draft.entry if draft else None
-            return advice(prepared.form, finding, kind, data, entry, corrected, within)
+            return advice(prepared.form, finding, kind, data, entry, corrected, within, typed or {})
 
         explained = {p.label for p in prepared.problems}
         for finding in result.findings:
-            if finding.severity is not Severity.ERROR:
+            if finding.severity is not Severity.ERROR or _key(finding) in before:
                 continue
             if is_required_finding(finding) and explained:
                 continue  # the form's required fields were named already

@@ -83,9 +83,11 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "base_model_relation": "fine_tune",
         "training_datasets": "acme/corpus",
         "training_categories": ["web", "code/source_code"],
+        "training_focus": "math",
         "benchmark": "acme/corpus",
         "metric": "accuracy",
         "score": "71.3%",
+        "score_range": "",
         "setting": "5-shot",
         "score_source": "https://arxiv.org/abs/2401.00001",
         "sources": "https://arxiv.org/abs/2401.00001 Parameters, Context length, Training "
@@ -108,6 +110,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "license": "odc-by",
         "languages": "en, fr",
         "categories": ["web"],
+        "focus": "instruction following",
         "sources": "https://acme.example.org/web Languages, Licence",
         "notes": "",
     },
@@ -127,8 +130,9 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "add-score": {
         "model": "acme/base",
         "benchmark": "acme/corpus",
-        "metric": "Accuracy",
-        "score": "0.5",
+        "metric": "Judge_Score",
+        "score": "7.5",
+        "score_range": "1-10",
         "setting": "",
         "score_source": "https://acme.example.org/base-card",
         "notes": "Table 2.",
@@ -226,10 +230,41 @@ def test_the_filled_in_model_form_keeps_every_fact(registry: Path) -> None:
         "training_data",
     ]
     assert data["description"] == "A small instruction-tuned model.\nTwo lines."
+    assert data["training_data"][-1] == {
+        "categories": ["web", "code/source_code", "specific_datasets/math"]
+    }
     org = YAML(typ="safe").load((registry / "entries/organizations/newlab.yaml").read_text())
-    assert org["sources"] == [
-        {"url": "https://newlab.example.org/", "accessed": TODAY, "fields": ["name"]}
-    ]
+    assert org["sources"] == [  # the website states the organization's name, type and website
+        {"url": "https://newlab.example.org/", "accessed": TODAY,
+         "fields": ["name", "type", "url"]}
+    ]  # fmt: skip
+
+
+# A neutral example: example.org (or a subdomain), a Hub page or id of `example-…`, an
+# address that stops at "…", the words that describe an id's shape, and counts no model has.
+_URL = re.compile(r"https?://[^\s,)]+")
+_ID = re.compile(r"(?<![\w./-])[A-Za-z0-9][\w.-]*/[\w.-]+")
+NEUTRAL_URL = re.compile(
+    r"https?://(([a-z0-9-]+\.)*example\.org(/\S*)?|huggingface\.co/example-[\w./-]*|\S*…)$"
+)
+SHAPES = {"owner/name", "organization/name", "n/a"}
+NEUTRAL_COUNT = re.compile(r"123456789|1234567890|[1-9]0+")
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.name)
+def test_form_examples_are_neutral(registry: Path, form: Form) -> None:
+    for item in inputs(rendered(registry, form)):
+        attributes = item["attributes"]
+        for text in (attributes.get("placeholder", ""), attributes.get("description", "")):
+            for url in _URL.findall(text):
+                assert NEUTRAL_URL.match(url), (form.name, item["id"], url)
+            for name in _ID.findall(_URL.sub("", text)):
+                if name in SHAPES or name.startswith("specific_datasets/"):
+                    continue
+                owner, _, rest = name.partition("/")
+                assert (rest if "." in owner else name).startswith("example-"), (item["id"], name)
+            for digits in re.findall(r"\d{7,}", text):
+                assert NEUTRAL_COUNT.fullmatch(digits), (form.name, item["id"], digits)
 
 
 def test_a_hint_that_names_a_command_is_left_out_of_what_a_form_user_reads() -> None:
@@ -245,3 +280,21 @@ def test_a_hint_that_names_a_command_is_left_out_of_what_a_form_user_reads() -> 
     )
     problem = advice(ADD_MODEL, finding, EntryKind.MODEL, {"license": "apache2"})
     assert problem == Problem("Licence", "'apache2' is not a known value")
+
+
+@pytest.mark.parametrize(
+    ("field", "message", "code", "label"),
+    [
+        ("parameters", "missing required field 'total'", "schema.required", "Parameters"),
+        ("training_data", "must have at least 1 item", "schema.min-items", "Training datasets"),
+        ("sources[0]", "missing required field 'url'", "schema.required", "Sources"),
+    ],
+)
+def test_a_finding_about_a_group_names_the_form_field_that_fills_it(
+    field: str, message: str, code: str, label: str
+) -> None:
+    finding = Finding(
+        "entries/models/acme/small.yaml", 3, 1, Severity.ERROR, field, message, "", code
+    )
+    problem = advice(ADD_MODEL, finding, EntryKind.MODEL, {})
+    assert problem.label == label

@@ -15,6 +15,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from bots.cli import main
+from bots.commands.submit import problems_reply
+from bots.formadvice import Problem
 from bots.forms import (
     ADD_DATASET,
     ADD_MODEL,
@@ -25,7 +27,7 @@ from bots.forms import (
 )
 from bots.issueform import parse
 from bots.schemas import SchemaSet, schema_dir
-from bots.submission import Submissions
+from bots.submission import Prepared, Submissions
 from tests.conftest import Run
 from tests.e2e.act import ActRun, issues_event, run_workflow
 from tests.harness import (
@@ -151,9 +153,41 @@ def test_problems_name_the_form_field_and_leave_nothing_behind(registry: Path) -
 
 
 def test_an_existing_id_points_to_the_correction_form(registry: Path) -> None:
-    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": "acme/Base"})))
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": "acme/base"})))
     [problem] = result.problems
-    assert "already in the registry" in problem.message and "Correct an entry" in problem.message
+    assert problem == Problem(
+        "Model id",
+        "'acme/base' is already in the registry: to change it, use the “Correct an entry” form",
+    )
+
+
+@pytest.mark.parametrize(
+    ("form", "values", "existing"),
+    [
+        (ADD_MODEL, model(**{"Model id": "acme/Base"}), "acme/base"),
+        (
+            ADD_ORGANIZATION,
+            {"Organization id": "Acme", "Name": "Acme", "Type": "company",
+             "Website": "https://acme.example.org/"},
+            "acme",
+        ),
+    ],
+    ids=["model", "organization"],
+)  # fmt: skip
+def test_an_id_differing_only_in_case_names_the_one_in_the_registry(
+    registry: Path, form: Form, values: dict[str, str], existing: str
+) -> None:
+    result = prepared(registry, form, body(form, values))
+    [problem] = result.problems
+    assert problem.label == form.fields[0].label
+    typed = values[form.fields[0].label]
+    assert problem.message.startswith(
+        f"the registry already has '{existing}', which differs from '{typed}' only in letter case "
+        "(ids are case-sensitive"
+    )
+    assert f"the “Correct an entry” form with the id '{existing}' changes it" in problem.message
+    assert f"{typed} is already" not in problem.message
+    assert not result.changed
 
 
 @pytest.mark.parametrize(
@@ -251,7 +285,11 @@ def test_a_model_form_adds_its_new_organization_from_its_fields(registry: Path) 
         "name": "New Lab",
         "type": "academic",
         "url": "https://newlab.example.org/",
-    }
+        "sources": [
+            {"url": "https://newlab.example.org/", "accessed": TODAY,
+             "fields": ["name", "type", "url"]},
+        ],
+    }  # fmt: skip
     assert entry(registry, "entries/models/newlab/small.yaml")["organization"] == "newlab"
     assert "the organization `newlab`" in result.summary
 
@@ -272,8 +310,9 @@ def test_a_dataset_form_adds_its_new_organization_too(registry: Path) -> None:
     result = prepared(registry, ADD_DATASET, body(ADD_DATASET, values))
     assert result.problems == [], result.problems
     org = entry(registry, "entries/organizations/newlab.yaml")
-    assert org["sources"] == [
-        {"url": "https://newlab.example.org/web", "accessed": TODAY, "fields": ["name"]}
+    assert org["sources"] == [  # the website states what no line of Sources names
+        {"url": "https://newlab.example.org/", "accessed": TODAY, "fields": ["type", "url"]},
+        {"url": "https://newlab.example.org/web", "accessed": TODAY, "fields": ["name"]},
     ]
     data = entry(registry, "entries/datasets/newlab/web.yaml")
     assert data["categories"] == ["web", "web/news"]
@@ -341,7 +380,36 @@ def test_the_organization_form_adds_an_organization(registry: Path) -> None:
     data = entry(registry, "entries/organizations/newlab.yaml")
     assert data["aliases"] == ["NL", "New Laboratory"] and data["country"] == "FR"
     assert data["parent"] == "acme"
-    assert data["sources"][0]["fields"] == ["name", "country"]
+    assert [(s["url"], s["fields"]) for s in data["sources"]] == [
+        ("https://newlab.example.org/", ["type", "url"]),
+        ("https://newlab.example.org/about", ["name", "country"]),  # the colon is not the URL's
+    ]
+
+
+def test_an_organization_records_its_website_and_hub_page_as_sources(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    values = {
+        "Organization id": "newlab",
+        "Name": "New Lab",
+        "Type": "academic",
+        "Website": "https://newlab.example.org/",
+        "Country": "FR",
+        "Hugging Face page": "https://huggingface.co/newlab",
+        "Sources": "https://newlab.example.org Country",  # the website, without its slash
+    }
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert result.problems == [], result.problems
+    path = registry / "entries/organizations/newlab.yaml"
+    assert entry(registry, "entries/organizations/newlab.yaml")["sources"] == [
+        {"url": "https://huggingface.co/newlab", "accessed": TODAY, "fields": ["hub_url"]},
+        {"url": "https://newlab.example.org", "accessed": TODAY,
+         "fields": ["country", "name", "type", "url"]},
+    ]  # fmt: skip
+    checked = registry_cli("validate", "--format", "json", path, root=registry)
+    assert checked.code == 0, checked.out
+    provenance = json.loads(checked.out)["provenance"]
+    assert provenance["sourced"] == provenance["facts"] and provenance["unsourced"] == {}
 
 
 # --- parameters, context length, training data, a score ----------------------------------
@@ -367,8 +435,19 @@ def test_a_rounded_size_without_the_tick_says_tick_it_or_write_every_digit(
     result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Parameters="7B")))
     [problem] = result.problems
     assert problem.label == "Parameters"
-    assert "write the exact count" in problem.message
+    assert "write the exact count, every digit, from the model card or the Hub" in problem.message
     assert "tick “Rounded parameter count”" in problem.message
+    assert not re.search(r"\d{4,}", problem.message), "no count that reads like the one to write"
+
+
+@pytest.mark.parametrize("written", ["7.3 billion", "7,24e9", "12.5"])
+def test_a_count_that_is_not_a_whole_number_says_so_without_an_example_count(
+    registry: Path, written: str
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Parameters=written)))
+    [problem] = result.problems
+    assert problem.label == "Parameters" and "is not a whole number" in problem.message
+    assert not re.search(r"\d{4,}", problem.message.replace(written, ""))
 
 
 def test_an_unticked_round_count_passes_with_a_remark_to_tick_rounded(registry: Path) -> None:
@@ -449,6 +528,119 @@ def test_a_percentage_score_is_stored_on_its_metrics_scale(
     assert ("range" in score) == ("range" in stored)
 
 
+def score_values(**changes: str) -> dict[str, str]:
+    return model(
+        **{
+            "Benchmark": "acme/corpus",
+            "Metric": "judge_score",
+            "Score": "7.5",
+            "Score source": "https://acme.example.org/eval",
+            **changes,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "written", "given", "stored"),
+    [
+        ("judge_score", "7.5", "1-10", {"value": 7.5, "range": {"min": 1, "max": 10}}),
+        ("judge_score", "7.5", "1 – 10", {"value": 7.5, "range": {"min": 1, "max": 10}}),
+        ("pearson", "-0.2", "-1 to 1", {"value": -0.2}),  # the metric's usual range
+        ("accuracy", "66.9", "0-100", {"value": 66.9, "range": {"min": 0, "max": 100}}),
+        ("accuracy", "66.9%", "0-100", {"value": 66.9, "range": {"min": 0, "max": 100}}),
+        ("accuracy", "0.669", "0-1", {"value": 0.669}),
+    ],
+)
+def test_a_score_on_another_scale_keeps_the_range_given(
+    registry: Path,
+    metric: str,
+    written: str,
+    given: str,
+    stored: dict,  # type: ignore[type-arg]
+) -> None:
+    values = score_values(Metric=metric, Score=written, **{"Score range": given})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == [] and result.remarks == [], (result.problems, result.remarks)
+    [score] = entry(registry, SMALL)["scores"]
+    assert {k: score[k] for k in ("value", "range") if k in score} == stored
+
+
+def test_the_score_form_takes_a_range_too(registry: Path) -> None:
+    text = score_form(Metric="judge_score", Score="8.25", **{"Score range": "0-10"})
+    result = prepared(registry, ADD_SCORE, text)
+    assert result.problems == [], result.problems
+    [score] = entry(registry, BASE)["scores"]
+    assert score["range"] == {"min": 0, "max": 10} and score["value"] == 8.25
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"Score range": "ten"}, "'ten' is not a range: write the lowest and highest possible"),
+        ({"Score range": "10-1"}, "the lowest value comes first"),
+        ({"Score": "75%", "Score range": "1-10"}, "1-10 does not fit a percentage (0-100)"),
+    ],
+)
+def test_a_score_range_that_cannot_be_read_says_what_to_write(
+    registry: Path, changes: dict[str, str], says: str
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, score_values(**changes)))
+    [problem] = result.problems
+    assert problem.label == "Score range" and says in problem.message
+    assert not (registry / SMALL).exists()
+
+
+def test_a_range_alone_asks_for_the_rest_of_the_score(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Score range": "0-10"})))
+    assert sorted(p.label or "" for p in result.problems) == [
+        "Benchmark", "Metric", "Score", "Score source"
+    ]  # fmt: skip
+
+
+def test_purpose_built_training_data_becomes_specific_datasets_categories(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    values = model(
+        **{
+            "Training data categories": "web, code",
+            "Purpose-built training data": "math, Instruction following; specific_datasets/safety",
+        }
+    )
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == [], result.problems
+    assert entry(registry, SMALL)["training_data"] == [
+        {"categories": ["web", "code", "specific_datasets/math",
+                        "specific_datasets/instruction_following", "specific_datasets/safety"]}
+    ]  # fmt: skip
+    assert registry_cli("validate", registry / SMALL, root=registry).code == 0
+
+
+def test_a_dataset_can_be_purpose_built_too(registry: Path) -> None:
+    values = {
+        "Dataset id": "acme/proofs",
+        "Name": "Acme Proofs",
+        "Organization id": "acme",
+        "Modalities": "text",
+        "Availability": "open_access",
+        "Data categories": "academic_papers",
+        "Purpose-built data": "theorem-proving",
+        "Sources": "https://acme.example.org/proofs Purpose-built data",
+    }
+    result = prepared(registry, ADD_DATASET, body(ADD_DATASET, values))
+    assert result.problems == [], result.problems
+    data = entry(registry, "entries/datasets/acme/proofs.yaml")
+    assert data["categories"] == ["academic_papers", "specific_datasets/theorem_proving"]
+    assert data["sources"][0]["fields"] == ["categories"]
+
+
+def test_a_purpose_the_taxonomy_cannot_hold_is_refused_on_its_field(registry: Path) -> None:
+    values = model(**{"Purpose-built training data": "math & logic"})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    [problem] = result.problems
+    assert problem.label == "Purpose-built training data"
+    assert "'math & logic' is not a purpose the registry can record" in problem.message
+
+
 def test_a_partial_score_names_the_missing_score_fields(registry: Path) -> None:
     result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Benchmark="acme/corpus")))
     assert sorted(p.label or "" for p in result.problems) == ["Metric", "Score", "Score source"]
@@ -471,7 +663,10 @@ def test_unknown_references_point_to_the_form_that_adds_them(registry: Path) -> 
         "did you mean 'acme/base'? If not, add it first with the “Add a model” form"
         in (found["Base model id"])
     )
-    assert "add it first with the “Add a dataset” form" in found["Training datasets"]
+    assert (
+        "add it first with the “Add a dataset” form and wait until that pull request is merged, "
+        "then edit this issue" in found["Training datasets"]
+    )
     assert_no_command(result.problems)
 
 
@@ -581,7 +776,10 @@ def test_sources_name_the_facts_they_support_by_form_label(registry: Path) -> No
         ["parameters", "output_quality.context_length", "license"],
         ["parameters.total"],
     ]
-    assert entry(registry, "entries/organizations/newlab.yaml")["sources"][0]["fields"] == ["url"]
+    assert entry(registry, "entries/organizations/newlab.yaml")["sources"] == [
+        {"url": "https://newlab.example.org/", "accessed": TODAY, "fields": ["name", "type"]},
+        {"url": "https://newlab.example.org/small", "accessed": TODAY, "fields": ["url"]},
+    ]
 
 
 def test_a_misspelt_label_after_a_source_suggests_the_right_one(registry: Path) -> None:
@@ -658,6 +856,86 @@ def test_a_bad_correction_is_refused_and_the_entry_kept(
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("field", "says"),
+    [
+        ("params.total", "'params' is not a field of a model: did you mean 'parameters'?"),
+        ("parameters.totl", "'totl' is not a field of 'parameters': did you mean 'total'?"),
+        ("parameters.total.exact", "'parameters.total' has no fields under it: write "
+         "parameters.total as the Field and give its whole value"),
+    ],
+)  # fmt: skip
+def test_a_field_the_entry_does_not_have_is_said_on_field(
+    registry: Path, field: str, says: str
+) -> None:
+    before = (registry / BASE).read_bytes()
+    result = prepared(registry, CORRECT_ENTRY, correction(Field=field))
+    assert [(p.label, p.message) for p in result.problems] == [("Field", says)]
+    assert (registry / BASE).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [
+        ("parameters.total", "7.24e9", ""),
+        ("parameters", "{total: 7.24e9, active: 1e9}", "parameters.total: "),
+    ],
+)
+def test_a_correction_reply_quotes_the_new_value_as_typed(
+    registry: Path, field: str, value: str, where: str
+) -> None:
+    result = prepared(registry, CORRECT_ENTRY, correction(Field=field, **{"New value": value}))
+    problem = result.problems[0]
+    assert problem.label == "New value"
+    assert problem.message.startswith(where) and "got '7.24e9'" in problem.message
+    assert "7240000000.0" not in problem.message
+
+
+def test_a_correction_that_leaves_its_group_incomplete_says_to_correct_the_group(
+    registry: Path,
+) -> None:
+    values = {"Entry id": "acme/cycle-a", "Field": "parameters.active", "New value": "1000"}
+    result = prepared(registry, CORRECT_ENTRY, correction(**values))
+    [problem] = result.problems
+    assert problem.label == "Field"
+    assert problem.message.startswith("parameters: missing required field 'total'")
+    assert "correct the whole of parameters instead: write parameters as the Field" in (
+        problem.message
+    )
+
+
+def test_a_correction_is_not_refused_for_what_was_wrong_before(registry: Path) -> None:
+    # acme/cycle-a names a base model the registry does not have: not this contributor's doing
+    values = {"Entry id": "acme/cycle-a", "Field": "license", "New value": "mit"}
+    result = prepared(registry, CORRECT_ENTRY, correction(**values))
+    assert result.problems == [] and result.remarks == []
+    assert entry(registry, "entries/models/acme/cycle-a.yaml")["license"] == "mit"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"Field": "params.total"},
+        {"New value": "7.24e9"},
+        {"Field": "parameters", "New value": "{total: 1, active: 2, extra: 3}"},
+        {"Field": "base_model", "New value": "[{id: nothing, relation: fine_tune}]"},
+        {"Entry id": "acme/cycle-a", "Field": "parameters.active", "New value": "5"},
+        {"Field": "training_type", "New value": "trained_somehow"},
+    ],
+    ids=["unknown field", "float count", "unknown key in the value", "bad id", "incomplete group",
+         "bad choice"],
+)  # fmt: skip
+def test_every_problem_in_a_correction_reply_names_a_form_field(
+    registry: Path, changes: dict[str, str]
+) -> None:
+    result = prepared(registry, CORRECT_ENTRY, correction(**changes))
+    assert result.problems
+    reply = problems_reply(result)
+    bullets = [line for line in reply.splitlines() if line.startswith("- ")]
+    assert bullets and all(re.match(r"- \*\*(Field|New value)\*\*: ", b) for b in bullets), reply
+    assert_inert(reply)
+
+
 def test_only_kinds_with_a_form_can_be_corrected(registry: Path) -> None:
     result = prepared(registry, CORRECT_ENTRY, correction(**{"Kind of entry": "leaderboard"}))
     assert [(p.label, p.message) for p in result.problems] == [
@@ -697,6 +975,23 @@ def test_following_the_rounded_advice_of_a_correction_marks_the_count_rounded(
         "total": 7_000_000_000,
         "rounded": True,
     }
+
+
+# --- the reply ------------------------------------------------------------------------------
+
+
+def test_a_reply_renders_quoted_values_as_code_and_escapes_the_rest() -> None:
+    problems = [
+        Problem("Base model id", "invalid value 'x' — an id: `<namespace>/<name>`, e.g. a/b"),
+        Problem("Licence", "'@org #12 <b>' is not a known licence (see *this*)"),
+    ]
+    reply = problems_reply(Prepared(ADD_MODEL, problems=problems))
+    assert "- **Base model id**: invalid value `x` — an id: `<namespace>/<name>`, e\\.g\\. a/b" in (
+        reply
+    )
+    assert "- **Licence**: `@org #12 <b>` is not a known licence \\(see \\*this\\*\\)" in reply
+    assert "&lt;namespace" not in reply and "\\`" not in reply
+    assert_inert(reply)
 
 
 # --- registry submit, in process ------------------------------------------------------------

@@ -26,7 +26,7 @@ from bots.entries import ENTRIES_DIR
 from bots.formadvice import Problem
 from bots.forms import FORMS, Form, form_for
 from bots.gitrepo import GitError, GitRepo
-from bots.markdown import code, escape
+from bots.markdown import code, escape, quoted_code, truncate
 from bots.markers import marker
 from bots.submission import Prepared, Submissions
 
@@ -115,7 +115,7 @@ def _bullets(problems: list[Problem], limit: int = 50) -> list[str]:
     lines = []
     for problem in problems[:limit]:
         where = f"**{escape(problem.label)}**: " if problem.label else ""
-        lines.append(f"- {where}{escape(problem.message[:600])}")
+        lines.append(f"- {where}{quoted_code(truncate(problem.message, 600))}")
     if len(problems) > limit:
         lines.append(f"- … and {len(problems) - limit} more")
     return lines
