@@ -8,8 +8,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # decimal is imported when a count needs reading: validation of valid files
+    from decimal import Decimal  # never pays for it
 
 # Exact parameter counts end in six zeros about once in a million; from 10M on, such a count
 # is almost surely a published figure ("7B") and must say so with `parameters.rounded`.
@@ -80,6 +82,8 @@ def read_count(value: Any) -> CountReading | None:
     A float is read from its shortest decimal form, which is the text written whenever that
     had at most 15 significant digits: `1e30` is 10^30 (and implausibly large), never the
     binary float's 1000000000000000019884624838656."""
+    from decimal import Decimal, InvalidOperation
+
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
