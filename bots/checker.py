@@ -31,10 +31,18 @@ from bots.entries import (
     walk_key,
 )
 from bots.findings import Finding, Severity, field_path
-from bots.loader import LoadedEntry, LoadProblem, Positions, decode_entry_bytes, parse_entry_text
-from bots.messages import Translator
+from bots.loader import (
+    JsonPath,
+    LoadedEntry,
+    LoadProblem,
+    Positions,
+    decode_entry_bytes,
+    parse_entry_text,
+)
+from bots.messages import ReferenceHint, Translator
 from bots.provenance import Provenance, provenance
 from bots.rules import (
+    Removed,
     RuleFinding,
     check_hub_claim_by_path,
     check_identity,
@@ -43,6 +51,8 @@ from bots.rules import (
     find_cycle,
     hub_claim,
     lineage_parents,
+    malformed_reference_hint,
+    reference_slots,
 )
 from bots.schemas import SchemaSet
 
@@ -93,8 +103,12 @@ class Checker:
         today: dt.date | None = None,
         *,
         files: EntryFiles | None = None,
+        removed: Removed | None = None,
     ) -> None:
+        """`removed`: the entries the change being checked deletes or renames (the PR check,
+        the pre-commit guard), so a reference to one says so instead of guessing a neighbour."""
         self.root = root.resolve()
+        self.removed: Removed = dict(removed or {})
         self.schemas = schemas
         self.today = today or dt.date.today()
         self.files = files if files is not None else EntryFiles(self.root)
@@ -267,7 +281,7 @@ class Checker:
 
     def _rules(self, ref: EntryRef, data: dict[str, Any]) -> list[RuleFinding]:
         out = list(check_identity(ref, data, self.index))
-        out += check_references(ref, data, self.index, self.index.exists)
+        out += check_references(ref, data, self.index, self.index.exists, self.removed)
         out += check_hub_claim_by_path(ref, data, self.index.exists)
         out += check_plausibility(ref, data, self.today)
         edges = lineage_parents(ref.kind, data)
@@ -355,7 +369,8 @@ class Checker:
             )
 
         if not item.schema_ok:
-            messages = Translator().messages(self.schemas.detailed_errors(item.ref.kind, item.data))
+            translator = Translator(item.data, self._reference_hint(item.ref.kind, item.data))
+            messages = translator.messages(self.schemas.detailed_errors(item.ref.kind, item.data))
             if not messages:  # the detailed pass disagrees with the gate: keep its words
                 item.findings.extend(
                     finding(path, False, Severity.ERROR, text, "", "schema")
@@ -369,6 +384,16 @@ class Checker:
             finding(r.path, r.at_key, r.severity, r.message, r.hint, r.code)
             for r in item.rule_findings
         )
+
+    def _reference_hint(self, kind: EntryKind, data: dict[str, Any]) -> ReferenceHint:
+        """Advice for a reference in `data` whose value is not an id (`dataset: dolma`)."""
+        slots = {path: target for path, target, _ in reference_slots(kind, data)}
+
+        def hint(path: JsonPath, value: str) -> str | None:
+            target = slots.get(path)
+            return malformed_reference_hint(target, value, self.index) if target else None
+
+        return hint
 
     def _summarise(self, checked: list[_Checked]) -> dict[str, KindSummary]:
         summary: dict[str, KindSummary] = {kind.folder: KindSummary() for kind in EntryKind}

@@ -5,10 +5,19 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bots.counts import (
+    ROUNDED_COUNTS,
+    TINY_PARAMETERS,
+    TINY_PARAMETERS_HINT,
+    CountReading,
+    looks_rounded,
+    may_mark_rounded,
+    read_count,
+)
 from bots.loader import JsonPath, resolve_plain
 
 MISSING_MARKERS = "unknown / n/a"
@@ -39,7 +48,8 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return lowered[close[0]] if close else None
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """`text` in lower case without punctuation or spaces: 'Llama_3.1' and 'llama-3 1' agree."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
@@ -54,9 +64,9 @@ def closest(word: str, candidates: Iterable[str], limit: int = 5) -> list[str]:
     groups: dict[str, list[str]] = {}
     for option in candidates:
         if isinstance(option, str) and option != word:
-            groups.setdefault(_squash(option), []).append(option)
-    key = _squash(word)
-    core = _squash(_FILLER_WORDS.sub(" ", word)) or key
+            groups.setdefault(squash(option), []).append(option)
+    key = squash(word)
+    core = squash(_FILLER_WORDS.sub(" ", word)) or key
     for exact in (key, core):
         if exact in groups:
             return groups[exact][:limit]
@@ -160,14 +170,52 @@ def _plain_scalar(text: str) -> Any:
     return resolve_plain(text.strip()) if text.strip() else text
 
 
-def number_hint(value: Any, expected: Sequence[str]) -> tuple[str, bool]:
+ADD_ROUNDED = "add `rounded: true` under parameters if the source gives it rounded"
+
+
+def _actions(actions: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return actions[0] if len(actions) == 1 else ", ".join(actions[:-1]) + " and " + actions[-1]
+
+
+def _count_hint(
+    reading: CountReading, written: Any, first: Sequence[str], may_round: bool, parameters: bool
+) -> str:
+    """The whole number to write for a count read from `written`, with `rounded: true` when
+    the count takes it and looks like a published figure: everything in one round. A
+    parameter count in the hundreds was meant in billions: it is told so, not to write 7."""
+    if reading.value is None:
+        return "implausibly large for a count: check the value"
+    if parameters and reading.value < TINY_PARAMETERS:  # '7.0' meant 7B, not 7
+        return _actions([*first, TINY_PARAMETERS_HINT])
+    actions = [*first, f"write {reading.value}"]
+    if may_round and reading.figure:
+        shown = written if isinstance(written, str) else repr(written)
+        return (
+            _actions([*actions, "add `rounded: true` under parameters"])
+            + f" ('{shown}' is a rounded figure), or write the exact count if a source gives it"
+        )
+    if may_round and looks_rounded(reading.value):
+        actions.append(ADD_ROUNDED)
+    return _actions(actions)
+
+
+def number_hint(
+    value: Any, expected: Sequence[str], *, may_round: bool = False, parameters: bool = False
+) -> tuple[str, bool]:
     """What to write instead of `value` where the schema wants one of the `expected` types, and
     whether an example would still help: the exact integer for a count written as a float
-    (7.6e9, 7615616512.0), "remove the quotes" for a number or true/false in quotes."""
+    (7.6e9, 7615616512.0), with a unit (7.6B) or with digit groups (7,615,616,512); "remove the
+    quotes" for a number or true/false in quotes. `parameters`: the value is a parameter count;
+    `may_round`: it takes `rounded: true` and does not say it yet, so a rounded-looking count
+    is told to add it."""
     wants_integer = "integer" in expected
     if isinstance(value, float) and wants_integer:
-        if value.is_integer():
-            return f"write {int(value)}", False
+        reading = read_count(value)
+        if reading is not None:
+            return _count_hint(reading, value, [], may_round, parameters), False
+        if parameters and 0 < value < TINY_PARAMETERS:
+            return TINY_PARAMETERS_HINT, False
         return "write a whole number without a decimal point", True
     if not isinstance(value, str):
         return "", True
@@ -175,16 +223,27 @@ def number_hint(value: Any, expected: Sequence[str]) -> tuple[str, bool]:
     if isinstance(plain, bool):
         return ("remove the quotes", False) if "boolean" in expected else ("", True)
     if isinstance(plain, int) and ("integer" in expected or "number" in expected):
+        if parameters and 1 <= plain < TINY_PARAMETERS:
+            return f"remove the quotes and {TINY_PARAMETERS_HINT}", False
+        if may_round and looks_rounded(plain):
+            return f"remove the quotes and {ADD_ROUNDED}", False
         return "remove the quotes", False
     if isinstance(plain, float) and plain == plain and abs(plain) != float("inf"):
         if "number" in expected:
             return "remove the quotes", False
-        if wants_integer and plain.is_integer():
-            return f"remove the quotes and write {int(plain)}", False
         if wants_integer:
+            reading = read_count(plain)
+            if reading is not None:
+                return _count_hint(
+                    reading, value, ["remove the quotes"], may_round, parameters
+                ), False
             return "remove the quotes and write a whole number", True
-    if wants_integer and _COUNT_WITH_UNIT_RE.match(value):
-        return "write the count as a plain whole number", True
+    if wants_integer:
+        reading = read_count(value)
+        if reading is not None:
+            return _count_hint(reading, value, [], may_round, parameters), False
+        if _COUNT_WITH_UNIT_RE.match(value):
+            return "write the count as a plain whole number", True
     return "", True
 
 
@@ -211,8 +270,23 @@ def _with_example(hint: str, example: Any) -> str:
     return f"{hint}, e.g. {show_example(example)}" if hint else f"e.g. {show_example(example)}"
 
 
+# What to write instead of a malformed reference (`dataset: dolma`): the checker, which knows
+# the registry's ids, answers for the JSON paths that hold references, and None elsewhere.
+ReferenceHint = Callable[[JsonPath, str], str | None]
+
+
 class Translator:
-    """Turns `jsonschema.ValidationError`s into SchemaMessages."""
+    """Turns `jsonschema.ValidationError`s into SchemaMessages. `entry` is the data the errors
+    are about (a count's `rounded` flag is next to it); `reference_hint` advises on a
+    reference whose value is not an id."""
+
+    def __init__(
+        self,
+        entry: Mapping[str, Any] | None = None,
+        reference_hint: ReferenceHint | None = None,
+    ) -> None:
+        self.entry = entry
+        self.reference_hint = reference_hint
 
     def messages(self, errors: Iterable[Any]) -> list[SchemaMessage]:
         out: list[SchemaMessage] = []
@@ -250,7 +324,12 @@ class Translator:
                         "schema.empty",
                     )
                 ]
-            hint, helps = number_hint(value, [expected] if isinstance(expected, str) else expected)
+            hint, helps = number_hint(
+                value,
+                [expected] if isinstance(expected, str) else expected,
+                may_round=may_mark_rounded(self.entry, path),
+                parameters=path in ROUNDED_COUNTS,
+            )
             if expected == "string" and isinstance(value, int | float | bool):
                 hint = "put the value in quotes so it stays text"
             message = f"expected {type_words(expected)}{or_missing}, got {describe(value)}"
@@ -351,12 +430,17 @@ class Translator:
                         "schema.pattern",
                     )
                 ]
+            advice = (
+                self.reference_hint(path, value)
+                if self.reference_hint is not None and isinstance(value, str)
+                else None
+            )
             return [
                 SchemaMessage(
                     path,
                     False,
                     f"invalid value {describe(value)}",
-                    _with_example(_lower_first(description), example),
+                    advice or _with_example(_lower_first(description), example),
                     "schema.pattern",
                 )
             ]
@@ -368,20 +452,13 @@ class Translator:
                 "maximum": f"must be at most {bound}",
                 "exclusiveMaximum": f"must be less than {bound}",
             }[kind]
+            # The bound says what is wrong; an example value would only read as the answer.
             hint = (
                 "write fractions between 0 and 1 (0.82, not 82)"
                 if bound == 1 and kind == "maximum"
                 else ""
             )
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"{describe(value)} {words}",
-                    _with_example(hint, example),
-                    "schema.range",
-                )
-            ]
+            return [SchemaMessage(path, False, f"{describe(value)} {words}", hint, "schema.range")]
         if kind == "minItems":
             return [
                 SchemaMessage(
@@ -553,7 +630,12 @@ class Translator:
                     "schema.empty",
                 )
             ]
-        hint, helps = number_hint(value, types)
+        hint, helps = number_hint(
+            value,
+            types,
+            may_round=may_mark_rounded(self.entry, path),
+            parameters=path in ROUNDED_COUNTS,
+        )
         if (
             not hint
             and isinstance(value, str)

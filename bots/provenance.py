@@ -153,11 +153,14 @@ def info_lines(by_path: Mapping[str, Provenance], *, full: bool) -> list[str]:
 
 
 def summary_json(by_path: Mapping[str, Provenance]) -> dict[str, Any]:
-    """validate's JSON: totals, and per file the fields that lack a source."""
+    """validate's JSON: totals; per file checked (of a kind with facts) its totals; and per
+    file the fields that lack a source (at most MAX_LISTED each, as in the PR report)."""
+    ordered = sorted(by_path.items())
     return {
         "facts": sum(len(p.facts) for p in by_path.values()),
         "sourced": sum(p.sourced for p in by_path.values()),
+        "files": {path: {"facts": len(p.facts), "sourced": p.sourced} for path, p in ordered},
         "unsourced": {
-            path: list(p.unsourced) for path, p in sorted(by_path.items()) if not p.complete
+            path: list(p.unsourced[:MAX_LISTED]) for path, p in ordered if not p.complete
         },
     }

@@ -27,7 +27,7 @@ from bots.entries import EntryKind, EntryRef, LocationError, ref_for_relpath, wa
 from bots.findings import Finding, Severity
 from bots.gitrepo import GitRepo, GitTree
 from bots.provenance import provenance
-from bots.rules import hub_claim, references
+from bots.rules import hub_claim, references, removed_entries
 from bots.schemas import SchemaSet, schema_dir
 
 REPORT_VERSION = 1
@@ -117,7 +117,18 @@ def pull_request_findings(
     """(the head's checker, findings of each changed file at the head, findings elsewhere
     that the PR introduced)."""
     head_schemas = _schemas(repo, diff.head, workdir)
-    head = Checker(repo.root, head_schemas, today=today, files=GitTree(repo, diff.head))
+    moves = [
+        (e.old_path or e.path, e.path if e.status == "renamed" else None)
+        for e in diff.entries
+        if e.status in ("removed", "renamed")
+    ]
+    head = Checker(
+        repo.root,
+        head_schemas,
+        today=today,
+        files=GitTree(repo, diff.head),
+        removed=removed_entries(moves),
+    )
     schemas_changed = any(
         p == SCHEMAS_DIR or p.startswith(f"{SCHEMAS_DIR}/") for p in diff.other_files
     )

@@ -25,17 +25,19 @@ from bots.entries import (
 from bots.findings import Severity, field_path
 from bots.gitrepo import GitRepo
 from bots.loader import load_entry_file
-from bots.rules import references
+from bots.rules import references, removed_entries
 
 BROKEN_REFERENCE = "ref.unknown"  # the rule's code: the PR check reports the same finding
 
 
 @dataclass(frozen=True)
 class Removal:
-    """An entry the staged change removes; `renamed_to` is its new id when it was renamed."""
+    """An entry the staged change removes; `renamed_to` is its new id when it was renamed
+    (its new path when that is no entry's place), `new_path` the file it was renamed to."""
 
     ref: EntryRef
     renamed_to: str | None = None
+    new_path: str | None = None
 
     def describe(self) -> str:
         if self.renamed_to is None:
@@ -60,7 +62,7 @@ def staged_removals(root: Path) -> list[Removal]:
                 renamed_to = ref_for_relpath(change.path).id
             except LocationError:
                 renamed_to = change.path
-        found.append(Removal(ref, renamed_to))
+        found.append(Removal(ref, renamed_to, change.path if change.status == "R" else None))
     return found
 
 
@@ -88,12 +90,15 @@ def check_removals(checker: Checker, removals: list[Removal]) -> CheckResult:
     every reference to a removed entry, in the words of the reference rule."""
     root = checker.root
     index = EntryIndex(root)
-    removed = {r.ref for r in removals if not index.exists(r.ref)}
-    broken = broken_references(root, removed) if removed else {}
+    moves = removed_entries((r.ref.relpath, r.new_path) for r in removals)
+    gone = {ref: successor for ref, successor in moves.items() if not index.exists(ref)}
+    broken = broken_references(root, set(gone)) if gone else {}
     summary = {kind.folder: KindSummary() for kind in EntryKind}
     if not broken:
         return CheckResult([], summary, 0, False)
-    result = checker.check([root / relpath for relpath in sorted(broken)])
+    # the same rule as the PR check, told what the change removes (as the PR check is)
+    told = Checker(root, checker.schemas, checker.today, files=checker.files, removed=gone)
+    result = told.check([root / relpath for relpath in sorted(broken)])
     findings = [
         f
         for f in result.findings

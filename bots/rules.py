@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from bots.entries import EntryIndex, EntryKind, EntryRef, valid_id
+from bots.counts import TINY_PARAMETERS, TINY_PARAMETERS_HINT, looks_rounded
+from bots.entries import (
+    EntryIndex,
+    EntryKind,
+    EntryRef,
+    LocationError,
+    id_example,
+    ref_for_relpath,
+    valid_id,
+)
 from bots.findings import Severity
 from bots.loader import JsonPath
-from bots.messages import did_you_mean
+from bots.messages import did_you_mean, one_of_words, squash
 
 
 @dataclass(frozen=True)
@@ -30,50 +39,52 @@ class RuleFinding:
 # --- references --------------------------------------------------------------------------
 
 
-def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath, EntryRef]]:
-    """Every reference an entry makes, with where it is written."""
+def reference_slots(
+    kind: EntryKind, data: dict[str, Any]
+) -> Iterator[tuple[JsonPath, EntryKind, Any]]:
+    """Every place an entry of `kind` can name another entry: where, the kind it names, and
+    what is written there (whatever it is)."""
 
     def items(key: str) -> Iterator[tuple[int, Any]]:
         value = data.get(key)
         if isinstance(value, list):
             yield from enumerate(value)
 
-    def one(path: JsonPath, target: EntryKind, value: Any) -> Iterator[tuple[JsonPath, EntryRef]]:
-        if isinstance(value, str) and valid_id(target, value):
-            yield path, EntryRef(target, value)
-
-    if kind in (EntryKind.MODEL, EntryKind.DATASET):
-        yield from one(("organization",), EntryKind.ORGANIZATION, data.get("organization"))
+    if kind in (EntryKind.MODEL, EntryKind.DATASET) and "organization" in data:
+        yield ("organization",), EntryKind.ORGANIZATION, data["organization"]
     if kind is EntryKind.MODEL:
         for i, item in items("base_model"):
-            if isinstance(item, dict):
-                yield from one(("base_model", i, "id"), EntryKind.MODEL, item.get("id"))
+            if isinstance(item, dict) and "id" in item:
+                yield ("base_model", i, "id"), EntryKind.MODEL, item["id"]
         for key in ("training_data", "training_stages"):
             for i, item in items(key):
-                if isinstance(item, dict):
-                    yield from one((key, i, "dataset"), EntryKind.DATASET, item.get("dataset"))
+                if isinstance(item, dict) and "dataset" in item:
+                    yield (key, i, "dataset"), EntryKind.DATASET, item["dataset"]
         for i, item in items("scores"):
             if isinstance(item, dict):
-                yield from one(("scores", i, "benchmark"), EntryKind.DATASET, item.get("benchmark"))
-                yield from one(
-                    ("scores", i, "leaderboard"), EntryKind.LEADERBOARD, item.get("leaderboard")
-                )
+                if "benchmark" in item:
+                    yield ("scores", i, "benchmark"), EntryKind.DATASET, item["benchmark"]
+                if "leaderboard" in item:
+                    yield ("scores", i, "leaderboard"), EntryKind.LEADERBOARD, item["leaderboard"]
     elif kind is EntryKind.DATASET:
         for i, item in items("composition"):
-            if isinstance(item, dict):
-                yield from one(
-                    ("composition", i, "dataset"), EntryKind.DATASET, item.get("dataset")
-                )
+            if isinstance(item, dict) and "dataset" in item:
+                yield ("composition", i, "dataset"), EntryKind.DATASET, item["dataset"]
         for i, item in items("derived_from"):
-            yield from one(("derived_from", i), EntryKind.DATASET, item)
-    elif kind is EntryKind.ORGANIZATION:
-        yield from one(("parent",), EntryKind.ORGANIZATION, data.get("parent"))
+            yield ("derived_from", i), EntryKind.DATASET, item
+    elif kind is EntryKind.ORGANIZATION and "parent" in data:
+        yield ("parent",), EntryKind.ORGANIZATION, data["parent"]
     elif kind is EntryKind.LEADERBOARD:
         for i, item in items("benchmarks"):
-            if isinstance(item, dict):
-                yield from one(
-                    ("benchmarks", i, "benchmark"), EntryKind.DATASET, item.get("benchmark")
-                )
+            if isinstance(item, dict) and "benchmark" in item:
+                yield ("benchmarks", i, "benchmark"), EntryKind.DATASET, item["benchmark"]
+
+
+def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath, EntryRef]]:
+    """Every reference an entry makes, with where it is written (the slots holding an id)."""
+    for path, target, value in reference_slots(kind, data):
+        if isinstance(value, str) and valid_id(target, value):
+            yield path, EntryRef(target, value)
 
 
 def lineage_parents(kind: EntryKind, data: dict[str, Any]) -> list[tuple[JsonPath, str]]:
@@ -102,24 +113,68 @@ def find_cycle(start: str, parents_of: Callable[[str], list[str]]) -> list[str] 
     return None
 
 
+# Entries a change removes (deletes or renames), each with the entry it became when it was
+# renamed to another entry of its kind, else None. The PR check and the pre-commit guard pass
+# it, so a reference to a removed entry is told about the change, never sent to a neighbour.
+Removed = Mapping[EntryRef, EntryRef | None]
+
+
+def removed_entries(moves: Iterable[tuple[str, str | None]]) -> dict[EntryRef, EntryRef | None]:
+    """What a change removes, from (old path, new path or None) of each deleted or renamed
+    file; a rename counts as a successor only when the new path is an entry of the same kind."""
+    removed: dict[EntryRef, EntryRef | None] = {}
+    for old, new in moves:
+        try:
+            ref = ref_for_relpath(old)
+        except LocationError:  # was never an entry: nothing can reference it
+            continue
+        successor = None
+        if new is not None:
+            try:
+                successor = ref_for_relpath(new)
+            except LocationError:
+                successor = None
+        removed[ref] = successor if successor and successor.kind is ref.kind else None
+    return removed
+
+
+def _neighbour(target: EntryRef, index: EntryIndex, itself: str | None) -> str | None:
+    """The existing id `target` was most likely meant to be: in its namespace, by name."""
+    if target.kind.namespaced:
+        namespace, name = target.id.split("/")
+        if namespace in index.namespaces(target.kind):
+            names = [c.split("/")[1] for c in index.ids_in(target.kind, namespace) if c != itself]
+            guess = did_you_mean(name, names)
+            return f"{namespace}/{guess}" if guess else None
+    return did_you_mean(target.id, [c for c in index.ids_in(target.kind) if c != itself])
+
+
 def check_references(
-    ref: EntryRef, data: dict[str, Any], index: EntryIndex, known: Callable[[EntryRef], bool]
+    ref: EntryRef,
+    data: dict[str, Any],
+    index: EntryIndex,
+    known: Callable[[EntryRef], bool],
+    removed: Removed | None = None,
 ) -> Iterator[RuleFinding]:
+    removed = removed or {}
     for path, target in references(ref.kind, data):
         if known(target):
             continue
         # Never suggest the entry itself: a fine-tune whose base is missing is no base of its own.
         itself = ref.id if target.kind is ref.kind else None
         twins = [t for t in index.case_twins(target) if t != itself]
-        if twins:
+        successor = removed.get(target)
+        if target in removed and successor is not None and known(successor):
+            hint = f"did you mean '{successor.id}'?"
+        elif target in removed:
+            hint = (
+                f"`{target.id}` is deleted by this change: keep it, or remove or update "
+                "this reference"
+            )
+        elif twins:
             hint = f"ids are case-sensitive: did you mean '{twins[0]}'?"
         else:
-            candidates = index.ids_in(target.kind)
-            if target.kind.namespaced:
-                namespace = target.id.split("/")[0]
-                if namespace in index.namespaces(target.kind):
-                    candidates = index.ids_in(target.kind, namespace)
-            guess = did_you_mean(target.id, [c for c in candidates if c != itself])
+            guess = _neighbour(target, index, itself)
             hint = (
                 f"did you mean '{guess}'?"
                 if guess
@@ -134,6 +189,30 @@ def check_references(
             hint,
             "ref.unknown",
         )
+
+
+MAX_SUGGESTED = 5
+
+
+def malformed_reference_hint(target: EntryKind, value: str, index: EntryIndex) -> str:
+    """What to write for a reference that is not an id of its kind (`dataset: dolma`): the
+    existing ids whose name is what was written (ignoring case and punctuation), at most
+    five; else the shape of the id with an example of the right kind."""
+    key = squash(value)
+    found = [
+        i
+        for i in index.ids_in(target)
+        if key and (squash(i.split("/")[-1]) == key or squash(i) == key)
+    ][:MAX_SUGGESTED]
+    if found:
+        return f"did you mean {one_of_words(found)}?"
+    shape = (
+        "`<namespace>/<name>`, the Hub repo id when it is on the Hub"
+        if target.namespaced
+        else "one segment of letters, digits, `.`, `_` and `-`"
+    )
+    article = "an" if target.value[0] in "aeiou" else "a"
+    return f"write {article} {target} id: {shape}, e.g. {id_example(target)}"
 
 
 # --- identity -----------------------------------------------------------------------------
@@ -231,16 +310,6 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
-# Exact parameter counts end in six zeros about once in a million; from 10M on, such a count
-# is almost surely a published figure ("7B") and must say so with `parameters.rounded`.
-ROUND_LOOKING = 10_000_000
-
-
-def looks_rounded(count: int) -> bool:
-    """Whether a parameter count is almost surely a rounded figure (7000000000)."""
-    return count >= ROUND_LOOKING and count % 1_000_000 == 0
-
-
 def check_plausibility(
     ref: EntryRef, data: dict[str, Any], today: dt.date
 ) -> Iterator[RuleFinding]:
@@ -276,11 +345,12 @@ def check_plausibility(
                 "active counts only the experts used per token",
                 "plausible.active-params",
             )
-        if _is_number(total) and total < 1000:
+        # a float or a count below 1 is the schema's finding: one finding per problem
+        if isinstance(total, int) and not isinstance(total, bool) and 1 <= total < TINY_PARAMETERS:
             yield warn(
                 ("parameters", "total"),
                 f"{total} parameters is implausibly small",
-                "write the full count (8030261248, not 8)",
+                TINY_PARAMETERS_HINT,
                 "plausible.tiny-params",
             )
         if params.get("rounded") is not True:

@@ -14,15 +14,30 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def skeleton(ref: EntryRef, today: dt.date, organization: str | None) -> str:
-    name = ref.id.split("/")[-1]
-    org = organization or ""
-    sources = (
+# Fields of each kind's skeleton, shown as what a source's `fields` may name: only fields the
+# kind has (and the skeleton writes), so the hint is true for every kind.
+SOURCED_EXAMPLE = {
+    EntryKind.MODEL: "[access, license]",
+    EntryKind.DATASET: "[availability, license]",
+    EntryKind.ORGANIZATION: "[type, url]",
+}
+
+
+def _sources(kind: EntryKind, today: dt.date) -> str:
+    """A source to fill in. Its `fields` line is a comment: a source may name no field, and an
+    empty list would be an error in an entry that is otherwise filled in."""
+    return (
         "sources:  # where every fact above comes from\n"
         "  - url:  # a paper, model card or official page\n"
         f"    accessed: {today.isoformat()}\n"
-        "    fields: []  # the fields this source supports, e.g. [parameters, license]\n"
+        f"    # fields: {SOURCED_EXAMPLE[kind]}  # uncomment: the fields this source states\n"
     )
+
+
+def skeleton(ref: EntryRef, today: dt.date, organization: str | None) -> str:
+    name = ref.id.split("/")[-1]
+    org = organization or ""
+    sources = _sources(ref.kind, today) if ref.kind in SOURCED_EXAMPLE else ""
     body = {
         EntryKind.MODEL: (
             f"id: {ref.id}\n"

@@ -121,20 +121,67 @@ def test_new_model_writes_a_skeleton_that_points_at_what_to_fill(
     assert registry_cli("fmt", "--check", path, root=registry).code == 0
 
 
-def test_filled_skeleton_validates(registry: Path, registry_cli) -> None:
-    registry_cli("new", "dataset", "acme/fresh-set", root=registry)
-    path = registry / "entries/datasets/acme/fresh-set.yaml"
-    text = (
-        path.read_text()
-        .replace("modalities: []", "modalities: [text]")
-        .replace("availability:  #", "availability: open_access  #")
-        .replace("license:  #", "license: cc-by-4.0  #")
-        .replace("  - url:  #", "  - url: https://acme.example.org/fresh  #")
-        .replace("fields: []", "fields: [license]")
-    )
+# What a contributor fills in for the required values of each kind's skeleton.
+FILLED = {
+    "model": [
+        ("task_category:  #", "task_category: generative  #"),
+        ("  input: []", "  input: [text]"),
+        ("  output: []", "  output: [text]"),
+        ("access:  #", "access: open_weights  #"),
+        ("license:  #", "license: apache-2.0  #"),
+    ],
+    "dataset": [
+        ("modalities: []", "modalities: [text]"),
+        ("availability:  #", "availability: open_access  #"),
+        ("license:  #", "license: cc-by-4.0  #"),
+    ],
+    "organization": [
+        ("type:  #", "type: company  #"),
+        ("url:  #", "url: https://acme.example.org  #"),
+    ],
+}
+NEW_IDS = {"model": "acme/fresh-1b", "dataset": "acme/fresh-set", "organization": "freshlab"}
+
+
+def filled_skeleton(registry: Path, registry_cli, kind: str) -> Path:
+    assert registry_cli("new", kind, NEW_IDS[kind], root=registry).code == 0
+    path = registry / f"entries/{kind}s/{NEW_IDS[kind]}.yaml"
+    text = path.read_text()
+    for empty, filled in [*FILLED[kind], ("  - url:  #", "  - url: https://acme.example.org/a  #")]:
+        assert empty in text, (empty, text)
+        text = text.replace(empty, filled, 1)
     path.write_text(text)
-    run = registry_cli("validate", path, root=registry)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["model", "dataset", "organization"])
+def test_filled_skeleton_validates(registry: Path, registry_cli, kind: str) -> None:
+    path = filled_skeleton(registry, registry_cli, kind)
+    run = registry_cli("validate", "--strict", path, root=registry)
     assert run.code == 0, run.out
+
+
+@pytest.mark.parametrize("kind", ["model", "dataset", "organization"])
+def test_the_skeletons_source_fields_hint_names_fields_its_kind_has(
+    registry: Path, registry_cli, kind: str
+) -> None:
+    # The hint is a commented `fields:` line; uncommented as it stands, it names only fields
+    # of this kind that the skeleton holds, and the entry still validates without a warning.
+    path = filled_skeleton(registry, registry_cli, kind)
+    text = path.read_text()
+    [hint] = [line for line in text.splitlines() if line.strip().startswith("# fields:")]
+    names = hint.split("[", 1)[1].split("]", 1)[0].split(", ")
+    assert names and all(f"\n{name}:" in text for name in names), (names, text)
+    path.write_text(text.replace("# fields:", "fields:", 1))
+    run = registry_cli("validate", "--strict", path, root=registry)
+    assert run.code == 0, run.out
+    unsourced = [
+        field
+        for line in run.out.splitlines()
+        if ": info: " in line
+        for field in line.split("fields: ", 1)[1].split(", ")
+    ]
+    assert not set(names) & set(unsourced), run.out
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,23 @@ def test_findings_in_entries_the_pr_breaks_elsewhere(
     assert "### Other entries this pull request breaks" in comment
 
 
+def test_a_deleted_dataset_is_named_deleted_not_matched_to_a_neighbour(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    corpus = "entries/datasets/acme/corpus.yaml"
+    text = (pr_repo / corpus).read_text().replace("acme/corpus", "acme/corpus-mini")
+    write(pr_repo, "entries/datasets/acme/corpus-mini.yaml", text)
+    commit_all(pr_repo, "a small corpus too")
+    base, head = make_pr(pr_repo, lambda root: git(root, "rm", "-q", corpus))
+    result, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1
+    [broken] = report["findings_elsewhere"]
+    assert broken["hint"] == (
+        "`acme/corpus` is deleted by this change: keep it, or remove or update this reference"
+    )
+    assert "corpus-mini" not in comment.split("### Other entries this pull request breaks")[1]
+
+
 def test_existing_problems_elsewhere_are_not_blamed_on_the_pr(
     pr_repo: Path, registry_cli: Callable[..., Run]
 ) -> None:
@@ -347,6 +364,7 @@ def test_renaming_a_dataset_breaks_the_models_that_train_on_it(
     [broken] = report["findings_elsewhere"]
     assert (broken["path"], broken["field"]) == (BASE_MODEL, "training_data[0].dataset")
     assert broken["message"].startswith("unknown dataset 'acme/corpus'")
+    assert broken["hint"] == "did you mean 'acme/corpus2'?"
 
 
 def test_a_new_id_differing_only_in_case_is_reported_on_both_entries(

@@ -99,11 +99,12 @@ def test_commit_of_a_broken_entry_is_refused_then_the_fix_commits(clone) -> None
     assert refused.returncode != 0, output
     assert (
         "entries/models/acme/new-model.yaml:10:10: error: parameters.total: expected an "
-        "integer, or unknown / n/a, got '7B' — write the count as a plain whole number"
+        "integer, or unknown / n/a, got '7B' — write 7000000000 and add `rounded: true` "
+        "under parameters"
     ) in output
     assert git(root, "log", "--oneline", env=env).stdout.count("\n") == 1
 
-    entry.write_text(BROKEN.replace("total: 7B", "total: 7000000000"))
+    entry.write_text(BROKEN.replace("total: 7B", "total: 7000000000\n  rounded: true"))
     git(root, "add", "-A", env=env)
     # fmt adds the editor's schema line: the first attempt stops so the change can be reviewed
     first = git(root, "commit", "-m", "add a model", env=env)
@@ -162,8 +163,8 @@ def test_deleting_an_entry_that_others_reference_is_refused(clone) -> None:
     assert "the staged change deletes dataset acme/corpus" in output
     assert (
         "entries/models/acme/new-model.yaml:13:14: error: training_data[0].dataset: unknown "
-        "dataset 'acme/corpus' (no entries/datasets/acme/corpus.yaml) — add it with "
-        "`registry new dataset acme/corpus`"
+        "dataset 'acme/corpus' (no entries/datasets/acme/corpus.yaml) — `acme/corpus` is "
+        "deleted by this change: keep it, or remove or update this reference"
     ) in output
     assert commits(root, env) == before
 

@@ -132,5 +132,41 @@ def test_json_lists_the_unsourced_fields_per_file(
     assert report["provenance"] == {
         "facts": 8,
         "sourced": 1,
+        "files": {BASE: {"facts": 8, "sourced": 1}},
         "unsourced": {BASE: UNSOURCED.split(", ")},
     }
+
+
+def test_json_totals_each_file_sourced_or_not(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    corpus = "entries/datasets/acme/corpus.yaml"
+    text = (
+        (registry / corpus)
+        .read_text(encoding="utf-8")
+        .replace(
+            "  - url: https://acme.example.org/corpus\n",
+            "  - url: https://acme.example.org/corpus\n"
+            "    fields: [organization, modalities, availability, composition]\n",
+        )
+    )
+    write(registry, corpus, text)
+    result = registry_cli(
+        "validate", "--format", "json", registry / BASE, registry / corpus, root=registry
+    )
+    sourcing = json.loads(result.out)["provenance"]
+    assert sourcing["files"] == {
+        BASE: {"facts": 8, "sourced": 1},
+        corpus: {"facts": 4, "sourced": 4},
+    }
+    assert (sourcing["facts"], sourcing["sourced"]) == (12, 5)
+    assert list(sourcing["unsourced"]) == [BASE]
+
+
+def test_json_lists_at_most_the_bounded_number_of_unsourced_fields_per_file() -> None:
+    from bots.provenance import MAX_LISTED, Provenance, summary_json
+
+    many = tuple(f"architecture.part_{i}" for i in range(MAX_LISTED + 5))
+    sourcing = summary_json({BASE: Provenance(("architecture",), 0, many)})
+    assert len(sourcing["unsourced"][BASE]) == MAX_LISTED
+    assert sourcing["files"][BASE] == {"facts": 1, "sourced": 0}

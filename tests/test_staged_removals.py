@@ -14,8 +14,8 @@ from tests.harness import commit_all, git, init_registry_repo
 CORPUS = "entries/datasets/acme/corpus.yaml"  # the fixture's model acme/base trains on it
 DELETED_LINE = (
     "entries/models/acme/base.yaml:14:14: error: training_data[0].dataset: unknown dataset "
-    "'acme/corpus' (no entries/datasets/acme/corpus.yaml) — add it with "
-    "`registry new dataset acme/corpus`"
+    "'acme/corpus' (no entries/datasets/acme/corpus.yaml) — `acme/corpus` is deleted by this "
+    "change: keep it, or remove or update this reference"
 )
 
 
@@ -68,6 +68,38 @@ def test_renaming_a_referenced_entry_is_reported_as_the_pr_check_reports_it(
     [line] = finding_lines(run.out)
     assert line.startswith("entries/models/acme/base.yaml:14:14: error: training_data[0].dataset")
     assert line.endswith("— did you mean 'acme/corpus-v2'?"), line
+    commit_all(root, "rename the corpus")
+    assert pr_check_lines(root, registry_cli, base) == [line]
+
+
+def test_deleting_an_entry_with_a_similar_neighbour_never_suggests_the_neighbour(
+    tmp_path: Path, registry_cli
+) -> None:
+    # 'acme/corpus-mini' is spelled like the deleted 'acme/corpus': following a "did you mean"
+    # to it would write false data. Guard and PR check both say what the change did.
+    root = tmp_path / "repo"
+    init_registry_repo(root)
+    mini = (root / CORPUS).read_text().replace("acme/corpus", "acme/corpus-mini")
+    write(root, "entries/datasets/acme/corpus-mini.yaml", mini)
+    base = commit_all(root, "a small corpus too")
+    git(root, "rm", "-q", "--", CORPUS)
+    run = registry_cli("validate", "--staged-removals", root=root)
+    assert finding_lines(run.out) == [DELETED_LINE]
+    assert "corpus-mini" not in run.out.split("\n", 1)[1]
+    commit_all(root, "remove the corpus")
+    assert pr_check_lines(root, registry_cli, base) == [DELETED_LINE]
+
+
+def test_renaming_to_an_unlike_name_suggests_the_new_id(tmp_path: Path, registry_cli) -> None:
+    root = tmp_path / "repo"
+    base = init_registry_repo(root)
+    renamed = "entries/datasets/acme/web-text.yaml"
+    git(root, "mv", "--", CORPUS, renamed)
+    write(root, renamed, (root / renamed).read_text().replace("acme/corpus", "acme/web-text"))
+    git(root, "add", "--", renamed)
+    run = registry_cli("validate", "--staged-removals", root=root)
+    [line] = finding_lines(run.out)
+    assert line.endswith("— did you mean 'acme/web-text'?"), line
     commit_all(root, "rename the corpus")
     assert pr_check_lines(root, registry_cli, base) == [line]
 

@@ -47,13 +47,22 @@ def finding_lines(out: str) -> list[str]:
 # --- counts written as floats or in quotes ------------------------------------------------
 
 
+ADD_ROUNDED = "add `rounded: true` under parameters if the source gives it rounded"
+
+
 @pytest.mark.parametrize(
-    ("written", "integer"),
-    [("7.6e9", "7600000000"), ("7615616512.0", "7615616512"), ("1.2E+10", "12000000000")],
+    ("written", "hint"),
+    [
+        ("7.6e9", f"write 7600000000 and {ADD_ROUNDED}"),
+        ("7615616512.0", "write 7615616512"),
+        ("1.2E+10", f"write 12000000000 and {ADD_ROUNDED}"),
+    ],
 )
 def test_count_written_as_a_float_names_the_exact_integer_to_write(
-    registry: Path, registry_cli, written: str, integer: str
+    registry: Path, registry_cli, written: str, hint: str
 ) -> None:
+    # A rounded-looking count is told about `rounded: true` in the same round, never on the
+    # next run after the contributor wrote the integer.
     path = write(
         registry,
         "entries/models/acme/floaty.yaml",
@@ -63,7 +72,93 @@ def test_count_written_as_a_float_names_the_exact_integer_to_write(
     assert run.code == 1, run.out
     [line] = finding_lines(run.out)
     assert line.startswith("entries/models/acme/floaty.yaml:10:10: error: parameters.total: ")
-    assert line.endswith(f" — write {integer}"), line
+    assert line.endswith(f" — {hint}"), line
+
+
+def test_following_the_float_hint_leaves_nothing_to_fix(registry: Path, registry_cli) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/floaty.yaml",
+        model("floaty", "parameters:\n  total: 7.6e9\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith(f"— write 7600000000 and {ADD_ROUNDED}"), line
+    write(
+        registry,
+        "entries/models/acme/floaty.yaml",
+        model("floaty", "parameters:\n  total: 7600000000\n  rounded: true\n"),
+    )
+    run = registry_cli("validate", "--strict", path, root=registry)
+    assert run.code == 0 and finding_lines(run.out) == [], run.out
+
+
+def test_a_count_already_marked_rounded_is_told_only_the_integer(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/floaty.yaml",
+        model("floaty", "parameters:\n  total: 7.6e9\n  rounded: true\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith("got 7600000000.0 — write 7600000000"), line
+
+
+@pytest.mark.parametrize(
+    "written",
+    ['"7,615,616,512"', "7,615,616,512", "7_615_616_512", "'7_615_616_512'", "'7 615 616 512'"],
+)
+def test_count_with_digit_groups_names_the_exact_integer(
+    registry: Path, registry_cli, written: str
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/grouped.yaml",
+        model("grouped", f"parameters:\n  total: {written}\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith("— write 7615616512"), line
+
+
+@pytest.mark.parametrize(("written", "integer"), [("7.6B", "7600000000"), ('"7B"', "7000000000")])
+def test_count_with_a_unit_names_the_integer_and_the_rounded_flag(
+    registry: Path, registry_cli, written: str, integer: str
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/unit.yaml",
+        model("unit", f"parameters:\n  total: {written}\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    shown = written.strip('"')
+    assert line.endswith(
+        f"got '{shown}' — write {integer} and add `rounded: true` under parameters "
+        f"('{shown}' is a rounded figure), or write the exact count if a source gives it"
+    ), line
+
+
+def test_a_token_count_with_a_unit_gets_the_integer_without_a_rounded_flag(
+    registry: Path, registry_cli
+) -> None:
+    # only parameter counts take `rounded: true`
+    path = write(
+        registry,
+        "entries/models/acme/staged.yaml",
+        model("staged", "training_stages:\n  - name: pretraining\n    total_tokens: 2.46T\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert "training_stages[0].total_tokens: " in line
+    assert line.endswith("got '2.46T' — write 2460000000000"), line
+
+
+def test_a_huge_float_count_is_called_implausible_not_written_out(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry, "entries/models/acme/huge.yaml", model("huge", "parameters:\n  total: 1e30\n")
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith("got 1e+30 — implausibly large for a count: check the value"), line
 
 
 @pytest.mark.parametrize(
@@ -148,7 +243,19 @@ def test_quoted_float_count_says_remove_the_quotes_and_the_integer(
         model("quoted", "parameters:\n  total: '7.6e9'\n"),
     )
     [line] = finding_lines(registry_cli("validate", path, root=registry).out)
-    assert line.endswith("got '7.6e9' — remove the quotes and write 7600000000"), line
+    assert line.endswith(f"got '7.6e9' — remove the quotes, write 7600000000 and {ADD_ROUNDED}")
+
+
+def test_quoted_rounded_count_says_remove_the_quotes_and_mark_it_rounded(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/quoted.yaml",
+        model("quoted", 'parameters:\n  total: "7600000000"\n'),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith(f"got '7600000000' — remove the quotes and {ADD_ROUNDED}"), line
 
 
 def test_quoted_score_and_quoted_boolean_say_remove_the_quotes(
@@ -172,12 +279,16 @@ def test_quoted_score_and_quoted_boolean_say_remove_the_quotes(
     )
 
 
-def test_a_count_with_a_unit_still_says_write_it_plainly(registry: Path, registry_cli) -> None:
+def test_a_count_with_words_around_it_still_says_write_it_plainly(
+    registry: Path, registry_cli
+) -> None:
     path = write(
-        registry, "entries/models/acme/unit.yaml", model("unit", "parameters:\n  total: 7B\n")
+        registry,
+        "entries/models/acme/unit.yaml",
+        model("unit", "parameters:\n  total: 7.6B params\n"),
     )
     [line] = finding_lines(registry_cli("validate", path, root=registry).out)
-    assert "got '7B' — write the count as a plain whole number" in line
+    assert "got '7.6B params' — write the count as a plain whole number, e.g. 1234567890" in line
     assert "remove the quotes" not in line
 
 
@@ -186,6 +297,7 @@ def test_a_count_with_a_unit_still_says_write_it_plainly(registry: Path, registr
 
 def test_did_you_mean_never_suggests_the_entry_itself(registry: Path, registry_cli) -> None:
     # 'acme/base-chats' is closest to the entry's own id; the suggestion must be another entry.
+    write(registry, "entries/models/acme/base-chat-v2.yaml", model("base-chat-v2"))
     path = write(
         registry,
         "entries/models/acme/base-chat.yaml",
@@ -194,7 +306,83 @@ def test_did_you_mean_never_suggests_the_entry_itself(registry: Path, registry_c
     run = registry_cli("validate", path, root=registry)
     [line] = finding_lines(run.out)
     assert "unknown model 'acme/base-chats'" in line
-    assert line.endswith("— did you mean 'acme/base'?"), line
+    assert line.endswith("— did you mean 'acme/base-chat-v2'?"), line
+
+
+def test_a_missing_id_is_not_matched_to_an_unrelated_name_in_its_namespace(
+    registry: Path, registry_cli
+) -> None:
+    # 'acmelabs/dolma' and 'acmelabs/c4' share only their namespace: no suggestion, which the
+    # contributor would follow into false data.
+    write(registry, "entries/organizations/acmelabs.yaml", "id: acmelabs\nname: Acme Labs\n"
+          "type: company\nurl: https://acme.example.org\n")  # fmt: skip
+    write(registry, "entries/datasets/acmelabs/c4.yaml", DATASET.format(name="c4", extra=""))
+    path = write(
+        registry,
+        "entries/models/acme/trained.yaml",
+        model("trained", "training_data:\n  - dataset: acmelabs/dolma\n"),
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith("— add it with `registry new dataset acmelabs/dolma`"), line
+
+
+# --- references written without their namespace --------------------------------------------
+
+
+def reference_line(registry: Path, registry_cli, extra: str) -> str:
+    path = write(registry, "entries/models/acme/refs.yaml", model("refs", extra))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1, run.out
+    [line] = finding_lines(run.out)
+    return line
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ("training_data:\n  - dataset: corpus\n", "training_data[0].dataset"),
+        (
+            "scores:\n  - benchmark: Corpus\n    metric: accuracy\n    value: 0.5\n"
+            "    source: https://acme.example.org/refs\n",
+            "scores[0].benchmark",
+        ),
+    ],
+)
+def test_a_dataset_named_without_its_namespace_suggests_the_full_id(
+    registry: Path, registry_cli, extra: str, field: str
+) -> None:
+    line = reference_line(registry, registry_cli, extra)
+    assert f"error: {field}: invalid value " in line
+    assert line.endswith("— did you mean 'acme/corpus'?"), line
+
+
+def test_a_name_many_namespaces_share_suggests_at_most_five(registry: Path, registry_cli) -> None:
+    for namespace in ("a1", "a2", "a3", "a4", "a5", "a6"):
+        write(registry, f"entries/datasets/{namespace}/corpus.yaml", "id: x\n")
+    line = reference_line(registry, registry_cli, "training_data:\n  - dataset: corpus\n")
+    hint = line.split(" — ", 1)[1]
+    assert re.findall(r"'([^']+)'", hint) == ["a1/corpus", "a2/corpus", "a3/corpus",
+                                               "a4/corpus", "a5/corpus"], hint  # fmt: skip
+
+
+def test_an_unknown_name_without_namespace_gets_a_dataset_example(
+    registry: Path, registry_cli
+) -> None:
+    line = reference_line(registry, registry_cli, "training_data:\n  - dataset: nothing-like-it\n")
+    assert line.endswith(
+        "invalid value 'nothing-like-it' — write a dataset id: `<namespace>/<name>`, the Hub "
+        "repo id when it is on the Hub, e.g. EleutherAI/pile"
+    ), line
+
+
+def test_a_model_reference_without_namespace_gets_a_model_example(
+    registry: Path, registry_cli
+) -> None:
+    line = reference_line(
+        registry, registry_cli, "base_model:\n  - id: nothing-like-it\n    relation: fine_tune\n"
+    )
+    assert "base_model[0].id: invalid value 'nothing-like-it' — write a model id: " in line
+    assert line.endswith("e.g. meta-llama/Llama-3.1-8B"), line
 
 
 def test_a_case_twin_that_is_the_entry_itself_is_not_suggested(
@@ -288,6 +476,33 @@ def test_a_new_entry_is_told_neutral_example_addresses(registry: Path, registry_
     )
     assert urls, run.out
     assert all(url.startswith("https://example.org/") for url in urls), urls
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("-5", "error: parameters.total: -5 must be at least 1"),
+        ("7.5", "error: parameters.total: expected an integer, or unknown / n/a, got 7.5 — "
+                "write the full count, not billions (1234567890, not 1.2)"),
+        ("'7'", "error: parameters.total: expected an integer, or unknown / n/a, got '7' — "
+                "remove the quotes and write the full count, not billions (1234567890, not 1.2)"),
+        ("lots", "error: parameters.total: expected an integer, or unknown / n/a, got 'lots' — "
+                 "e.g. 1234567890"),
+        ("5", "warning: parameters.total: 5 parameters is implausibly small — "
+              "write the full count, not billions (1234567890, not 1.2)"),
+    ],
+)  # fmt: skip
+def test_a_wrong_count_gets_one_finding_with_an_illustrative_example(
+    registry: Path, registry_cli, written: str, expected: str
+) -> None:
+    path = write(
+        registry,
+        "entries/models/acme/small.yaml",
+        model("small", f"parameters:\n  total: {written}\n"),
+    )
+    assert finding_lines(registry_cli("validate", path, root=registry).out) == [
+        f"entries/models/acme/small.yaml:10:10: {expected}"
+    ]
 
 
 def test_no_schema_example_address_reaches_a_message() -> None:

@@ -1,0 +1,106 @@
+"""Counts as people write them: the whole number behind a count written as a float (`7.6e9`),
+with a unit (`7.6B`) or with digit groups (`7,615,616,512`), and whether a count looks like a
+published rounded figure. Messages use these to say exactly what to write, in one round."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # decimal is imported when a count needs reading: validation of valid files
+    from decimal import Decimal  # never pays for it
+
+# Exact parameter counts end in six zeros about once in a million; from 10M on, such a count
+# is almost surely a published figure ("7B") and must say so with `parameters.rounded`.
+ROUND_LOOKING = 10_000_000
+
+# No count in the registry comes near this (bytes of the largest datasets are below 10^16):
+# a value above it is a slip, not a figure to write out digit by digit.
+IMPLAUSIBLY_LARGE = 10**18
+
+# A parameter count below this is a figure in billions written without its unit ("7" for 7B).
+TINY_PARAMETERS = 1000
+TINY_PARAMETERS_HINT = "write the full count, not billions (1234567890, not 1.2)"
+
+# The counts a `rounded: true` flag qualifies (the flag sits next to them, under `parameters`).
+ROUNDED_COUNTS = frozenset({("parameters", "total"), ("parameters", "active")})
+
+_UNITS = {
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "million": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "billion": 10**9,
+    "t": 10**12,
+    "tn": 10**12,
+    "trillion": 10**12,
+}
+_WITH_UNIT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)$", re.IGNORECASE)
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$|^[0-9]{1,3}(?: [0-9]{3})+$|^[0-9]+(?:_[0-9]+)+$")
+
+
+def looks_rounded(count: int) -> bool:
+    """Whether a parameter count is almost surely a rounded figure (7000000000)."""
+    return count >= ROUND_LOOKING and count % 1_000_000 == 0
+
+
+def may_mark_rounded(data: Mapping[str, Any] | None, path: tuple[str | int, ...]) -> bool:
+    """Whether the count at `path` is one `rounded: true` qualifies, and the entry does not say
+    `rounded: true` yet."""
+    if tuple(path) not in ROUNDED_COUNTS:
+        return False
+    params = data.get("parameters") if data is not None else None
+    return not (isinstance(params, Mapping) and params.get("rounded") is True)
+
+
+@dataclass(frozen=True)
+class CountReading:
+    """The whole number a written count stands for."""
+
+    value: int | None  # None when it is implausibly large
+    figure: bool = False  # written with a unit ("7.6B"): a rounded figure by nature
+
+
+def _whole(number: Decimal) -> CountReading | None:
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    if abs(number) > IMPLAUSIBLY_LARGE:
+        return CountReading(None)
+    return CountReading(int(number))
+
+
+def read_count(value: Any) -> CountReading | None:
+    """The whole number behind a count written as a float, with a unit or with digit groups;
+    None when `value` is none of these or is not whole (7.5 parameters).
+
+    A float is read from its shortest decimal form, which is the text written whenever that
+    had at most 15 significant digits: `1e30` is 10^30 (and implausibly large), never the
+    binary float's 1000000000000000019884624838656."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return _whole(Decimal(repr(value)))
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _GROUPED.match(text):
+        return _whole(Decimal(re.sub(r"[ ,_]", "", text)))
+    unit = _WITH_UNIT.match(text)
+    if unit and unit.group(2).lower() in _UNITS:
+        try:
+            number = Decimal(unit.group(1)) * _UNITS[unit.group(2).lower()]
+        except InvalidOperation:
+            return None
+        reading = _whole(number)
+        return CountReading(reading.value, figure=True) if reading else None
+    return None
