@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bots.findings import one_line
+
 KINDS_WITH_FACTS = frozenset({"model", "dataset", "organization"})
 NOT_FACTS = frozenset({"id", "name", "aliases", "sources"})
 BOT_OWNED = frozenset({"hub", "refreshed", "offerings"})
@@ -132,6 +134,12 @@ def _plural(n: int, noun: str) -> str:
 
 
 def info_lines(by_path: Mapping[str, Provenance], *, full: bool) -> list[str]:
+    """Info lines for validate's text output, each one line whatever the keys it names hold
+    (see `_info_lines`)."""
+    return [one_line(line) for line in _info_lines(by_path, full=full)]
+
+
+def _info_lines(by_path: Mapping[str, Provenance], *, full: bool) -> list[str]:
     """Info lines for validate's text output: one line per file when a few files were checked,
     else one total. Never findings: they do not change the exit code."""
     lacking = {path: p for path, p in by_path.items() if not p.complete}

@@ -45,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult | None:
+    from bots.findings import one_line
     from bots.gitrepo import GitError
     from bots.removals import check_removals, staged_removals
 
@@ -58,7 +59,7 @@ def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult 
         if not removals:
             print("the staged change deletes or renames no entry")
             return None
-        print("the staged change " + "; ".join(r.describe() for r in removals))
+        print(one_line("the staged change " + "; ".join(r.describe() for r in removals)))
     return check_removals(checker, removals)
 
 
