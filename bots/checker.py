@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bots.counts import SMALLEST_BOUND, large_integers
 from bots.entries import (
     ENTRIES_DIR,
     EntryFiles,
@@ -44,6 +45,7 @@ from bots.provenance import Provenance, provenance
 from bots.rules import (
     Removed,
     RuleFinding,
+    check_count_sizes,
     check_hub_claim_by_path,
     check_identity,
     check_plausibility,
@@ -284,6 +286,11 @@ class Checker:
         out += check_references(ref, data, self.index, self.index.exists, self.removed)
         out += check_hub_claim_by_path(ref, data, self.index.exists)
         out += check_plausibility(ref, data, self.today)
+        big = large_integers(data, SMALLEST_BOUND)
+        if big:  # rare: most entries hold no integer this large
+            out += check_count_sizes(
+                ref, [(p, n) for p, n in big if self.schemas.is_count(ref.kind, p)]
+            )
         edges = lineage_parents(ref.kind, data)
         if edges:
             cycle = find_cycle(ref.id, lambda entry_id: self._parents_of(ref.kind, entry_id))

@@ -17,9 +17,15 @@ if TYPE_CHECKING:  # decimal is imported when a count needs reading: validation 
 # is almost surely a published figure ("7B") and must say so with `parameters.rounded`.
 ROUND_LOOKING = 10_000_000
 
-# No count in the registry comes near this (bytes of the largest datasets are below 10^16):
-# a value above it is a slip, not a figure to write out digit by digit.
-IMPLAUSIBLY_LARGE = 10**18
+# Counts beyond any plausible size, in one place: a count above its bound is a slip (digits
+# typed twice, a unit multiplied in twice), never a figure to write out digit by digit. The
+# largest models have a few 10^12 parameters, the longest training runs a few 10^13 tokens and
+# the largest datasets under 10^16 bytes: each bound leaves a hundredfold or more of headroom.
+PARAMETERS_BOUND = 10**15  # parameters.total, parameters.active, the Hub's parameter counts
+TOKENS_BOUND = 10**17  # total_tokens, tokens, batch_tokens, max_output_tokens
+IMPLAUSIBLY_LARGE = 10**18  # every other count (bytes, examples, downloads, …)
+SMALLEST_BOUND = min(PARAMETERS_BOUND, TOKENS_BOUND, IMPLAUSIBLY_LARGE)
+IMPLAUSIBLE_HINT = "implausibly large for a count: check the value"
 
 # A parameter count below this is a figure in billions written without its unit ("7" for 7B).
 TINY_PARAMETERS = 1000
@@ -42,7 +48,62 @@ _UNITS = {
     "trillion": 10**12,
 }
 _WITH_UNIT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)$", re.IGNORECASE)
+_NON_DECIMAL = {"0x": (16, "hexadecimal"), "0o": (8, "octal")}
+_NON_DECIMAL_RE = re.compile(r"^0x[0-9a-fA-F]+$|^0o[0-7]+$")
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$|^[0-9]{1,3}(?: [0-9]{3})+$|^[0-9]+(?:_[0-9]+)+$")
+
+
+def count_bound(path: tuple[str | int, ...]) -> tuple[int, str]:
+    """The largest plausible value of the count at `path`, and what it counts ("parameters",
+    "tokens", or "" for any other count)."""
+    keys = [key for key in path if isinstance(key, str)]
+    if "parameters" in keys:
+        return PARAMETERS_BOUND, "parameters"
+    if keys and "tokens" in keys[-1]:
+        return TOKENS_BOUND, "tokens"
+    return IMPLAUSIBLY_LARGE, ""
+
+
+def power_of_ten(bound: int) -> str:
+    """10**15 → '10^15'."""
+    return f"10^{len(str(bound)) - 1}"
+
+
+def _holds_integer_over(data: Any, floor: int) -> bool:
+    """Whether `data` holds an integer above `floor`: iterative and type-exact, since it runs
+    on every entry."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is int and item > floor:
+            return True
+    return False
+
+
+def large_integers(data: Any, floor: int) -> list[tuple[tuple[str | int, ...], int]]:
+    """Every integer above `floor` in `data`, with its path, in document order (empty at the
+    cost of one walk when there is none, as in almost every entry)."""
+    if not _holds_integer_over(data, floor):
+        return []
+    found: list[tuple[tuple[str | int, ...], int]] = []
+
+    def visit(path: tuple[str | int, ...], item: Any) -> None:
+        if type(item) is dict:
+            for key, value in item.items():
+                visit((*path, key), value)
+        elif type(item) is list:
+            for i, value in enumerate(item):
+                visit((*path, i), value)
+        elif type(item) is int and item > floor:
+            found.append((path, item))
+
+    visit((), data)
+    return found
 
 
 def looks_rounded(count: int) -> bool:
@@ -65,6 +126,7 @@ class CountReading:
 
     value: int | None  # None when it is implausibly large
     figure: bool = False  # written with a unit ("7.6B"): a rounded figure by nature
+    base: str = ""  # "hexadecimal" or "octal" when written so (0x1AFA6D000, 0o17)
 
 
 def _whole(number: Decimal) -> CountReading | None:
@@ -76,8 +138,9 @@ def _whole(number: Decimal) -> CountReading | None:
 
 
 def read_count(value: Any) -> CountReading | None:
-    """The whole number behind a count written as a float, with a unit or with digit groups;
-    None when `value` is none of these or is not whole (7.5 parameters).
+    """The whole number behind a count written as a float, with a unit, with digit groups or
+    in hexadecimal or octal (which the loader keeps as the text written); None when `value`
+    is none of these or is not whole (7.5 parameters).
 
     A float is read from its shortest decimal form, which is the text written whenever that
     had at most 15 significant digits: `1e30` is 10^30 (and implausibly large), never the
@@ -93,6 +156,10 @@ def read_count(value: Any) -> CountReading | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if _NON_DECIMAL_RE.match(text):
+        radix, base = _NON_DECIMAL[text[:2]]
+        whole = int(text[2:], radix)
+        return CountReading(whole if whole <= IMPLAUSIBLY_LARGE else None, base=base)
     if _GROUPED.match(text):
         return _whole(Decimal(re.sub(r"[ ,_]", "", text)))
     unit = _WITH_UNIT.match(text)

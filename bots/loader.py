@@ -2,8 +2,10 @@
 
 The loader walks the C parser's events itself instead of using a YAML constructor, so it can
 refuse what entries must not contain (duplicate keys, anchors, aliases, merge keys, tags, tabs,
-several documents, absurd nesting) and resolve plain scalars on purpose: YAML 1.2 core types,
-with dates and times kept as the strings people wrote and `no` kept as the string `no`.
+line separators, several documents, absurd nesting) and resolve plain scalars on purpose: YAML
+1.2 core types, with dates and times kept as the strings people wrote, `no` kept as the string
+`no`, and hexadecimal and octal numbers (0x1F, 0o17) kept as the text written — the registry
+writes numbers in decimal, so such a count gets a message with its decimal value.
 Problems are returned as values, never raised past `load_entry_file`.
 """
 
@@ -53,8 +55,6 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _INT_RE = re.compile(r"[-+]?[0-9]+")
-_OCT_RE = re.compile(r"0o[0-7]+")
-_HEX_RE = re.compile(r"0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
     ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
@@ -64,6 +64,14 @@ _SPECIAL_FLOATS = {
 }  # fmt: skip
 _STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!"})
 _TAB_INDENT_RE = re.compile(r"^[ \t]*\t[ \t]*\S", re.MULTILINE)
+# Characters YAML reads as line breaks and editors do not show as such: a file holding one
+# parses into something other than what its author sees, with every later line misnumbered.
+_LINE_SEPARATORS = {
+    "\u2028": "U+2028 LINE SEPARATOR",
+    "\u2029": "U+2029 PARAGRAPH SEPARATOR",
+    "\x85": "U+0085 NEXT LINE (NEL)",
+}
+_LINE_SEPARATOR_RE = re.compile("[\u2028\u2029\x85]")
 
 
 @dataclass(frozen=True)
@@ -284,7 +292,8 @@ class _Builder:
 
 
 def resolve_plain(value: str) -> Any:
-    """YAML 1.2 core schema for plain scalars; dates and times stay strings."""
+    """YAML 1.2 core schema for plain scalars; dates and times, and hexadecimal and octal
+    numbers, stay strings."""
     if value in _NULLS:
         return None
     first = value[0]
@@ -299,10 +308,6 @@ def resolve_plain(value: str) -> Any:
             return int(value)
         if _FLOAT_RE.fullmatch(value):
             return float(value)
-        if _OCT_RE.fullmatch(value):
-            return int(value[2:], 8)
-        if _HEX_RE.fullmatch(value):
-            return int(value[2:], 16)
         special = _SPECIAL_FLOATS.get(value)
         if special is not None:
             return special
@@ -352,7 +357,27 @@ def decode_entry_bytes(raw: bytes) -> tuple[str | None, LoadProblem | None]:
         return None, LoadProblem(
             line, column, "tab used for indentation", "indent with spaces (2 per level)", "yaml.tab"
         )
+    separator = _LINE_SEPARATOR_RE.search(text)
+    if separator is not None:
+        return None, _line_separator_problem(text, separator.start())
     return text, None
+
+
+def _line_separator_problem(text: str, offset: int) -> LoadProblem:
+    """A line separator at `offset`, located as an editor counts lines (YAML counts the
+    separator itself as a line break, so its own line numbers run ahead)."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    more = len(_LINE_SEPARATOR_RE.findall(text, offset + 1))
+    return LoadProblem(
+        line,
+        column,
+        f"invisible character {_LINE_SEPARATORS[text[offset]]}"
+        + (f" ({more} more after it)" if more else ""),
+        ("delete it and the others" if more else "delete it")
+        + ": YAML reads it as a line break that editors do not show",
+        "yaml.line-separator",
+    )
 
 
 def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.counts import (
+    IMPLAUSIBLE_HINT,
+    IMPLAUSIBLY_LARGE,
     ROUNDED_COUNTS,
     TINY_PARAMETERS,
     TINY_PARAMETERS_HINT,
     CountReading,
+    count_bound,
     looks_rounded,
     may_mark_rounded,
     read_count,
@@ -179,16 +182,25 @@ def _actions(actions: Sequence[str]) -> str:
 
 
 def _count_hint(
-    reading: CountReading, written: Any, first: Sequence[str], may_round: bool, parameters: bool
+    reading: CountReading,
+    written: Any,
+    first: Sequence[str],
+    may_round: bool,
+    parameters: bool,
+    bound: int,
 ) -> str:
     """The whole number to write for a count read from `written`, with `rounded: true` when
     the count takes it and looks like a published figure: everything in one round. A
-    parameter count in the hundreds was meant in billions: it is told so, not to write 7."""
-    if reading.value is None:
-        return "implausibly large for a count: check the value"
+    parameter count in the hundreds was meant in billions: it is told so, not to write 7; a
+    count above `bound` is called implausible, not written out."""
+    if reading.value is None or reading.value > bound:
+        return IMPLAUSIBLE_HINT
     if parameters and reading.value < TINY_PARAMETERS:  # '7.0' meant 7B, not 7
         return _actions([*first, TINY_PARAMETERS_HINT])
-    actions = [*first, f"write {reading.value}"]
+    write = f"write {reading.value}"
+    if reading.base:
+        write += f" (counts are written in decimal, not {reading.base})"
+    actions = [*first, write]
     if may_round and reading.figure:
         shown = written if isinstance(written, str) else repr(written)
         return (
@@ -201,19 +213,25 @@ def _count_hint(
 
 
 def number_hint(
-    value: Any, expected: Sequence[str], *, may_round: bool = False, parameters: bool = False
+    value: Any,
+    expected: Sequence[str],
+    *,
+    may_round: bool = False,
+    parameters: bool = False,
+    bound: int = IMPLAUSIBLY_LARGE,
 ) -> tuple[str, bool]:
     """What to write instead of `value` where the schema wants one of the `expected` types, and
     whether an example would still help: the exact integer for a count written as a float
-    (7.6e9, 7615616512.0), with a unit (7.6B) or with digit groups (7,615,616,512); "remove the
-    quotes" for a number or true/false in quotes. `parameters`: the value is a parameter count;
-    `may_round`: it takes `rounded: true` and does not say it yet, so a rounded-looking count
-    is told to add it."""
+    (7.6e9, 7615616512.0), with a unit (7.6B), with digit groups (7,615,616,512) or in
+    hexadecimal or octal (0x1AFA6D000); "remove the quotes" for a number or true/false in
+    quotes. `parameters`: the value is a parameter count; `may_round`: it takes `rounded: true`
+    and does not say it yet, so a rounded-looking count is told to add it; `bound`: the largest
+    plausible count here (`bots.counts.count_bound`)."""
     wants_integer = "integer" in expected
     if isinstance(value, float) and wants_integer:
         reading = read_count(value)
         if reading is not None:
-            return _count_hint(reading, value, [], may_round, parameters), False
+            return _count_hint(reading, value, [], may_round, parameters, bound), False
         if parameters and 0 < value < TINY_PARAMETERS:
             return TINY_PARAMETERS_HINT, False
         return "write a whole number without a decimal point", True
@@ -235,15 +253,22 @@ def number_hint(
             reading = read_count(plain)
             if reading is not None:
                 return _count_hint(
-                    reading, value, ["remove the quotes"], may_round, parameters
+                    reading, value, ["remove the quotes"], may_round, parameters, bound
                 ), False
             return "remove the quotes and write a whole number", True
     if wants_integer:
         reading = read_count(value)
         if reading is not None:
-            return _count_hint(reading, value, [], may_round, parameters), False
+            return _count_hint(reading, value, [], may_round, parameters, bound), False
         if _COUNT_WITH_UNIT_RE.match(value):
             return "write the count as a plain whole number", True
+    if "number" in expected:
+        reading = read_count(value)
+        if reading is not None and reading.base and reading.value is not None:
+            return (
+                f"write {reading.value} (numbers are written in decimal, not {reading.base})",
+                False,
+            )
     return "", True
 
 
@@ -329,6 +354,7 @@ class Translator:
                 [expected] if isinstance(expected, str) else expected,
                 may_round=may_mark_rounded(self.entry, path),
                 parameters=path in ROUNDED_COUNTS,
+                bound=count_bound(path)[0],
             )
             if expected == "string" and isinstance(value, int | float | bool):
                 hint = "put the value in quotes so it stays text"
@@ -534,11 +560,17 @@ class Translator:
         if value is None:
             hint = _with_example(f"fill in a {noun}", example) + or_missing
             return SchemaMessage(path, False, "is empty", hint, "schema.empty")
-        near = (
-            closest(value, [o for o in options if isinstance(o, str)])
-            if isinstance(value, str)
-            else []
-        )
+        ids = [o for o in options if isinstance(o, str)]
+        near = closest(value, ids) if isinstance(value, str) else []
+        expression = licence_expression(value, ids) if licence and isinstance(value, str) else None
+        if expression is not None and not (near and squash(near[0]) == squash(value)):
+            return SchemaMessage(
+                path,
+                False,
+                f"{describe(value)} is a licence expression, not one licence id",
+                expression,
+                "schema.license-expression",
+            )
         if near:
             hint = f"did you mean {one_of_words(near)}?"
         elif licence:
@@ -635,6 +667,7 @@ class Translator:
             types,
             may_round=may_mark_rounded(self.entry, path),
             parameters=path in ROUNDED_COUNTS,
+            bound=count_bound(path)[0],
         )
         if (
             not hint
@@ -652,6 +685,40 @@ class Translator:
                 "schema.type",
             )
         ]
+
+
+# An SPDX licence expression: ids joined by OR (a choice), AND (all apply) or WITH (an
+# exception), or a slash as people write a dual licence ("MIT/Apache-2.0").
+_LICENCE_OPERATOR = re.compile(r"\s+(OR|AND|WITH)\s+|\s*/\s*", re.IGNORECASE)
+
+
+def licence_expression(value: str, ids: Sequence[str]) -> str | None:
+    """What to write for a licence expression (`apache-2.0 OR mit`) where one licence id goes,
+    or None when `value` is no expression. A choice names the ids to choose from; the field
+    holds one, and the others are named in a source's note (the schema has no second field)."""
+    pieces = _LICENCE_OPERATOR.split(value.strip().strip("()"))
+    operands = [p.strip(" ()") for p in pieces[::2]]
+    operators = {o.upper() for o in pieces[1::2] if o is not None} or {"OR"}  # a slash: OR
+    if len(operands) < 2 or not all(operands):
+        return None
+    known = {i.lower(): i for i in ids}
+    named = []
+    for operand in operands:
+        guess = known.get(operand.lower()) or next(iter(closest(operand, ids, 1)), operand)
+        if guess not in named:
+            named.append(guess)
+    other = "`other`" if "other" in known else "the closest id"
+    if operators == {"OR"}:
+        return (
+            f"the field takes one licence id: write the one that applies ({one_of_words(named)})"
+            f" or {other}, and name the choice in the `note` of the source that gives it"
+        )
+    listed = ", ".join(f"'{n}'" for n in named)
+    what = "the licence and its exception" if "WITH" in operators else "the licences"
+    return (
+        f"the field takes one licence id: write {other} and name {what} ({listed}) "
+        "in the `note` of the source that gives them"
+    )
 
 
 def _lower_first(text: str) -> str:

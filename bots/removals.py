@@ -5,6 +5,9 @@ commit that only deletes or renames an entry passes every file-based check while
 that reference it break. `registry validate --staged-removals` reads the staged deletions and
 renames from git, finds the entries that reference a removed id, and checks them with the same
 Checker and rule the PR check uses, so the finding reads the same in both places.
+
+The check sees what the commit will hold: a path the index deletes is hidden from it even when
+a file of that name is still (or again) on disk, untracked.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from pathlib import Path
 from bots.checker import Checker, CheckResult, KindSummary
 from bots.entries import (
     EntryFiles,
-    EntryIndex,
     EntryKind,
     EntryRef,
     LocationError,
@@ -24,7 +26,7 @@ from bots.entries import (
 )
 from bots.findings import Severity, field_path
 from bots.gitrepo import GitRepo
-from bots.loader import load_entry_file
+from bots.loader import decode_entry_bytes, parse_entry_text
 from bots.rules import references, removed_entries
 
 BROKEN_REFERENCE = "ref.unknown"  # the rule's code: the PR check reports the same finding
@@ -66,9 +68,15 @@ def staged_removals(root: Path) -> list[Removal]:
     return found
 
 
-def broken_references(root: Path, removed: set[EntryRef]) -> dict[str, set[str]]:
+def staged_files(files: EntryFiles, removals: list[Removal]) -> EntryFiles:
+    """The working tree `files` as the staged change leaves it: every path the index deletes
+    or renames away is hidden, even when a file of that name is on disk again (untracked)."""
+    hidden: dict[str, str | bytes | None] = {r.ref.relpath: None for r in removals}
+    return EntryFiles(files.root, {**files.overlay, **hidden})
+
+
+def broken_references(files: EntryFiles, removed: set[EntryRef]) -> dict[str, set[str]]:
     """Entry file (relative path) → the fields in it that reference a removed entry."""
-    files = EntryFiles(root)
     broken: dict[str, set[str]] = {}
     # a superset (escapes included) of the files naming a removed id, parsed to be sure
     for relpath in sorted(files.containing({ref.id for ref in removed}), key=walk_key):
@@ -76,7 +84,12 @@ def broken_references(root: Path, removed: set[EntryRef]) -> dict[str, set[str]]
             ref = ref_for_relpath(relpath)
         except LocationError:
             continue
-        data = load_entry_file(root / relpath).data
+        try:
+            raw = files.read(relpath)
+        except OSError:  # unreadable: the file check reports it
+            continue
+        text, problem = decode_entry_bytes(raw)
+        data = parse_entry_text(text).data if text is not None and problem is None else None
         if data is None:
             continue
         fields = {field_path(at) for at, target in references(ref.kind, data) if target in removed}
@@ -89,15 +102,15 @@ def check_removals(checker: Checker, removals: list[Removal]) -> CheckResult:
     """The findings the PR check would report in untouched entries because of `removals`:
     every reference to a removed entry, in the words of the reference rule."""
     root = checker.root
-    index = EntryIndex(root)
-    moves = removed_entries((r.ref.relpath, r.new_path) for r in removals)
-    gone = {ref: successor for ref, successor in moves.items() if not index.exists(ref)}
-    broken = broken_references(root, set(gone)) if gone else {}
+    files = staged_files(checker.files, removals)
+    # every removed path is hidden: what the commit removes is gone, whatever is on disk
+    gone = removed_entries((r.ref.relpath, r.new_path) for r in removals)
+    broken = broken_references(files, set(gone)) if gone else {}
     summary = {kind.folder: KindSummary() for kind in EntryKind}
     if not broken:
         return CheckResult([], summary, 0, False)
     # the same rule as the PR check, told what the change removes (as the PR check is)
-    told = Checker(root, checker.schemas, checker.today, files=checker.files, removed=gone)
+    told = Checker(root, checker.schemas, checker.today, files=files, removed=gone)
     result = told.check([root / relpath for relpath in sorted(broken)])
     findings = [
         f

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from bots.counts import TINY_PARAMETERS, TINY_PARAMETERS_HINT, looks_rounded
+from bots.counts import (
+    PARAMETERS_BOUND,
+    TINY_PARAMETERS,
+    TINY_PARAMETERS_HINT,
+    count_bound,
+    looks_rounded,
+    power_of_ten,
+)
 from bots.entries import (
     EntryIndex,
     EntryKind,
@@ -149,6 +156,15 @@ def _neighbour(target: EntryRef, index: EntryIndex, itself: str | None) -> str |
     return did_you_mean(target.id, [c for c in index.ids_in(target.kind) if c != itself])
 
 
+# Why an entry cannot name itself, by the field that names another entry of its own kind.
+_NOT_ITSELF = {
+    "base_model": "a model cannot be its own base model",
+    "derived_from": "a dataset cannot be derived from itself",
+    "composition": "a dataset cannot be a part of itself",
+    "parent": "an organization cannot be its own parent",
+}
+
+
 def check_references(
     ref: EntryRef,
     data: dict[str, Any],
@@ -159,6 +175,21 @@ def check_references(
     removed = removed or {}
     for path, target in references(ref.kind, data):
         if known(target):
+            continue
+        if target.kind is ref.kind and target.id.lower() == ref.id.lower():
+            # the entry itself in other letter case: no neighbour to suggest, no entry to add
+            # (`registry new` would make a case twin of this very entry)
+            yield RuleFinding(
+                ref,
+                path,
+                False,
+                Severity.ERROR,
+                f"'{target.id}' names this entry itself (its id is '{ref.id}'; ids are "
+                "case-sensitive)",
+                f"{_NOT_ITSELF.get(str(path[0]), 'an entry cannot name itself')}: "
+                "remove this reference",
+                "ref.self",
+            )
             continue
         # Never suggest the entry itself: a fine-tune whose base is missing is no base of its own.
         itself = ref.id if target.kind is ref.kind else None
@@ -275,6 +306,40 @@ def check_hub_claim_by_path(
 
 # --- plausibility -------------------------------------------------------------------------
 
+# Longer numbers are shown by their length: the finding is that they are too large.
+SHOWN_DIGITS = 24
+
+
+def check_count_sizes(
+    ref: EntryRef, counts: Iterable[tuple[JsonPath, int]]
+) -> Iterator[RuleFinding]:
+    """A count beyond any plausible size (`bots.counts.count_bound`) is a slip to check: a
+    warning, as the float path says of `1e30`. `counts`: the entry's counts (integers where
+    the schema wants one) above the smallest bound."""
+    for path, value in counts:
+        bound, noun = count_bound(path)
+        if value <= bound:
+            continue
+        try:
+            text = str(value)
+        except ValueError:  # past Python's limit on converting integers to text
+            text = ""
+        if not text:
+            shown = "a number of thousands of digits"
+        else:
+            shown = text if len(text) <= SHOWN_DIGITS else f"a {len(text)}-digit number"
+        what = f"a count of {noun}" if noun else "a count"
+        yield RuleFinding(
+            ref,
+            path,
+            False,
+            Severity.WARNING,
+            f"{shown} is implausibly large for {what} (more than {power_of_ten(bound)})",
+            "check the value",
+            "plausible.huge-count",
+        )
+
+
 _FRACTION_METRICS = re.compile(
     r"^(acc|accuracy|acc_norm|exact_match|em|f1|precision|recall|auc|auroc|map|mrr|"
     r"rouge[a-z0-9_]*|pass@[0-9]+|ndcg(@[0-9]+)?|recall@[0-9]+|top[0-9]+_accuracy|"
@@ -356,7 +421,11 @@ def check_plausibility(
         if params.get("rounded") is not True:
             for key in ("total", "active"):
                 count = params.get(key)
-                if isinstance(count, int) and looks_rounded(count):
+                if (
+                    isinstance(count, int)
+                    and looks_rounded(count)
+                    and count <= PARAMETERS_BOUND  # else the finding is that it is too large
+                ):
                     yield warn(
                         ("parameters", key),
                         f"{count} looks like a rounded figure written as an exact count",

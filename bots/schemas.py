@@ -164,6 +164,14 @@ class SchemaSet:
             out.extend((sub, branch_doc) for sub in matched if isinstance(sub, dict))
         return out
 
+    def is_count(self, kind: EntryKind, path: tuple[str | int, ...]) -> bool:
+        """Whether the schema wants a whole number, and only that, at `path`: a count."""
+        nodes = [self._root(kind)]
+        for key in path:
+            nodes = [c for node, doc in nodes for c in self._children(node, doc, key)]
+        types = {t for node, doc in nodes for t in self._types(node, doc)}
+        return "integer" in types and "number" not in types
+
     def fast_errors(self, kind: EntryKind, data: Any) -> list[tuple[tuple[Any, ...], str]]:
         """(instance path, message) from jsonschema-rs: the fallback when the detailed pass
         and the fast gate disagree."""

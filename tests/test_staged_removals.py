@@ -122,6 +122,26 @@ def test_only_the_broken_reference_is_reported_not_older_findings(
     assert run.out.splitlines()[-1] == "2 files checked: invalid: 2 errors, 0 warnings"
 
 
+def test_a_staged_deletion_is_seen_while_the_file_is_back_on_disk_untracked(
+    tmp_path: Path, registry_cli
+) -> None:
+    # `git rm` then restoring the file by hand: the commit still deletes it, so the guard
+    # reads the index, not the working tree
+    root = tmp_path / "repo"
+    base = init_registry_repo(root)
+    git(root, "rm", "-q", "--", CORPUS)
+    write(root, CORPUS, git(root, "show", f"HEAD:{CORPUS}") + "\n")
+    assert git(root, "status", "--porcelain", "--", CORPUS).splitlines() == [
+        f"D  {CORPUS}",
+        f"?? {CORPUS}",
+    ]
+    run = registry_cli("validate", "--staged-removals", root=root)
+    assert run.code == 1, run.out
+    assert finding_lines(run.out) == [DELETED_LINE]
+    git(root, "commit", "-q", "--no-verify", "-m", "remove the corpus")
+    assert pr_check_lines(root, registry_cli, base) == [DELETED_LINE]
+
+
 def test_deleting_an_entry_nobody_references_passes(tmp_path: Path, registry_cli) -> None:
     root = tmp_path / "repo"
     init_registry_repo(root)

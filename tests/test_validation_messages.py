@@ -292,6 +292,130 @@ def test_a_count_with_words_around_it_still_says_write_it_plainly(
     assert "remove the quotes" not in line
 
 
+@pytest.mark.parametrize(
+    ("written", "field", "hint"),
+    [
+        ("parameters:\n  total: 0x1AFA6D000\n", "parameters.total",
+         "write 7241912320 (counts are written in decimal, not hexadecimal)"),
+        ("architecture:\n  num_layers: 0o40\n", "architecture.num_layers",
+         "write 32 (counts are written in decimal, not octal)"),
+        ("training_stages:\n  - name: pretraining\n    total_tokens: 0x10\n",
+         "training_stages[0].total_tokens",
+         "write 16 (counts are written in decimal, not hexadecimal)"),
+        ("scores:\n  - benchmark: acme/corpus\n    metric: elo\n    value: 0x10\n"
+         "    source: https://acme.example.org/s\n", "scores[0].value",
+         "write 16 (numbers are written in decimal, not hexadecimal)"),
+    ],
+)  # fmt: skip
+def test_a_hexadecimal_or_octal_number_is_told_its_decimal_value(
+    registry: Path, registry_cli, written: str, field: str, hint: str
+) -> None:
+    path = write(registry, "entries/models/acme/based.yaml", model("based", written))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1, run.out
+    [line] = finding_lines(run.out)
+    assert f"error: {field}: " in line and line.endswith(f" — {hint}"), line
+
+
+def test_hexadecimal_looking_text_stays_the_text_written(registry: Path, registry_cli) -> None:
+    path = write(registry, "entries/models/acme/hexname.yaml", model("hexname").replace(
+        "name: hexname", "name: 0x1F"))  # fmt: skip
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0 and finding_lines(run.out) == [], run.out
+
+
+@pytest.mark.parametrize(
+    ("written", "field", "shown", "bound"),
+    [
+        ("parameters:\n  total: 2000000000000000\n", "parameters.total",
+         "2000000000000000 is implausibly large for a count of parameters", "10^15"),
+        ("parameters:\n  total: " + "7" * 4000 + "\n", "parameters.total",
+         "a 4000-digit number is implausibly large for a count of parameters", "10^15"),
+        ("training_stages:\n  - name: pretraining\n    total_tokens: 200000000000000000\n",
+         "training_stages[0].total_tokens",
+         "200000000000000000 is implausibly large for a count of tokens", "10^17"),
+        ("architecture:\n  num_layers: 2000000000000000000\n", "architecture.num_layers",
+         "2000000000000000000 is implausibly large for a count", "10^18"),
+    ],
+)  # fmt: skip
+def test_an_implausibly_large_integer_count_is_a_warning_to_check_it(
+    registry: Path, registry_cli, written: str, field: str, shown: str, bound: str
+) -> None:
+    path = write(registry, "entries/models/acme/big.yaml", model("big", written))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0, run.out
+    [line] = finding_lines(run.out)
+    assert line.endswith(f"warning: {field}: {shown} (more than {bound}) — check the value"), line
+
+
+def test_counts_below_their_bound_and_large_non_counts_pass(registry: Path, registry_cli) -> None:
+    # 10^16 tokens is large but possible; a score is a number, not a count
+    path = write(
+        registry,
+        "entries/models/acme/big.yaml",
+        model(
+            "big",
+            "training_stages:\n  - name: pretraining\n    total_tokens: 10000000000000000\n"
+            "scores:\n  - benchmark: acme/corpus\n    metric: elo\n"
+            "    value: 100000000000000000000\n    source: https://acme.example.org/s\n",
+        ),
+    )
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 0 and finding_lines(run.out) == [], run.out
+
+
+def test_the_float_path_calls_a_count_implausible_at_the_same_bound(
+    registry: Path, registry_cli
+) -> None:
+    path = write(
+        registry, "entries/models/acme/big.yaml", model("big", "parameters:\n  total: 2e15\n")
+    )
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith(
+        "got 2000000000000000.0 — implausibly large for a count: check the value"
+    ), line
+
+
+# --- characters YAML reads differently from editors ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
+        ("\x85", "U+0085 NEXT LINE (NEL)"),
+    ],
+)
+def test_a_line_separator_is_named_at_the_line_an_editor_shows(
+    registry: Path, registry_cli, character: str, name: str
+) -> None:
+    # YAML counts the separator as a line break, so its own error would name a later line and
+    # never the character
+    text = model("pasted").replace("name: pasted", f"name: pasted{character}text")
+    path = write(registry, "entries/models/acme/pasted.yaml", text.encode("utf-8"))
+    run = registry_cli("validate", path, root=registry)
+    assert run.code == 1, run.out
+    assert finding_lines(run.out) == [
+        f"entries/models/acme/pasted.yaml:2:13: error: invisible character {name} — delete "
+        "it: YAML reads it as a line break that editors do not show"
+    ]
+
+
+def test_several_line_separators_are_counted_in_one_finding(registry: Path, registry_cli) -> None:
+    text = (
+        model("pasted")
+        .replace("name: pasted", "name: pasted\u2028")
+        .replace("access: open_weights", "access: open_weights\u2028\u2028")
+    )
+    path = write(registry, "entries/models/acme/pasted.yaml", text.encode("utf-8"))
+    [line] = finding_lines(registry_cli("validate", path, root=registry).out)
+    assert line.endswith(
+        "2:13: error: invisible character U+2028 LINE SEPARATOR (2 more after it) — delete it "
+        "and the others: YAML reads it as a line break that editors do not show"
+    ), line
+
+
 # --- suggestions for references -----------------------------------------------------------
 
 
@@ -385,18 +509,50 @@ def test_a_model_reference_without_namespace_gets_a_model_example(
     assert line.endswith("e.g. meta-llama/Llama-3.1-8B"), line
 
 
-def test_a_case_twin_that_is_the_entry_itself_is_not_suggested(
-    registry: Path, registry_cli
+ORG = "id: {id}\nname: {id}\ntype: company\nurl: https://acme.example.org/{id}\n{extra}"
+
+
+@pytest.mark.parametrize(
+    ("relpath", "text", "expected"),
+    [
+        (
+            "entries/organizations/mistralai.yaml",
+            ORG.format(id="mistralai", extra="parent: MistralAI\n"),
+            "5:9: error: parent: 'MistralAI' names this entry itself (its id is 'mistralai'; "
+            "ids are case-sensitive) — an organization cannot be its own parent: remove this "
+            "reference",
+        ),
+        (
+            "entries/models/Anthropic/claude-3-opus.yaml",
+            model(
+                "x", "base_model:\n  - id: anthropic/claude-3-opus\n    relation: fine_tune\n"
+            ).replace("acme/x", "Anthropic/claude-3-opus"),
+            "10:9: error: base_model[0].id: 'anthropic/claude-3-opus' names this entry itself "
+            "(its id is 'Anthropic/claude-3-opus'; ids are case-sensitive) — a model cannot be "
+            "its own base model: remove this reference",
+        ),
+        (
+            "entries/datasets/acme/Corpus2.yaml",
+            DATASET.format(name="Corpus2", extra="derived_from: [acme/corpus2]\n"),
+            "6:16: error: derived_from[0]: 'acme/corpus2' names this entry itself (its id is "
+            "'acme/Corpus2'; ids are case-sensitive) — a dataset cannot be derived from itself: "
+            "remove this reference",
+        ),
+    ],
+)
+def test_a_reference_to_the_entry_itself_in_other_case_says_so(
+    registry: Path, registry_cli, relpath: str, text: str, expected: str
 ) -> None:
-    path = write(
-        registry,
-        "entries/models/acme/Tiny.yaml",
-        model("Tiny", "base_model:\n  - id: acme/tiny\n    relation: fine_tune\n"),
-    )
+    # Neighbours spelled like the entry exist: neither is suggested, nor a `registry new` that
+    # would make a case twin of the entry itself.
+    stability = ORG.format(id="stabilityai", extra="")
+    write(registry, "entries/organizations/stabilityai.yaml", stability)
+    write(registry, "entries/models/acme/claude-3-opus.yaml", model("claude-3-opus"))
+    write(registry, "entries/datasets/acme/corpus3.yaml", DATASET.format(name="corpus3", extra=""))
+    path = write(registry, relpath, text)
     run = registry_cli("validate", path, root=registry)
-    [line] = finding_lines(run.out)
-    assert "unknown model 'acme/tiny'" in line
-    assert "acme/Tiny'" not in line.split(" — ", 1)[1], line
+    assert run.code == 1, run.out
+    assert finding_lines(run.out) == [f"{relpath}:{expected}"]
 
 
 # --- licences ------------------------------------------------------------------------------
@@ -459,6 +615,42 @@ def test_empty_licence_never_prints_the_whole_list(registry: Path, registry_cli)
         "license: is empty — fill in a licence id, e.g. apache-2.0, or unknown / n/a"
     ), line
     assert "in all" not in line and len(line) < 200
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        (
+            "apache-2.0 OR mit",
+            "write the one that applies ('apache-2.0' or 'mit') or `other`, and name the choice "
+            "in the `note` of the source that gives it",
+        ),
+        (
+            "MIT/Apache-2.0",
+            "write the one that applies ('mit' or 'apache-2.0') or `other`, and name the choice "
+            "in the `note` of the source that gives it",
+        ),
+        (
+            "(MIT AND BSD-3-Clause)",
+            "write `other` and name the licences ('mit', 'bsd-3-clause') in the `note` of the "
+            "source that gives them",
+        ),
+    ],
+)
+def test_a_licence_expression_is_told_the_field_takes_one_id(
+    registry: Path, registry_cli, written: str, hint: str
+) -> None:
+    # never "did you mean 'apache-2.0'?", which silently drops the other licence
+    line = licence_line(registry, registry_cli, f"'{written}'")
+    assert line.endswith(
+        f"license: '{written}' is a licence expression, not one licence id — the field takes "
+        f"one licence id: {hint}"
+    ), line
+
+
+def test_an_id_spelled_with_or_in_words_is_not_an_expression(registry: Path, registry_cli) -> None:
+    line = licence_line(registry, registry_cli, "gpl-3.0 or later")
+    assert line.endswith("is not a known licence id — did you mean 'gpl-3.0-or-later'?"), line
 
 
 # --- neutral examples ----------------------------------------------------------------------
