@@ -6,8 +6,9 @@ with `render:` as a fenced block. What a person typed keeps the browser's `\\r\\
 
 GitHub writes every field's heading once, in the form's order, so the real headings are the
 longest run of `### <label>` lines in that order; a `### ` line typed inside a textarea is
-text. When two runs are as long (a typed heading right next to the real one), the line without
-the browser's `\\r` is GitHub's, and then the first. A label heading left over is reported
+text. When two runs are as long (a typed heading right next to the real one), GitHub's is the
+line outside a code block, neither ending in the browser's `\\r` nor following a line that does;
+then the first. A label heading left over is reported
 (`Reading.strays`): it was typed inside a field or the body was edited by hand, and the person
 is told which field holds it rather than having it folded silently into that field.
 """
@@ -76,7 +77,12 @@ def read(body: str, labels: list[str]) -> Reading:
         for at, line in enumerate(lines)
         if line.startswith("### ") and line[4:].strip() in order
     ]
-    chosen = _headings(candidates, [t or f for t, f in zip(typed, fenced, strict=True)])
+    # a typed line ends in the browser's `\r`, and so does the line before a typed heading
+    doubtful = [
+        t or f or (at > 0 and typed[at - 1])
+        for at, (t, f) in enumerate(zip(typed, fenced, strict=True))
+    ]
+    chosen = _headings(candidates, doubtful)
     found: dict[str, list[str]] = {}
     owner: list[str | None] = []  # the field each line belongs to
     current: str | None = None
