@@ -8,9 +8,9 @@ GitHub writes every field's heading once, in the form's order, so the real headi
 longest run of `### <label>` lines in that order; a `### ` line typed inside a textarea is
 text. When two runs are as long (a typed heading right next to the real one), GitHub's is the
 line outside a code block, neither ending in the browser's `\\r` nor following a line that does;
-then the first. A label heading left over is reported
-(`Reading.strays`): it was typed inside a field or the body was edited by hand, and the person
-is told which field holds it rather than having it folded silently into that field.
+then the first. A label heading left over is reported (`Reading.strays`): it was typed inside
+a field or the body was edited by hand, and the person is told which field holds it rather than
+having it folded silently into that field.
 """
 
 from __future__ import annotations
