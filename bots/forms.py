@@ -33,7 +33,7 @@ class FormField:
     label: str
     type: str  # input | textarea | dropdown | checkboxes
     path: tuple[str, ...] = ()  # the schema field it fills (empty: handled by the form's code)
-    # text upper lower count number range url list lines sources choice choices date ticked
+    # text country lower count number range url list lines sources choice choices date ticked
     # focus (purposes → specific_datasets/<purpose> categories)
     convert: str = "text"
     required: bool = False
@@ -316,7 +316,7 @@ ADD_ORGANIZATION = Form(
                   help="Other names of the organization, separated by commas."),
         FormField("parent", "Parent organization id", "input", ("parent",),
                   placeholder="example-group"),
-        FormField("country", "Country", "input", ("country",), "upper", placeholder="FR",
+        FormField("country", "Country", "input", ("country",), "country", placeholder="FR",
                   help="Where it has its headquarters: the two-letter ISO 3166-1 code."),
         FormField("hub_url", "Hugging Face page", "input", ("hub_url",), "url",
                   placeholder="https://huggingface.co/example-lab",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,8 @@ from bots.forms import (
     form_kinds,
     options,
 )
-from bots.issueform import BodyError, checked, choices, control_characters, parse
+from bots.idrules import broken_rule
+from bots.issueform import BodyError, Reading, checked, choices, control_characters, read
 from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import parse_entry_text
 from bots.markdown import http_url
@@ -47,12 +49,20 @@ _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _COUNT = re.compile(r"^\d{1,3}([,_ ]?\d{3})*$|^\d+$")
 _ROUNDED = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmMbBtT])$")
 _SCALE = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
+_SCIENTIFIC = re.compile(r"^(\d+(?:\.\d+)?)\s*[eE]\+?(\d{1,2})$")  # 7.6e9
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+# Metrics a percentage cannot be: ratings (an arena's elo) and unbounded scores (fid); error
+# rates (wer, cer) are percentages often enough.
+_RATINGS = re.compile(r"^(elo|[a-z0-9_]+_elo|elo_[a-z0-9_]+|rating|[a-z0-9_]+_rating)$")
+_RATES = frozenset({"wer", "cer"})
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?(\s*%)?$")
 _RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(?:-|–|—|to|\.\.)\s*(-?\d+(?:\.\d+)?)$")
 _FOCUS = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_SEPARATOR = re.compile(r"^[\s:—–|-]+")
+_SEPARATOR = re.compile(r"^[\s:;,.)\]>—–|-]+")
 BOT_OWNED = ("hub", "id")
+MISSING = ("unknown", "n/a")
+CONTROL_CHARACTERS = "contains control or invisible characters: retype it"
 # Where in an entry a number or boolean of the New value went: (how a message shows it, what
 # the contributor typed).
 Typed = dict[tuple[Any, ...], tuple[str, str]]
@@ -85,7 +95,7 @@ class _Draft:
 def _text(f: FormField, raw: str, problems: list[Problem]) -> str:
     multiline = f.type == "textarea"
     if control_characters(raw.replace("\n", "") if multiline else raw):
-        problems.append(Problem(f.label, "contains control or invisible characters: retype it"))
+        problems.append(Problem(f.label, CONTROL_CHARACTERS))
         return ""
     if not multiline and "\n" in raw:
         problems.append(Problem(f.label, "must be one line"))
@@ -96,7 +106,7 @@ def _text(f: FormField, raw: str, problems: list[Problem]) -> str:
 def _count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> int | None:
     if _COUNT.match(text):
         return int(re.sub(r"[,_ ]", "", text))
-    scaled = _ROUNDED.match(text)
+    scaled = _ROUNDED.match(text) or _SCIENTIFIC.match(text)
     if scaled and f.path[:1] == ("parameters",):
         if not rounded:
             problems.append(
@@ -108,7 +118,10 @@ def _count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> i
                 )
             )
             return None
-        value = Decimal(scaled.group(1)) * _SCALE[scaled.group(2).lower()]
+        unit = scaled.group(2)
+        value = Decimal(scaled.group(1)) * (
+            10 ** int(unit) if unit.isdigit() else _SCALE[unit.lower()]
+        )
         if value == value.to_integral_value():
             return int(value)
     problems.append(
@@ -139,6 +152,15 @@ def _range(f: FormField, text: str, problems: list[Problem]) -> dict[str, int | 
     return {"min": low, "max": high}
 
 
+def _not_a_percentage(metric: str, usual: tuple[float | None, float | None]) -> str:
+    """The scale of a metric whose values are never percentages ("" for the others)."""
+    if _RATINGS.match(metric):
+        return "a rating with no fixed range"
+    if usual == (0.0, None) and metric not in _RATES:
+        return "a number from 0 up, with no upper bound"
+    return ""
+
+
 def _plain_number(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
 
@@ -164,16 +186,45 @@ def _focus(f: FormField, text: str, problems: list[Problem]) -> list[str] | None
     return _unique(out) or None
 
 
-def _sources(text: str) -> list[tuple[str, str]]:
-    """(url, what follows it) per line; list bullets are allowed."""
+def _sources(text: str, labels: set[str]) -> list[tuple[str, str]]:
+    """(url, what follows it) per line; list bullets are allowed. Punctuation typed after a
+    URL (`https://….`, `https://…,` `(https://…)`) is not the URL's, nor is a form label
+    glued to it (`https://…,Parameters`; `labels` are the form's, lower case)."""
     out = []
     for line in text.split("\n"):
         line = _BULLET.sub("", line).strip()
         if line:
             url, _, rest = line.partition(" ")
-            url = url.strip("<>").rstrip(":;,")  # `https://… : Name` and `https://…: Name`
+            url, glued = _url_and_rest(url.lstrip("<(["), labels)
+            rest = f"{glued} {rest}".strip()
             out.append((url, _SEPARATOR.sub("", rest).strip()))
     return out
+
+
+def _url_and_rest(token: str, labels: set[str]) -> tuple[str, str]:
+    """A URL token split from what was typed after it without a space."""
+    start = token.find("://") + 3 if "://" in token else 0
+    for sep in re.finditer(r"[,;:]", token[start:]):
+        tail = token[start + sep.end() :]
+        first = re.split(r"[,;]", tail)[0].strip().rstrip(".").strip().lower()
+        if first in labels:
+            token, rest = token[: start + sep.start()], tail
+            return _trimmed(token)[0], rest
+    return _trimmed(token)
+
+
+def _trimmed(url: str) -> tuple[str, str]:
+    """The URL without the punctuation that closes a sentence or a bracket around it."""
+    cut = len(url)
+    while cut:
+        last = url[cut - 1]
+        if last in ".,;:!?'\"*_~>" or (
+            last in ")]" and url[:cut].count(last) > url[:cut].count("(" if last == ")" else "[")
+        ):
+            cut -= 1
+            continue
+        break
+    return url[:cut], url[cut:]
 
 
 def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -192,19 +243,46 @@ def _confined(root: Path, ref: EntryRef) -> Path:
 
 
 def _id_problem(label: str, kind: EntryKind, entry_id: str) -> Problem | None:
-    if valid_id(kind, entry_id):
-        return None
-    if not entry_id.isascii():
+    """The rule `entry_id` breaks, said on the form field `label` (None: a valid id)."""
+    foreign = next((c for c in entry_id if not c.isascii()), None)
+    if foreign is not None and unicodedata.category(foreign).startswith("L"):
         return Problem(
             label,
             "has characters that only look like letters: type it in plain ASCII, as in the Hub URL",
         )
-    shape = "owner/name" if kind.namespaced else "one name (no '/')"
-    return Problem(
-        label,
-        f"'{entry_id[:100]}' is not an id: {shape} with letters, digits, '.', '_' and '-' "
-        "only (no '..', no leading or trailing punctuation)",
-    )
+    broken = broken_rule(kind, entry_id)
+    if broken is None:
+        return None
+    shown = entry_id if len(entry_id) <= 60 else f"{entry_id[:60]}…"
+    return Problem(label, f"'{shown}' {broken}")
+
+
+TYPED_HEADING = "a line starting with '### ' typed inside a text field confuses the form"
+
+
+def _stray_headings(reading: Reading) -> list[Problem]:
+    """A heading of a form field found where that field is not: typed inside a text field, or
+    the issue edited by hand. Said on the field that holds it, never folded into it."""
+    problems = []
+    for stray in reading.strays:
+        line = f"'### {stray.label}'"
+        where = f"has a line {line}" if stray.inside else f"{line} is above the first field"
+        what = (
+            f"a second heading for {stray.label}" if stray.repeated else "out of the form's order"
+        )
+        problems.append(
+            Problem(
+                stray.inside,
+                f"{where}, {what}: {TYPED_HEADING}. Remove that line or write it without "
+                "'### ' (editing the issue text by hand, keep each field's heading once, in "
+                "the form's order)",
+            )
+        )
+    return problems
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -212,6 +290,15 @@ def _unique(items: list[str]) -> list[str]:
 
 
 _TOKEN = re.compile(r"[^\s,\[\]{}#]+")
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a value, keys included."""
+    if isinstance(value, dict):
+        return [s for key, sub in value.items() for s in (*_strings(key), *_strings(sub))]
+    if isinstance(value, list):
+        return [s for sub in value for s in _strings(sub)]
+    return [value] if isinstance(value, str) else []
 
 
 def _scalars(value: Any, at: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
@@ -241,12 +328,17 @@ class Submissions:
     def prepare(self, form: Form, body: str) -> Prepared:
         prepared = Prepared(form)
         try:
-            values = parse(body, [f.label for f in form.fields])
+            reading = read(body, [f.label for f in form.fields])
         except BodyError as exc:
-            prepared.problems.append(Problem(None, str(exc)))
+            prepared.problems.append(Problem(exc.label, str(exc)))
             return prepared
-        missing = [f.label for f in form.fields if f.required and not values.get(f.label)]
-        prepared.problems += [Problem(label, "is required") for label in missing]
+        values = reading.values
+        prepared.problems += _stray_headings(reading)
+        for f in form.fields:
+            if f.required and not values.get(f.label):
+                stray = reading.stray_heading_of(f.label)
+                why = f" (its heading is inside {stray.inside}: {TYPED_HEADING})" if stray else ""
+                prepared.problems.append(Problem(f.label, f"is required{why}"))
         if form is CORRECT_ENTRY:
             self._correction(prepared, values)
         elif not form.adds:
@@ -307,7 +399,18 @@ class Submissions:
                 )
                 return None
             return text
-        if f.convert == "upper":
+        if f.convert == "country":
+            if text.lower() in MISSING:
+                return text.lower()
+            if not _COUNTRY.match(text):
+                problems.append(
+                    Problem(
+                        f.label,
+                        f"'{text[:60]}' is not a country code: write the two-letter ISO 3166-1 "
+                        "code, e.g. FR for France, US for the United States",
+                    )
+                )
+                return None
             return text.upper()
         if f.convert == "lower":
             return text.lower()
@@ -318,7 +421,7 @@ class Submissions:
         if f.convert == "ticked":
             return True if checked(text) else None
         if f.convert == "sources":
-            lines = _sources(text)
+            lines = _sources(text, {g.label.lower() for g in form.fields})
             bad = [url for url, _ in lines if http_url(url) is None]
             if bad:
                 problems.append(
@@ -458,7 +561,9 @@ class Submissions:
             prepared.problems.append(
                 Problem("Parameters", "is needed with Active parameters: give the total too")
             )
-        elif params.get("rounded") is True:
+        elif params.get("rounded") is True and not any(
+            p.label == "Parameters" for p in prepared.problems
+        ):  # a count that could not be read is said on Parameters already
             prepared.problems.append(
                 Problem("Rounded parameter count", "tick it only with a count under Parameters")
             )
@@ -512,6 +617,16 @@ class Submissions:
         usual = metric_range(metric)
         scale: dict[str, int | float] | None = extra.get("score_range")
         if text.endswith("%"):
+            never = _not_a_percentage(metric, usual)
+            if never:
+                prepared.problems.append(
+                    Problem(
+                        form.field("score").label,
+                        f"'{text}' is a percentage, but {metric} is {never}: write the value "
+                        "as the source gives it, without %",
+                    )
+                )
+                return None
             if scale is not None and (scale["min"], scale["max"]) != (0, 100):
                 prepared.problems.append(
                     Problem(
@@ -738,6 +853,16 @@ class Submissions:
                 Problem("Kind of entry", f"must be one of: {', '.join(k.value for k in kinds)}")
             )
             return
+        other = self._other_kind(text["entry"], kind, kinds)
+        if other is not None:
+            prepared.problems.append(
+                Problem(
+                    "Kind of entry",
+                    f"{text['entry']} is {_a(other.value)}, not {_a(kind.value)}: choose "
+                    f"“{other.value}” under Kind of entry",
+                )
+            )
+            return
         problem = _id_problem("Entry id", kind, text["entry"])
         if problem:
             prepared.problems.append(problem)
@@ -806,6 +931,15 @@ class Submissions:
             typed=typed_at,
         )
 
+    def _other_kind(
+        self, entry_id: str, kind: EntryKind, kinds: list[EntryKind]
+    ) -> EntryKind | None:
+        """The kind an entry with this id has, when it is not `kind` (the id is not one)."""
+        if valid_id(kind, entry_id) and self.index.exists(EntryRef(kind, entry_id)):
+            return None
+        found = [k for k in kinds if k is not kind and valid_id(k, entry_id)]
+        return next((k for k in found if self.index.exists(EntryRef(k, entry_id))), None)
+
     def _unknown_field(self, kind: EntryKind, keys: tuple[str, ...]) -> Problem | None:
         """A Field that names no field of the entry's schema: said on Field, before anything
         is written (the check would point at the entry, not at the form)."""
@@ -840,7 +974,7 @@ class Submissions:
         contributor typed (7.24e9 is read as 7240000000.0; a reply quotes what they wrote)."""
         text = raw.strip()
         if control_characters(text.replace("\n", "")):
-            prepared.problems.append(Problem("New value", "contains control characters"))
+            prepared.problems.append(Problem("New value", CONTROL_CHARACTERS))
             return None, {}
         if "\n" in text:
             document = "value: |-\n" + "".join(f"  {line}\n" for line in text.split("\n"))
@@ -857,6 +991,10 @@ class Submissions:
             )
             return None, {}
         value = loaded.data["value"]
+        if any(control_characters(t.replace("\n", "")) for t in _strings(value)):
+            # an escape in quotes ("a\x01b") reads as the character itself
+            prepared.problems.append(Problem("New value", CONTROL_CHARACTERS))
+            return None, {}
         typed: Typed = {}
         positions = loaded.positions
         for sub, scalar in _scalars(value, ()):

@@ -25,7 +25,7 @@ from bots.forms import (
     CORRECT_ENTRY,
     Form,
 )
-from bots.issueform import parse
+from bots.issueform import parse, read
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Prepared, Submissions
 from tests.conftest import Run
@@ -103,6 +103,78 @@ def test_parser_reads_real_shaped_bodies() -> None:
     assert values["Browsers"] == "Firefox, Chrome"
     assert values["Logs"] == "line 1\n### Title"  # a passed label cannot start again
     assert values["Code of Conduct"] == "- [X] I agree to follow this project's Code of Conduct"
+
+
+def test_a_code_block_may_quote_a_heading_without_a_problem() -> None:
+    text = "### Logs\n\n```\n### Title\n```\n\n### Title\n\nx"
+    reading = read(text, ["Logs", "Title"])
+    assert reading.values == {"Logs": "### Title", "Title": "x"} and reading.strays == []
+
+
+def test_a_heading_typed_inside_a_text_field_is_named_and_later_fields_still_read(
+    registry: Path,
+) -> None:
+    typed = "Intro.\n\n### Access\n\nnotes"
+    text = body(ADD_MODEL, model(Description=typed))
+    values = read(text, [f.label for f in ADD_MODEL.fields]).values
+    assert values["Description"] == typed
+    assert (values["Task category"], values["Access"]) == ("generative", "open_weights")
+    result = prepared(registry, ADD_MODEL, text)
+    [problem] = result.problems  # nothing "is required": the later fields were filled in
+    assert problem.label == "Description"
+    assert "'### Access'" in problem.message
+    assert "a line starting with '### ' typed inside a text field confuses the form" in (
+        problem.message
+    )
+    assert not result.changed
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("Description", "Intro.\n### Main page\nmore"),  # the next field's heading
+        ("Notes", "First.\n### Notes\nSecond."),  # its own heading, typed again
+        ("Description", "Intro.\n### Main page"),  # on the last line: no `\r` of its own
+    ],
+)
+def test_a_typed_heading_next_to_the_real_one_is_told_apart_by_the_browsers_line_ends(
+    field: str, typed: str
+) -> None:
+    values = model(**{field: typed, "Main page": "https://acme.example.org/small"})
+    reading = read(body(ADD_MODEL, values), [f.label for f in ADD_MODEL.fields])
+    assert reading.values[field] == typed
+    assert reading.values["Main page"] == "https://acme.example.org/small"
+    assert reading.values["Sources"] == values["Sources"]
+    [stray] = reading.strays
+    assert stray.inside == field and stray.repeated
+
+
+def test_a_repeated_heading_after_notes_is_reported_not_folded_into_notes(
+    registry: Path,
+) -> None:
+    text = body(ADD_MODEL, model(Notes="Thanks.")) + "\n\n### Model id\n\n_No response_"
+    result = prepared(registry, ADD_MODEL, text)
+    [problem] = result.problems
+    assert problem.label == "Notes"
+    assert problem.message.startswith("has a line '### Model id', a second heading for Model id")
+    assert "by hand" in problem.message
+    assert not result.changed
+
+
+def test_a_required_field_whose_heading_is_out_of_place_says_where_it_is(
+    registry: Path,
+) -> None:
+    sections = body(ADD_MODEL, model()).split("\n\n### ")
+    access = next(s for s in sections if s.startswith("Access\n"))
+    sections.remove(access)
+    sections.insert(1, access)  # after Model id: the body was edited by hand
+    result = prepared(registry, ADD_MODEL, "\n\n### ".join(sections))
+    said = [(p.label, p.message) for p in result.problems]
+    assert any(
+        label == "Access" and says.startswith("is required (its heading is inside Model id: a line")
+        for label, says in said
+    ), said
+    assert any(label == "Model id" and "out of the form's order" in says for label, says in said)
 
 
 # --- adding ---------------------------------------------------------------------------------
@@ -213,10 +285,74 @@ def test_hostile_ids_are_refused_and_nothing_is_written(registry: Path, hostile:
     assert sorted(p.relative_to(registry) for p in registry.parent.rglob("*")) == before
 
 
-def test_a_huge_body_is_refused_with_what_to_do(registry: Path) -> None:
-    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Description="x" * 1_000_000)))
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("acme/a--b", "'acme/a--b' has '--': ids never have two '-' in a row"),
+        ("acme/a..b", "'acme/a..b' has '..': ids never have two '.' in a row"),
+        ("acme/" + "a" * 300, "has a part 300 characters long: each part of an id (before and "
+         "after the '/') is at most 96"),
+        ("acme/-small", "starts '-': each part of an id (before and after the '/') starts with "
+         "a letter or digit"),
+        ("acme/small.", "ends '.': each part of an id (before and after the '/') ends with a "
+         "letter or digit"),
+        ("acme/my small", "has a space: ids use letters, digits, '.', '_' and '-' only"),
+        ("acme/a+b", "has '+': ids use letters, digits, '.', '_' and '-' only"),
+        ("acme/a/b", "has more than one '/'"),
+        ("acme", "is not owner/name"),
+    ],
+)  # fmt: skip
+def test_an_id_refusal_names_the_rule_it_breaks(registry: Path, written: str, says: str) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": written})))
     [problem] = result.problems
-    assert "more than the 65,536 a form can produce" in problem.message
+    assert problem.label == "Model id" and says in problem.message, problem
+    assert len(problem.message) < 200  # a 300-character id is not echoed in full
+
+
+@pytest.mark.parametrize(
+    "written", ["acme/CON", "acme/con", "acme/Aux.v2", "acme/nul.tar.gz", "acme/LPT1", "com9/x"]
+)
+def test_names_windows_reserves_are_refused_as_ids(registry: Path, written: str) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": written})))
+    [problem] = result.problems
+    assert problem.label == "Model id"
+    assert "a name Windows reserves for a device" in problem.message
+    assert not (registry / "entries/models" / f"{written}.yaml").exists()
+
+
+def test_an_organization_id_that_windows_reserves_is_refused(registry: Path) -> None:
+    values = {"Organization id": "prn", "Name": "P", "Type": "academic",
+              "Website": "https://p.example.org/"}  # fmt: skip
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert [p.label for p in result.problems] == ["Organization id"]
+    assert "'prn' uses 'prn', a name Windows reserves" in result.problems[0].message
+
+
+def test_names_that_only_start_like_reserved_ones_are_fine(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{"Model id": "acme/console"})))
+    assert result.problems == []
+
+
+def test_a_huge_field_is_named_with_the_limit(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Notes="x" * 300_000)))
+    [problem] = result.problems
+    assert problem.label == "Notes"
+    assert problem.message.startswith("is 300,000 characters long, and the whole issue can be at")
+    assert "most 65,536" in problem.message and "description" not in problem.message
+
+
+def test_a_huge_body_with_no_one_field_to_blame_names_the_longest_fields(
+    registry: Path,
+) -> None:
+    values = model(
+        Description="x" * 36_000, Notes="y" * 35_000, **{"Training datasets": "z" * 34_000}
+    )
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    [problem] = result.problems
+    assert problem.label is None
+    assert "GitHub's limit is 65,536: shorten the longest fields (Description and Notes)" in (
+        problem.message
+    )
 
 
 def test_a_dataset_form(registry: Path) -> None:
@@ -386,6 +522,77 @@ def test_the_organization_form_adds_an_organization(registry: Path) -> None:
     ]
 
 
+ORGANIZATION = {"Organization id": "newlab", "Name": "New Lab", "Type": "academic",
+                "Website": "https://newlab.example.org/"}  # fmt: skip
+
+
+@pytest.mark.parametrize("written", ["France", "FRA", "fr-FR"])
+def test_a_country_name_asks_for_the_iso_code_and_is_echoed_as_typed(
+    registry: Path, written: str
+) -> None:
+    values = {**ORGANIZATION, "Country": written}
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Country", f"'{written}' is not a country code: write the two-letter ISO 3166-1 code, "
+         "e.g. FR for France, US for the United States")
+    ]  # fmt: skip
+
+
+def test_an_unknown_country_is_kept_as_unknown(registry: Path) -> None:
+    values = {**ORGANIZATION, "Country": "Unknown"}
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert result.problems == []
+    assert entry(registry, "entries/organizations/newlab.yaml")["country"] == "unknown"
+
+
+ABOUT = "https://acme.example.org/about"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"{ABOUT}, Country", f"{ABOUT},Country", f"{ABOUT}: Country", f"{ABOUT}:Country",
+        f"{ABOUT}; Country", f"{ABOUT};Country", f"{ABOUT}. Country", f"{ABOUT}) Country",
+        f"({ABOUT}) Country", f"<{ABOUT}> Country", f"- {ABOUT} — Country.",
+        f"{ABOUT}, country, ",
+    ],
+)  # fmt: skip
+def test_punctuation_typed_after_a_source_url_stays_out_of_the_url(
+    registry: Path, line: str
+) -> None:
+    values = {**ORGANIZATION, "Country": "FR", "Sources": line}
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert result.problems == [], result.problems
+    [*_, stored] = entry(registry, "entries/organizations/newlab.yaml")["sources"]
+    assert (stored["url"], stored["fields"]) == (ABOUT, ["country"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"{ABOUT}.", f"{ABOUT};", f"{ABOUT})", f"{ABOUT}:", f"{ABOUT},"],
+)
+def test_a_source_url_that_ends_a_sentence_is_stored_without_its_punctuation(
+    registry: Path, url: str
+) -> None:
+    values = {**ORGANIZATION, "Sources": url}
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert result.problems == [], result.problems
+    assert entry(registry, "entries/organizations/newlab.yaml")["sources"][-1]["url"] == ABOUT
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://en.wikipedia.org/wiki/Acme_(company)", "https://acme.example.org/a,b",
+     "https://acme.example.org:8080/about"],
+)  # fmt: skip
+def test_punctuation_that_belongs_to_a_source_url_is_kept(registry: Path, url: str) -> None:
+    values = {**ORGANIZATION, "Sources": f"{url} Country", "Country": "FR"}
+    result = prepared(registry, ADD_ORGANIZATION, body(ADD_ORGANIZATION, values))
+    assert result.problems == [], result.problems
+    [*_, stored] = entry(registry, "entries/organizations/newlab.yaml")["sources"]
+    assert (stored["url"], stored["fields"]) == (url, ["country"])
+
+
 def test_an_organization_records_its_website_and_hub_page_as_sources(
     registry: Path, registry_cli: Callable[..., Run]
 ) -> None:
@@ -418,7 +625,7 @@ def test_an_organization_records_its_website_and_hub_page_as_sources(
 @pytest.mark.parametrize(
     ("written", "count"),
     [("7B", 7_000_000_000), ("1.55B", 1_550_000_000), ("7000000000", 7_000_000_000),
-     ("350M", 350_000_000)],
+     ("350M", 350_000_000), ("7.6e9", 7_600_000_000), ("7E+9", 7_000_000_000)],
 )  # fmt: skip
 def test_a_published_rounded_size_is_marked_rounded(
     registry: Path, written: str, count: int
@@ -456,6 +663,18 @@ def test_an_unticked_round_count_passes_with_a_remark_to_tick_rounded(registry: 
     [remark] = result.remarks
     assert remark.label == "Parameters" and "tick “Rounded parameter count”" in remark.message
     assert_no_command(result.remarks)
+
+
+def test_a_count_in_e_notation_without_the_tick_is_a_rounded_figure(registry: Path) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Parameters="7.6e9")))
+    [problem] = result.problems
+    assert problem.label == "Parameters" and "'7.6e9' is a rounded figure" in problem.message
+
+
+def test_an_unreadable_count_with_the_tick_is_said_once_on_parameters(registry: Path) -> None:
+    values = model(Parameters="7.3 billion", **{"Rounded parameter count": TICKED})
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert [p.label for p in result.problems] == ["Parameters"], result.problems
 
 
 def test_a_tick_without_a_count_is_refused(registry: Path) -> None:
@@ -526,6 +745,33 @@ def test_a_percentage_score_is_stored_on_its_metrics_scale(
     [score] = entry(registry, SMALL)["scores"]
     assert {k: score[k] for k in stored} == stored
     assert ("range" in score) == ("range" in stored)
+
+
+@pytest.mark.parametrize(
+    ("metric", "scale"),
+    [("elo", "a rating with no fixed range"), ("arena_elo", "a rating with no fixed range"),
+     ("fid", "a number from 0 up, with no upper bound")],
+)  # fmt: skip
+def test_a_percentage_on_a_metric_that_has_none_is_refused_on_score(
+    registry: Path, metric: str, scale: str
+) -> None:
+    values = model(Benchmark="acme/corpus", Metric=metric, Score="66.9%",
+                   **{"Score source": "https://arxiv.org/abs/2401.00001"})  # fmt: skip
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Score", f"'66.9%' is a percentage, but {metric} is {scale}: write the value as the "
+         "source gives it, without %")
+    ]  # fmt: skip
+    assert not (registry / SMALL).exists()
+
+
+def test_an_error_rate_may_be_a_percentage(registry: Path) -> None:
+    values = model(Benchmark="acme/corpus", Metric="wer", Score="5.2%",
+                   **{"Score source": "https://arxiv.org/abs/2401.00001"})  # fmt: skip
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, values))
+    assert result.problems == []
+    [score] = entry(registry, SMALL)["scores"]
+    assert (score["value"], score["range"]) == (5.2, {"min": 0, "max": 100})
 
 
 def score_values(**changes: str) -> dict[str, str]:
@@ -941,6 +1187,36 @@ def test_only_kinds_with_a_form_can_be_corrected(registry: Path) -> None:
     assert [(p.label, p.message) for p in result.problems] == [
         ("Kind of entry", "must be one of: model, dataset, organization")
     ]
+
+
+@pytest.mark.parametrize("kind", ["dataset", "organization"])
+def test_a_correction_of_the_wrong_kind_says_what_kind_the_entry_is(
+    registry: Path, kind: str
+) -> None:
+    result = prepared(registry, CORRECT_ENTRY, correction(**{"Kind of entry": kind}))
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("Kind of entry", f"acme/base is a model, not a{'n' if kind[0] == 'o' else ''} {kind}: "
+         "choose “model” under Kind of entry")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("written", ['"a\\x01b"', '"a\\u200bb"', '["ok", "a\\x07"]'])
+def test_an_escaped_control_character_in_a_correction_is_refused_as_the_add_form_does(
+    registry: Path, written: str
+) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    before = path.read_bytes()
+    result = prepared(
+        registry, CORRECT_ENTRY, correction(Field="description", **{"New value": written})
+    )
+    added = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(Description="a\x01b")))
+    assert [(p.label, p.message) for p in added.problems] == [
+        ("Description", "contains control or invisible characters: retype it")
+    ]
+    assert [(p.label, p.message) for p in result.problems] == [
+        ("New value", "contains control or invisible characters: retype it")
+    ]
+    assert path.read_bytes() == before
 
 
 def test_a_correction_to_an_unknown_reference_points_to_the_form_that_adds_it(
