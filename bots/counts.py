@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,18 +69,19 @@ def power_of_ten(bound: int) -> str:
     return f"10^{len(str(bound)) - 1}"
 
 
-def _holds_integer_over(data: Any, floor: int) -> bool:
-    """Whether `data` holds an integer above `floor`: iterative and type-exact, since it runs
-    on every entry."""
+def holds_scalar(data: Any, kind: type, test: Callable[[Any], bool]) -> bool:
+    """Whether `data` holds, anywhere, a value of exactly type `kind` that passes `test`.
+    Iterative and type-exact (a bool is not an int): it runs on every entry, at a few
+    microseconds each."""
     stack = [data]
     while stack:
         item = stack.pop()
-        kind = type(item)
-        if kind is dict:
+        found = type(item)
+        if found is dict:
             stack.extend(item.values())
-        elif kind is list:
+        elif found is list:
             stack.extend(item)
-        elif kind is int and item > floor:
+        elif found is kind and test(item):
             return True
     return False
 
@@ -88,7 +89,7 @@ def _holds_integer_over(data: Any, floor: int) -> bool:
 def large_integers(data: Any, floor: int) -> list[tuple[tuple[str | int, ...], int]]:
     """Every integer above `floor` in `data`, with its path, in document order (empty at the
     cost of one walk when there is none, as in almost every entry)."""
-    if not _holds_integer_over(data, floor):
+    if not holds_scalar(data, int, lambda item: item > floor):
         return []
     found: list[tuple[tuple[str | int, ...], int]] = []
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from bots.counts import holds_scalar
 from bots.entries import EntryKind
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,19 +48,8 @@ def _written_integer(_checker: Any, instance: Any) -> bool:
 
 
 def has_whole_float(data: Any) -> bool:
-    """Whether `data` holds a float with no fractional part anywhere (7.6e9, 7615616512.0).
-    Iterative and type-exact: it runs on every entry, at a few microseconds each."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind is float and item.is_integer():
-            return True
-    return False
+    """Whether `data` holds a float with no fractional part anywhere (7.6e9, 7615616512.0)."""
+    return holds_scalar(data, float, float.is_integer)
 
 
 class SchemaSet:
