@@ -31,6 +31,7 @@ from bots.entries import (
     ref_for_relpath,
     walk_key,
 )
+from bots.errors import RegistryError
 from bots.findings import Finding, Severity, field_path
 from bots.loader import (
     JsonPath,
@@ -81,10 +82,6 @@ class CheckResult:
     @property
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity is Severity.WARNING)
-
-
-class UsageError(Exception):
-    """A problem with how the command was called (exit code 2)."""
 
 
 @dataclass
@@ -141,7 +138,7 @@ class Checker:
             elif path.is_file():
                 out.append(path)
             else:
-                raise UsageError(f"{path}: no such file or folder")
+                raise RegistryError("usage.path", f"{path}: no such file or folder")
         return out
 
     # --- the check ------------------------------------------------------------------------
@@ -230,7 +227,7 @@ class Checker:
         try:
             ref = ref_for_relpath(relpath)
         except LocationError as exc:
-            finding = Finding(relpath, 1, 1, Severity.ERROR, "", str(exc), "", "location")
+            finding = Finding(relpath, 1, 1, Severity.ERROR, "", str(exc), "", exc.code)
             return _Checked(relpath, None, findings=[finding])
         item = _Checked(relpath, ref)
         loaded = self.load(relpath)

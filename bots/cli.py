@@ -2,7 +2,8 @@
 
 Only the chosen verb's module is imported (its arguments are needed to parse the rest), so a
 one-file `registry validate` never pays for the GitHub, Hub, plotting or database libraries
-other verbs use."""
+other verbs use. A verb reports a failure by raising a RegistryError (bots/errors.py); `main`
+alone turns it into one line on stderr and the exit status its code gives."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from collections.abc import Collection, Sequence
 from importlib import import_module
 
 from bots import __version__
+from bots.errors import Exit, RegistryError
+from bots.findings import one_line
 
 VERBS = {
     "validate": "schema and cross-entry checks of entries",
@@ -32,14 +35,6 @@ VERBS = {
 }
 MODULES = {"import": "import_entries"}
 ROOT_OPTION = "--root"
-
-
-class ExitError(Exception):
-    """A user-facing failure with an exit code; the message is one line."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def module_name(verb: str) -> str:
@@ -98,20 +93,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(load=[args.verb]).parse_args(arguments)
     try:
         return int(args.run(args))
-    except ExitError as exc:
-        print(f"registry {args.verb}: {exc}", file=sys.stderr)
-        return exc.code
+    except RegistryError as exc:  # the one place a failure becomes a line and an exit status
+        print(one_line(f"registry {args.verb}: {exc}"), file=sys.stderr)
+        return int(exc.status)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        return 1
+        return int(Exit.FAILED)
     except Exception as exc:  # an internal error: exit 2, never a half-finished "findings" 1
         if os.environ.get("REGISTRY_DEBUG"):
             traceback.print_exc()
-            return 2
+            return int(Exit.USAGE)
         print(
             f"registry {args.verb}: internal error: {type(exc).__name__}: {exc} — rerun with "
             "REGISTRY_DEBUG=1 for the traceback and report it",
             file=sys.stderr,
         )
-        return 2
+        return int(Exit.USAGE)

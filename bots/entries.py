@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from bots.errors import RegistryError
+
 
 class EntryKind(StrEnum):
     MODEL = "model"
@@ -67,8 +69,9 @@ class EntryRef:
         return f"{self.kind} {self.id}"
 
 
-class LocationError(ValueError):
-    """A file is not where an entry can live; the message says where it should be."""
+class LocationError(RegistryError, ValueError):
+    """A file is not where an entry can live (code `location`); the hint says where it
+    should be."""
 
 
 def ref_for_relpath(relpath: str) -> EntryRef:
@@ -76,12 +79,14 @@ def ref_for_relpath(relpath: str) -> EntryRef:
     parts = relpath.split("/")
     if len(parts) < 3 or parts[0] != ENTRIES_DIR or parts[1] not in KIND_BY_FOLDER:
         folders = ", ".join(f"{ENTRIES_DIR}/{k.folder}/" for k in EntryKind)
-        raise LocationError(f"not an entry location — entries live under {folders}")
+        raise LocationError("location", "not an entry location", f"entries live under {folders}")
     kind = KIND_BY_FOLDER[parts[1]]
     name = parts[-1]
     if not name.endswith(SUFFIX):
         stem = name.rsplit(".", 1)[0]
-        raise LocationError(f"entry files end in {SUFFIX} — rename it to {stem}{SUFFIX}")
+        raise LocationError(
+            "location", f"entry files end in {SUFFIX}", f"rename it to {stem}{SUFFIX}"
+        )
     entry_id = "/".join([*parts[2:-1], name[: -len(SUFFIX)]])
     if not valid_id(kind, entry_id):
         shape = (
@@ -90,8 +95,9 @@ def ref_for_relpath(relpath: str) -> EntryRef:
             else f"{ENTRIES_DIR}/{kind.folder}/<id>{SUFFIX}"
         )
         raise LocationError(
-            f"'{entry_id}' is not a valid {kind} id — {kind} files live at {shape}, "
-            f"e.g. {EntryRef(kind, id_example(kind)).relpath}"
+            "location",
+            f"'{entry_id}' is not a valid {kind} id",
+            f"{kind} files live at {shape}, e.g. {EntryRef(kind, id_example(kind)).relpath}",
         )
     return EntryRef(kind, entry_id)
 

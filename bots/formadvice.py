@@ -33,7 +33,8 @@ class Problem:
 
 
 def is_required_finding(finding: Finding) -> bool:
-    return finding.code == "schema.required" or finding.message.startswith("missing required")
+    """A required field is missing: known by the finding's code, never by its wording."""
+    return finding.code == "schema.required"
 
 
 EXACT_COUNT = "write the exact count, every digit, from the model card or the Hub"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bots.entries import ENTRIES_DIR, EntryFiles, Text, walk_key
+from bots.errors import RegistryError
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -40,8 +41,9 @@ def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | Non
     }
 
 
-class GitError(Exception):
-    """git failed, or a revision does not name a commit; the message is one line."""
+class GitError(RegistryError):
+    """git is missing (`git.missing`) or failed (`git.failed`, `git.read`), a revision names no
+    commit (`git.revision`), or the root is outside a working tree (`git.worktree`)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class _BlobReader:
                 stderr=subprocess.DEVNULL,
             )
         except FileNotFoundError as exc:
-            raise GitError("git is not installed or not on PATH") from exc
+            raise GitError("git.missing", "git is not installed or not on PATH") from exc
 
     def read(self, name: str) -> bytes | None:
         """The blob `name` (a SHA or `commit:path`) names, or None when it names no blob."""
@@ -76,7 +78,7 @@ class _BlobReader:
         stdin.flush()
         header = stdout.readline().split()
         if not header:
-            raise GitError("git cat-file stopped answering")
+            raise GitError("git.failed", "git cat-file stopped answering")
         if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
             return None
         data = stdout.read(int(header[2]))
@@ -126,18 +128,18 @@ class GitRepo:
                 env={**os.environ, **env} if env else None,
             )
         except FileNotFoundError as exc:
-            raise GitError("git is not installed or not on PATH") from exc
+            raise GitError("git.missing", "git is not installed or not on PATH") from exc
         if no_match is not None and done.returncode == no_match:
             return b""
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(detail[-1] if detail else f"git {args[0]} failed")
+            raise GitError("git.failed", detail[-1] if detail else f"git {args[0]} failed")
         return done.stdout
 
     def commit(self, revision: str) -> str:
         """The commit SHA `revision` names; a clear error when it names none."""
         if not revision or revision.startswith("-") or any(c.isspace() for c in revision):
-            raise GitError(f"'{revision}' is not a git revision")
+            raise GitError("git.revision", f"'{revision}' is not a git revision")
         try:
             out = self._git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
         except GitError:
@@ -145,8 +147,9 @@ class GitRepo:
         sha = out.decode().strip()
         if not _SHA.match(sha):
             raise GitError(
-                f"'{revision}' names no commit in {self.root} — fetch it first "
-                "(a shallow clone lacks the base: use fetch-depth: 0)"
+                "git.revision",
+                f"'{revision}' names no commit in {self.root}",
+                "fetch it first (a shallow clone lacks the base: use fetch-depth: 0)",
             )
         return sha
 
@@ -170,7 +173,7 @@ class GitRepo:
         try:
             self._git("rev-parse", "--is-inside-work-tree")
         except GitError as exc:  # else `git diff` would run as `diff --no-index` and say usage
-            raise GitError(f"{self.root} is not inside a git working tree") from exc
+            raise GitError("git.worktree", f"{self.root} is not inside a git working tree") from exc
         out = self._git(
             "diff", "--cached", "--relative", "--name-status", "-z", "-M", "--no-ext-diff",
             "--", ENTRIES_DIR,
@@ -260,7 +263,7 @@ class GitRepo:
             return self._git("cat-file", "blob", f"{commit}:{path}")
         data = self._reader.read(f"{commit}:{path}")
         if data is None:
-            raise GitError(f"{path} is not a file in {commit}")
+            raise GitError("git.read", f"{path} is not a file in {commit}")
         return data
 
     def tree_blobs(self, commit: str, *paths: str) -> dict[str, str]:
@@ -392,7 +395,7 @@ class GitTree(EntryFiles):
             texts = self.repo.read_blobs(wanted.values())
             for relpath, sha in wanted.items():
                 if sha not in texts:
-                    raise GitError(f"{self.commit}: cannot read {relpath} from git")
+                    raise GitError("git.read", f"{self.commit}: cannot read {relpath} from git")
                 self._bytes[relpath] = texts[sha]
 
     def _base_walk(self, folder: str) -> list[str]:

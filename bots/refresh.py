@@ -20,6 +20,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedSeq
 
 from bots.entries import ENTRIES_DIR, EntryKind, EntryRef, ref_for_relpath
+from bots.errors import RegistryError
 from bots.layout import round_trip_yaml
 from bots.loader import load_entry_file
 from bots.schemas import SchemaSet
@@ -30,8 +31,8 @@ MASS_CHANGE = 0.30
 DEFAULT_TOLERANCE = 1e-6
 
 
-class RefreshError(Exception):
-    """A guard stopped the refresh; the message says why and what to do."""
+class RefreshError(RegistryError):
+    """A guard stopped the refresh (code `refresh.guard`); the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,10 @@ def check_columns(board: dict[str, Any], table: Table) -> None:
     missing = [c for c in wanted if c not in table.columns]
     if missing:
         raise RefreshError(
+            "refresh.guard",
             f"the {board['id']} table no longer has the column(s) {', '.join(missing)} (it has "
             f"{len(table.columns)} columns): fix entries/leaderboards/{board['id']}.yaml "
-            "before refreshing"
+            "before refreshing",
         )
 
 
@@ -307,9 +309,10 @@ def guard(plan: RefreshPlan, allow_mass_change: bool) -> None:
     changed = sum(1 for c in plan.changes if c.kind == "changed")
     if plan.tracked and not allow_mass_change and changed / plan.tracked > MASS_CHANGE:
         raise RefreshError(
+            "refresh.guard",
             f"{changed} of {plan.tracked} tracked {plan.board} scores would change at once "
             f"(more than {MASS_CHANGE:.0%}): the source may have rescaled or broken; check it, "
-            "then rerun with --allow-mass-change"
+            "then rerun with --allow-mass-change",
         )
 
 

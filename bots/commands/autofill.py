@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bots.checker import Checker, UsageError
-from bots.cli import ExitError
+from bots.checker import Checker
 from bots.commands import add_paths_argument
 from bots.commands.common import load_schemas, registry_root
 from bots.diff import ADDED, REMOVED, render_value
 from bots.entries import LocationError, ref_for_relpath
+from bots.errors import RegistryError
 from bots.fileio import write_atomic
 from bots.findings import Severity
 from bots.loader import load_entry_file
@@ -93,16 +93,13 @@ def run(args: argparse.Namespace) -> int:
     from bots.hub import HubClient
 
     if not args.paths and not args.all:
-        raise ExitError("name entry files or folders, or pass --all")
+        raise RegistryError("usage.arguments", "name entry files or folders, or pass --all")
     if args.paths and args.all:
-        raise ExitError("pass either PATH... or --all, not both")
+        raise RegistryError("usage.arguments", "pass either PATH... or --all, not both")
     root = registry_root(args)
     schemas = load_schemas(root)
     checker = Checker(root, schemas)
-    try:
-        files = checker.all_files() if args.all else checker.expand(args.paths)
-    except UsageError as exc:
-        raise ExitError(str(exc)) from exc
+    files = checker.all_files() if args.all else checker.expand(args.paths)
     entries = []
     for path in files:
         relpath = path.resolve().relative_to(root).as_posix()

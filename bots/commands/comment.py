@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bots.cli import ExitError
 from bots.commands.pr_report import positive_int
+from bots.errors import RegistryError
 from bots.prcomment import COMMENT_KIND, render
 from bots.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
 from bots.schemas import schema_dir
@@ -49,12 +49,18 @@ def load_report(path: Path) -> dict[str, Any]:
     try:
         size = path.stat().st_size
         if size > MAX_REPORT_BYTES:
-            raise ExitError(f"{path}: {size} bytes is too large for a report — not posting", 1)
+            raise RegistryError(
+                "report.size", f"{path}: {size} bytes is too large for a report — not posting"
+            )
         report = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise ExitError(f"{path}: cannot read the report ({exc.strerror})", 1) from exc
+        raise RegistryError(
+            "report.unreadable", f"{path}: cannot read the report ({exc.strerror})"
+        ) from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ExitError(f"{path}: not a JSON report ({exc}) — not posting", 1) from exc
+        raise RegistryError(
+            "report.invalid", f"{path}: not a JSON report ({exc}) — not posting"
+        ) from exc
     import jsonschema  # here, so that other verbs never load it
 
     schema = json.loads((schema_dir(None) / REPORT_SCHEMA).read_text(encoding="utf-8"))
@@ -62,11 +68,15 @@ def load_report(path: Path) -> dict[str, Any]:
     try:
         error = jsonschema.exceptions.best_match(validator.iter_errors(report))
     except RecursionError as exc:
-        raise ExitError(f"{path}: the report nests too deeply — not posting", 1) from exc
+        raise RegistryError(
+            "report.invalid", f"{path}: the report nests too deeply — not posting"
+        ) from exc
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         message = error.message if len(error.message) < 200 else error.message[:200] + "…"
-        raise ExitError(f"{path}: not a valid report at {where}: {message} — not posting", 1)
+        raise RegistryError(
+            "report.invalid", f"{path}: not a valid report at {where}: {message} — not posting"
+        )
     return report  # type: ignore[no-any-return]
 
 
@@ -74,25 +84,27 @@ def run(args: argparse.Namespace) -> int:
     report = load_report(args.report)
     number = report["pull_request"]["number"]
     if args.pr is not None and number is not None and args.pr != number:
-        raise ExitError(f"the report is for PR #{number}, not #{args.pr} — not posting", 1)
+        raise RegistryError(
+            "report.mismatch", f"the report is for PR #{number}, not #{args.pr} — not posting"
+        )
     number = args.pr or number
     if number is None:
-        raise ExitError("the report names no pull request: pass --pr N", 2)
+        raise RegistryError("usage.pr", "the report names no pull request: pass --pr N")
     head = report["pull_request"]["head_sha"]
     if args.expect_head is not None and (
         not _SHA.match(args.expect_head) or args.expect_head != head
     ):
-        raise ExitError(
+        raise RegistryError(
+            "report.stale",
             f"the report is for {head[:12]}, but the run was for {args.expect_head[:40]} — "
             "not posting",
-            1,
         )
     from bots.forge import ForgeError  # PyGithub loads only for the verbs that talk to GitHub
 
     try:
         return _post(args, report, number, head)
     except ForgeError as exc:
-        raise ExitError(str(exc), 1) from exc
+        raise RegistryError("github.failed", str(exc)) from exc
 
 
 def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: str) -> int:
@@ -101,10 +113,10 @@ def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: s
     forge = Forge.from_env()
     pr = forge.pull(number)
     if pr.head_sha != head:
-        raise ExitError(
+        raise RegistryError(
+            "report.stale",
             f"the report is for {head[:12]}, but PR #{number}'s head is {pr.head_sha[:12]} — "
             "not posting (a stale run, or a report for another PR)",
-            1,
         )
     if pr.state != "open":
         print(f"PR #{number} is {pr.state}: nothing posted")

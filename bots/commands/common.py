@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from bots.cli import ExitError
 from bots.entries import find_root
+from bots.errors import RegistryError
 from bots.schemas import SchemaSet, schema_dir
 
 
@@ -15,12 +15,16 @@ def registry_root(args: argparse.Namespace) -> Path:
     if getattr(args, "root", None):
         given = Path(args.root)
         if not (given / "entries").is_dir():
-            raise ExitError(f"{given}: no entries/ folder here — pass the registry's folder")
+            raise RegistryError(
+                "registry.root", f"{given}: no entries/ folder here", "pass the registry's folder"
+            )
         return given.resolve()
     root = find_root()
     if root is None:
-        raise ExitError(
-            "no entries/ folder here or above — run inside a registry, or pass --root DIR"
+        raise RegistryError(
+            "registry.root",
+            "no entries/ folder here or above",
+            "run inside a registry, or pass --root DIR",
         )
     return root
 
@@ -29,7 +33,7 @@ def load_schemas(root: Path) -> SchemaSet:
     try:
         return SchemaSet(schema_dir(root))
     except (OSError, ValueError) as exc:
-        raise ExitError(f"cannot load the schemas: {exc}") from exc
+        raise RegistryError("registry.schemas", f"cannot load the schemas: {exc}") from exc
 
 
 def iso_date(text: str) -> dt.date:

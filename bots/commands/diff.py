@@ -13,10 +13,9 @@ import json
 import sys
 from typing import TextIO
 
-from bots.cli import ExitError
 from bots.commands.common import registry_root
 from bots.diff import ADDED, REMOVED, RevisionDiff, diff_revisions, render_value
-from bots.gitrepo import GitError, GitRepo
+from bots.gitrepo import GitRepo
 from bots.prcomment import Links, entry_section
 
 SIGN = {ADDED: "+", REMOVED: "-"}
@@ -60,10 +59,7 @@ def write_text(diff: RevisionDiff, out: TextIO) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
-    try:
-        diff = diff_revisions(GitRepo(root), args.base, args.head)
-    except GitError as exc:
-        raise ExitError(str(exc)) from exc
+    diff = diff_revisions(GitRepo(root), args.base, args.head)
     if args.format == "json":
         json.dump(diff.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -24,8 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots.checker import Checker, UsageError
-    from bots.cli import ExitError
+    from bots.checker import Checker
     from bots.commands.common import load_schemas, registry_root
     from bots.entries import LocationError, ref_for_relpath
     from bots.fileio import write_atomic
@@ -36,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     schemas = load_schemas(root)
     checker = Checker(root, schemas)
-    try:
-        files = checker.expand(args.paths) if args.paths else checker.all_files()
-    except UsageError as exc:
-        raise ExitError(str(exc)) from exc
+    files = checker.expand(args.paths) if args.paths else checker.all_files()
     changed = failed = 0
     for path in files:
         try:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import re
 
-from bots.cli import ExitError
 from bots.commands.common import load_schemas, registry_root
+from bots.errors import RegistryError
 from bots.fileio import write_atomic
 from bots.forms import FORMS_DIR, all_files, configured_repository
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         configured_repository(config.read_text(encoding="utf-8")) if config.is_file() else None
     )
     if repository is not None and not re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+", repository):
-        raise ExitError(f"--repository '{repository}' is not OWNER/NAME")
+        raise RegistryError("usage.repository", f"--repository '{repository}' is not OWNER/NAME")
     stale = 0
     for relpath, text in all_files(load_schemas(root), repository).items():
         path = root / relpath

@@ -15,8 +15,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
+from bots.errors import RegistryError
 
 FORMATS = ("seed-metadata", "ecosystem-graphs", "epoch")
 
@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     wants_file = args.format == "epoch"
     if (wants_file and not args.source.is_file()) or (not wants_file and not args.source.is_dir()):
-        raise ExitError(f"{args.source}: no such {'file' if wants_file else 'folder'}")
+        raise RegistryError(
+            "usage.path", f"{args.source}: no such {'file' if wants_file else 'folder'}"
+        )
     today = args.today or dt.datetime.now(dt.UTC).date()
     importer = Importer(root, load_schemas(root), today, dry_run=args.dry_run)
     if args.format == "seed-metadata":

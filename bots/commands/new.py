@@ -18,31 +18,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots.cli import ExitError
     from bots.commands.common import registry_root
     from bots.entries import EntryIndex, EntryKind, EntryRef, id_example, valid_id
+    from bots.errors import RegistryError
     from bots.fileio import write_atomic
     from bots.skeleton import skeleton
 
     kind = EntryKind(args.kind)
     if not valid_id(kind, args.id):
         shape = "<namespace>/<name>" if kind.namespaced else "a single name"
-        raise ExitError(
-            f"'{args.id}' is not a valid {kind} id — use {shape} of letters, digits, "
-            f"'.', '_' and '-', e.g. {id_example(kind)}",
-            2,
+        raise RegistryError(
+            "usage.id",
+            f"'{args.id}' is not a valid {kind} id",
+            f"use {shape} of letters, digits, '.', '_' and '-', e.g. {id_example(kind)}",
         )
     root = registry_root(args)
     ref = EntryRef(kind, args.id)
     index = EntryIndex(root)
     if index.exists(ref):
-        raise ExitError(f"{ref.relpath} already exists — edit it instead", 1)
+        raise RegistryError("entry.exists", f"{ref.relpath} already exists", "edit it instead")
     twins = index.case_twins(ref)
     if twins:
-        raise ExitError(
-            f"'{twins[0]}' already exists and differs only in letter case — "
+        raise RegistryError(
+            "entry.exists",
+            f"'{twins[0]}' already exists and differs only in letter case",
             f"edit {EntryRef(kind, twins[0]).relpath} instead",
-            1,
         )
     organization = None
     if kind.namespaced:

@@ -17,9 +17,9 @@ import re
 from pathlib import Path
 
 from bots.checker import Checker
-from bots.cli import ExitError
 from bots.commands.common import load_schemas, registry_root
 from bots.entries import ENTRIES_DIR
+from bots.errors import RegistryError
 from bots.gitrepo import GitError, GitRepo
 
 BOT_AUTHOR = "model-registry bot <41898282+github-actions[bot]@users.noreply.github.com>"
@@ -53,16 +53,18 @@ def run(args: argparse.Namespace) -> int:
             try:
                 body = args.body_file.read_text(encoding="utf-8")[:BODY_LIMIT]
             except OSError as exc:
-                raise ExitError(f"{args.body_file}: cannot read the body ({exc.strerror})") from exc
+                raise RegistryError(
+                    "usage.file", f"{args.body_file}: cannot read the body ({exc.strerror})"
+                ) from exc
         present = [root / p for p in changed if (root / p).is_file()]
         result = Checker(root, load_schemas(root)).check(present) if present else None
         if result is not None and result.errors:
             for finding in result.findings:
                 print(finding.render())
-            raise ExitError(
+            raise RegistryError(
+                "publish.invalid",
                 f"not publishing: the changed entries have {result.errors} "
                 f"error{'' if result.errors == 1 else 's'} (above)",
-                1,
             )
         commit, pushed = repo.publish(
             args.branch,
@@ -75,13 +77,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"pushed {commit[:12]} to {args.branch}")
         else:
             print(f"{args.branch} already holds these changes: not pushed")
-    except GitError as exc:
-        raise ExitError(f"git: {exc}", 1) from exc
+    except GitError as exc:  # git refusing to publish is a failure here, not a usage error
+        raise exc.within("publish.git", "git") from exc
     from bots.forge import Forge, ForgeError
 
     try:
         pull = Forge.from_env().open_or_update_pull(args.branch, args.base, args.title, body)
     except ForgeError as exc:
-        raise ExitError(str(exc), 1) from exc
+        raise RegistryError("github.failed", str(exc)) from exc
     print(f"pull request #{pull.number}: {pull.url}")
     return 0

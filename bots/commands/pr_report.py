@@ -13,10 +13,9 @@ import json
 import os
 from pathlib import Path
 
-from bots.cli import ExitError
 from bots.commands.common import iso_date, registry_root
+from bots.errors import RegistryError
 from bots.fileio import write_atomic
-from bots.gitrepo import GitError
 from bots.prcomment import render
 from bots.prreport import INVALID, build_report, findings_of
 from bots.reporters import github_command
@@ -66,26 +65,27 @@ def _output_folder(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
-        raise ExitError(f"--out {out}: a file is in the way — give a folder") from exc
+        raise RegistryError(
+            "usage.out", f"--out {out}: a file is in the way", "give a folder"
+        ) from exc
     except OSError as exc:
-        raise ExitError(f"--out {out}: cannot make the folder: {exc.strerror}") from exc
+        raise RegistryError(
+            "usage.out", f"--out {out}: cannot make the folder: {exc.strerror}"
+        ) from exc
 
 
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     _output_folder(args.out)
-    try:
-        report = build_report(
-            root,
-            args.base,
-            args.head,
-            pr_number=args.pr,
-            repository=os.environ.get("GITHUB_REPOSITORY") or None,
-            today=args.today,
-            hub=_hub_client() if args.hub else None,
-        )
-    except GitError as exc:
-        raise ExitError(str(exc)) from exc
+    report = build_report(
+        root,
+        args.base,
+        args.head,
+        pr_number=args.pr,
+        repository=os.environ.get("GITHUB_REPOSITORY") or None,
+        today=args.today,
+        hub=_hub_client() if args.hub else None,
+    )
     comment = render(report, blob_base=blob_base(report["pull_request"]["head_sha"]))
     write_atomic(args.out / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     write_atomic(args.out / "comment.md", comment)

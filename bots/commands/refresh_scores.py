@@ -18,13 +18,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.entries import EntryIndex, EntryKind, EntryRef, LocationError, valid_id
+from bots.entries import EntryIndex, EntryKind, EntryRef, valid_id
+from bots.errors import RegistryError
 from bots.fileio import write_atomic
 from bots.loader import load_entry_file
 from bots.markdown import code
-from bots.refresh import RefreshError, RefreshPlan, ScoreChange
+from bots.refresh import RefreshPlan, ScoreChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,16 +54,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _board(root: Path, name: str) -> tuple[Path, dict[str, Any]]:
     if not valid_id(EntryKind.LEADERBOARD, name):
-        raise ExitError(f"'{name}' is not a leaderboard id")
+        raise RegistryError("usage.id", f"'{name}' is not a leaderboard id")
     path = root / EntryRef(EntryKind.LEADERBOARD, name).relpath
     if not path.is_file():
-        raise ExitError(
+        raise RegistryError(
+            "usage.leaderboard",
             f"no leaderboard '{name}' (no {path.relative_to(root)}): add it with "
-            f"registry new leaderboard {name}"
+            f"registry new leaderboard {name}",
         )
     loaded = load_entry_file(path)
     if loaded.problems or not isinstance(loaded.data, dict):
-        raise ExitError(f"{path.relative_to(root)} cannot be read: run registry validate")
+        raise RegistryError(
+            "registry.entry", f"{path.relative_to(root)} cannot be read: run registry validate"
+        )
     return path, loaded.data
 
 
@@ -93,12 +96,9 @@ def run(args: argparse.Namespace) -> int:
                 return 0
         table = source.fetch()
     except (SourceError, HubError) as exc:
-        raise ExitError(f"{args.source}: {exc}", 1) from exc
-    try:
-        plan = plan_refresh(board, table, ModelIndex(root), today)
-        guard(plan, args.allow_mass_change)
-    except (RefreshError, LocationError) as exc:
-        raise ExitError(str(exc), 1) from exc
+        raise RegistryError("refresh.source", f"{args.source}: {exc}") from exc
+    plan = plan_refresh(board, table, ModelIndex(root), today)
+    guard(plan, args.allow_mass_change)
     drift = _column_drift(board, table.columns)
     if drift:
         print(f"note: {drift}")
@@ -132,23 +132,29 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
     from bots.yamledit import flowed, put
 
     if args.local is None:
-        raise ExitError("--source lm-eval-harness reads a results file: pass --from results.json")
+        raise RegistryError(
+            "usage.arguments",
+            "--source lm-eval-harness reads a results file: pass --from results.json",
+        )
     if not args.source_url or http_url(args.source_url) is None:
-        raise ExitError("pass --source-url URL: the http(s) page where these results are published")
+        raise RegistryError(
+            "usage.arguments",
+            "pass --source-url URL: the http(s) page where these results are published",
+        )
     try:
         model_id, task_scores, skipped = parse(args.local.read_bytes())
     except OSError as exc:
-        raise ExitError(f"{args.local}: cannot read ({exc.strerror})") from exc
+        raise RegistryError("usage.file", f"{args.local}: cannot read ({exc.strerror})") from exc
     except SourceError as exc:
-        raise ExitError(f"{args.local}: {exc}", 1) from exc
+        raise RegistryError("refresh.source", f"{args.local}: {exc}") from exc
     model_id = args.model or model_id
     models = ModelIndex(root)
     relpath = models.find(model_id, "hub_id") if model_id else None
     if relpath is None:
-        raise ExitError(
+        raise RegistryError(
+            "entry.missing",
             f"{args.local}: model '{model_id}' is not in the registry: pass --model ID, or add "
             "the model first (registry new model …)",
-            1,
         )
     index = EntryIndex(root)
     existing = {

@@ -19,10 +19,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bots.cli import ExitError
 from bots.commands.common import iso_date, load_schemas, registry_root
 from bots.commands.open_pr import BOT_AUTHOR
 from bots.entries import ENTRIES_DIR
+from bots.errors import RegistryError
 from bots.formadvice import Problem
 from bots.forms import FORMS, Form, form_for
 from bots.gitrepo import GitError, GitRepo
@@ -45,14 +45,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def read_event(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_EVENT_BYTES:
-            raise ExitError(f"{path}: the event is larger than {MAX_EVENT_BYTES:,} bytes")
+            raise RegistryError(
+                "event.size", f"{path}: the event is larger than {MAX_EVENT_BYTES:,} bytes"
+            )
         event = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise ExitError(f"{path}: cannot read the event ({exc.strerror})") from exc
+        raise RegistryError(
+            "event.unreadable", f"{path}: cannot read the event ({exc.strerror})"
+        ) from exc
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ExitError(f"{path}: not a JSON event ({exc})") from exc
+        raise RegistryError("event.invalid", f"{path}: not a JSON event ({exc})") from exc
     if not isinstance(event, dict) or not isinstance(event.get("issue"), dict):
-        raise ExitError(f"{path}: not an issues event (no issue)")
+        raise RegistryError("event.invalid", f"{path}: not an issues event (no issue)")
     return event
 
 
@@ -81,17 +85,17 @@ def run(args: argparse.Namespace) -> int:
     user = issue.get("user") or {}
     login, user_id = user.get("login", ""), user.get("id")
     if not isinstance(number, int) or number < 1:
-        raise ExitError("the event's issue has no number")
+        raise RegistryError("event.invalid", "the event's issue has no number")
     if not _LOGIN.match(str(login)) or not isinstance(user_id, int):
-        raise ExitError("the event's issue has no valid author")
+        raise RegistryError("event.invalid", "the event's issue has no valid author")
     default = (event.get("repository") or {}).get("default_branch") or "main"
     if not _BRANCH_NAME.match(str(default)):
-        raise ExitError("the event's repository has no valid default branch")
+        raise RegistryError("event.invalid", "the event's repository has no valid default branch")
     root = registry_root(args)
     today = args.today or dt.datetime.now(dt.UTC).date()
     body = issue.get("body") or ""
     if not isinstance(body, str):
-        raise ExitError("the event's issue body is not text")
+        raise RegistryError("event.invalid", "the event's issue body is not text")
     prepared = Submissions(root, load_schemas(root), today).prepare(form, body)
 
     from bots.forge import Forge, ForgeError
@@ -102,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             return _reply_with_problems(forge, number, prepared)
         return _propose(forge, root, number, str(login), user_id, default, prepared)
     except ForgeError as exc:
-        raise ExitError(str(exc), 1) from exc
+        raise RegistryError("github.failed", str(exc)) from exc
 
 
 def _in_form_order(form: Form, problems: list[Problem]) -> list[Problem]:
@@ -206,8 +210,8 @@ def _propose(
         same = not pushed
         if back_to:
             repo.switch(back_to)
-    except GitError as exc:
-        raise ExitError(f"git: {exc}", 1) from exc
+    except GitError as exc:  # git refusing to publish is a failure here, not a usage error
+        raise exc.within("publish.git", "git") from exc
     pull = forge.open_or_update_pull(branch, default, title, pull_body(prepared, number, login))
     reply = passing_reply(prepared, pull.number, pull.url)
     done = forge.sticky_comment(number, KIND, reply, "passing")

@@ -12,8 +12,7 @@ import argparse
 import os
 import sys
 
-from bots.checker import Checker, CheckResult, UsageError
-from bots.cli import ExitError
+from bots.checker import Checker, CheckResult
 from bots.commands import add_paths_argument
 from bots.commands.common import iso_date, load_schemas, registry_root
 from bots.reporters import fails, write_github, write_json, write_text
@@ -45,16 +44,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult | None:
+    from bots.errors import RegistryError
     from bots.findings import one_line
     from bots.gitrepo import GitError
     from bots.removals import check_removals, staged_removals
 
     if args.paths:
-        raise ExitError("--staged-removals reads the staged change: give no PATH with it")
+        raise RegistryError(
+            "usage.arguments", "--staged-removals reads the staged change", "give no PATH with it"
+        )
     try:
         removals = staged_removals(checker.root)
     except GitError as exc:
-        raise ExitError(f"--staged-removals: {exc}") from exc
+        raise exc.within(exc.code, "--staged-removals") from exc
     if args.format == "text":
         if not removals:
             print("the staged change deletes or renames no entry")
@@ -66,16 +68,13 @@ def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult 
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     checker = Checker(root, load_schemas(root), today=args.today)
-    try:
-        if args.staged_removals:
-            staged = _staged_removals(checker, args)
-            if staged is None:
-                return 0
-            result = staged
-        else:
-            result = checker.check(args.paths or None)
-    except UsageError as exc:
-        raise ExitError(str(exc)) from exc
+    if args.staged_removals:
+        staged = _staged_removals(checker, args)
+        if staged is None:
+            return 0
+        result = staged
+    else:
+        result = checker.check(args.paths or None)
     if args.format == "json":
         write_json(result, sys.stdout, args.strict)
     elif args.format == "github":
