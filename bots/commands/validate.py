@@ -51,7 +51,7 @@ def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult 
 
     if args.paths:
         raise RegistryError(
-            "usage.arguments", "--staged-removals reads the staged change", "give no PATH with it"
+            "usage.arguments", "--staged-removals reads the staged change: give no PATH with it"
         )
     try:
         removals = staged_removals(checker.root)
