@@ -245,13 +245,11 @@ class Autofill:
         yaml = round_trip_yaml()
         text = target.path.read_text(encoding="utf-8")
         doc = yaml.load(text)
-        hub_order = self.schemas.properties(*self._hub_schema(target.ref.kind))
+        hub_order = self.schemas.key_order(target.ref.kind, ("hub",))
         block = CommentedMap()
         for key in sorted(decided.block, key=lambda k: rank(hub_order, k)):
             block[key] = flowed(decided.block[key])
-        root_order = self.schemas.properties(
-            self.schemas.root(target.ref.kind), f"{target.ref.kind.value}.schema.json"
-        )
+        root_order = self.schemas.key_order(target.ref.kind)
         put(doc, "hub", block, root_order)
         filled = []
         for path, value in decided.fills:
@@ -260,7 +258,7 @@ class Autofill:
                 if node.get(key) is None:
                     put(node, key, CommentedMap(), root_order if depth == 0 else [])
                 node = node[key]
-            order = self._order_at(target.ref.kind, path[:-1])
+            order = self.schemas.key_order(target.ref.kind, path[:-1])
             put(node, path[-1], flowed(value), order)
             filled.append(".".join(path))
         if filled:
@@ -269,17 +267,6 @@ class Autofill:
         buffer = io.StringIO()
         yaml.dump(doc, buffer)
         return buffer.getvalue()
-
-    def _hub_schema(self, kind: EntryKind) -> tuple[dict[str, Any], str]:
-        doc = f"{kind.value}.schema.json"
-        name = "hub_model" if kind is EntryKind.MODEL else "hub_dataset"
-        return self.schemas.docs[doc]["$defs"][name], doc
-
-    def _order_at(self, kind: EntryKind, path: tuple[str, ...]) -> list[str]:
-        node, doc = self.schemas.root(kind), f"{kind.value}.schema.json"
-        for key in path:
-            node, doc = self.schemas.child(node, doc, key)
-        return self.schemas.properties(node, doc)
 
     def _failed(self, target: Target, message: str, kind: str, hint: str = "") -> Outcome:
         finding = self._finding(target, ("hub",), message, hint, Severity.ERROR, code=f"hub.{kind}")

@@ -43,6 +43,7 @@ from bots.markdown import http_url
 from bots.messages import describe, did_you_mean
 from bots.rules import metric_range
 from bots.schemas import SchemaSet
+from bots.scoring import ScoreKey
 from bots.yamledit import cite, flowed, put
 
 _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
@@ -451,7 +452,7 @@ class Submissions:
                 continue
             assert form.kind is not None
             top = name.split(".")[0]
-            if _FIELD_PATH.match(name) and top in self._order(form.kind, ()) and top != "id":
+            if _FIELD_PATH.match(name) and top in self.schemas.key_order(form.kind) and top != "id":
                 out.setdefault(None, []).append(name)
                 continue
             citable = [f.label for f in form.fields if f.citation]
@@ -694,13 +695,13 @@ class Submissions:
         scores = doc.get("scores")
         if not isinstance(scores, list):
             scores = CommentedSeq()
-            put(doc, "scores", scores, self._order(EntryKind.MODEL, ()))
-        key = (score["benchmark"], score["metric"], score.get("setting"))
+            put(doc, "scores", scores, self.schemas.key_order(EntryKind.MODEL))
+        key = ScoreKey.of(score)
         index = len(scores)
         for i, old in enumerate(scores):
             if not isinstance(old, dict):
                 continue
-            if (old.get("benchmark"), old.get("metric"), old.get("setting")) != key:
+            if ScoreKey.of(old) != key:
                 continue
             if old.get("leaderboard"):
                 prepared.problems.append(
@@ -915,10 +916,10 @@ class Submissions:
         node = doc
         for depth, key in enumerate(keys[:-1]):
             if not isinstance(node.get(key), dict):
-                put(node, key, flowed({}), self._order(kind, keys[:depth]))
+                put(node, key, flowed({}), self.schemas.key_order(kind, keys[:depth]))
             node = node[key]
-        put(node, keys[-1], flowed(value), self._order(kind, keys[:-1]))
-        cite(doc, text["source"], [field_path], self.today, self._order(kind, ()))
+        put(node, keys[-1], flowed(value), self.schemas.key_order(kind, keys[:-1]))
+        cite(doc, text["source"], [field_path], self.today, self.schemas.key_order(kind))
         buffer = io.StringIO()
         yaml.dump(doc, buffer)
         prepared.title = f"Correct {ref.id}: {field_path}"
@@ -1006,10 +1007,6 @@ class Submissions:
             if token and token.group(0) != describe(scalar):
                 typed[sub] = (describe(scalar), token.group(0))
         return value, typed
-
-    def _order(self, kind: EntryKind, path: tuple[str, ...]) -> list[str]:
-        node, doc = self.schemas.at(kind, path)
-        return self.schemas.properties(node, doc)
 
     # --- checking -------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from bots.fileio import write_atomic
 from bots.loader import load_entry_file
 from bots.markdown import code
 from bots.refresh import RefreshError, RefreshPlan, ScoreChange
+from bots.scoring import ScoreKey
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -152,9 +153,8 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
         )
     index = EntryIndex(root)
     existing = {
-        (str(s.get("benchmark") or ""), str(s.get("metric")), str(s.get("setting") or "")): s
-        for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
-    }  # fmt: skip
+        ScoreKey.of(s): s for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
+    }
     new: list[dict[str, Any]] = []
     missing: set[str] = set()
     for score in task_scores:
@@ -162,8 +162,7 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
             missing.add(score.benchmark)
             continue
         record = score.record(args.source_url, today)
-        key = (score.benchmark, score.metric, record.get("setting", ""))
-        old = existing.get(key)
+        old = existing.get(ScoreKey.of(record))
         if old is None:
             new.append(record)
             setting = record.get("setting", "")
@@ -185,7 +184,7 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
     doc = yaml.load(path.read_text(encoding="utf-8"))
     scores = doc.get("scores")
     if scores is None:
-        order = schemas.properties(schemas.root(EntryKind.MODEL), "model.schema.json")
+        order = schemas.key_order(EntryKind.MODEL)
         put(doc, "scores", flowed(new), order)
     else:
         scores.extend(flowed(new))
