@@ -10,7 +10,6 @@ the table is reported, never deleted. Scores people wrote (no `leaderboard`) are
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,12 +19,11 @@ from typing import Any
 from ruamel.yaml.comments import CommentedSeq
 
 from bots.entries import EntryFiles, EntryKind, EntryRef, ref_for_relpath
-from bots.layout import round_trip_yaml
 from bots.loader import load_entry_file
 from bots.schemas import SchemaSet
 from bots.scores import Table
 from bots.scoring import ScoreKey
-from bots.yamledit import flowed, put
+from bots.yamledit import edit_entry, flowed, put
 
 MASS_CHANGE = 0.30
 DEFAULT_TOLERANCE = 1e-6
@@ -294,22 +292,17 @@ def apply(root: Path, schemas: SchemaSet, plan: RefreshPlan) -> dict[Path, str]:
     """The new text of each entry file the plan changes (round trip: nothing else moves)."""
     out: dict[Path, str] = {}
     for relpath, records in plan.records.items():
-        path = root / relpath
-        yaml = round_trip_yaml()
-        doc = yaml.load(path.read_text(encoding="utf-8"))
         ref: EntryRef = ref_for_relpath(relpath)
-        scores = doc.get("scores")
-        theirs = [s for s in scores or [] if not _ours(s, plan.board)]
-        old_nodes = {ScoreKey.of(s): s for s in scores or [] if _ours(s, plan.board)}
-        ours = [old_nodes[i] if record is None else flowed(record) for i, record in records]
-        order = schemas.key_order(ref.kind)
-        if scores is None:
-            put(doc, "scores", CommentedSeq(ours), order)
-        else:
-            scores[:] = theirs + ours
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        out[path] = buffer.getvalue()
+        with edit_entry(root / relpath) as edit:
+            scores = edit.doc.get("scores")
+            theirs = [s for s in scores or [] if not _ours(s, plan.board)]
+            old_nodes = {ScoreKey.of(s): s for s in scores or [] if _ours(s, plan.board)}
+            ours = [old_nodes[i] if record is None else flowed(record) for i, record in records]
+            if scores is None:
+                put(edit.doc, "scores", CommentedSeq(ours), schemas.key_order(ref.kind))
+            else:
+                scores[:] = theirs + ours
+        out[edit.path] = edit.text
     return out
 
 
@@ -319,11 +312,7 @@ def _ours(score: Any, board: str) -> bool:
 
 def record_refresh(path: Path, schemas: SchemaSet, table: Table, today: dt.date) -> str:
     """The leaderboard entry with its bot-owned `refreshed` block set to this revision."""
-    yaml = round_trip_yaml()
-    doc = yaml.load(path.read_text(encoding="utf-8"))
-    order = schemas.key_order(EntryKind.LEADERBOARD)
-    put(doc, "refreshed", flowed({"revision": table.revision, "date": today,
-                                  "columns": list(table.columns)}), order)  # fmt: skip
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    return buffer.getvalue()
+    refreshed = {"revision": table.revision, "date": today, "columns": list(table.columns)}
+    with edit_entry(path) as edit:
+        put(edit.doc, "refreshed", flowed(refreshed), schemas.key_order(EntryKind.LEADERBOARD))
+    return edit.text

@@ -123,14 +123,11 @@ LM_EVAL = "lm-eval-harness"
 
 def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date) -> int:
     """Scores from one lm-evaluation-harness results file: added where missing, never changed."""
-    import io
-
-    from bots.layout import round_trip_yaml
     from bots.markdown import http_url
     from bots.refresh import ModelIndex
     from bots.scores import SourceError
     from bots.scores.lmeval import parse
-    from bots.yamledit import flowed, put
+    from bots.yamledit import edit_entry, flowed, put
 
     if args.local is None:
         raise ExitError("--source lm-eval-harness reads a results file: pass --from results.json")
@@ -179,18 +176,12 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
     print(f"{model_id}: {len(new)} new scores")
     if args.dry_run or not new:
         return 0
-    path = root / relpath
-    yaml = round_trip_yaml()
-    doc = yaml.load(path.read_text(encoding="utf-8"))
-    scores = doc.get("scores")
-    if scores is None:
-        order = schemas.key_order(EntryKind.MODEL)
-        put(doc, "scores", flowed(new), order)
-    else:
-        scores.extend(flowed(new))
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    write_atomic(path, buffer.getvalue())
+    with edit_entry(root / relpath, write=True) as edit:
+        scores = edit.doc.get("scores")
+        if scores is None:
+            put(edit.doc, "scores", flowed(new), schemas.key_order(EntryKind.MODEL))
+        else:
+            scores.extend(flowed(new))
     return 0
 
 
