@@ -11,7 +11,6 @@ second run against the same Hub leaves every byte alone.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,10 +26,9 @@ from bots.entries import EntryIndex, EntryKind, EntryRef
 from bots.findings import Finding, Severity, field_path
 from bots.hub import HubClient, HubError, Listed
 from bots.hubfacts import Plan, dataset_block, hub_page, model_block, plan
-from bots.layout import round_trip_yaml
 from bots.loader import Positions, load_entry_file
 from bots.schemas import SchemaSet
-from bots.yamledit import cite, flowed, put, rank
+from bots.yamledit import cite, edit_entry, flowed, put, rank
 
 COUNTERS = ("downloads", "likes")
 DEFAULT_COUNTER_THRESHOLD = 0.25
@@ -242,16 +240,17 @@ class Autofill:
         return Outcome(target, "updated", changes, findings, new_text)
 
     def _rewrite(self, target: Target, decided: Plan) -> str:
-        yaml = round_trip_yaml()
-        text = target.path.read_text(encoding="utf-8")
-        doc = yaml.load(text)
-        hub_order = self.schemas.properties(*self._hub_schema(target.ref.kind))
+        with edit_entry(target.path) as edit:
+            self._fill(edit.doc, target, decided)
+        return edit.text
+
+    def _fill(self, doc: CommentedMap, target: Target, decided: Plan) -> None:
+        """Set the `hub` block and fill the fields the plan decided, citing the Hub page."""
+        hub_order = self.schemas.key_order(target.ref.kind, ("hub",))
         block = CommentedMap()
         for key in sorted(decided.block, key=lambda k: rank(hub_order, k)):
             block[key] = flowed(decided.block[key])
-        root_order = self.schemas.properties(
-            self.schemas.root(target.ref.kind), f"{target.ref.kind.value}.schema.json"
-        )
+        root_order = self.schemas.key_order(target.ref.kind)
         put(doc, "hub", block, root_order)
         filled = []
         for path, value in decided.fills:
@@ -260,26 +259,12 @@ class Autofill:
                 if node.get(key) is None:
                     put(node, key, CommentedMap(), root_order if depth == 0 else [])
                 node = node[key]
-            order = self._order_at(target.ref.kind, path[:-1])
+            order = self.schemas.key_order(target.ref.kind, path[:-1])
             put(node, path[-1], flowed(value), order)
             filled.append(".".join(path))
         if filled:
             page = hub_page(target.ref.kind, decided.block["repo_id"], decided.block.get("sha"))
             cite(doc, page, filled, self.now.date(), root_order)
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        return buffer.getvalue()
-
-    def _hub_schema(self, kind: EntryKind) -> tuple[dict[str, Any], str]:
-        doc = f"{kind.value}.schema.json"
-        name = "hub_model" if kind is EntryKind.MODEL else "hub_dataset"
-        return self.schemas.docs[doc]["$defs"][name], doc
-
-    def _order_at(self, kind: EntryKind, path: tuple[str, ...]) -> list[str]:
-        node, doc = self.schemas.root(kind), f"{kind.value}.schema.json"
-        for key in path:
-            node, doc = self.schemas.child(node, doc, key)
-        return self.schemas.properties(node, doc)
 
     def _failed(self, target: Target, message: str, kind: str, hint: str = "") -> Outcome:
         finding = self._finding(target, ("hub",), message, hint, Severity.ERROR, code=f"hub.{kind}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bots.entries import ENTRIES_DIR, EntryKind, ref_for_relpath
+from bots.entries import EntryFiles, EntryKind
 from bots.loader import load_entry_file
 
 MODEL_COLUMNS = [
@@ -54,12 +54,8 @@ class Registry:
     @classmethod
     def load(cls, root: Path) -> Registry:
         registry = cls()
-        for path in sorted((root / ENTRIES_DIR).rglob("*.yaml")):
-            try:
-                ref = ref_for_relpath(path.relative_to(root).as_posix())
-            except ValueError:
-                continue
-            data = load_entry_file(path).data
+        for ref in EntryFiles(root).entries():
+            data = load_entry_file(root / ref.relpath).data
             if not isinstance(data, dict):
                 continue
             target = {

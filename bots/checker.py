@@ -13,7 +13,6 @@ commit (`bots.gitrepo.GitTree`), so the same checks run on text that is not on d
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -132,9 +131,7 @@ class Checker:
                     self.root / p for p in self.files.walk("" if relpath == "." else relpath)
                 )
             elif path.is_dir():
-                for folder, dirs, files in os.walk(path):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                    out.extend(Path(folder) / f for f in sorted(files) if not f.startswith("."))
+                out.extend(path / relpath for relpath in EntryFiles(path).walk(""))
             elif path.is_file():
                 out.append(path)
             else:

@@ -14,10 +14,11 @@ from typing import Any
 from bots.entries import LocationError, ref_for_relpath
 from bots.gitrepo import FileChange, GitRepo
 from bots.loader import decode_entry_bytes, parse_entry_text
+from bots.scoring import SCORE_IDENTITY
 
 # What identifies a record in a list, by the list's field name.
 IDENTITY: dict[str, tuple[str, ...]] = {
-    "scores": ("benchmark", "metric", "setting"),
+    "scores": SCORE_IDENTITY,
     "sources": ("url",),
     "training_data": ("dataset",),
     "base_model": ("id",),

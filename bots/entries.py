@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -253,6 +253,16 @@ class EntryFiles:
             if text is not None and p.startswith(prefix) and not _hidden_name(p[len(prefix) :])
         )
         return sorted(present, key=walk_key)
+
+    def entries(self, kind: EntryKind | None = None) -> Iterator[EntryRef]:
+        """The entries here (of `kind`, or of every kind), in walk order: each file at an
+        entry location (its `relpath`). Other files under entries/ are left out; `registry
+        validate` reports them."""
+        for relpath in self.walk(f"{ENTRIES_DIR}/{kind.folder}" if kind else ENTRIES_DIR):
+            try:
+                yield ref_for_relpath(relpath)
+            except LocationError:
+                continue
 
     def containing(self, strings: Iterable[str], folder: str = ENTRIES_DIR) -> set[str]:
         """A superset of the files under `folder` whose YAML holds one of `strings` as a

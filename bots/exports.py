@@ -1,17 +1,16 @@
 """Writing the built tables: Markdown, CSV, JSON (with its JSON Schema), Parquet, and one DuckDB
-database. Every file is written to a temporary name and renamed, so none is ever half-written."""
+database. Every file is written to a temporary name and renamed (bots/fileio.py), so none is
+ever half-written."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from bots.fileio import write_atomic
+from bots.fileio import atomic_path
 
 
 def _cell_md(value: Any) -> str:
@@ -58,20 +57,6 @@ def json_schema(title: str, columns: list[str]) -> str:
     return json.dumps(schema, indent=2) + "\n"
 
 
-def _binary(path: Path, write: Any) -> None:
-    """Write a binary file through a temporary name in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        os.unlink(tmp)  # the writer creates it (DuckDB refuses an existing empty file)
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def arrow(columns: list[str], rows: list[dict[str, Any]]) -> Any:
     import pyarrow as pa
 
@@ -82,13 +67,14 @@ def parquet(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
     import pyarrow.parquet as pq
 
     table = arrow(columns, rows)
-    _binary(path, lambda tmp: pq.write_table(table, tmp))
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def duckdb_file(path: Path, tables: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> None:
     import duckdb
 
-    def write(tmp: Path) -> None:
+    with atomic_path(path) as tmp:
         con = duckdb.connect(str(tmp))
         try:
             for name, (columns, rows) in tables.items():
@@ -97,10 +83,3 @@ def duckdb_file(path: Path, tables: dict[str, tuple[list[str], list[dict[str, An
                 con.unregister("incoming")
         finally:
             con.close()
-
-    _binary(path, write)
-
-
-def text(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, content)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.build import ACCESS, Registry
+from bots.fileio import atomic_path
 
 PLOTS = ("parameters_over_time", "licences", "tasks_and_modalities", "taxonomy", "top_models")
 
@@ -27,13 +28,11 @@ def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Any, Any]:
 def _save(fig: Any, out: Path, name: str) -> list[Path]:
     import matplotlib.pyplot as plt
 
-    out.mkdir(parents=True, exist_ok=True)
     paths = []
     for suffix in ("png", "svg"):
         path = out / f"{name}.{suffix}"
-        tmp = out / f".{name}.tmp.{suffix}"
-        fig.savefig(tmp, dpi=150, metadata={"Date": None} if suffix == "svg" else None)
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=150, metadata={"Date": None} if suffix == "svg" else None)
         paths.append(path)
     plt.close(fig)
     return paths

@@ -10,7 +10,6 @@ the table is reported, never deleted. Scores people wrote (no `leaderboard`) are
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,13 +18,13 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
 
-from bots.entries import ENTRIES_DIR, EntryKind, EntryRef, ref_for_relpath
+from bots.entries import EntryFiles, EntryKind, EntryRef, ref_for_relpath
 from bots.errors import RegistryError
-from bots.layout import round_trip_yaml
 from bots.loader import load_entry_file
 from bots.schemas import SchemaSet
 from bots.scores import Table
-from bots.yamledit import flowed, put
+from bots.scoring import ScoreKey
+from bots.yamledit import edit_entry, flowed, put
 
 MASS_CHANGE = 0.30
 DEFAULT_TOLERANCE = 1e-6
@@ -56,9 +55,7 @@ class RefreshPlan:
     revision: str
     changes: list[ScoreChange] = field(default_factory=list)
     # relpath → the leaderboard's records in order: a new record, or None to keep the old one
-    records: dict[str, list[tuple[tuple[str, str, str], dict[str, Any] | None]]] = field(
-        default_factory=dict
-    )
+    records: dict[str, list[tuple[ScoreKey, dict[str, Any] | None]]] = field(default_factory=dict)
     unmatched: int = 0
     tracked: int = 0
 
@@ -92,14 +89,9 @@ class ModelIndex:
         self.by_hub: dict[str, str] = {}
         self.by_alias: dict[str, str] = {}
         self.data: dict[str, dict[str, Any]] = {}
-        folder = root / ENTRIES_DIR / EntryKind.MODEL.folder
-        for path in sorted(folder.rglob("*.yaml")):
-            relpath = path.relative_to(root).as_posix()
-            try:
-                ref = ref_for_relpath(relpath)
-            except ValueError:
-                continue
-            data = load_entry_file(path).data
+        for ref in EntryFiles(root).entries(EntryKind.MODEL):
+            relpath = ref.relpath
+            data = load_entry_file(root / relpath).data
             if not isinstance(data, dict):
                 continue
             self.data[relpath] = data
@@ -191,8 +183,7 @@ def plan_refresh(
         grouped[relpath].append(row)
     record_columns = (board.get("duplicates") or {}).get("record", [])
     tolerances = {
-        _bench_identity(board, b): float(b.get("tolerance", DEFAULT_TOLERANCE))
-        for b in board["benchmarks"]
+        ScoreKey.of(b): float(b.get("tolerance", DEFAULT_TOLERANCE)) for b in board["benchmarks"]
     }
     for relpath, data in sorted(models.data.items()):
         mine = [
@@ -200,9 +191,9 @@ def plan_refresh(
             if isinstance(s, dict) and s.get("leaderboard") == board["id"]
         ]  # fmt: skip
         plan.tracked += len(mine)
-        existing = {_identity(s): s for s in mine}
+        existing = {ScoreKey.of(s): s for s in mine}
         chosen = _choose(grouped[relpath], board) if grouped.get(relpath) else None
-        wanted: dict[tuple[str, str, str], dict[str, Any]] = {}
+        wanted: dict[ScoreKey, dict[str, Any]] = {}
         if chosen is not None:
             note = ", ".join(
                 f"{c} {chosen.get(c)}" for c in record_columns if chosen.get(c) is not None
@@ -213,13 +204,13 @@ def plan_refresh(
                     continue
                 record = _record(board, bench, value, table.revision, today, note)
                 _extras(record, bench, chosen)
-                wanted[_identity(record)] = record
+                wanted[ScoreKey.of(record)] = record
         entry_id = str(data.get("id", relpath))
-        records: list[tuple[tuple[str, str, str], dict[str, Any] | None]] = []
+        records: list[tuple[ScoreKey, dict[str, Any] | None]] = []
         touched = False
         for identity, record in wanted.items():
             old = existing.get(identity)
-            label = identity[0] or identity[1]
+            label = identity.benchmark or identity.metric
             if old is None:
                 plan.changes.append(ScoreChange(entry_id, label, None, record["value"], "new"))
                 records.append((identity, record))
@@ -235,28 +226,12 @@ def plan_refresh(
         for identity, old in existing.items():
             if identity not in wanted:
                 value = _number(old.get("value"))
-                label = identity[0] or identity[1]
+                label = identity.benchmark or identity.metric
                 plan.changes.append(ScoreChange(entry_id, label, value, None, "vanished"))
                 records.append((identity, None))  # reported, never deleted
         if touched:
             plan.records[relpath] = records
     return plan
-
-
-def _identity(score: dict[str, Any]) -> tuple[str, str, str]:
-    return (
-        str(score.get("benchmark") or ""),
-        str(score.get("metric") or ""),
-        str(score.get("setting") or ""),
-    )
-
-
-def _bench_identity(board: dict[str, Any], bench: dict[str, Any]) -> tuple[str, str, str]:
-    return (
-        str(bench.get("benchmark") or ""),
-        str(bench["metric"]),
-        str(bench.get("setting") or ""),
-    )
 
 
 def _record(
@@ -320,22 +295,17 @@ def apply(root: Path, schemas: SchemaSet, plan: RefreshPlan) -> dict[Path, str]:
     """The new text of each entry file the plan changes (round trip: nothing else moves)."""
     out: dict[Path, str] = {}
     for relpath, records in plan.records.items():
-        path = root / relpath
-        yaml = round_trip_yaml()
-        doc = yaml.load(path.read_text(encoding="utf-8"))
         ref: EntryRef = ref_for_relpath(relpath)
-        scores = doc.get("scores")
-        theirs = [s for s in scores or [] if not _ours(s, plan.board)]
-        old_nodes = {_identity(s): s for s in scores or [] if _ours(s, plan.board)}
-        ours = [old_nodes[i] if record is None else flowed(record) for i, record in records]
-        order = schemas.properties(schemas.root(ref.kind), f"{ref.kind.value}.schema.json")
-        if scores is None:
-            put(doc, "scores", CommentedSeq(ours), order)
-        else:
-            scores[:] = theirs + ours
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        out[path] = buffer.getvalue()
+        with edit_entry(root / relpath) as edit:
+            scores = edit.doc.get("scores")
+            theirs = [s for s in scores or [] if not _ours(s, plan.board)]
+            old_nodes = {ScoreKey.of(s): s for s in scores or [] if _ours(s, plan.board)}
+            ours = [old_nodes[i] if record is None else flowed(record) for i, record in records]
+            if scores is None:
+                put(edit.doc, "scores", CommentedSeq(ours), schemas.key_order(ref.kind))
+            else:
+                scores[:] = theirs + ours
+        out[edit.path] = edit.text
     return out
 
 
@@ -345,11 +315,7 @@ def _ours(score: Any, board: str) -> bool:
 
 def record_refresh(path: Path, schemas: SchemaSet, table: Table, today: dt.date) -> str:
     """The leaderboard entry with its bot-owned `refreshed` block set to this revision."""
-    yaml = round_trip_yaml()
-    doc = yaml.load(path.read_text(encoding="utf-8"))
-    order = schemas.properties(schemas.root(EntryKind.LEADERBOARD), "leaderboard.schema.json")
-    put(doc, "refreshed", flowed({"revision": table.revision, "date": today,
-                                  "columns": list(table.columns)}), order)  # fmt: skip
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    return buffer.getvalue()
+    refreshed = {"revision": table.revision, "date": today, "columns": list(table.columns)}
+    with edit_entry(path) as edit:
+        put(edit.doc, "refreshed", flowed(refreshed), schemas.key_order(EntryKind.LEADERBOARD))
+    return edit.text

@@ -235,3 +235,8 @@ class SchemaSet:
         for key in path:
             node, doc = self.child(node, doc, key)
         return node, doc
+
+    def key_order(self, kind: EntryKind, path: tuple[str | int, ...] = ()) -> list[str]:
+        """The order the schema gives the keys of an entry of `kind` (path ()) or of the
+        record at `path` inside it (("hub",), ("scores", 0)): where a new key is inserted."""
+        return self.properties(*self.at(kind, path))

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from bots.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
 from bots.diff import render_value
-from bots.exports import text as write_text
+from bots.fileio import write_atomic as write_text
 from bots.markdown import http_url
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"  # style.css, app.js

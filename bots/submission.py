@@ -10,7 +10,6 @@ bots/formadvice.py); an invalid submission leaves the working tree as it was.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,13 +36,13 @@ from bots.forms import (
 )
 from bots.idrules import broken_rule
 from bots.issueform import BodyError, Reading, checked, choices, control_characters, read
-from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import parse_entry_text
 from bots.markdown import http_url
 from bots.messages import describe, did_you_mean
 from bots.rules import metric_range
 from bots.schemas import SchemaSet
-from bots.yamledit import cite, flowed, put
+from bots.scoring import ScoreKey
+from bots.yamledit import cite, edit_entry, flowed, new_entry_text, put
 
 _FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
 _COUNT = re.compile(r"^\d{1,3}([,_ ]?\d{3})*$|^\d+$")
@@ -451,7 +450,7 @@ class Submissions:
                 continue
             assert form.kind is not None
             top = name.split(".")[0]
-            if _FIELD_PATH.match(name) and top in self._order(form.kind, ()) and top != "id":
+            if _FIELD_PATH.match(name) and top in self.schemas.key_order(form.kind) and top != "id":
                 out.setdefault(None, []).append(name)
                 continue
             citable = [f.label for f in form.fields if f.citation]
@@ -546,7 +545,7 @@ class Submissions:
                 )
             )
             return
-        drafts = [_Draft(ref, self._canonical(ref, data), None, data)]
+        drafts = [_Draft(ref, new_entry_text(data, ref, self.schemas), None, data)]
         new_org = self._organization(prepared, data, organization, sources)
         if new_org is not None:
             drafts.insert(0, new_org)
@@ -687,50 +686,46 @@ class Submissions:
             return
         if score is None or prepared.problems:
             return
-        path = _confined(self.root, ref)
-        original = path.read_text(encoding="utf-8")
-        yaml = round_trip_yaml()
-        doc = yaml.load(original)
-        scores = doc.get("scores")
-        if not isinstance(scores, list):
-            scores = CommentedSeq()
-            put(doc, "scores", scores, self._order(EntryKind.MODEL, ()))
-        key = (score["benchmark"], score["metric"], score.get("setting"))
-        index = len(scores)
-        for i, old in enumerate(scores):
-            if not isinstance(old, dict):
-                continue
-            if (old.get("benchmark"), old.get("metric"), old.get("setting")) != key:
-                continue
-            if old.get("leaderboard"):
-                prepared.problems.append(
+        with edit_entry(_confined(self.root, ref)) as edit:
+            doc = edit.doc
+            scores = doc.get("scores")
+            if not isinstance(scores, list):
+                scores = CommentedSeq()
+                put(doc, "scores", scores, self.schemas.key_order(EntryKind.MODEL))
+            key = ScoreKey.of(score)
+            index = len(scores)
+            for i, old in enumerate(scores):
+                if not isinstance(old, dict):
+                    continue
+                if ScoreKey.of(old) != key:
+                    continue
+                if old.get("leaderboard"):
+                    prepared.problems.append(
+                        Problem(
+                            form.field("benchmark").label,
+                            f"the leaderboard {old['leaderboard']} already gives this score, and "
+                            "the refresh bot keeps it current; a score with another Score setting "
+                            "is a separate score",
+                        )
+                    )
+                    return
+                index = i
+                prepared.remarks.append(
                     Problem(
-                        form.field("benchmark").label,
-                        f"the leaderboard {old['leaderboard']} already gives this score, and "
-                        "the refresh bot keeps it current; a score with another Score setting "
-                        "is a separate score",
+                        form.field("score").label,
+                        f"replaces the value {old.get('value')} sent before for this benchmark, "
+                        "metric and setting",
                     )
                 )
-                return
-            index = i
-            prepared.remarks.append(
-                Problem(
-                    form.field("score").label,
-                    f"replaces the value {old.get('value')} sent before for this benchmark, "
-                    "metric and setting",
-                )
-            )
-        if index == len(scores):
-            scores.append(flowed(score))
-        else:
-            scores[index] = flowed(score)
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
+            if index == len(scores):
+                scores.append(flowed(score))
+            else:
+                scores[index] = flowed(score)
         what = f"{score['benchmark']}, {score['metric']}"
         prepared.title = f"Add a score of {model_id} ({what})"
         prepared.summary = f"adds a score ({what}) to the model `{model_id}`"
         self._check_and_keep(
-            prepared, [_Draft(ref, buffer.getvalue(), original, doc)], within=("scores", index)
+            prepared, [_Draft(ref, edit.text, edit.original, edit.doc)], within=("scores", index)
         )
 
     def _citations(
@@ -801,7 +796,9 @@ class Submissions:
         own = self._organization_sources(record, sources.get(EntryKind.ORGANIZATION, []))
         if own:
             record["sources"] = own
-        return _Draft(ref, self._canonical(ref, record), None, record, EntryKind.ORGANIZATION)
+        return _Draft(
+            ref, new_entry_text(record, ref, self.schemas), None, record, EntryKind.ORGANIZATION
+        )
 
     def _organization_sources(
         self, record: dict[str, Any], given: list[dict[str, Any]]
@@ -824,12 +821,6 @@ class Submissions:
                 implied.append({"url": url, "accessed": self.today, "fields": fields})
             named.update(fields)
         return implied + given
-
-    def _canonical(self, ref: EntryRef, data: dict[str, Any]) -> str:
-        yaml = round_trip_yaml()
-        buffer = io.StringIO()
-        yaml.dump(flowed(data), buffer)
-        return canonical_text(buffer.getvalue(), ref, self.schemas)
 
     # --- correcting -----------------------------------------------------------------------
 
@@ -908,25 +899,20 @@ class Submissions:
         value, typed = self._value(raw_value, prepared)
         if prepared.problems:
             return
-        path = _confined(self.root, ref)
-        original = path.read_text(encoding="utf-8")
-        yaml = round_trip_yaml()
-        doc = yaml.load(original)
-        node = doc
-        for depth, key in enumerate(keys[:-1]):
-            if not isinstance(node.get(key), dict):
-                put(node, key, flowed({}), self._order(kind, keys[:depth]))
-            node = node[key]
-        put(node, keys[-1], flowed(value), self._order(kind, keys[:-1]))
-        cite(doc, text["source"], [field_path], self.today, self._order(kind, ()))
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
+        with edit_entry(_confined(self.root, ref)) as edit:
+            node = edit.doc
+            for depth, key in enumerate(keys[:-1]):
+                if not isinstance(node.get(key), dict):
+                    put(node, key, flowed({}), self.schemas.key_order(kind, keys[:depth]))
+                node = node[key]
+            put(node, keys[-1], flowed(value), self.schemas.key_order(kind, keys[:-1]))
+            cite(edit.doc, text["source"], [field_path], self.today, self.schemas.key_order(kind))
         prepared.title = f"Correct {ref.id}: {field_path}"
         prepared.summary = f"sets `{field_path}` of the {kind.value} `{ref.id}`"
         typed_at = {(*keys, *sub): shown for sub, shown in typed.items()}
         self._check_and_keep(
             prepared,
-            [_Draft(ref, buffer.getvalue(), original, doc)],
+            [_Draft(ref, edit.text, edit.original, edit.doc)],
             corrected=keys,
             typed=typed_at,
         )
@@ -1006,10 +992,6 @@ class Submissions:
             if token and token.group(0) != describe(scalar):
                 typed[sub] = (describe(scalar), token.group(0))
         return value, typed
-
-    def _order(self, kind: EntryKind, path: tuple[str, ...]) -> list[str]:
-        node, doc = self.schemas.at(kind, path)
-        return self.schemas.properties(node, doc)
 
     # --- checking -------------------------------------------------------------------------
 

@@ -1,13 +1,64 @@
 """Editing an entry through ruamel's round trip: keys inserted where the schema orders them,
 values in the flow style people use for short lists, sources cited. Comments and everything
-not touched stay as they were."""
+not touched stay as they were.
+
+Every edit of an entry file goes through `edit_entry`:
+
+    with edit_entry(path) as edit:
+        put(edit.doc, "scores", flowed(scores), schemas.key_order(kind))
+    new_text = edit.text
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from bots.entries import EntryRef
+from bots.fileio import write_atomic
+from bots.layout import canonical_text, round_trip_yaml
+from bots.schemas import SchemaSet
+
+
+def new_entry_text(data: dict[str, Any], ref: EntryRef, schemas: SchemaSet) -> str:
+    """The text of a new entry holding `data`, in the canonical layout."""
+    buffer = io.StringIO()
+    round_trip_yaml().dump(flowed(data), buffer)
+    return canonical_text(buffer.getvalue(), ref, schemas)
+
+
+@dataclass
+class EntryEdit:
+    """An entry file open for a round-trip edit: change `doc` in place; when the `with` block
+    ends, `text` holds the file as the edit leaves it."""
+
+    path: Path
+    original: str
+    doc: Any
+    text: str = ""
+
+
+@contextmanager
+def edit_entry(path: Path, *, write: bool = False) -> Iterator[EntryEdit]:
+    """Load the entry at `path` for a round-trip edit; with `write`, write the result
+    (atomically) when the block ends. A block that raises writes nothing; one that returns
+    early still ends the edit (and writes, with `write`)."""
+    yaml = round_trip_yaml()
+    original = path.read_text(encoding="utf-8")
+    edit = EntryEdit(path, original, yaml.load(original))
+    yield edit
+    buffer = io.StringIO()
+    yaml.dump(edit.doc, buffer)
+    edit.text = buffer.getvalue()
+    if write:
+        write_atomic(path, edit.text)
 
 
 def rank(order: list[str], key: str) -> tuple[int, str]:

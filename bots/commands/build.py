@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         model_row,
         relational,
     )
+    from bots.fileio import write_atomic
 
     root = registry_root(args)
     out = args.out or root / "dist"
@@ -41,10 +42,10 @@ def run(args: argparse.Namespace) -> int:
         ("models", "Models", MODEL_COLUMNS, models),
         ("datasets", "Datasets", DATASET_COLUMNS, datasets),
     ):
-        exports.text(out / f"{stem}.md", exports.markdown(title, columns, rows))
-        exports.text(out / f"{stem}.csv", exports.csv_text(columns, rows))
-        exports.text(out / f"{stem}.json", exports.json_text(rows))
-        exports.text(out / f"{stem}.schema.json", exports.json_schema(title, columns))
+        write_atomic(out / f"{stem}.md", exports.markdown(title, columns, rows))
+        write_atomic(out / f"{stem}.csv", exports.csv_text(columns, rows))
+        write_atomic(out / f"{stem}.json", exports.json_text(rows))
+        write_atomic(out / f"{stem}.schema.json", exports.json_schema(title, columns))
         exports.parquet(out / f"{stem}.parquet", columns, rows)
     extra = relational(registry)
     model_ids = sorted(registry.models)

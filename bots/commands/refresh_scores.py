@@ -25,6 +25,7 @@ from bots.fileio import write_atomic
 from bots.loader import load_entry_file
 from bots.markdown import code
 from bots.refresh import RefreshPlan, ScoreChange
+from bots.scoring import ScoreKey
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -122,14 +123,11 @@ LM_EVAL = "lm-eval-harness"
 
 def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date) -> int:
     """Scores from one lm-evaluation-harness results file: added where missing, never changed."""
-    import io
-
-    from bots.layout import round_trip_yaml
     from bots.markdown import http_url
     from bots.refresh import ModelIndex
     from bots.scores import SourceError
     from bots.scores.lmeval import parse
-    from bots.yamledit import flowed, put
+    from bots.yamledit import edit_entry, flowed, put
 
     if args.local is None:
         raise RegistryError(
@@ -158,9 +156,8 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
         )
     index = EntryIndex(root)
     existing = {
-        (str(s.get("benchmark") or ""), str(s.get("metric")), str(s.get("setting") or "")): s
-        for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
-    }  # fmt: skip
+        ScoreKey.of(s): s for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
+    }
     new: list[dict[str, Any]] = []
     missing: set[str] = set()
     for score in task_scores:
@@ -168,8 +165,7 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
             missing.add(score.benchmark)
             continue
         record = score.record(args.source_url, today)
-        key = (score.benchmark, score.metric, record.get("setting", ""))
-        old = existing.get(key)
+        old = existing.get(ScoreKey.of(record))
         if old is None:
             new.append(record)
             setting = record.get("setting", "")
@@ -186,18 +182,12 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
     print(f"{model_id}: {len(new)} new scores")
     if args.dry_run or not new:
         return 0
-    path = root / relpath
-    yaml = round_trip_yaml()
-    doc = yaml.load(path.read_text(encoding="utf-8"))
-    scores = doc.get("scores")
-    if scores is None:
-        order = schemas.properties(schemas.root(EntryKind.MODEL), "model.schema.json")
-        put(doc, "scores", flowed(new), order)
-    else:
-        scores.extend(flowed(new))
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    write_atomic(path, buffer.getvalue())
+    with edit_entry(root / relpath, write=True) as edit:
+        scores = edit.doc.get("scores")
+        if scores is None:
+            put(edit.doc, "scores", flowed(new), schemas.key_order(EntryKind.MODEL))
+        else:
+            scores.extend(flowed(new))
     return 0
 
 

@@ -10,7 +10,6 @@ as invented.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -20,13 +19,13 @@ from typing import Any
 
 from bots.checker import Checker
 from bots.diff import render_value, same
-from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
+from bots.entries import ENTRIES_DIR, EntryFiles, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
-from bots.layout import canonical_text, round_trip_yaml
 from bots.loader import load_entry_file
 from bots.markdown import truncate
 from bots.schemas import SchemaSet
-from bots.yamledit import cite, flowed, put
+from bots.scoring import ScoreKey
+from bots.yamledit import cite, edit_entry, flowed, new_entry_text, put
 
 MAX_TEXT = 5000
 
@@ -90,9 +89,8 @@ class Importer:
         """fold(name, alias or id) → id, for the entries of `kind` (read once)."""
         if kind not in self._names:
             table: dict[str, str] = {}
-            folder = self.root / ENTRIES_DIR / kind.folder
-            for path in sorted(folder.rglob("*.yaml")):
-                data = load_entry_file(path).data
+            for ref in EntryFiles(self.root).entries(kind):
+                data = load_entry_file(self.root / ref.relpath).data
                 if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                     continue
                 _learn(table, data["id"], data)
@@ -156,10 +154,7 @@ class Importer:
             note = given.pop("note", None)
             if note:
                 given["note"] = note
-        yaml = round_trip_yaml()
-        buffer = io.StringIO()
-        yaml.dump(flowed(data), buffer)
-        text = canonical_text(buffer.getvalue(), ref, self.schemas)
+        text = new_entry_text(data, ref, self.schemas)
         if not self._valid(ref, path, text):
             return
         self.report.created.append(ref.id)
@@ -169,43 +164,38 @@ class Importer:
             _learn(self._names[ref.kind], ref.id, data)
 
     def _merge(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
-        original = path.read_text(encoding="utf-8")
         current = load_entry_file(path).data or {}
-        yaml = round_trip_yaml()
-        doc = yaml.load(original)
-        order = self.schemas.properties(
-            self.schemas.root(ref.kind), f"{ref.kind.value}.schema.json"
-        )
+        order = self.schemas.key_order(ref.kind)
         filled: list[str] = []
-        for key, value in data.items():
-            if key in ("id", "sources"):
-                continue
-            mine = current.get(key)
-            if key == "scores":
-                filled += self._merge_scores(ref, doc, current, value, order)
-                continue
-            if mine is None:
-                put(doc, key, flowed(value), order)
-                filled.append(key)
-            elif isinstance(mine, dict) and isinstance(value, dict):
-                inner = self.schemas.properties(*self.schemas.at(ref.kind, (key,)))
-                for sub, sub_value in value.items():
-                    if mine.get(sub) is None:
-                        put(doc[key], sub, flowed(sub_value), inner)
-                        filled.append(f"{key}.{sub}")
-                    elif not same(mine[sub], sub_value):
-                        self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
-            elif not _same_facts(mine, value):
-                self._conflict(ref, key, mine, value)
+        with edit_entry(path) as edit:
+            doc = edit.doc
+            for key, value in data.items():
+                if key in ("id", "sources"):
+                    continue
+                mine = current.get(key)
+                if key == "scores":
+                    filled += self._merge_scores(ref, doc, current, value, order)
+                    continue
+                if mine is None:
+                    put(doc, key, flowed(value), order)
+                    filled.append(key)
+                elif isinstance(mine, dict) and isinstance(value, dict):
+                    inner = self.schemas.key_order(ref.kind, (key,))
+                    for sub, sub_value in value.items():
+                        if mine.get(sub) is None:
+                            put(doc[key], sub, flowed(sub_value), inner)
+                            filled.append(f"{key}.{sub}")
+                        elif not same(mine[sub], sub_value):
+                            self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
+                elif not _same_facts(mine, value):
+                    self._conflict(ref, key, mine, value)
+            plain = [f for f in filled if f != "scores"]
+            if plain:
+                cite(doc, source, plain, self.today, order)
         if not filled:
             self.report.unchanged.append(ref.id)
             return
-        plain = [f for f in filled if f != "scores"]
-        if plain:
-            cite(doc, source, plain, self.today, order)
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        if self._valid(ref, path, buffer.getvalue(), original):
+        if self._valid(ref, path, edit.text, edit.original):
             self.report.merged.append(ref.id)
 
     def _merge_scores(
@@ -216,25 +206,15 @@ class Importer:
         scores: list[dict[str, Any]],
         order: list[str],
     ) -> list[str]:
-        def identity(s: dict[str, Any]) -> tuple[str, str, str]:
-            return (
-                str(s.get("benchmark") or ""),
-                str(s.get("metric")),
-                str(s.get("setting") or ""),
-            )
-
-        existing = {identity(s): s for s in current.get("scores") or [] if isinstance(s, dict)}
+        existing = {ScoreKey.of(s): s for s in current.get("scores") or [] if isinstance(s, dict)}
         new = []
         for score in scores:
-            old = existing.get(identity(score))
+            old = existing.get(ScoreKey.of(score))
             if old is None:
                 new.append(score)
             elif not same(old.get("value"), score.get("value")):
                 self._conflict(
-                    ref,
-                    f"scores[{' · '.join(x for x in identity(score) if x)}]",
-                    old.get("value"),
-                    score.get("value"),
+                    ref, f"scores[{ScoreKey.of(score).label}]", old.get("value"), score.get("value")
                 )
         if not new:
             return []

@@ -1,0 +1,31 @@
+"""What makes a score one score: its benchmark, metric and setting.
+
+An entry holds at most one score per identity. The diff matches score records by it, the
+leaderboard refresh finds its own records by it, and imports, submissions and the
+lm-evaluation-harness reader decide by it whether a score is new or replaces one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+SCORE_IDENTITY = ("benchmark", "metric", "setting")
+
+
+class ScoreKey(NamedTuple):
+    """A score's identity; a part the record leaves out (or leaves empty) is ""."""
+
+    benchmark: str
+    metric: str
+    setting: str
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> ScoreKey:
+        """The identity of a score record (or of a leaderboard's benchmark mapping)."""
+        return cls(*(str(record.get(part) or "") for part in SCORE_IDENTITY))
+
+    @property
+    def label(self) -> str:
+        """`benchmark · metric · setting`, leaving out the parts the score does not have."""
+        return " · ".join(part for part in self if part)
