@@ -1102,6 +1102,16 @@ def test_a_bad_correction_is_refused_and_the_entry_kept(
     assert path.read_bytes() == before
 
 
+def test_a_correction_that_fails_the_checks_is_never_written(registry: Path) -> None:
+    path = registry / BASE
+    before = path.stat()
+    result = prepared(registry, CORRECT_ENTRY, correction(**{"New value": "7B"}))
+    assert [p.message for p in result.problems if "expected an integer" in p.message]
+    assert result.changed == []
+    after = path.stat()  # not written and put back: the same file, untouched
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
 @pytest.mark.parametrize(
     ("field", "says"),
     [

@@ -5,6 +5,11 @@ creates the entry (canonical layout, validated) or, when the entry exists, fills
 fields and reports the rest as conflicts — the same rule as Hub auto-fill. Free-text names map
 to existing entries ignoring case and punctuation, else to a deterministic slug that is listed
 as invented.
+
+Nothing is written while records are read: each entry is checked as text in memory, over the
+working tree and what earlier records of the same import produced (an `EntryFiles` overlay),
+and `finish` writes the whole result at the end, or nothing in a dry run. A dry run cannot
+change a file, even when the import stops half-way.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from typing import Any
 
 from bots.checker import Checker
 from bots.diff import render_value, same
-from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
+from bots.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
+from bots.findings import Severity
 from bots.layout import canonical_text, round_trip_yaml
-from bots.loader import load_entry_file
 from bots.markdown import truncate
 from bots.schemas import SchemaSet
 from bots.yamledit import cite, flowed, put
@@ -70,7 +75,8 @@ class Report:
 
 
 class Importer:
-    """Writes imported entries into a registry, never over what people wrote."""
+    """Writes imported entries into a registry, never over what people wrote: each entry is
+    checked in memory as it is produced, and `finish` writes them all (none in a dry run)."""
 
     def __init__(
         self, root: Path, schemas: SchemaSet, today: dt.date, *, dry_run: bool = False
@@ -79,10 +85,15 @@ class Importer:
         self.schemas = schemas
         self.today = today
         self.dry_run = dry_run
-        self.index = EntryIndex(root)
         self.report = Report()
         self._names: dict[EntryKind, dict[str, str]] = {}
-        self._undo: list[tuple[Path, str | None]] = []  # a dry run's writes, undone at the end
+        self._pending: dict[str, str] = {}  # relpath → checked text, written by finish()
+        self.files = EntryFiles(root)
+        self.index = EntryIndex(root, self.files)
+
+    def _reader(self) -> Checker:
+        """Reads entries as this import sees them: the working tree and its checked output."""
+        return Checker(self.root, self.schemas, today=self.today, files=self.files)
 
     # --- names to ids ---------------------------------------------------------------------
 
@@ -90,9 +101,12 @@ class Importer:
         """fold(name, alias or id) → id, for the entries of `kind` (read once)."""
         if kind not in self._names:
             table: dict[str, str] = {}
-            folder = self.root / ENTRIES_DIR / kind.folder
-            for path in sorted(folder.rglob("*.yaml")):
-                data = load_entry_file(path).data
+            reader = self._reader()
+            relpaths = reader.files.walk(f"{ENTRIES_DIR}/{kind.folder}")
+            for relpath in sorted(relpaths, key=lambda p: p.split("/")):
+                if not relpath.endswith(SUFFIX):
+                    continue
+                data = reader.load(relpath).data
                 if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                     continue
                 _learn(table, data["id"], data)
@@ -134,17 +148,18 @@ class Importer:
     # --- writing --------------------------------------------------------------------------
 
     def write(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
-        """Create the entry, or fill the empty fields of the existing one."""
+        """Create the entry, or fill the empty fields of the existing one (in memory: see
+        `finish`)."""
         path = self.root / ref.relpath
         if not path.resolve().is_relative_to((self.root / ENTRIES_DIR).resolve()):
             self.report.skipped.append((ref.id, "outside entries/: refused"))
             return
-        if path.is_file():
-            self._merge(ref, path, data, source)
+        if self.files.is_file(ref.relpath):
+            self._merge(ref, data, source)
         else:
-            self._create(ref, path, data, source)
+            self._create(ref, data, source)
 
-    def _create(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
+    def _create(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
         data = {"id": ref.id, **{k: v for k, v in data.items() if k != "id"}}
         fields = [k for k in data if k not in ("id", "sources", "scores")]
         sources = data.setdefault("sources", [])
@@ -160,17 +175,15 @@ class Importer:
         buffer = io.StringIO()
         yaml.dump(flowed(data), buffer)
         text = canonical_text(buffer.getvalue(), ref, self.schemas)
-        if not self._valid(ref, path, text):
+        if not self._valid(ref, text):
             return
         self.report.created.append(ref.id)
-        # later records may refer to this one (in a dry run too, until finish() undoes it)
-        self.index = EntryIndex(self.root)
-        if ref.kind in self._names:
+        if ref.kind in self._names:  # later records may refer to this one by name
             _learn(self._names[ref.kind], ref.id, data)
 
-    def _merge(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
-        original = path.read_text(encoding="utf-8")
-        current = load_entry_file(path).data or {}
+    def _merge(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
+        original = self.files.read(ref.relpath).decode("utf-8")
+        current = self._reader().load(ref.relpath).data or {}
         yaml = round_trip_yaml()
         doc = yaml.load(original)
         order = self.schemas.properties(
@@ -205,7 +218,7 @@ class Importer:
             cite(doc, source, plain, self.today, order)
         buffer = io.StringIO()
         yaml.dump(doc, buffer)
-        if self._valid(ref, path, buffer.getvalue(), original):
+        if self._valid(ref, buffer.getvalue()):
             self.report.merged.append(ref.id)
 
     def _merge_scores(
@@ -245,10 +258,13 @@ class Importer:
         return ["scores"]
 
     def finish(self) -> Report:
-        """Undo a dry run's writes (newest first) and return the report."""
-        for path, original in reversed(self._undo):
-            _restore(path, original)
-        self._undo.clear()
+        """Write every entry the import produced (each file atomically; nothing in a dry run)
+        and return the report."""
+        if not self.dry_run:
+            for relpath, text in self._pending.items():
+                write_atomic(self.root / relpath, text)
+        self._pending.clear()
+        self._seen()
         return self.report
 
     def _conflict(self, ref: EntryRef, field_name: str, mine: Any, theirs: Any) -> None:
@@ -257,30 +273,29 @@ class Importer:
             f"{render_value(theirs)[:80]}"
         )
 
-    def _valid(self, ref: EntryRef, path: Path, text: str, original: str | None = None) -> bool:
-        """Write, check like `registry validate`, and undo when invalid (or in a dry run)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-        result = Checker(self.root, self.schemas, today=self.today).check([path])
-        errors = [f for f in result.findings if f.severity.value == "error"]
-        if errors:
-            _restore(path, original)
-        elif self.dry_run:  # later records may refer to this one: undo at the very end
-            self._undo.append((path, original))
+    def _valid(self, ref: EntryRef, text: str) -> bool:
+        """Check the entry's new text like `registry validate` would, in memory, over the
+        working tree and this import's earlier entries; keep it for `finish` when it has no
+        error, else skip the record with the first error as its reason."""
+        relpath = ref.relpath
+        files = EntryFiles(self.root, {**self._pending, relpath: text})
+        checker = Checker(self.root, self.schemas, today=self.today, files=files)
+        result = checker.check_relpaths([relpath])
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if errors:
             first = errors[0]
             self.report.skipped.append(
                 (ref.id, f"invalid: {first.field or 'entry'}: {first.message}"[:300])
             )
             return False
+        self._pending[relpath] = text
+        self._seen()
         return True
 
-
-def _restore(path: Path, original: str | None) -> None:
-    if original is None:
-        path.unlink(missing_ok=True)
-    else:
-        write_atomic(path, original)
+    def _seen(self) -> None:
+        """Later records see the entries kept so far (exists, names, merges)."""
+        self.files = EntryFiles(self.root, self._pending)
+        self.index = EntryIndex(self.root, self.files)
 
 
 def _learn(table: dict[str, str], entry_id: str, data: dict[str, Any]) -> None:
