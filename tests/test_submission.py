@@ -28,6 +28,7 @@ from bots.forms import (
 from bots.issueform import parse, read
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Prepared, Submissions
+from tests.assertions import assert_inert
 from tests.conftest import Run
 from tests.e2e.act import ActRun, issues_event, run_workflow
 from tests.harness import (
@@ -39,7 +40,6 @@ from tests.harness import (
     git,
     init_registry_repo,
 )
-from tests.test_pr_report import assert_inert
 
 TODAY = dt.date(2026, 11, 23)
 SMALL = "entries/models/acme/small.yaml"
