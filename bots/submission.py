@@ -2,9 +2,10 @@
 
 `prepare` reads the issue (untrusted text), builds the new entry (and the new organization the
 add forms can describe) or applies the correction to the existing one (ruamel round trip),
-writes it into the working tree inside entries/, and runs the same checks `registry validate`
-runs. Problems are reported by the form field they came from, in words that need no tools (see
-bots/formadvice.py); an invalid submission leaves the working tree as it was.
+checks the new text in memory (an `EntryFiles` overlay on the working tree) with the same checks
+`registry validate` runs, and writes it inside entries/ only when it passes. Problems are
+reported by the form field they came from, in words that need no tools (see
+bots/formadvice.py); an invalid submission never touches the working tree.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedSeq
 
 from bots.checker import Checker
-from bots.entries import ENTRIES_DIR, EntryIndex, EntryKind, EntryRef, valid_id
+from bots.entries import ENTRIES_DIR, EntryFiles, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
 from bots.findings import Finding, Severity
 from bots.formadvice import Problem, advice, is_required_finding
@@ -995,10 +996,11 @@ class Submissions:
 
     # --- checking -------------------------------------------------------------------------
 
-    def _errors(self, paths: list[Path]) -> set[tuple[str, str, str, str]]:
-        if not paths:
+    def _errors(self, relpaths: list[str]) -> set[tuple[str, str, str, str]]:
+        """The errors of these files as they are in the working tree."""
+        if not relpaths:
             return set()
-        result = Checker(self.root, self.schemas, today=self.today).check(paths)
+        result = Checker(self.root, self.schemas, today=self.today).check_relpaths(relpaths)
         return {_key(f) for f in result.findings if f.severity is Severity.ERROR}
 
     def _check_and_keep(
@@ -1009,23 +1011,17 @@ class Submissions:
         within: tuple[str | int, ...] = (),
         typed: Typed | None = None,
     ) -> None:
-        """Write the drafts, check them as `registry validate` would, and keep them only when
-        no error remains (the working tree is restored otherwise). An error the entry had
-        before the change is not the contributor's to fix: it blocks nothing here, and the pull
-        request's own check shows it to the maintainer."""
-        before = self._errors([_confined(self.root, d.ref) for d in drafts if d.original])
-        created: list[Path] = []
-        written: list[tuple[Path, _Draft]] = []
-        for draft in drafts:
-            path = _confined(self.root, draft.ref)
-            folder = path.parent
-            while not folder.exists():
-                created.append(folder)
-                folder = folder.parent
-            write_atomic(path, draft.text)
-            written.append((path, draft))
-        result = Checker(self.root, self.schemas, today=self.today).check([p for p, _ in written])
-        by_relpath = {draft.ref.relpath: draft for _, draft in written}
+        """Check the drafts as `registry validate` would, as text in memory over the working
+        tree, and write them only when no error remains (an invalid submission writes
+        nothing). An error the entry had before the change is not the contributor's to fix: it
+        blocks nothing here, and the pull request's own check shows it to the maintainer."""
+        paths = [_confined(self.root, d.ref) for d in drafts]
+        before = self._errors([d.ref.relpath for d in drafts if d.original])
+        overlay = {d.ref.relpath: d.text for d in drafts}
+        files = EntryFiles(self.root, overlay)
+        checker = Checker(self.root, self.schemas, today=self.today, files=files)
+        result = checker.check_relpaths(list(overlay))
+        by_relpath = {draft.ref.relpath: draft for draft in drafts}
 
         def advise(finding: Finding) -> Problem:
             draft = by_relpath.get(finding.path)
@@ -1043,17 +1039,11 @@ class Submissions:
             if problem.label is None or problem.label not in explained:
                 prepared.problems.append(problem)
         if prepared.problems:
-            for path, draft in written:
-                if draft.original is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    write_atomic(path, draft.original)
-            for folder in created:  # deepest first
-                if folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()
             return
         remarks = [advise(f) for f in result.findings if f.severity is Severity.WARNING]
         if corrected or within:  # about what was there before: not the contributor's to fix
             remarks = [r for r in remarks if r.label is not None]
         prepared.remarks += remarks
-        prepared.changed = [path for path, _ in written]
+        for path, draft in zip(paths, drafts, strict=True):
+            write_atomic(path, draft.text)
+        prepared.changed = paths

@@ -1,4 +1,5 @@
-"""Shared fixtures: a throwaway copy of a small registry, and running `registry` in-process."""
+"""Shared fixtures: throwaway copies of small registries, running `registry` in-process, and
+one fixture per stand-in (`github_server`, `hub`) that every test module uses."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 from bots.cli import main
 from tests.github_standin import GitHubStandIn
 from tests.harness import REPOSITORY, TOKEN, GitHubEnv, init_registry_repo
+from tests.hub_standin import HubStandIn
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "registry"
@@ -79,19 +81,40 @@ def write(root: Path, relpath: str, text: str | bytes) -> Path:
 
 
 @pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubEnv]:
-    """A running GitHub stand-in with the registry repository and a workflow token that may
-    write pull requests and issues; the environment points the bots at it."""
+def github_server() -> Iterator[GitHubStandIn]:
+    """The GitHub stand-in, running, with the registry repository and no token yet: each test
+    or fixture grants the token the permissions its job has."""
     server = GitHubStandIn().start()
     server.add_repo(REPOSITORY)
-    server.add_token(
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def github(github_server: GitHubStandIn, monkeypatch: pytest.MonkeyPatch) -> GitHubEnv:
+    """The GitHub stand-in with a workflow token that may write pull requests and issues; the
+    environment points the bots at it."""
+    github_server.add_token(
         TOKEN, permissions={"pull-requests": "write", "issues": "write", "actions": "read"}
     )
-    env = GitHubEnv(server)
+    env = GitHubEnv(github_server)
     for key, value in env.environ().items():
         monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]:
+    """The Hugging Face Hub stand-in, running and empty; the environment points the bots at
+    it, without a token and without waiting between retries."""
+    server = HubStandIn().start()
+    monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
+    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
     try:
-        yield env
+        yield server
     finally:
         server.stop()
 

@@ -3,7 +3,7 @@ source, people's values never changed, failures reported per entry, byte-identic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,64 +11,12 @@ from ruamel.yaml import YAML
 
 from tests.conftest import Run, write
 from tests.hub_standin import HubFault, HubStandIn, dataset_json, model_json
-from tests.test_diff import edit
+from tests.samples import LLAMA_CONFIG, SHA, base_model, edit, on_hub
 
-SHA = "a" * 40
 NEW_SHA = "b" * 40
 BASE = "entries/models/acme/base.yaml"
 CORPUS = "entries/datasets/acme/corpus.yaml"
 NOW = "2026-11-23T06:00:00"
-
-LLAMA_CONFIG = {
-    "architectures": ["LlamaForCausalLM"],
-    "model_type": "llama",
-    "hidden_size": 4096,
-    "num_hidden_layers": 32,
-    "num_attention_heads": 32,
-    "num_key_value_heads": 8,
-    "intermediate_size": 14336,
-    "max_position_embeddings": 8192,
-    "vocab_size": 128256,
-    "tie_word_embeddings": False,
-    "hidden_act": "silu",
-}
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]:
-    server = HubStandIn().start()
-    monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
-    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def base_model(**kwargs: object) -> dict[str, object]:
-    card = {
-        "license": "apache-2.0",
-        "language": ["en"],
-        "datasets": ["acme/corpus"],
-    }
-    options: dict[str, object] = {
-        "safetensors": {"BF16": 6_800_000_000},
-        "card": card,
-        "config": {"architectures": ["LlamaForCausalLM"], "model_type": "llama"},
-    }
-    options.update(kwargs)
-    return model_json("acme/base", str(options.pop("sha", SHA)), **options)  # type: ignore[arg-type]
-
-
-def on_hub(root: Path) -> None:
-    """Link acme/base to its Hub page, so autofill knows it is on the Hub."""
-    edit(
-        root,
-        BASE,
-        "organization: acme\n",
-        "organization: acme\nurl: https://huggingface.co/acme/base\n",
-    )
 
 
 def autofill(cli: Callable[..., Run], root: Path, *args: str, now: str = NOW) -> Run:

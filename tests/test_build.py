@@ -11,7 +11,7 @@ import pandas as pd
 
 from bots.build import DATASET_COLUMNS, MODEL_COLUMNS
 from tests.conftest import Run
-from tests.test_diff import BASE_MODEL, edit
+from tests.samples import BASE_MODEL, edit
 
 
 def test_columns_and_missing_values(registry: Path, registry_cli: Callable[..., Run]) -> None:

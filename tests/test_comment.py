@@ -18,12 +18,12 @@ from bots.dependencies import dependency_order
 from bots.entries import EntryKind, EntryRef
 from bots.forge import Config, Forge, ForgeError
 from bots.prcomment import INLINE_ROWS, render, score_scale
+from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.contribution import ADDED, Contribution
 from tests.github_standin import BOT, Fault
 from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git
-from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
-from tests.test_pr_report import REPORT_SCHEMA, assert_inert
+from tests.samples import BASE_MODEL, NEW_MODEL, edit
 
 MARKER = "<!-- model-registry:pr-report"
 

@@ -10,33 +10,7 @@ from pathlib import Path
 from bots.diff import ADDED, CHANGED, REMOVED, REORDERED, FieldChange, field_changes
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
-
-BASE_MODEL = "entries/models/acme/base.yaml"
-
-NEW_MODEL = """\
-id: acme/small
-name: Acme Small
-organization: acme
-task_category: generative
-modalities:
-  input: [text]
-  output: [text]
-access: open_weights
-license: apache-2.0
-parameters:
-  total: 1034512384
-sources:
-  - url: https://acme.example.org/small
-    fields: [parameters]
-"""
-
-
-def edit(root: Path, relpath: str, old: str, new: str) -> None:
-    path = root / relpath
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {relpath}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
+from tests.samples import BASE_MODEL, NEW_MODEL, edit
 
 # --- matching records -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assertions import validate_shape
 from tests.conftest import REPO
 from tests.contribution import Contribution
 
@@ -26,14 +27,6 @@ def test_contributing_field_reference_is_generated_from_the_schemas() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
-
-
-def validate_shape(text: str) -> str:
-    """validate's output with every count as N (and its noun in the plural), so a sample reads
-    the same whatever the registry holds."""
-    text = re.sub(r"\d+", "N", text)
-    text = re.sub(r"\bN entry\b", "N entries", text)
-    return re.sub(r"\bN (error|warning|field|file)\b", r"N \1s", text)
 
 
 def test_readme_sample_output_is_what_validate_prints(contribution: Path, registry_cli) -> None:

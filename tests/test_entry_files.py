@@ -14,7 +14,7 @@ from bots.gitrepo import GitRepo, GitTree
 from bots.schemas import SchemaSet
 from tests.conftest import REPO, write
 from tests.harness import commit_all
-from tests.test_diff import BASE_MODEL, NEW_MODEL
+from tests.samples import BASE_MODEL, NEW_MODEL
 
 NEW = "entries/models/acme/small.yaml"
 HUB_BLOCK = "hub:\n  repo_id: {}\n  fetched_at: 2024-09-01T00:00:00Z\n"

@@ -146,6 +146,48 @@ def test_dry_run_writes_nothing(
     assert {p: p.read_bytes() for p in registry.rglob("*.yaml")} == before
 
 
+def snapshot(folder: Path) -> dict[str, tuple[bytes | None, int, int]]:
+    """Every file and folder under `folder`: its bytes (None for a folder), inode and mtime, so
+    a file written and then put back, or a folder made and left empty, shows as a change."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.stat()
+        content = None if path.is_dir() else path.read_bytes()
+        found[path.relative_to(folder).as_posix()] = (content, info.st_ino, info.st_mtime_ns)
+    return found
+
+
+def test_a_dry_run_that_fails_half_way_changes_no_byte(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    corpus = (registry / "entries/datasets/acme/corpus.yaml").read_text()
+    write(registry, "entries/datasets/cais/mmlu.yaml", corpus.replace("acme/corpus", "cais/mmlu"))
+    good = {**NEW_MODEL, "id": "acme-labs/good-1b"}  # a new model in a new folder
+    bad = {**NEW_MODEL, "id": "acme/bad-1b", "num_layers": -3}  # fails the checks
+    folder = seed(
+        tmp_path / "metadata",
+        {
+            "model_metadata/a_good.json": good,
+            "model_metadata/acme_base.json": MODEL,  # merges into an existing entry
+            "model_metadata/b_bad.json": bad,
+            "model_scores/results_acme-labs__good-1b.json": {**SCORES, "model_name": good["id"]},
+        },
+    )
+    before = snapshot(registry / "entries")
+    result = run_import(registry_cli, registry, folder, "--dry-run")
+    assert result.code == 0, result.out + result.err
+    assert "skipped acme/bad-1b: invalid: architecture.num_layers" in result.out
+    # the scores of the model created earlier in the same run merge into it, in memory
+    assert "1 created, 2 merged" in result.out and "dry run: nothing was written" in result.out
+    assert snapshot(registry / "entries") == before
+
+    for_real = run_import(registry_cli, registry, folder)
+    assert "1 created, 2 merged" in for_real.out
+    created = load(registry, "entries/models/acme-labs/good-1b.yaml")
+    assert [s["benchmark"] for s in created["scores"]] == ["cais/mmlu"]
+    assert not (registry / "entries/models/acme/bad-1b.yaml").exists()
+
+
 def test_hostile_records_are_refused_with_reasons(
     registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
 ) -> None:

@@ -14,12 +14,11 @@ import jsonschema
 import pytest
 
 from bots.prcomment import GITHUB_LIMIT, INLINE_ROWS, render
-from tests.conftest import REPO, Run, write
+from tests.assertions import REPORT_SCHEMA, assert_inert
+from tests.conftest import Run, write
 from tests.harness import commit_all, git
-from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
-
-REPORT_SCHEMA = json.loads((REPO / "schemas" / "pr-report.schema.json").read_text())
-ALLOWED_TAGS = re.compile(r"<!-- model-registry:[^>]* -->|</?(details|summary|sub)>")
+from tests.hub_standin import HubFault, HubStandIn, model_json
+from tests.samples import BASE_MODEL, NEW_MODEL, edit
 
 
 def make_pr(root: Path, change: Callable[[Path], None]) -> tuple[str, str]:
@@ -45,27 +44,6 @@ def add_and_edit(root: Path) -> None:
     write(root, "entries/models/acme/small.yaml", NEW_MODEL)
     edit(root, BASE_MODEL, "total: 6738415616", "total: 7241732096")
     edit(root, BASE_MODEL, "license: apache-2.0", "license: mit")
-
-
-def assert_inert(markdown: str) -> None:
-    """No HTML but the comment's own, no live mention or reference, only http(s) links, and
-    every table row with exactly its columns."""
-    outside_tags = ALLOWED_TAGS.sub("", markdown)
-    prose = re.sub(r"(`+).*?\1", "", outside_tags)  # code spans are inert
-    assert "<" not in prose, "raw HTML reached the comment"
-    for destination in re.findall(r"(?<!\\)\]\(([^)]*)\)", prose):
-        assert destination.startswith(("https://", "http://")), destination
-    prose = re.sub(r"(?<!\\)\]\(https?://[^)\s]*\)", "]", prose)
-    assert not re.search(r"@(?=[A-Za-z0-9])", prose), "a live @mention"
-    assert not re.search(r"(?<!\\)#(?=[0-9])", prose), "a live #reference"
-    header_cells = None
-    for line in markdown.splitlines():
-        if not line.startswith("|"):
-            header_cells = None
-            continue
-        cells = len(re.findall(r"(?<!\\)\|", line))
-        header_cells = header_cells or cells
-        assert cells == header_cells, f"a table row broke apart: {line}"
 
 
 def test_a_pr_adding_one_model_and_editing_another(
@@ -295,52 +273,43 @@ def test_long_tables_fold_into_details() -> None:
 def test_the_report_previews_what_autofill_would_add(
     pr_repo: Path,
     registry_cli: Callable[..., Run],
-    monkeypatch: pytest.MonkeyPatch,
+    hub: HubStandIn,
 ) -> None:
-    from tests.hub_standin import HubFault, HubStandIn, model_json
+    hub.add_model(
+        model_json("acme/small", "e" * 40, card={"license": "mit"}),
+        config={"hidden_size": 2048, "num_hidden_layers": 16},
+    )
+    on_hub = NEW_MODEL.replace(
+        "organization: acme\n", "organization: acme\nurl: https://huggingface.co/acme/small\n"
+    )
+    base, head = make_pr(
+        pr_repo, lambda root: write(root, "entries/models/acme/small.yaml", on_hub)
+    )
+    result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
+    assert result.code == 0, result.out
+    preview = report["entries"][0]["hub"]
+    assert preview["status"] == "updated" and preview["repo_id"] == "acme/small"
+    fields = {c["field"]: c.get("new") for c in preview["changes"]}
+    assert fields["architecture.hidden_size"] == 2048 and fields["hub.sha"] == "e" * 40
+    assert "hub.fetched_at" not in fields
+    [conflict] = preview["findings"]
+    assert "the Hub's card says license 'mit'" in conflict["message"]
+    assert report["verdict"] == "valid"  # the Hub's opinion never blocks a PR
+    assert "**Hugging Face Hub** `acme/small`: `registry autofill " in comment
+    assert "would write the `hub:` block and fill 2 empty fields" in comment
+    assert "| `architecture.hidden_size` | `2048` |" in comment
+    assert "- ⚠️ " in comment and "`mit`" in comment
+    assert_inert(comment)
 
-    hub = HubStandIn().start()
-    monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
-    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
-    try:
-        hub.add_model(
-            model_json("acme/small", "e" * 40, card={"license": "mit"}),
-            config={"hidden_size": 2048, "num_hidden_layers": 16},
-        )
-        on_hub = NEW_MODEL.replace(
-            "organization: acme\n", "organization: acme\nurl: https://huggingface.co/acme/small\n"
-        )
-        base, head = make_pr(
-            pr_repo, lambda root: write(root, "entries/models/acme/small.yaml", on_hub)
-        )
-        result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
-        assert result.code == 0, result.out
-        preview = report["entries"][0]["hub"]
-        assert preview["status"] == "updated" and preview["repo_id"] == "acme/small"
-        fields = {c["field"]: c.get("new") for c in preview["changes"]}
-        assert fields["architecture.hidden_size"] == 2048 and fields["hub.sha"] == "e" * 40
-        assert "hub.fetched_at" not in fields
-        [conflict] = preview["findings"]
-        assert "the Hub's card says license 'mit'" in conflict["message"]
-        assert report["verdict"] == "valid"  # the Hub's opinion never blocks a PR
-        assert "**Hugging Face Hub** `acme/small`: `registry autofill " in comment
-        assert "would write the `hub:` block and fill 2 empty fields" in comment
-        assert "| `architecture.hidden_size` | `2048` |" in comment
-        assert "- ⚠️ " in comment and "`mit`" in comment
-        assert_inert(comment)
-
-        hub.faults.append(HubFault(r"^/api/models/acme/small$", 500, times=100))
-        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
-        result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
-        assert result.code == 0
-        assert report["entries"][0]["hub"]["status"] == "failed"
-        assert (
-            "⚠️ **Hugging Face Hub** `acme/small`: check skipped, the Hub could not be reached"
-            in comment
-        )
-        assert "❌" not in comment
-    finally:
-        hub.stop()
+    hub.faults.append(HubFault(r"^/api/models/acme/small$", 500, times=100))
+    result, report, comment = report_for(pr_repo, registry_cli, base, head, "--hub")
+    assert result.code == 0
+    assert report["entries"][0]["hub"]["status"] == "failed"
+    assert (
+        "⚠️ **Hugging Face Hub** `acme/small`: check skipped, the Hub could not be reached"
+        in comment
+    )
+    assert "❌" not in comment
 
 
 # --- what the change reaches ----------------------------------------------------------------

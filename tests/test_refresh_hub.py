@@ -5,7 +5,6 @@ the same Hub data changes nothing, a moved repo updates the same PR."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,8 @@ from tests.e2e.act import ActRun, run_workflow
 from tests.github_standin import GitHubStandIn
 from tests.harness import REPOSITORY, TOKEN, add_bare_origin, commit_all, git, init_registry_repo
 from tests.hub_standin import HubStandIn, model_json
-from tests.test_autofill import BASE, LLAMA_CONFIG, SHA, base_model, on_hub
+from tests.samples import BASE_MODEL as BASE
+from tests.samples import LLAMA_CONFIG, SHA, base_model, on_hub
 
 BRANCH = "bot/refresh-hub"
 
@@ -69,16 +69,9 @@ class Refresh:
 
 
 @pytest.fixture
-def stand_ins() -> Iterator[tuple[GitHubStandIn, HubStandIn]]:
-    github = GitHubStandIn().start()
-    github.add_repo(REPOSITORY)
-    github.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
-    hub = HubStandIn().start()
-    try:
-        yield github, hub
-    finally:
-        github.stop()
-        hub.stop()
+def stand_ins(github_server: GitHubStandIn, hub: HubStandIn) -> tuple[GitHubStandIn, HubStandIn]:
+    github_server.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
+    return github_server, hub
 
 
 @pytest.mark.e2e

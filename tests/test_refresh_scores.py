@@ -5,7 +5,7 @@ vanished models, duplicate rows, column drift and mass change — read only when
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import Run, write
+from tests.github_standin import GitHubStandIn
 from tests.hub_standin import HubStandIn, dataset_json
 
 BOARD = "entries/leaderboards/open-llm-leaderboard-v2.yaml"
@@ -118,14 +119,8 @@ class Upstream:
 
 
 @pytest.fixture
-def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[Upstream]:
-    hub = HubStandIn().start()
-    monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
-    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
-    try:
-        yield Upstream(hub)
-    finally:
-        hub.stop()
+def upstream(hub: HubStandIn) -> Upstream:
+    return Upstream(hub)
 
 
 @pytest.fixture
@@ -286,13 +281,12 @@ def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
 
 @pytest.mark.e2e
 def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
-    tmp_path: Path, upstream: Upstream
+    tmp_path: Path, upstream: Upstream, github_server: GitHubStandIn
 ) -> None:
     import sys
 
     from bots.cli import main
     from tests.e2e.act import run_workflow
-    from tests.github_standin import GitHubStandIn
     from tests.harness import REPOSITORY, TOKEN, add_bare_origin, commit_all, init_registry_repo
 
     repo = tmp_path / "repo"
@@ -301,8 +295,8 @@ def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
     assert main(["--root", str(repo), "fmt"]) == 0
     commit_all(repo, "a leaderboard")
     origin = add_bare_origin(repo, tmp_path / "origin.git")
-    github = GitHubStandIn().start()
-    github.add_repo(REPOSITORY, origin)
+    github = github_server
+    github.repos[REPOSITORY].origin = origin
     github.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
     branch = "bot/refresh-scores-open-llm-leaderboard-v2"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from tests.assertions import validate_shape
 from tests.conftest import REPO, Run, write
-from tests.test_docs import validate_shape
 
 
 def test_shipped_registry_validates(shipped: Path, registry_cli: Callable[..., Run]) -> None:

@@ -28,6 +28,7 @@ from bots.forms import (
 from bots.issueform import parse, read
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Prepared, Submissions
+from tests.assertions import assert_inert
 from tests.conftest import Run
 from tests.e2e.act import ActRun, issues_event, run_workflow
 from tests.harness import (
@@ -39,7 +40,6 @@ from tests.harness import (
     git,
     init_registry_repo,
 )
-from tests.test_pr_report import assert_inert
 
 TODAY = dt.date(2026, 11, 23)
 SMALL = "entries/models/acme/small.yaml"
@@ -1100,6 +1100,16 @@ def test_a_bad_correction_is_refused_and_the_entry_kept(
         says in p.message and (label is None or p.label == label) for p in result.problems
     ), result.problems
     assert path.read_bytes() == before
+
+
+def test_a_correction_that_fails_the_checks_is_never_written(registry: Path) -> None:
+    path = registry / BASE
+    before = path.stat()
+    result = prepared(registry, CORRECT_ENTRY, correction(**{"New value": "7B"}))
+    assert [p.message for p in result.problems if "expected an integer" in p.message]
+    assert result.changed == []
+    after = path.stat()  # not written and put back: the same file, untouched
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 @pytest.mark.parametrize(

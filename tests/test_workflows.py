@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from tests.conftest import write
 from tests.e2e.act import ActRun, pull_request_event, run_workflow, workflow_run_event
 from tests.github_standin import Fault, GitHubStandIn
 from tests.harness import REPOSITORY, TOKEN, commit_all, git, init_registry_repo
-from tests.test_diff import BASE_MODEL, NEW_MODEL, edit
+from tests.samples import BASE_MODEL, NEW_MODEL, edit
 
 pytestmark = pytest.mark.e2e
 
@@ -126,14 +126,9 @@ class Scenario:
 
 
 @pytest.fixture
-def server() -> Iterator[GitHubStandIn]:
-    standin = GitHubStandIn().start()
-    standin.add_repo(REPOSITORY)
-    standin.add_token(TOKEN, permissions=JOB_PERMISSIONS)
-    try:
-        yield standin
-    finally:
-        standin.stop()
+def server(github_server: GitHubStandIn) -> GitHubStandIn:
+    github_server.add_token(TOKEN, permissions=JOB_PERMISSIONS)
+    return github_server
 
 
 @pytest.fixture

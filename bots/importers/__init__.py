@@ -5,11 +5,17 @@ creates the entry (canonical layout, validated) or, when the entry exists, fills
 fields and reports the rest as conflicts — the same rule as Hub auto-fill. Free-text names map
 to existing entries ignoring case and punctuation, else to a deterministic slug that is listed
 as invented.
+
+Nothing is written while records are read: each entry is checked as text in memory, over the
+working tree and what earlier records of the same import produced (an `EntryFiles` overlay),
+and `finish` writes the whole result at the end, or nothing in a dry run. A dry run cannot
+change a file, even when the import stops half-way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections import Counter
@@ -19,13 +25,14 @@ from typing import Any
 
 from bots.checker import Checker
 from bots.diff import render_value, same
-from bots.entries import ENTRIES_DIR, EntryFiles, EntryIndex, EntryKind, EntryRef, valid_id
+from bots.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryIndex, EntryKind, EntryRef, valid_id
 from bots.fileio import write_atomic
-from bots.loader import load_entry_file
+from bots.findings import Severity
+from bots.layout import round_trip_yaml
 from bots.markdown import truncate
 from bots.schemas import SchemaSet
 from bots.scoring import ScoreKey
-from bots.yamledit import cite, edit_entry, flowed, new_entry_text, put
+from bots.yamledit import cite, flowed, new_entry_text, put
 
 MAX_TEXT = 5000
 
@@ -69,7 +76,8 @@ class Report:
 
 
 class Importer:
-    """Writes imported entries into a registry, never over what people wrote."""
+    """Writes imported entries into a registry, never over what people wrote: each entry is
+    checked in memory as it is produced, and `finish` writes them all (none in a dry run)."""
 
     def __init__(
         self, root: Path, schemas: SchemaSet, today: dt.date, *, dry_run: bool = False
@@ -78,10 +86,15 @@ class Importer:
         self.schemas = schemas
         self.today = today
         self.dry_run = dry_run
-        self.index = EntryIndex(root)
         self.report = Report()
         self._names: dict[EntryKind, dict[str, str]] = {}
-        self._undo: list[tuple[Path, str | None]] = []  # a dry run's writes, undone at the end
+        self._pending: dict[str, str] = {}  # relpath → checked text, written by finish()
+        self.files = EntryFiles(root)
+        self.index = EntryIndex(root, self.files)
+
+    def _reader(self) -> Checker:
+        """Reads entries as this import sees them: the working tree and its checked output."""
+        return Checker(self.root, self.schemas, today=self.today, files=self.files)
 
     # --- names to ids ---------------------------------------------------------------------
 
@@ -89,8 +102,12 @@ class Importer:
         """fold(name, alias or id) → id, for the entries of `kind` (read once)."""
         if kind not in self._names:
             table: dict[str, str] = {}
-            for ref in EntryFiles(self.root).entries(kind):
-                data = load_entry_file(self.root / ref.relpath).data
+            reader = self._reader()
+            relpaths = reader.files.walk(f"{ENTRIES_DIR}/{kind.folder}")
+            for relpath in sorted(relpaths, key=lambda p: p.split("/")):
+                if not relpath.endswith(SUFFIX):
+                    continue
+                data = reader.load(relpath).data
                 if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                     continue
                 _learn(table, data["id"], data)
@@ -132,17 +149,18 @@ class Importer:
     # --- writing --------------------------------------------------------------------------
 
     def write(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
-        """Create the entry, or fill the empty fields of the existing one."""
+        """Create the entry, or fill the empty fields of the existing one (in memory: see
+        `finish`)."""
         path = self.root / ref.relpath
         if not path.resolve().is_relative_to((self.root / ENTRIES_DIR).resolve()):
             self.report.skipped.append((ref.id, "outside entries/: refused"))
             return
-        if path.is_file():
-            self._merge(ref, path, data, source)
+        if self.files.is_file(ref.relpath):
+            self._merge(ref, data, source)
         else:
-            self._create(ref, path, data, source)
+            self._create(ref, data, source)
 
-    def _create(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
+    def _create(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
         data = {"id": ref.id, **{k: v for k, v in data.items() if k != "id"}}
         fields = [k for k in data if k not in ("id", "sources", "scores")]
         sources = data.setdefault("sources", [])
@@ -155,47 +173,48 @@ class Importer:
             if note:
                 given["note"] = note
         text = new_entry_text(data, ref, self.schemas)
-        if not self._valid(ref, path, text):
+        if not self._valid(ref, text):
             return
         self.report.created.append(ref.id)
-        # later records may refer to this one (in a dry run too, until finish() undoes it)
-        self.index = EntryIndex(self.root)
-        if ref.kind in self._names:
+        if ref.kind in self._names:  # later records may refer to this one by name
             _learn(self._names[ref.kind], ref.id, data)
 
-    def _merge(self, ref: EntryRef, path: Path, data: dict[str, Any], source: str) -> None:
-        current = load_entry_file(path).data or {}
+    def _merge(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
+        original = self.files.read(ref.relpath).decode("utf-8")
+        current = self._reader().load(ref.relpath).data or {}
+        yaml = round_trip_yaml()
+        doc = yaml.load(original)
         order = self.schemas.key_order(ref.kind)
         filled: list[str] = []
-        with edit_entry(path) as edit:
-            doc = edit.doc
-            for key, value in data.items():
-                if key in ("id", "sources"):
-                    continue
-                mine = current.get(key)
-                if key == "scores":
-                    filled += self._merge_scores(ref, doc, current, value, order)
-                    continue
-                if mine is None:
-                    put(doc, key, flowed(value), order)
-                    filled.append(key)
-                elif isinstance(mine, dict) and isinstance(value, dict):
-                    inner = self.schemas.key_order(ref.kind, (key,))
-                    for sub, sub_value in value.items():
-                        if mine.get(sub) is None:
-                            put(doc[key], sub, flowed(sub_value), inner)
-                            filled.append(f"{key}.{sub}")
-                        elif not same(mine[sub], sub_value):
-                            self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
-                elif not _same_facts(mine, value):
-                    self._conflict(ref, key, mine, value)
-            plain = [f for f in filled if f != "scores"]
-            if plain:
-                cite(doc, source, plain, self.today, order)
+        for key, value in data.items():
+            if key in ("id", "sources"):
+                continue
+            mine = current.get(key)
+            if key == "scores":
+                filled += self._merge_scores(ref, doc, current, value, order)
+                continue
+            if mine is None:
+                put(doc, key, flowed(value), order)
+                filled.append(key)
+            elif isinstance(mine, dict) and isinstance(value, dict):
+                inner = self.schemas.key_order(ref.kind, (key,))
+                for sub, sub_value in value.items():
+                    if mine.get(sub) is None:
+                        put(doc[key], sub, flowed(sub_value), inner)
+                        filled.append(f"{key}.{sub}")
+                    elif not same(mine[sub], sub_value):
+                        self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
+            elif not _same_facts(mine, value):
+                self._conflict(ref, key, mine, value)
         if not filled:
             self.report.unchanged.append(ref.id)
             return
-        if self._valid(ref, path, edit.text, edit.original):
+        plain = [f for f in filled if f != "scores"]
+        if plain:
+            cite(doc, source, plain, self.today, order)
+        buffer = io.StringIO()
+        yaml.dump(doc, buffer)
+        if self._valid(ref, buffer.getvalue()):
             self.report.merged.append(ref.id)
 
     def _merge_scores(
@@ -225,10 +244,13 @@ class Importer:
         return ["scores"]
 
     def finish(self) -> Report:
-        """Undo a dry run's writes (newest first) and return the report."""
-        for path, original in reversed(self._undo):
-            _restore(path, original)
-        self._undo.clear()
+        """Write every entry the import produced (each file atomically; nothing in a dry run)
+        and return the report."""
+        if not self.dry_run:
+            for relpath, text in self._pending.items():
+                write_atomic(self.root / relpath, text)
+        self._pending.clear()
+        self._seen()
         return self.report
 
     def _conflict(self, ref: EntryRef, field_name: str, mine: Any, theirs: Any) -> None:
@@ -237,30 +259,29 @@ class Importer:
             f"{render_value(theirs)[:80]}"
         )
 
-    def _valid(self, ref: EntryRef, path: Path, text: str, original: str | None = None) -> bool:
-        """Write, check like `registry validate`, and undo when invalid (or in a dry run)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-        result = Checker(self.root, self.schemas, today=self.today).check([path])
-        errors = [f for f in result.findings if f.severity.value == "error"]
-        if errors:
-            _restore(path, original)
-        elif self.dry_run:  # later records may refer to this one: undo at the very end
-            self._undo.append((path, original))
+    def _valid(self, ref: EntryRef, text: str) -> bool:
+        """Check the entry's new text like `registry validate` would, in memory, over the
+        working tree and this import's earlier entries; keep it for `finish` when it has no
+        error, else skip the record with the first error as its reason."""
+        relpath = ref.relpath
+        files = EntryFiles(self.root, {**self._pending, relpath: text})
+        checker = Checker(self.root, self.schemas, today=self.today, files=files)
+        result = checker.check_relpaths([relpath])
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if errors:
             first = errors[0]
             self.report.skipped.append(
                 (ref.id, f"invalid: {first.field or 'entry'}: {first.message}"[:300])
             )
             return False
+        self._pending[relpath] = text
+        self._seen()
         return True
 
-
-def _restore(path: Path, original: str | None) -> None:
-    if original is None:
-        path.unlink(missing_ok=True)
-    else:
-        write_atomic(path, original)
+    def _seen(self) -> None:
+        """Later records see the entries kept so far (exists, names, merges)."""
+        self.files = EntryFiles(self.root, self._pending)
+        self.index = EntryIndex(self.root, self.files)
 
 
 def _learn(table: dict[str, str], entry_id: str, data: dict[str, Any]) -> None:
