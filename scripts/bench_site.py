@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from bots.cli import main as registry  # noqa: E402
 from scripts.bench_refresh import build  # noqa: E402
-from tests.test_site import CHROMIUM, FLAGS  # noqa: E402
+from tests.tools import CHROMIUM_FLAGS, GET_A_BROWSER, browser_executable  # noqa: E402
 
 QUERIES = ["model 12", "org-3", "open weights", "zzz-no-match", "model-99"]
 TIME_KEYSTROKE = """(text) => {
@@ -50,8 +50,12 @@ def main() -> int:
         with contextlib.redirect_stdout(io.StringIO()):
             registry(["--root", str(root), "build", "--out", str(root / "dist")])
         times = []
+        executable = browser_executable()
+        if executable is None:
+            print(GET_A_BROWSER, file=sys.stderr)
+            return 2
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
             page = browser.new_page()
             page.goto((root / "dist" / "site" / "index.html").as_uri())
             page.wait_for_selector("#tbody tr")

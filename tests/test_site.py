@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run
-from tests.tools import GET_A_BROWSER, browser_executable, missing_tool
+from tests.tools import CHROMIUM_FLAGS, GET_A_BROWSER, browser_executable, missing_tool
 
 pytestmark = pytest.mark.e2e
-
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +24,7 @@ def browser() -> Iterator[object]:
     if executable is None:
         missing_tool(GET_A_BROWSER)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:
             yield launched
         finally:

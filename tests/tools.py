@@ -12,6 +12,12 @@ from typing import NoReturn
 import pytest
 
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
+# Headless on a closed network: without the background-networking flags chromium keeps
+# trying (and failing) to reach Google's hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 GET_A_BROWSER = (
     "no browser for the catalog site tests: install Debian's chromium "
     "(`sudo apt-get install chromium`) or Playwright's own "
