@@ -30,6 +30,7 @@ from bots.entries import (
 from bots.findings import Severity
 from bots.loader import JsonPath
 from bots.messages import did_you_mean, one_of_words, squash
+from bots.references import lineage_slots, slots
 
 
 @dataclass(frozen=True)
@@ -50,59 +51,26 @@ def reference_slots(
     kind: EntryKind, data: dict[str, Any]
 ) -> Iterator[tuple[JsonPath, EntryKind, Any]]:
     """Every place an entry of `kind` can name another entry: where, the kind it names, and
-    what is written there (whatever it is)."""
-
-    def items(key: str) -> Iterator[tuple[int, Any]]:
-        value = data.get(key)
-        if isinstance(value, list):
-            yield from enumerate(value)
-
-    if kind in (EntryKind.MODEL, EntryKind.DATASET) and "organization" in data:
-        yield ("organization",), EntryKind.ORGANIZATION, data["organization"]
-    if kind is EntryKind.MODEL:
-        for i, item in items("base_model"):
-            if isinstance(item, dict) and "id" in item:
-                yield ("base_model", i, "id"), EntryKind.MODEL, item["id"]
-        for key in ("training_data", "training_stages"):
-            for i, item in items(key):
-                if isinstance(item, dict) and "dataset" in item:
-                    yield (key, i, "dataset"), EntryKind.DATASET, item["dataset"]
-        for i, item in items("scores"):
-            if isinstance(item, dict):
-                if "benchmark" in item:
-                    yield ("scores", i, "benchmark"), EntryKind.DATASET, item["benchmark"]
-                if "leaderboard" in item:
-                    yield ("scores", i, "leaderboard"), EntryKind.LEADERBOARD, item["leaderboard"]
-    elif kind is EntryKind.DATASET:
-        for i, item in items("composition"):
-            if isinstance(item, dict) and "dataset" in item:
-                yield ("composition", i, "dataset"), EntryKind.DATASET, item["dataset"]
-        for i, item in items("derived_from"):
-            yield ("derived_from", i), EntryKind.DATASET, item
-    elif kind is EntryKind.ORGANIZATION and "parent" in data:
-        yield ("parent",), EntryKind.ORGANIZATION, data["parent"]
-    elif kind is EntryKind.LEADERBOARD:
-        for i, item in items("benchmarks"):
-            if isinstance(item, dict) and "benchmark" in item:
-                yield ("benchmarks", i, "benchmark"), EntryKind.DATASET, item["benchmark"]
+    what is written there (whatever it is). The schemas declare them (`bots.references`)."""
+    for slot in slots(kind, data):
+        yield slot.path, slot.field.target, slot.value
 
 
 def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath, EntryRef]]:
     """Every reference an entry makes, with where it is written (the slots holding an id)."""
-    for path, target, value in reference_slots(kind, data):
-        if isinstance(value, str) and valid_id(target, value):
-            yield path, EntryRef(target, value)
+    for slot in slots(kind, data):
+        if slot.ref is not None:
+            yield slot.path, slot.ref
 
 
 def lineage_parents(kind: EntryKind, data: dict[str, Any]) -> list[tuple[JsonPath, str]]:
-    """The edges lineage cycles are searched along: base models, derived_from, parent orgs."""
-    if kind is EntryKind.MODEL:
-        return [(p, r.id) for p, r in references(kind, data) if p[0] == "base_model"]
-    if kind is EntryKind.DATASET:
-        return [(p, r.id) for p, r in references(kind, data) if p[0] == "derived_from"]
-    if kind is EntryKind.ORGANIZATION:
-        return [(p, r.id) for p, r in references(kind, data) if p[0] == "parent"]
-    return []
+    """The edges lineage cycles are searched along: the lineage references to entries of the
+    entry's own kind (base models, derived_from, parent organizations)."""
+    return [
+        (slot.path, slot.ref.id)
+        for slot in lineage_slots(kind, data)
+        if slot.ref is not None and slot.ref.kind is kind
+    ]
 
 
 def find_cycle(start: str, parents_of: Callable[[str], list[str]]) -> list[str] | None:
@@ -177,49 +145,58 @@ def check_references(
         if known(target):
             continue
         if target.kind is ref.kind and target.id.lower() == ref.id.lower():
-            # the entry itself in other letter case: no neighbour to suggest, no entry to add
-            # (`registry new` would make a case twin of this very entry)
-            yield RuleFinding(
-                ref,
-                path,
-                False,
-                Severity.ERROR,
-                f"'{target.id}' names this entry itself (its id is '{ref.id}'; ids are "
-                "case-sensitive)",
-                f"{_NOT_ITSELF.get(str(path[0]), 'an entry cannot name itself')}: "
-                "remove this reference",
-                "ref.self",
-            )
+            yield _names_itself(ref, path, target)
             continue
-        # Never suggest the entry itself: a fine-tune whose base is missing is no base of its own.
-        itself = ref.id if target.kind is ref.kind else None
-        twins = [t for t in index.case_twins(target) if t != itself]
-        successor = removed.get(target)
-        if target in removed and successor is not None and known(successor):
-            hint = f"did you mean '{successor.id}'?"
-        elif target in removed:
-            hint = (
-                f"`{target.id}` is deleted by this change: keep it, or remove or update "
-                "this reference"
-            )
-        elif twins:
-            hint = f"ids are case-sensitive: did you mean '{twins[0]}'?"
-        else:
-            guess = _neighbour(target, index, itself)
-            hint = (
-                f"did you mean '{guess}'?"
-                if guess
-                else f"add it with `registry new {target.kind} {target.id}`"
-            )
         yield RuleFinding(
             ref,
             path,
             False,
             Severity.ERROR,
             f"unknown {target.kind} '{target.id}' (no {target.relpath})",
-            hint,
+            _unknown_reference_hint(ref, target, index, known, removed),
             "ref.unknown",
         )
+
+
+def _names_itself(ref: EntryRef, path: JsonPath, target: EntryRef) -> RuleFinding:
+    """The entry itself in other letter case: no neighbour to suggest, no entry to add
+    (`registry new` would make a case twin of this very entry)."""
+    return RuleFinding(
+        ref,
+        path,
+        False,
+        Severity.ERROR,
+        f"'{target.id}' names this entry itself (its id is '{ref.id}'; ids are case-sensitive)",
+        f"{_NOT_ITSELF.get(str(path[0]), 'an entry cannot name itself')}: remove this reference",
+        "ref.self",
+    )
+
+
+def _unknown_reference_hint(
+    ref: EntryRef,
+    target: EntryRef,
+    index: EntryIndex,
+    known: Callable[[EntryRef], bool],
+    removed: Removed,
+) -> str:
+    """What to write for a reference to an entry that does not exist: its successor when the
+    change renamed it, the same id in its real letter case, a close id, or how to add it."""
+    if target in removed:
+        successor = removed[target]
+        if successor is not None and known(successor):
+            return f"did you mean '{successor.id}'?"
+        return (
+            f"`{target.id}` is deleted by this change: keep it, or remove or update this reference"
+        )
+    # Never suggest the entry itself: a fine-tune whose base is missing is no base of its own.
+    itself = ref.id if target.kind is ref.kind else None
+    twins = [t for t in index.case_twins(target) if t != itself]
+    if twins:
+        return f"ids are case-sensitive: did you mean '{twins[0]}'?"
+    guess = _neighbour(target, index, itself)
+    if guess:
+        return f"did you mean '{guess}'?"
+    return f"add it with `registry new {target.kind} {target.id}`"
 
 
 MAX_SUGGESTED = 5
@@ -375,147 +352,198 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
+# A plausibility check: the warnings it has about one entry, given today's date.
+PlausibilityCheck = Callable[[EntryRef, dict[str, Any], dt.date], Iterator[RuleFinding]]
+PLAUSIBILITY_CHECKS: list[PlausibilityCheck] = []
+
+
+def plausibility_check(check: PlausibilityCheck) -> PlausibilityCheck:
+    """Register `check`: `check_plausibility` runs every registered check, in this order."""
+    PLAUSIBILITY_CHECKS.append(check)
+    return check
+
+
 def check_plausibility(
     ref: EntryRef, data: dict[str, Any], today: dt.date
 ) -> Iterator[RuleFinding]:
-    def warn(path: JsonPath, message: str, hint: str, code: str) -> RuleFinding:
-        return RuleFinding(ref, path, False, Severity.WARNING, message, hint, code)
+    for check in PLAUSIBILITY_CHECKS:
+        yield from check(ref, data, today)
 
+
+def _warn(ref: EntryRef, path: JsonPath, message: str, hint: str, code: str) -> RuleFinding:
+    return RuleFinding(ref, path, False, Severity.WARNING, message, hint, code)
+
+
+def _records(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The mappings listed under `key`, with their positions."""
+    items = data.get(key)
+    if isinstance(items, list):
+        yield from ((i, item) for i, item in enumerate(items) if isinstance(item, dict))
+
+
+def _mapping(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+# Where an entry holds dates: the release date, and the dates of each score, source and cost.
+_DATED_RECORDS = (("scores", "date"), ("sources", "accessed"), ("cost", "date"))
+
+
+@plausibility_check
+def _future_dates(ref: EntryRef, data: dict[str, Any], today: dt.date) -> Iterator[RuleFinding]:
     dated: list[tuple[JsonPath, Any]] = [(("release_date",), data.get("release_date"))]
-    for key, field_name in (("scores", "date"), ("sources", "accessed"), ("cost", "date")):
-        items = data.get(key)
-        if isinstance(items, list):
-            dated += [
-                ((key, i, field_name), it.get(field_name))
-                for i, it in enumerate(items)
-                if isinstance(it, dict)
-            ]
+    for key, field_name in _DATED_RECORDS:
+        dated += [((key, i, field_name), it.get(field_name)) for i, it in _records(data, key)]
     for path, value in dated:
         when = _parse_date(value)
         if when is not None and when > today:
-            yield warn(
+            yield _warn(
+                ref,
                 path,
                 f"date {value} is in the future (today is {today.isoformat()})",
                 "check the year; dates are YYYY-MM-DD",
                 "plausible.future-date",
             )
 
-    params = data.get("parameters")
-    if isinstance(params, dict):
-        total, active = params.get("total"), params.get("active")
-        if _is_number(total) and _is_number(active) and active > total:
-            yield warn(
-                ("parameters", "active"),
-                f"active parameters ({active}) exceed the total ({total})",
-                "active counts only the experts used per token",
-                "plausible.active-params",
-            )
-        # a float or a count below 1 is the schema's finding: one finding per problem
-        if isinstance(total, int) and not isinstance(total, bool) and 1 <= total < TINY_PARAMETERS:
-            yield warn(
-                ("parameters", "total"),
-                f"{total} parameters is implausibly small",
-                TINY_PARAMETERS_HINT,
-                "plausible.tiny-params",
-            )
-        if params.get("rounded") is not True:
-            for key in ("total", "active"):
-                count = params.get(key)
-                if (
-                    isinstance(count, int)
-                    and looks_rounded(count)
-                    and count <= PARAMETERS_BOUND  # else the finding is that it is too large
-                ):
-                    yield warn(
-                        ("parameters", key),
-                        f"{count} looks like a rounded figure written as an exact count",
-                        "add `rounded: true` under parameters if the source gives it rounded, "
-                        "or write the exact count (e.g. from the Hub's safetensors)",
-                        "plausible.rounded-params",
-                    )
 
-    arch = data.get("architecture")
-    if isinstance(arch, dict):
-        experts, top_k = arch.get("num_experts"), arch.get("experts_top_k")
-        if _is_number(experts) and _is_number(top_k) and top_k > experts:
-            yield warn(
-                ("architecture", "experts_top_k"),
-                f"top-k ({top_k}) exceeds the number of experts ({experts})",
-                "",
-                "plausible.experts",
-            )
-        heads, kv = arch.get("num_attention_heads"), arch.get("num_key_value_heads")
-        if _is_number(heads) and _is_number(kv) and kv > heads:
-            yield warn(
-                ("architecture", "num_key_value_heads"),
-                f"key/value heads ({kv}) exceed attention heads ({heads})",
-                "",
-                "plausible.kv-heads",
+@plausibility_check
+def _active_parameters(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    params = _mapping(data, "parameters")
+    total, active = params.get("total"), params.get("active")
+    if _is_number(total) and _is_number(active) and active > total:
+        yield _warn(
+            ref,
+            ("parameters", "active"),
+            f"active parameters ({active}) exceed the total ({total})",
+            "active counts only the experts used per token",
+            "plausible.active-params",
+        )
+
+
+@plausibility_check
+def _tiny_parameters(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    total = _mapping(data, "parameters").get("total")
+    # a float or a count below 1 is the schema's finding: one finding per problem
+    if isinstance(total, int) and not isinstance(total, bool) and 1 <= total < TINY_PARAMETERS:
+        yield _warn(
+            ref,
+            ("parameters", "total"),
+            f"{total} parameters is implausibly small",
+            TINY_PARAMETERS_HINT,
+            "plausible.tiny-params",
+        )
+
+
+@plausibility_check
+def _rounded_parameters(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    params = _mapping(data, "parameters")
+    if params.get("rounded") is True:
+        return
+    for key in ("total", "active"):
+        count = params.get(key)
+        # above the bound, the finding is that it is too large
+        if isinstance(count, int) and looks_rounded(count) and count <= PARAMETERS_BOUND:
+            yield _warn(
+                ref,
+                ("parameters", key),
+                f"{count} looks like a rounded figure written as an exact count",
+                "add `rounded: true` under parameters if the source gives it rounded, "
+                "or write the exact count (e.g. from the Hub's safetensors)",
+                "plausible.rounded-params",
             )
 
-    scores = data.get("scores")
-    if isinstance(scores, list):
-        for i, score in enumerate(scores):
-            if not isinstance(score, dict) or not _is_number(score.get("value")):
-                continue
-            value = score["value"]
-            given = score.get("range")
-            if (
-                isinstance(given, dict)
-                and _is_number(given.get("min"))
-                and _is_number(given.get("max"))
-            ):
-                low, high = given["min"], given["max"]
-                hint = "check the value against the range given"
-            else:
-                low, high = metric_range(str(score.get("metric", "")))
-                hint = (
-                    "write fractions in 0–1, or give `range: {min: 0, max: 100}`"
-                    if high == 1.0
-                    else "check the value and the metric"
-                )
-            if (low is not None and value < low) or (high is not None and value > high):
-                bounds = f"{low:g}" if low is not None else "-∞"
-                bounds += f"–{high:g}" if high is not None else "–∞"
-                yield warn(
-                    ("scores", i, "value"),
-                    f"{value} is outside the range {bounds} of metric '{score.get('metric')}'",
-                    hint,
-                    "plausible.score-range",
-                )
 
-    composition = data.get("composition")
-    if isinstance(composition, list):
-        shares = [c.get("share") for c in composition if isinstance(c, dict)]
-        total_share = sum(s for s in shares if _is_number(s))
-        if total_share > 1.0001:
-            yield warn(
-                ("composition",),
-                f"shares add up to {total_share:.4g}, more than 1",
-                "shares are fractions of the whole",
-                "plausible.shares",
+# Architecture numbers where one cannot exceed the other: (part, whole, message).
+_ARCHITECTURE_PARTS = (
+    ("experts_top_k", "num_experts", "top-k ({part}) exceeds the number of experts ({whole})",
+     "plausible.experts"),
+    ("num_key_value_heads", "num_attention_heads",
+     "key/value heads ({part}) exceed attention heads ({whole})", "plausible.kv-heads"),
+)  # fmt: skip
+
+
+@plausibility_check
+def _architecture(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    arch = _mapping(data, "architecture")
+    for part_key, whole_key, message, code in _ARCHITECTURE_PARTS:
+        part, whole = arch.get(part_key), arch.get(whole_key)
+        if _is_number(whole) and _is_number(part) and part > whole:
+            path = ("architecture", part_key)
+            yield _warn(ref, path, message.format(part=part, whole=whole), "", code)
+
+
+def _score_bounds(score: dict[str, Any]) -> tuple[float | None, float | None, str]:
+    """The range a score's value lies in (its own, else its metric's), and what to do when
+    the value is outside it."""
+    given = score.get("range")
+    if isinstance(given, dict) and _is_number(given.get("min")) and _is_number(given.get("max")):
+        return given["min"], given["max"], "check the value against the range given"
+    low, high = metric_range(str(score.get("metric", "")))
+    if high == 1.0:
+        return low, high, "write fractions in 0–1, or give `range: {min: 0, max: 100}`"
+    return low, high, "check the value and the metric"
+
+
+@plausibility_check
+def _score_ranges(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    for i, score in _records(data, "scores"):
+        value = score.get("value")
+        if not _is_number(value):
+            continue
+        low, high, hint = _score_bounds(score)
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"{low:g}" if low is not None else "-∞"
+            bounds += f"–{high:g}" if high is not None else "–∞"
+            yield _warn(
+                ref,
+                ("scores", i, "value"),
+                f"{value} is outside the range {bounds} of metric '{score.get('metric')}'",
+                hint,
+                "plausible.score-range",
             )
 
+
+@plausibility_check
+def _shares(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    if not isinstance(data.get("composition"), list):
+        return
+    shares = [part.get("share") for _, part in _records(data, "composition")]
+    total_share = sum(s for s in shares if _is_number(s))
+    if total_share > 1.0001:
+        yield _warn(
+            ref,
+            ("composition",),
+            f"shares add up to {total_share:.4g}, more than 1",
+            "shares are fractions of the whole",
+            "plausible.shares",
+        )
+
+
+@plausibility_check
+def _fine_tune_base(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
     if data.get("training_type") == "fine_tuned" and "base_model" not in data:
-        yield warn(
+        yield _warn(
+            ref,
             ("training_type",),
             "a fine-tuned model without `base_model`",
             "add the model it was fine-tuned from, or `base_model: unknown`",
             "plausible.no-base-model",
         )
 
-    sources = data.get("sources")
-    if isinstance(sources, list):
-        for i, source in enumerate(sources):
-            fields = source.get("fields") if isinstance(source, dict) else None
-            if not isinstance(fields, list):
-                continue
-            for j, name in enumerate(fields):
-                top = str(name).split(".")[0]
-                if top not in data:
-                    yield warn(
-                        ("sources", i, "fields", j),
-                        f"names '{name}', which this entry does not have",
-                        "list only fields the entry contains",
-                        "plausible.source-field",
-                    )
+
+@plausibility_check
+def _source_fields(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    for i, source in _records(data, "sources"):
+        fields = source.get("fields")
+        if not isinstance(fields, list):
+            continue
+        for j, name in enumerate(fields):
+            if str(name).split(".")[0] not in data:
+                yield _warn(
+                    ref,
+                    ("sources", i, "fields", j),
+                    f"names '{name}', which this entry does not have",
+                    "list only fields the entry contains",
+                    "plausible.source-field",
+                )
