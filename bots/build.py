@@ -14,6 +14,7 @@ from typing import Any
 
 from bots.entries import ENTRIES_DIR, EntryKind, ref_for_relpath
 from bots.loader import load_entry_file
+from bots.references import lineage_slots
 
 MODEL_COLUMNS = [
     "Model Name", "Company/Organization", "Billions of Parameters", "Open/Closed Source",
@@ -259,26 +260,7 @@ def relational(registry: Registry) -> dict[str, list[dict[str, Any]]]:
                         "source": s.get("source"),
                     }
                 )
-        for base in data.get("base_model") or []:
-            if isinstance(base, dict):
-                lineage.append(
-                    {
-                        "child": model_id,
-                        "parent": base.get("id"),
-                        "relation": base.get("relation"),
-                        "kind": "model",
-                    }
-                )
-        for item in data.get("training_data") or []:
-            if isinstance(item, dict) and item.get("dataset"):
-                lineage.append(
-                    {
-                        "child": model_id,
-                        "parent": item["dataset"],
-                        "relation": "trained_on",
-                        "kind": "dataset",
-                    }
-                )
+        lineage += _lineage_rows(EntryKind.MODEL, model_id, data)
         for order, stage in enumerate(data.get("training_stages") or []):
             if isinstance(stage, dict):
                 total = stage.get("total_tokens")
@@ -295,13 +277,19 @@ def relational(registry: Registry) -> dict[str, list[dict[str, Any]]]:
                     }
                 )
     for dataset_id, data in sorted(registry.datasets.items()):
-        for parent in data.get("derived_from") or []:
-            lineage.append(
-                {
-                    "child": dataset_id,
-                    "parent": parent,
-                    "relation": "derived_from",
-                    "kind": "dataset",
-                }
-            )
+        lineage += _lineage_rows(EntryKind.DATASET, dataset_id, data)
     return {"scores": scores, "lineage": lineage, "training_stages": stages}
+
+
+def _lineage_rows(kind: EntryKind, entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entry's lineage references (the schemas' `x-lineage` fields) as rows."""
+    return [
+        {
+            "child": entry_id,
+            "parent": slot.value,
+            "relation": slot.field.lineage.relation_of(slot.holder),
+            "kind": slot.field.target.value,
+        }
+        for slot in lineage_slots(kind, data)
+        if slot.field.lineage is not None and isinstance(slot.value, str) and slot.value
+    ]

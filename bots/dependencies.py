@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from bots.entries import EntryKind, EntryRef
-from bots.rules import references
+from bots.references import references
 
 T = TypeVar("T")
 

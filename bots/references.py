@@ -159,3 +159,10 @@ def slots(kind: EntryKind, data: Any) -> Iterator[Slot]:
 def lineage_slots(kind: EntryKind, data: Any) -> Iterator[Slot]:
     """The reference fields of the entry that are lineage."""
     return (slot for slot in slots(kind, data) if slot.field.lineage is not None)
+
+
+def references(kind: EntryKind, data: Any) -> Iterator[tuple[JsonPath, EntryRef]]:
+    """Every reference an entry makes, with where it is written (the slots holding an id)."""
+    for slot in slots(kind, data):
+        if slot.ref is not None:
+            yield slot.path, slot.ref

@@ -30,7 +30,7 @@ from bots.entries import (
 from bots.findings import Severity
 from bots.loader import JsonPath
 from bots.messages import did_you_mean, one_of_words, squash
-from bots.references import lineage_slots, slots
+from bots.references import lineage_slots, references, slots
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,6 @@ def reference_slots(
     what is written there (whatever it is). The schemas declare them (`bots.references`)."""
     for slot in slots(kind, data):
         yield slot.path, slot.field.target, slot.value
-
-
-def references(kind: EntryKind, data: dict[str, Any]) -> Iterator[tuple[JsonPath, EntryRef]]:
-    """Every reference an entry makes, with where it is written (the slots holding an id)."""
-    for slot in slots(kind, data):
-        if slot.ref is not None:
-            yield slot.path, slot.ref
 
 
 def lineage_parents(kind: EntryKind, data: dict[str, Any]) -> list[tuple[JsonPath, str]]:

@@ -19,8 +19,10 @@ from urllib.parse import quote
 
 from bots.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
 from bots.diff import render_value
+from bots.entries import EntryKind
 from bots.exports import text as write_text
 from bots.markdown import http_url
+from bots.references import lineage_slots
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"  # style.css, app.js
 
@@ -255,17 +257,15 @@ def _lineage(registry: Registry) -> dict[tuple[str, str], dict[str, list[tuple[s
             (child[1], child[0], relation)
         )
 
-    for model_id, data in registry.models.items():
-        for base in data.get("base_model") or []:
-            if isinstance(base, dict) and base.get("id") in registry.models:
-                add(("models", model_id), ("models", base["id"]), str(base.get("relation")))
-        for item in data.get("training_data") or []:
-            if isinstance(item, dict) and item.get("dataset") in registry.datasets:
-                add(("models", model_id), ("datasets", item["dataset"]), "trained on")
-    for dataset_id, data in registry.datasets.items():
-        for parent in data.get("derived_from") or []:
-            if parent in registry.datasets:
-                add(("datasets", dataset_id), ("datasets", parent), "derived from")
+    shown = {EntryKind.MODEL: registry.models, EntryKind.DATASET: registry.datasets}
+    for kind, entries in shown.items():
+        for entry_id, data in entries.items():
+            for slot in lineage_slots(kind, data):
+                target, lineage = slot.field.target, slot.field.lineage
+                known = isinstance(slot.value, str) and slot.value in shown.get(target, {})
+                if lineage is not None and known:
+                    parent = (target.folder, slot.value)
+                    add((kind.folder, entry_id), parent, lineage.words(slot.holder))
     return graph
 
 
