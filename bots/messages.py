@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -181,35 +182,37 @@ def _actions(actions: Sequence[str]) -> str:
     return actions[0] if len(actions) == 1 else ", ".join(actions[:-1]) + " and " + actions[-1]
 
 
-def _count_hint(
-    reading: CountReading,
-    written: Any,
-    first: Sequence[str],
-    may_round: bool,
-    parameters: bool,
-    bound: int,
-) -> str:
-    """The whole number to write for a count read from `written`, with `rounded: true` when
-    the count takes it and looks like a published figure: everything in one round. A
-    parameter count in the hundreds was meant in billions: it is told so, not to write 7; a
-    count above `bound` is called implausible, not written out."""
-    if reading.value is None or reading.value > bound:
-        return IMPLAUSIBLE_HINT
-    if parameters and reading.value < TINY_PARAMETERS:  # '7.0' meant 7B, not 7
-        return _actions([*first, TINY_PARAMETERS_HINT])
-    write = f"write {reading.value}"
-    if reading.base:
-        write += f" (counts are written in decimal, not {reading.base})"
-    actions = [*first, write]
-    if may_round and reading.figure:
-        shown = written if isinstance(written, str) else repr(written)
-        return (
-            _actions([*actions, "add `rounded: true` under parameters"])
-            + f" ('{shown}' is a rounded figure), or write the exact count if a source gives it"
-        )
-    if may_round and looks_rounded(reading.value):
-        actions.append(ADD_ROUNDED)
-    return _actions(actions)
+@dataclass(frozen=True)
+class _Count:
+    """What a hint on a count needs to know: whether it takes `rounded: true` and does not
+    say it yet, whether it is a parameter count, and the largest plausible value."""
+
+    may_round: bool
+    parameters: bool
+    bound: int
+
+    def hint(self, reading: CountReading, written: Any, first: Sequence[str]) -> str:
+        """The whole number to write for a count read from `written`, with `rounded: true`
+        when the count takes it and looks like a published figure: everything in one round. A
+        parameter count in the hundreds was meant in billions: it is told so, not to write 7;
+        a count above `bound` is called implausible, not written out."""
+        if reading.value is None or reading.value > self.bound:
+            return IMPLAUSIBLE_HINT
+        if self.parameters and reading.value < TINY_PARAMETERS:  # '7.0' meant 7B, not 7
+            return _actions([*first, TINY_PARAMETERS_HINT])
+        write = f"write {reading.value}"
+        if reading.base:
+            write += f" (counts are written in decimal, not {reading.base})"
+        actions = [*first, write]
+        if self.may_round and reading.figure:
+            shown = written if isinstance(written, str) else repr(written)
+            return (
+                _actions([*actions, "add `rounded: true` under parameters"])
+                + f" ('{shown}' is a rounded figure), or write the exact count if a source gives it"
+            )
+        if self.may_round and looks_rounded(reading.value):
+            actions.append(ADD_ROUNDED)
+        return _actions(actions)
 
 
 def number_hint(
@@ -227,48 +230,60 @@ def number_hint(
     quotes. `parameters`: the value is a parameter count; `may_round`: it takes `rounded: true`
     and does not say it yet, so a rounded-looking count is told to add it; `bound`: the largest
     plausible count here (`bots.counts.count_bound`)."""
-    wants_integer = "integer" in expected
-    if isinstance(value, float) and wants_integer:
-        reading = read_count(value)
-        if reading is not None:
-            return _count_hint(reading, value, [], may_round, parameters, bound), False
-        if parameters and 0 < value < TINY_PARAMETERS:
-            return TINY_PARAMETERS_HINT, False
-        return "write a whole number without a decimal point", True
+    count = _Count(may_round, parameters, bound)
+    if isinstance(value, float) and "integer" in expected:
+        return _float_for_integer(value, count)
     if not isinstance(value, str):
         return "", True
+    return _quoted_hint(value, expected, count) or _written_count_hint(value, expected, count)
+
+
+def _float_for_integer(value: float, count: _Count) -> tuple[str, bool]:
+    reading = read_count(value)
+    if reading is not None:
+        return count.hint(reading, value, []), False
+    if count.parameters and 0 < value < TINY_PARAMETERS:
+        return TINY_PARAMETERS_HINT, False
+    return "write a whole number without a decimal point", True
+
+
+def _quoted_hint(value: str, expected: Sequence[str], count: _Count) -> tuple[str, bool] | None:
+    """For a number or true/false in quotes: remove them (and what else to do), or None."""
     plain = _plain_scalar(value)
     if isinstance(plain, bool):
         return ("remove the quotes", False) if "boolean" in expected else ("", True)
     if isinstance(plain, int) and ("integer" in expected or "number" in expected):
-        if parameters and 1 <= plain < TINY_PARAMETERS:
-            return f"remove the quotes and {TINY_PARAMETERS_HINT}", False
-        if may_round and looks_rounded(plain):
-            return f"remove the quotes and {ADD_ROUNDED}", False
+        return _quoted_integer(plain, count), False
+    if not (isinstance(plain, float) and math.isfinite(plain)):
+        return None
+    if "number" in expected:
         return "remove the quotes", False
-    if isinstance(plain, float) and plain == plain and abs(plain) != float("inf"):
-        if "number" in expected:
-            return "remove the quotes", False
-        if wants_integer:
-            reading = read_count(plain)
-            if reading is not None:
-                return _count_hint(
-                    reading, value, ["remove the quotes"], may_round, parameters, bound
-                ), False
-            return "remove the quotes and write a whole number", True
-    if wants_integer:
-        reading = read_count(value)
+    if "integer" not in expected:
+        return None
+    reading = read_count(plain)
+    if reading is not None:
+        return count.hint(reading, value, ["remove the quotes"]), False
+    return "remove the quotes and write a whole number", True
+
+
+def _quoted_integer(plain: int, count: _Count) -> str:
+    if count.parameters and 1 <= plain < TINY_PARAMETERS:
+        return f"remove the quotes and {TINY_PARAMETERS_HINT}"
+    if count.may_round and looks_rounded(plain):
+        return f"remove the quotes and {ADD_ROUNDED}"
+    return "remove the quotes"
+
+
+def _written_count_hint(value: str, expected: Sequence[str], count: _Count) -> tuple[str, bool]:
+    """For a count written with a unit, digit groups or in another base: the plain number."""
+    reading = read_count(value) if "integer" in expected or "number" in expected else None
+    if "integer" in expected:
         if reading is not None:
-            return _count_hint(reading, value, [], may_round, parameters, bound), False
+            return count.hint(reading, value, []), False
         if _COUNT_WITH_UNIT_RE.match(value):
             return "write the count as a plain whole number", True
-    if "number" in expected:
-        reading = read_count(value)
-        if reading is not None and reading.base and reading.value is not None:
-            return (
-                f"write {reading.value} (numbers are written in decimal, not {reading.base})",
-                False,
-            )
+    if "number" in expected and reading is not None and reading.base and reading.value is not None:
+        return f"write {reading.value} (numbers are written in decimal, not {reading.base})", False
     return "", True
 
 
