@@ -2,7 +2,9 @@
 of them are lineage (what a model or dataset comes from). Declared once, in the schemas:
 `"x-ref": "<kind>"` on the `$defs/<kind>_ref` a field points to, `"x-lineage"` on a field
 whose references are lineage, with the relation they stand for (`{"relation": "trained_on"}`)
-or the sibling field that says it (`{"relation_field": "relation"}`). Rules, dependencies,
+or the sibling field that says it (`{"relation_field": "relation"}`), and
+`"x-self-reference"` on a field that can name an entry of its own kind, saying why an entry
+cannot name itself there. Rules, dependencies,
 build and site read this table instead of lists of field names."""
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class ReferenceField:
     pattern: Pattern
     target: EntryKind
     lineage: Lineage | None
+    itself: str | None = None  # why an entry cannot name itself here
 
 
 @dataclass(frozen=True)
@@ -86,15 +89,29 @@ def _follow(schemas: SchemaSet, node: dict[str, Any], doc: str) -> tuple[Any, st
     return found, doc
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the fields above a node declare for the references below it."""
+
+    lineage: Lineage | None = None
+    itself: str | None = None
+
+    def below(self, node: dict[str, Any]) -> _Context:
+        itself = node.get("x-self-reference")
+        return _Context(
+            _lineage(node) or self.lineage, itself if isinstance(itself, str) else self.itself
+        )
+
+
 def _fields(
-    schemas: SchemaSet, node: Any, doc: str, pattern: Pattern, lineage: Lineage | None, depth: int
+    schemas: SchemaSet, node: Any, doc: str, pattern: Pattern, context: _Context, depth: int
 ) -> Iterator[ReferenceField]:
     if not isinstance(node, dict) or depth > MAX_DEPTH:
         return
-    lineage = _lineage(node) or lineage
+    context = context.below(node)
     target = node.get("x-ref")
     if isinstance(target, str):
-        yield ReferenceField(pattern, EntryKind(target), lineage)
+        yield ReferenceField(pattern, EntryKind(target), context.lineage, context.itself)
         return
     below: list[tuple[Any, str, Pattern]] = []
     if "$ref" in node:
@@ -105,13 +122,13 @@ def _fields(
     if isinstance(node.get("items"), dict):
         below.append((node["items"], doc, (*pattern, ANY)))
     for sub, sub_doc, sub_pattern in below:
-        yield from _fields(schemas, sub, sub_doc, sub_pattern, lineage, depth + 1)
+        yield from _fields(schemas, sub, sub_doc, sub_pattern, context, depth + 1)
 
 
 def reference_fields(schemas: SchemaSet, kind: EntryKind) -> tuple[ReferenceField, ...]:
     """Every reference field of an entry of `kind`, in the schema's order."""
     found: dict[Pattern, ReferenceField] = {}
-    for ref_field in _fields(schemas, schemas.root(kind), schema_file(kind), (), None, 0):
+    for ref_field in _fields(schemas, schemas.root(kind), schema_file(kind), (), _Context(), 0):
         found.setdefault(ref_field.pattern, ref_field)
     return tuple(found.values())
 

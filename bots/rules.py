@@ -23,7 +23,8 @@ from bots.entries import (
 from bots.findings import Severity
 from bots.loader import JsonPath
 from bots.messages import did_you_mean, one_of_words, squash
-from bots.references import lineage_slots, references, slots
+from bots.references import lineage_slots, slots
+from bots.references import references as references  # read from here by older callers
 
 
 @dataclass(frozen=True)
@@ -110,15 +111,6 @@ def _neighbour(target: EntryRef, index: EntryIndex, itself: str | None) -> str |
     return did_you_mean(target.id, [c for c in index.ids_in(target.kind) if c != itself])
 
 
-# Why an entry cannot name itself, by the field that names another entry of its own kind.
-_NOT_ITSELF = {
-    "base_model": "a model cannot be its own base model",
-    "derived_from": "a dataset cannot be derived from itself",
-    "composition": "a dataset cannot be a part of itself",
-    "parent": "an organization cannot be its own parent",
-}
-
-
 def check_references(
     ref: EntryRef,
     data: dict[str, Any],
@@ -127,11 +119,12 @@ def check_references(
     removed: Removed | None = None,
 ) -> Iterator[RuleFinding]:
     removed = removed or {}
-    for path, target in references(ref.kind, data):
-        if known(target):
+    for slot in slots(ref.kind, data):
+        path, target = slot.path, slot.ref
+        if target is None or known(target):
             continue
         if target.kind is ref.kind and target.id.lower() == ref.id.lower():
-            yield _names_itself(ref, path, target)
+            yield _names_itself(ref, path, target, slot.field.itself)
             continue
         yield RuleFinding(
             ref,
@@ -144,7 +137,7 @@ def check_references(
         )
 
 
-def _names_itself(ref: EntryRef, path: JsonPath, target: EntryRef) -> RuleFinding:
+def _names_itself(ref: EntryRef, path: JsonPath, target: EntryRef, why: str | None) -> RuleFinding:
     """The entry itself in other letter case: no neighbour to suggest, no entry to add
     (`registry new` would make a case twin of this very entry)."""
     return RuleFinding(
@@ -153,7 +146,7 @@ def _names_itself(ref: EntryRef, path: JsonPath, target: EntryRef) -> RuleFindin
         False,
         Severity.ERROR,
         f"'{target.id}' names this entry itself (its id is '{ref.id}'; ids are case-sensitive)",
-        f"{_NOT_ITSELF.get(str(path[0]), 'an entry cannot name itself')}: remove this reference",
+        f"{why or 'an entry cannot name itself'}: remove this reference",
         "ref.self",
     )
 

@@ -79,3 +79,11 @@ def test_a_base_model_reads_its_relation_from_beside_its_id() -> None:
     assert found[1].ref is None  # written, but not an id: the schema reports it
     assert found[0].field.lineage is not None
     assert found[0].field.lineage.relation_of(found[0].holder) == "quantization"
+
+
+def test_a_field_that_may_name_its_own_kind_says_why_an_entry_cannot_name_itself() -> None:
+    schemas = SchemaSet(REPO / "schemas")
+    why = {f.pattern: f.itself for f in reference_fields(schemas, EntryKind.DATASET)}
+    assert why[("composition", ANY, "dataset")] == "a dataset cannot be a part of itself"
+    assert why[("derived_from", ANY)] == "a dataset cannot be derived from itself"
+    assert why[("organization",)] is None
