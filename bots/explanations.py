@@ -169,8 +169,8 @@ class Translator:
             if out:
                 return out
         if len(matching) > 1 and isinstance(value, str):
-            options = [o for i in matching for s in by_branch[i] if s.validator == "enum"
-                       for o in s.validator_value]  # fmt: skip
+            enums = [s for i in matching for s in by_branch[i] if s.validator == "enum"]
+            options = [option for s in enums for option in s.validator_value]
             return [_misspelt_option(error, path, options, example)]
         failure = _Failure(error, path, value, example, allows_missing)
         return self.wrong_type(failure, _branch_types(by_branch, path))
