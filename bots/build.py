@@ -14,6 +14,7 @@ from typing import Any
 
 from bots.entries import EntryFiles, EntryKind
 from bots.loader import load_entry_file
+from bots.references import lineage_slots
 
 MODEL_COLUMNS = [
     "Model Name", "Company/Organization", "Billions of Parameters", "Open/Closed Source",
@@ -241,63 +242,53 @@ def relational(registry: Registry) -> dict[str, list[dict[str, Any]]]:
     """scores, lineage and training stages as plain rows, for SQL."""
     scores, lineage, stages = [], [], []
     for model_id, data in sorted(registry.models.items()):
-        for s in data.get("scores") or []:
-            if isinstance(s, dict):
-                scores.append(
-                    {
-                        "model": model_id,
-                        "benchmark": s.get("benchmark"),
-                        "leaderboard": s.get("leaderboard"),
-                        "setting": s.get("setting"),
-                        "metric": s.get("metric"),
-                        "value": s.get("value"),
-                        "stderr": s.get("stderr"),
-                        "source": s.get("source"),
-                    }
-                )
-        for base in data.get("base_model") or []:
-            if isinstance(base, dict):
-                lineage.append(
-                    {
-                        "child": model_id,
-                        "parent": base.get("id"),
-                        "relation": base.get("relation"),
-                        "kind": "model",
-                    }
-                )
-        for item in data.get("training_data") or []:
-            if isinstance(item, dict) and item.get("dataset"):
-                lineage.append(
-                    {
-                        "child": model_id,
-                        "parent": item["dataset"],
-                        "relation": "trained_on",
-                        "kind": "dataset",
-                    }
-                )
-        for order, stage in enumerate(data.get("training_stages") or []):
-            if isinstance(stage, dict):
-                total = stage.get("total_tokens")
-                stages.append(
-                    {
-                        "model": model_id,
-                        "order": order + 1,
-                        "stage": stage.get("name"),
-                        "dataset": stage.get("dataset"),
-                        "total_tokens": total if isinstance(total, int) else None,
-                        "batch_tokens": stage.get("batch_tokens")
-                        if isinstance(stage.get("batch_tokens"), int)
-                        else None,
-                    }
-                )
+        scores += _score_rows(model_id, data)
+        lineage += _lineage_rows(EntryKind.MODEL, model_id, data)
+        stages += _stage_rows(model_id, data)
     for dataset_id, data in sorted(registry.datasets.items()):
-        for parent in data.get("derived_from") or []:
-            lineage.append(
-                {
-                    "child": dataset_id,
-                    "parent": parent,
-                    "relation": "derived_from",
-                    "kind": "dataset",
-                }
-            )
+        lineage += _lineage_rows(EntryKind.DATASET, dataset_id, data)
     return {"scores": scores, "lineage": lineage, "training_stages": stages}
+
+
+SCORE_COLUMNS = ("benchmark", "leaderboard", "setting", "metric", "value", "stderr", "source")
+
+
+def _score_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"model": model_id, **{column: s.get(column) for column in SCORE_COLUMNS}}
+        for s in data.get("scores") or []
+        if isinstance(s, dict)
+    ]
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _stage_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": model_id,
+            "order": order + 1,
+            "stage": stage.get("name"),
+            "dataset": stage.get("dataset"),
+            "total_tokens": _whole(stage.get("total_tokens")),
+            "batch_tokens": _whole(stage.get("batch_tokens")),
+        }
+        for order, stage in enumerate(data.get("training_stages") or [])
+        if isinstance(stage, dict)
+    ]
+
+
+def _lineage_rows(kind: EntryKind, entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entry's lineage references (the schemas' `x-lineage` fields) as rows."""
+    return [
+        {
+            "child": entry_id,
+            "parent": slot.value,
+            "relation": slot.field.lineage.relation_of(slot.holder),
+            "kind": slot.field.target.value,
+        }
+        for slot in lineage_slots(kind, data)
+        if slot.field.lineage is not None and isinstance(slot.value, str) and slot.value
+    ]

@@ -31,6 +31,7 @@ from bots.entries import (
     walk_key,
 )
 from bots.errors import RegistryError
+from bots.explanations import ReferenceHint, Translator
 from bots.findings import Finding, Severity, field_path
 from bots.loader import (
     JsonPath,
@@ -40,15 +41,13 @@ from bots.loader import (
     decode_entry_bytes,
     parse_entry_text,
 )
-from bots.messages import ReferenceHint, Translator
+from bots.plausibility import check_count_sizes, check_plausibility
 from bots.provenance import Provenance, provenance
 from bots.rules import (
     Removed,
     RuleFinding,
-    check_count_sizes,
     check_hub_claim_by_path,
     check_identity,
-    check_plausibility,
     check_references,
     find_cycle,
     hub_claim,

@@ -146,7 +146,7 @@ def read_count(value: Any) -> CountReading | None:
     A float is read from its shortest decimal form, which is the text written whenever that
     had at most 15 significant digits: `1e30` is 10^30 (and implausibly large), never the
     binary float's 1000000000000000019884624838656."""
-    from decimal import Decimal, InvalidOperation
+    from decimal import Decimal
 
     if isinstance(value, bool):
         return None
@@ -154,9 +154,13 @@ def read_count(value: Any) -> CountReading | None:
         if not math.isfinite(value):
             return None
         return _whole(Decimal(repr(value)))
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
+    return _read_text(value.strip()) if isinstance(value, str) else None
+
+
+def _read_text(text: str) -> CountReading | None:
+    """A count written as text: in another base, with digit groups or with a unit."""
+    from decimal import Decimal, InvalidOperation
+
     if _NON_DECIMAL_RE.match(text):
         radix, base = _NON_DECIMAL[text[:2]]
         whole = int(text[2:], radix)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bots.counts import (
     IMPLAUSIBLE_HINT,
     IMPLAUSIBLY_LARGE,
-    ROUNDED_COUNTS,
     TINY_PARAMETERS,
     TINY_PARAMETERS_HINT,
     CountReading,
-    count_bound,
     looks_rounded,
-    may_mark_rounded,
     read_count,
 )
 from bots.loader import JsonPath, resolve_plain
@@ -181,35 +179,37 @@ def _actions(actions: Sequence[str]) -> str:
     return actions[0] if len(actions) == 1 else ", ".join(actions[:-1]) + " and " + actions[-1]
 
 
-def _count_hint(
-    reading: CountReading,
-    written: Any,
-    first: Sequence[str],
-    may_round: bool,
-    parameters: bool,
-    bound: int,
-) -> str:
-    """The whole number to write for a count read from `written`, with `rounded: true` when
-    the count takes it and looks like a published figure: everything in one round. A
-    parameter count in the hundreds was meant in billions: it is told so, not to write 7; a
-    count above `bound` is called implausible, not written out."""
-    if reading.value is None or reading.value > bound:
-        return IMPLAUSIBLE_HINT
-    if parameters and reading.value < TINY_PARAMETERS:  # '7.0' meant 7B, not 7
-        return _actions([*first, TINY_PARAMETERS_HINT])
-    write = f"write {reading.value}"
-    if reading.base:
-        write += f" (counts are written in decimal, not {reading.base})"
-    actions = [*first, write]
-    if may_round and reading.figure:
-        shown = written if isinstance(written, str) else repr(written)
-        return (
-            _actions([*actions, "add `rounded: true` under parameters"])
-            + f" ('{shown}' is a rounded figure), or write the exact count if a source gives it"
-        )
-    if may_round and looks_rounded(reading.value):
-        actions.append(ADD_ROUNDED)
-    return _actions(actions)
+@dataclass(frozen=True)
+class _Count:
+    """What a hint on a count needs to know: whether it takes `rounded: true` and does not
+    say it yet, whether it is a parameter count, and the largest plausible value."""
+
+    may_round: bool
+    parameters: bool
+    bound: int
+
+    def hint(self, reading: CountReading, written: Any, first: Sequence[str]) -> str:
+        """The whole number to write for a count read from `written`, with `rounded: true`
+        when the count takes it and looks like a published figure: everything in one round. A
+        parameter count in the hundreds was meant in billions: it is told so, not to write 7;
+        a count above `bound` is called implausible, not written out."""
+        if reading.value is None or reading.value > self.bound:
+            return IMPLAUSIBLE_HINT
+        if self.parameters and reading.value < TINY_PARAMETERS:  # '7.0' meant 7B, not 7
+            return _actions([*first, TINY_PARAMETERS_HINT])
+        write = f"write {reading.value}"
+        if reading.base:
+            write += f" (counts are written in decimal, not {reading.base})"
+        actions = [*first, write]
+        if self.may_round and reading.figure:
+            shown = written if isinstance(written, str) else repr(written)
+            return (
+                _actions([*actions, "add `rounded: true` under parameters"])
+                + f" ('{shown}' is a rounded figure), or write the exact count if a source gives it"
+            )
+        if self.may_round and looks_rounded(reading.value):
+            actions.append(ADD_ROUNDED)
+        return _actions(actions)
 
 
 def number_hint(
@@ -227,48 +227,60 @@ def number_hint(
     quotes. `parameters`: the value is a parameter count; `may_round`: it takes `rounded: true`
     and does not say it yet, so a rounded-looking count is told to add it; `bound`: the largest
     plausible count here (`bots.counts.count_bound`)."""
-    wants_integer = "integer" in expected
-    if isinstance(value, float) and wants_integer:
-        reading = read_count(value)
-        if reading is not None:
-            return _count_hint(reading, value, [], may_round, parameters, bound), False
-        if parameters and 0 < value < TINY_PARAMETERS:
-            return TINY_PARAMETERS_HINT, False
-        return "write a whole number without a decimal point", True
+    count = _Count(may_round, parameters, bound)
+    if isinstance(value, float) and "integer" in expected:
+        return _float_for_integer(value, count)
     if not isinstance(value, str):
         return "", True
+    return _quoted_hint(value, expected, count) or _written_count_hint(value, expected, count)
+
+
+def _float_for_integer(value: float, count: _Count) -> tuple[str, bool]:
+    reading = read_count(value)
+    if reading is not None:
+        return count.hint(reading, value, []), False
+    if count.parameters and 0 < value < TINY_PARAMETERS:
+        return TINY_PARAMETERS_HINT, False
+    return "write a whole number without a decimal point", True
+
+
+def _quoted_hint(value: str, expected: Sequence[str], count: _Count) -> tuple[str, bool] | None:
+    """For a number or true/false in quotes: remove them (and what else to do), or None."""
     plain = _plain_scalar(value)
     if isinstance(plain, bool):
         return ("remove the quotes", False) if "boolean" in expected else ("", True)
     if isinstance(plain, int) and ("integer" in expected or "number" in expected):
-        if parameters and 1 <= plain < TINY_PARAMETERS:
-            return f"remove the quotes and {TINY_PARAMETERS_HINT}", False
-        if may_round and looks_rounded(plain):
-            return f"remove the quotes and {ADD_ROUNDED}", False
+        return _quoted_integer(plain, count), False
+    if not (isinstance(plain, float) and math.isfinite(plain)):
+        return None
+    if "number" in expected:
         return "remove the quotes", False
-    if isinstance(plain, float) and plain == plain and abs(plain) != float("inf"):
-        if "number" in expected:
-            return "remove the quotes", False
-        if wants_integer:
-            reading = read_count(plain)
-            if reading is not None:
-                return _count_hint(
-                    reading, value, ["remove the quotes"], may_round, parameters, bound
-                ), False
-            return "remove the quotes and write a whole number", True
-    if wants_integer:
-        reading = read_count(value)
+    if "integer" not in expected:
+        return None
+    reading = read_count(plain)
+    if reading is not None:
+        return count.hint(reading, value, ["remove the quotes"]), False
+    return "remove the quotes and write a whole number", True
+
+
+def _quoted_integer(plain: int, count: _Count) -> str:
+    if count.parameters and 1 <= plain < TINY_PARAMETERS:
+        return f"remove the quotes and {TINY_PARAMETERS_HINT}"
+    if count.may_round and looks_rounded(plain):
+        return f"remove the quotes and {ADD_ROUNDED}"
+    return "remove the quotes"
+
+
+def _written_count_hint(value: str, expected: Sequence[str], count: _Count) -> tuple[str, bool]:
+    """For a count written with a unit, digit groups or in another base: the plain number."""
+    reading = read_count(value) if "integer" in expected or "number" in expected else None
+    if "integer" in expected:
         if reading is not None:
-            return _count_hint(reading, value, [], may_round, parameters, bound), False
+            return count.hint(reading, value, []), False
         if _COUNT_WITH_UNIT_RE.match(value):
             return "write the count as a plain whole number", True
-    if "number" in expected:
-        reading = read_count(value)
-        if reading is not None and reading.base and reading.value is not None:
-            return (
-                f"write {reading.value} (numbers are written in decimal, not {reading.base})",
-                False,
-            )
+    if "number" in expected and reading is not None and reading.base and reading.value is not None:
+        return f"write {reading.value} (numbers are written in decimal, not {reading.base})", False
     return "", True
 
 
@@ -278,413 +290,21 @@ def show_example(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _is_missing_marker(schema: Any) -> bool:
+def is_missing_marker(schema: Any) -> bool:
     return isinstance(schema, dict) and str(schema.get("$ref", "")).endswith("$defs/missing")
 
 
-def _enum_text(options: Sequence[Any], limit: int = 12) -> str:
+def enum_text(options: Sequence[Any], limit: int = 12) -> str:
     shown = [show_example(o) if o is not False else "false" for o in options]
     if len(shown) > limit:
         return ", ".join(shown[:limit]) + f", … ({len(shown)} in all)"
     return ", ".join(shown)
 
 
-def _with_example(hint: str, example: Any) -> str:
+def with_example(hint: str, example: Any) -> str:
     if example is None:
         return hint
     return f"{hint}, e.g. {show_example(example)}" if hint else f"e.g. {show_example(example)}"
-
-
-# What to write instead of a malformed reference (`dataset: dolma`): the checker, which knows
-# the registry's ids, answers for the JSON paths that hold references, and None elsewhere.
-ReferenceHint = Callable[[JsonPath, str], str | None]
-
-
-class Translator:
-    """Turns `jsonschema.ValidationError`s into SchemaMessages. `entry` is the data the errors
-    are about (a count's `rounded` flag is next to it); `reference_hint` advises on a
-    reference whose value is not an id."""
-
-    def __init__(
-        self,
-        entry: Mapping[str, Any] | None = None,
-        reference_hint: ReferenceHint | None = None,
-    ) -> None:
-        self.entry = entry
-        self.reference_hint = reference_hint
-
-    def messages(self, errors: Iterable[Any]) -> list[SchemaMessage]:
-        out: list[SchemaMessage] = []
-        for error in errors:
-            out.extend(self.translate(error, example=None, allows_missing=False))
-        patterned = {m.path for m in out if m.code == "schema.pattern"}
-        out = [m for m in out if not (m.code == "schema.format" and m.path in patterned)]
-        seen: set[tuple[JsonPath, str]] = set()
-        unique = []
-        for msg in out:
-            key = (msg.path, msg.message)
-            if key not in seen:
-                seen.add(key)
-                unique.append(msg)
-        return unique
-
-    def translate(self, error: Any, example: Any, allows_missing: bool) -> list[SchemaMessage]:
-        path: JsonPath = tuple(error.absolute_path)
-        kind = error.validator
-        value = error.instance
-        example = example_of(error.schema) if example_of(error.schema) is not None else example
-        or_missing = f", or {MISSING_MARKERS}" if allows_missing else ""
-
-        if kind in ("anyOf", "oneOf"):
-            return self.any_of(error, path, example)
-        if kind == "type":
-            expected = error.validator_value
-            if value is None:
-                return [
-                    SchemaMessage(
-                        path,
-                        False,
-                        "is empty",
-                        _with_example(f"fill in {type_words(expected)}{or_missing}", example),
-                        "schema.empty",
-                    )
-                ]
-            hint, helps = number_hint(
-                value,
-                [expected] if isinstance(expected, str) else expected,
-                may_round=may_mark_rounded(self.entry, path),
-                parameters=path in ROUNDED_COUNTS,
-                bound=count_bound(path)[0],
-            )
-            if expected == "string" and isinstance(value, int | float | bool):
-                hint = "put the value in quotes so it stays text"
-            message = f"expected {type_words(expected)}{or_missing}, got {describe(value)}"
-            hint = _with_example(hint, example) if helps else hint
-            return [SchemaMessage(path, False, message, hint, "schema.type")]
-        if kind == "required":
-            present = value if isinstance(value, dict) else {}
-            out = []
-            props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-            for name in error.validator_value:
-                if name in present:
-                    continue
-                sample = example_of(props.get(name))
-                hint = (
-                    f"add `{name}: {show_example(sample)}`"
-                    if sample is not None and not isinstance(sample, dict | list)
-                    else f"add `{name}:`"
-                )
-                out.append(
-                    SchemaMessage(
-                        path,
-                        bool(path),
-                        f"missing required field '{name}'",
-                        hint,
-                        "schema.required",
-                    )
-                )
-            return out
-        if kind == "additionalProperties":
-            allowed = list(error.schema.get("properties", {}))
-            out = []
-            for name in value if isinstance(value, dict) else {}:
-                if name in allowed:
-                    continue
-                guess = did_you_mean(str(name), allowed)
-                hint = (
-                    f"did you mean '{guess}'?"
-                    if guess
-                    else f"allowed here: {_enum_text(allowed, 30)}"
-                )
-                out.append(
-                    SchemaMessage(
-                        (*path, name), True, f"unknown field '{name}'", hint, "schema.unknown-field"
-                    )
-                )
-            return out
-        if kind == "enum":
-            options = error.validator_value
-            if len(options) > LONG_LIST:
-                return [self.long_enum(path, value, options, example, or_missing)]
-            guess = (
-                did_you_mean(str(value), [o for o in options if isinstance(o, str)])
-                if isinstance(value, str)
-                else None
-            )
-            if value is None:
-                return [
-                    SchemaMessage(
-                        path,
-                        False,
-                        "is empty",
-                        f"choose one of: {_enum_text(options)}{or_missing}",
-                        "schema.empty",
-                    )
-                ]
-            message = f"{describe(value)} is not one of: {_enum_text(options)}{or_missing}"
-            hint = f"did you mean '{guess}'?" if guess else ""
-            return [SchemaMessage(path, False, message, hint, "schema.enum")]
-        if kind == "format":
-            if error.validator_value == "date":
-                return [
-                    SchemaMessage(
-                        path,
-                        False,
-                        f"{describe(value)} is not a real date",
-                        "write YYYY-MM-DD with a valid month and day",
-                        "schema.format",
-                    )
-                ]
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"{describe(value)} is not a valid {error.validator_value}",
-                    "",
-                    "schema.format",
-                )
-            ]
-        if kind == "pattern":
-            description = str(error.schema.get("description", "")).rstrip(".")
-            if description.startswith("An http(s) URL"):
-                return [
-                    SchemaMessage(
-                        path,
-                        False,
-                        f"{describe(value)} is not an http(s) URL",
-                        _with_example("write the full address", example),
-                        "schema.pattern",
-                    )
-                ]
-            advice = (
-                self.reference_hint(path, value)
-                if self.reference_hint is not None and isinstance(value, str)
-                else None
-            )
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"invalid value {describe(value)}",
-                    advice or _with_example(_lower_first(description), example),
-                    "schema.pattern",
-                )
-            ]
-        if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-            bound = error.validator_value
-            words = {
-                "minimum": f"must be at least {bound}",
-                "exclusiveMinimum": f"must be greater than {bound}",
-                "maximum": f"must be at most {bound}",
-                "exclusiveMaximum": f"must be less than {bound}",
-            }[kind]
-            # The bound says what is wrong; an example value would only read as the answer.
-            hint = (
-                "write fractions between 0 and 1 (0.82, not 82)"
-                if bound == 1 and kind == "maximum"
-                else ""
-            )
-            return [SchemaMessage(path, False, f"{describe(value)} {words}", hint, "schema.range")]
-        if kind == "minItems":
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"needs at least {error.validator_value} item"
-                    f"{'s' if error.validator_value != 1 else ''}",
-                    _with_example(f"add items{or_missing}", example),
-                    "schema.min-items",
-                )
-            ]
-        if kind == "maxItems":
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"has more than {error.validator_value} items",
-                    _with_example("", example),
-                    "schema.max-items",
-                )
-            ]
-        if kind == "uniqueItems":
-            seen: list[Any] = []
-            dupes = []
-            for item in value:
-                if item in seen and item not in dupes:
-                    dupes.append(item)
-                seen.append(item)
-            shown = ", ".join(describe(d) for d in dupes)
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"lists {shown} more than once",
-                    "remove the repeats",
-                    "schema.unique",
-                )
-            ]
-        if kind in ("minLength", "minProperties"):
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    "is empty",
-                    _with_example("fill it in or remove the key", example),
-                    "schema.empty",
-                )
-            ]
-        if kind == "maxLength":
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    f"is longer than {error.validator_value} characters",
-                    "shorten it; put long text in the linked source",
-                    "schema.too-long",
-                )
-            ]
-        if kind == "propertyNames":
-            return [
-                SchemaMessage(path, False, f"has an invalid key: {error.message}", "", "schema.key")
-            ]
-        return [SchemaMessage(path, False, error.message, "", f"schema.{kind}")]
-
-    def long_enum(
-        self, path: JsonPath, value: Any, options: Sequence[Any], example: Any, or_missing: str
-    ) -> SchemaMessage:
-        """A value from a closed list too long to print (licence ids): name the closest few."""
-        licence = bool(path) and path[-1] == "license"
-        noun = "licence id" if licence else "value"
-        if not or_missing and "unknown" in options and "n/a" in options:
-            or_missing = f", or {MISSING_MARKERS}"
-        if value is None:
-            hint = _with_example(f"fill in a {noun}", example) + or_missing
-            return SchemaMessage(path, False, "is empty", hint, "schema.empty")
-        ids = [o for o in options if isinstance(o, str)]
-        near = closest(value, ids) if isinstance(value, str) else []
-        expression = licence_expression(value, ids) if licence and isinstance(value, str) else None
-        if expression is not None and not (near and squash(near[0]) == squash(value)):
-            return SchemaMessage(
-                path,
-                False,
-                f"{describe(value)} is a licence expression, not one licence id",
-                expression,
-                "schema.license-expression",
-            )
-        if near:
-            hint = f"did you mean {one_of_words(near)}?"
-        elif licence:
-            hint = _with_example(
-                "write an SPDX or Hugging Face Hub licence id in lower case", example
-            )
-            if "other" in options:
-                hint += ", or `other` for a custom licence"
-        else:
-            hint = _with_example("see the list in the schema", example)
-        return SchemaMessage(
-            path, False, f"{describe(value)} is not a known {noun}", hint, "schema.enum"
-        )
-
-    def any_of(self, error: Any, path: JsonPath, example: Any) -> list[SchemaMessage]:
-        branches: list[Any] = error.validator_value
-        value = error.instance
-        if all(isinstance(b, dict) and set(b) == {"required"} for b in branches):
-            names = " or ".join(f"'{n}'" for b in branches for n in b["required"])
-            if error.validator == "oneOf" and isinstance(value, dict):
-                return [
-                    SchemaMessage(
-                        path, bool(path), f"give exactly one of {names}", "", "schema.one-of"
-                    )
-                ]
-            return [SchemaMessage(path, bool(path), f"needs {names}", "", "schema.required")]
-        allows_missing = any(_is_missing_marker(b) for b in branches)
-        if allows_missing and value in ("unknown", "n/a"):
-            return []
-        real = [i for i, b in enumerate(branches) if not _is_missing_marker(b)]
-        by_branch: dict[int, list[Any]] = {i: [] for i in real}
-        for sub in error.context or []:
-            index = sub.relative_schema_path[0] if sub.relative_schema_path else None
-            if index in by_branch:
-                by_branch[index].append(sub)
-        # Branches whose type matches the value: their errors say what is wrong inside it.
-        matching = [
-            i
-            for i in real
-            if not any(
-                s.validator == "type" and len(s.absolute_path) == len(path) for s in by_branch[i]
-            )
-        ]
-        if value is None:
-            matching = []
-        if len(matching) == 1:
-            out: list[SchemaMessage] = []
-            for sub in by_branch[matching[0]]:
-                out.extend(self.translate(sub, example, allows_missing))
-            if out:
-                return out
-        if len(matching) > 1 and isinstance(value, str):
-            options = [
-                o
-                for i in matching
-                for s in by_branch[i]
-                if s.validator == "enum"
-                for o in s.validator_value
-            ]
-            guess = did_you_mean(value, options)
-            description = _lower_first(str(error.schema.get("description", "")).rstrip("."))
-            hint = f"did you mean '{guess}'?" if guess else _with_example(description, example)
-            return [
-                SchemaMessage(path, False, f"invalid value {describe(value)}", hint, "schema.enum")
-            ]
-        types: list[str] = []
-        for i in real:
-            for sub in by_branch[i]:
-                if sub.validator == "type" and len(sub.absolute_path) == len(path):
-                    expected = sub.validator_value
-                    for t in [expected] if isinstance(expected, str) else expected:
-                        if t not in types:
-                            types.append(t)
-                elif (
-                    sub.validator == "enum"
-                    and len(sub.absolute_path) == len(path)
-                    and "one of the listed values" not in types
-                ):
-                    types.append("one of the listed values")
-        wanted = type_words(types) if types else "a valid value"
-        or_missing = f", or {MISSING_MARKERS}" if allows_missing else ""
-        if value is None:
-            return [
-                SchemaMessage(
-                    path,
-                    False,
-                    "is empty",
-                    _with_example(f"fill in {wanted}{or_missing}", example),
-                    "schema.empty",
-                )
-            ]
-        hint, helps = number_hint(
-            value,
-            types,
-            may_round=may_mark_rounded(self.entry, path),
-            parameters=path in ROUNDED_COUNTS,
-            bound=count_bound(path)[0],
-        )
-        if (
-            not hint
-            and isinstance(value, str)
-            and allows_missing
-            and value.lower() in ("unknown", "n/a", "na", "none")
-        ):
-            hint = "write unknown or n/a in lower case"
-        return [
-            SchemaMessage(
-                path,
-                False,
-                f"expected {wanted}{or_missing}, got {describe(value)}",
-                _with_example(hint, example) if helps else hint,
-                "schema.type",
-            )
-        ]
 
 
 # An SPDX licence expression: ids joined by OR (a choice), AND (all apply) or WITH (an
@@ -721,5 +341,5 @@ def licence_expression(value: str, ids: Sequence[str]) -> str | None:
     )
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text

@@ -19,8 +19,10 @@ from urllib.parse import quote
 
 from bots.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
 from bots.diff import render_value
+from bots.entries import EntryKind
 from bots.fileio import write_atomic as write_text
 from bots.markdown import http_url
+from bots.references import lineage_slots
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"  # style.css, app.js
 
@@ -54,48 +56,50 @@ def _sortkey(value: Any) -> Any:
 
 
 def site_data(registry: Registry) -> dict[str, Any]:
-    models, datasets = [], []
+    models = [_model_record(registry, i, d) for i, d in sorted(registry.models.items())]
+    datasets = [
+        _record("datasets", entry_id, dataset_row(registry, data), DATASET_COLUMNS)
+        for entry_id, data in sorted(registry.datasets.items())
+    ]
     facets: dict[str, set[str]] = {"access": set(), "task": set(), "modality": set()}
-    for entry_id, data in sorted(registry.models.items()):
-        row = model_row(registry, data)
-        cells = ["" if row[c] is None else str(row[c]) for c in MODEL_COLUMNS]
-        pair = data.get("modalities") or {}
-        modalities = (
-            sorted(set(pair.get("input") or []) | set(pair.get("output") or []))
-            if isinstance(pair, dict)
-            else []
-        )
-        access = row["Open/Closed Source"] or ""
-        task = str(data.get("task_category") or "")
-        facets["access"].add(access)
-        facets["task"].add(task)
-        facets["modality"].update(modalities)
-        models.append(
-            {
-                "id": entry_id,
-                "page": page_path("models", entry_id),
-                "cells": cells,
-                "sortkeys": [_sortkey(c) for c in cells],
-                "access": access,
-                "task": task,
-                "modalities": modalities,
-            }
-        )
-    for entry_id, data in sorted(registry.datasets.items()):
-        row = dataset_row(registry, data)
-        cells = ["" if row[c] is None else str(row[c]) for c in DATASET_COLUMNS]
-        datasets.append(
-            {
-                "id": entry_id,
-                "page": page_path("datasets", entry_id),
-                "cells": cells,
-                "sortkeys": [_sortkey(c) for c in cells],
-            }
-        )
+    for model in models:
+        facets["access"].add(model["access"])
+        facets["task"].add(model["task"])
+        facets["modality"].update(model["modalities"])
     return {
         "models": {"columns": MODEL_COLUMNS, "rows": models},
         "datasets": {"columns": DATASET_COLUMNS, "rows": datasets},
         "facets": {k: sorted(v - {""}) for k, v in facets.items()},
+    }
+
+
+def _record(
+    kind: str, entry_id: str, row: dict[str, str | None], columns: list[str]
+) -> dict[str, Any]:
+    """An entry's row of the site's table: its cells, how they sort, and its page."""
+    cells = ["" if row[c] is None else str(row[c]) for c in columns]
+    return {
+        "id": entry_id,
+        "page": page_path(kind, entry_id),
+        "cells": cells,
+        "sortkeys": [_sortkey(c) for c in cells],
+    }
+
+
+def _model_record(registry: Registry, entry_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A model's row, with what the filters read: access, task and modalities."""
+    row = model_row(registry, data)
+    pair = data.get("modalities") or {}
+    modalities = (
+        sorted(set(pair.get("input") or []) | set(pair.get("output") or []))
+        if isinstance(pair, dict)
+        else []
+    )
+    return {
+        **_record("models", entry_id, row, MODEL_COLUMNS),
+        "access": row["Open/Closed Source"] or "",
+        "task": str(data.get("task_category") or ""),
+        "modalities": modalities,
     }
 
 
@@ -104,53 +108,55 @@ def index_html(count_models: int, count_datasets: int) -> str:
     return template.substitute(models=count_models, datasets=count_datasets)
 
 
-def _lineage_svg(
-    center: str, parents: list[tuple[str, str, str]], children: list[tuple[str, str, str]]
-) -> str:
+# The lineage figure: its width, the distance between rows, and how far every other node of
+# a crowded row (more than four) is pushed down.
+SVG_WIDTH, SVG_GAP, SVG_STAGGER = 760, 56, 30
+Node = tuple[str, str, str]  # label, link, relation
+
+
+def _row_height(items: list[Node]) -> int:
+    return (SVG_GAP + (SVG_STAGGER if len(items) > 4 else 0)) if items else 0
+
+
+def _svg_row(items: list[Node], y: int, center_y: int, above: bool) -> list[str]:
+    """One row of nodes, each with its line to the entry in the middle and its relation."""
+    out = []
+    middle = SVG_WIDTH / 2
+    step = SVG_WIDTH / (len(items) + 1)
+    for i, (label, href, relation) in enumerate(items):
+        x = step * (i + 1)
+        y_node = y + (SVG_STAGGER if len(items) > 4 and i % 2 else 0)
+        # Parents hang from their relation line; children are reached at their top.
+        line = (y_node + 18, center_y - 16) if above else (y_node - 16, center_y + 6)
+        out.append(
+            f'<line x1="{x:.0f}" y1="{line[0]}" x2="{middle:.0f}" y2="{line[1]}" '
+            'stroke="currentColor" stroke-opacity=".4"/>'
+        )
+        out.append(
+            f'<a href="{esc(href)}"><text x="{x:.0f}" y="{y_node}" text-anchor="middle">'
+            f"{esc(label)}</text></a>"
+        )
+        out.append(
+            f'<text x="{x:.0f}" y="{y_node + 14}" text-anchor="middle" font-size="10" '
+            f'opacity=".7">{esc(relation)}</text>'
+        )
+    return out
+
+
+def _lineage_svg(center: str, parents: list[Node], children: list[Node]) -> str:
     """A small graph: parents above, the entry in the middle, what derives from it below.
     Each node is a link; the figure has a text description for screen readers. A row with
     more than four nodes staggers them on two lines so long ids do not run into each other;
     an empty row takes no space."""
-    width, gap, stagger = 760, 56, 30
-    middle = width / 2
-
-    def row_height(items: list[tuple[str, str, str]]) -> int:
-        return (gap + (stagger if len(items) > 4 else 0)) if items else 0
-
     top = 24
-    center_y = top + row_height(parents)
-    child_y = center_y + gap
-
-    def column(items: list[tuple[str, str, str]], y: int, above: bool) -> list[str]:
-        out = []
-        step = width / (len(items) + 1)
-        for i, (label, href, relation) in enumerate(items):
-            x = step * (i + 1)
-            dy = stagger if len(items) > 4 and i % 2 else 0
-            # Parents hang from their relation line; children are reached at their top.
-            y_node = y + dy
-            line = (y_node + 18, center_y - 16) if above else (y_node - 16, center_y + 6)
-            out.append(
-                f'<line x1="{x:.0f}" y1="{line[0]}" x2="{middle:.0f}" y2="{line[1]}" '
-                'stroke="currentColor" stroke-opacity=".4"/>'
-            )
-            out.append(
-                f'<a href="{esc(href)}"><text x="{x:.0f}" y="{y_node}" text-anchor="middle">'
-                f"{esc(label)}</text></a>"
-            )
-            out.append(
-                f'<text x="{x:.0f}" y="{y_node + 14}" text-anchor="middle" font-size="10" '
-                f'opacity=".7">{esc(relation)}</text>'
-            )
-        return out
-
-    parts = column(parents, top, True) + column(children, child_y, False)
+    center_y = top + _row_height(parents)
+    child_y = center_y + SVG_GAP
+    parts = _svg_row(parents, top, center_y, True) + _svg_row(children, child_y, center_y, False)
     parts.append(
-        f'<text x="{middle:.0f}" y="{center_y}" text-anchor="middle" font-weight="700">'
+        f'<text x="{SVG_WIDTH / 2:.0f}" y="{center_y}" text-anchor="middle" font-weight="700">'
         f"{esc(center)}</text>"
     )
-    lowest = child_y + (stagger if len(children) > 4 else 0) if children else center_y
-    height = lowest + 24
+    lowest = child_y + (SVG_STAGGER if len(children) > 4 else 0) if children else center_y
     desc = (
         f"{center}: derived from "
         + (", ".join(p[0] for p in parents) or "nothing recorded")
@@ -158,7 +164,7 @@ def _lineage_svg(
         + (", ".join(c[0] for c in children) or "nothing recorded")
         + "."
     )
-    box = f"0 0 {width} {height}"
+    box = f"0 0 {SVG_WIDTH} {lowest + 24}"
     return (
         f'<svg role="img" aria-labelledby="lineage-desc" viewBox="{box}" width="100%">'
         f'<desc id="lineage-desc">{esc(desc)}</desc>{"".join(parts)}</svg>'
@@ -196,10 +202,8 @@ def _source_items(sources: Any) -> str:
     return "".join(items) or "<li>No sources.</li>"
 
 
-def entry_html(
-    kind: str, entry_id: str, data: dict[str, Any], lineage: dict[str, Any], depth: int
-) -> str:
-    up = "../" * depth
+def _facts(data: dict[str, Any]) -> str:
+    """The entry's fields as a definition list's items (scores and sources have their own)."""
     facts = []
     for key, value in data.items():
         if key in ("id", "sources", "scores", "hub"):
@@ -207,19 +211,27 @@ def entry_html(
         is_url = isinstance(value, str) and http_url(value)
         shown = _link(value) if is_url else esc(render_value(value))
         facts.append(f"<dt>{esc(key)}</dt><dd>{shown}</dd>")
+    return "".join(facts)
+
+
+def _hub_link(kind: str, data: dict[str, Any]) -> str:
+    hub = data.get("hub") or {}
+    if not (isinstance(hub, dict) and hub.get("repo_id")):
+        return ""
+    prefix = "datasets/" if kind == "datasets" else ""
+    return _link(f"https://huggingface.co/{prefix}{hub['repo_id']}", "on the Hugging Face Hub")
+
+
+def entry_html(
+    kind: str, entry_id: str, data: dict[str, Any], lineage: dict[str, Any], depth: int
+) -> str:
+    up = "../" * depth
     parents = [(p, up + page_path(k, p), rel) for p, k, rel in lineage["parents"]]
     children = [(c, up + page_path(k, c), rel) for c, k, rel in lineage["children"]]
     links = "".join(
         f'<li>{esc(rel)}: <a href="{esc(href)}">{esc(label)}</a></li>'
         for label, href, rel in parents + children
     )
-    hub = data.get("hub") or {}
-    hub_link = ""
-    if isinstance(hub, dict) and hub.get("repo_id"):
-        prefix = "datasets/" if kind == "datasets" else ""
-        hub_link = _link(
-            f"https://huggingface.co/{prefix}{hub['repo_id']}", "on the Hugging Face Hub"
-        )
     name = esc(data.get("name") or entry_id)
     graph = _lineage_svg(str(data.get("name") or entry_id), parents, children)
     return "\n".join(
@@ -232,8 +244,8 @@ def entry_html(
             '<body><a class="skip" href="#facts">Skip to the facts</a>',
             f'<nav><a href="{up}index.html">← All models and datasets</a></nav>',
             f"<main><h1>{name}</h1>",
-            f"<p><code>{esc(entry_id)}</code> {hub_link}</p>",
-            f'<h2 id="facts">Facts</h2><dl>{"".join(facts)}</dl>',
+            f"<p><code>{esc(entry_id)}</code> {_hub_link(kind, data)}</p>",
+            f'<h2 id="facts">Facts</h2><dl>{_facts(data)}</dl>',
             f"<h2>Lineage</h2>{graph}",
             f"<ul>{links or '<li>No lineage recorded.</li>'}</ul>",
             f"<h2>Scores</h2>{_score_rows(data.get('scores'))}",
@@ -255,17 +267,15 @@ def _lineage(registry: Registry) -> dict[tuple[str, str], dict[str, list[tuple[s
             (child[1], child[0], relation)
         )
 
-    for model_id, data in registry.models.items():
-        for base in data.get("base_model") or []:
-            if isinstance(base, dict) and base.get("id") in registry.models:
-                add(("models", model_id), ("models", base["id"]), str(base.get("relation")))
-        for item in data.get("training_data") or []:
-            if isinstance(item, dict) and item.get("dataset") in registry.datasets:
-                add(("models", model_id), ("datasets", item["dataset"]), "trained on")
-    for dataset_id, data in registry.datasets.items():
-        for parent in data.get("derived_from") or []:
-            if parent in registry.datasets:
-                add(("datasets", dataset_id), ("datasets", parent), "derived from")
+    shown = {EntryKind.MODEL: registry.models, EntryKind.DATASET: registry.datasets}
+    for kind, entries in shown.items():
+        for entry_id, data in entries.items():
+            for slot in lineage_slots(kind, data):
+                target, lineage = slot.field.target, slot.field.lineage
+                known = isinstance(slot.value, str) and slot.value in shown.get(target, {})
+                if lineage is not None and known:
+                    parent = (target.folder, slot.value)
+                    add((kind.folder, entry_id), parent, lineage.words(slot.holder))
     return graph
 
 
