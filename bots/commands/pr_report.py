@@ -16,6 +16,7 @@ from pathlib import Path
 from bots.cli import ExitError
 from bots.commands.common import iso_date, registry_root
 from bots.fileio import write_atomic
+from bots.githubenv import GitHubContext
 from bots.gitrepo import GitError
 from bots.prcomment import render
 from bots.prreport import INVALID, build_report, findings_of
@@ -48,11 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def blob_base(head_sha: str) -> str | None:
-    repository = os.environ.get("GITHUB_REPOSITORY")
-    if not repository:
-        return None
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    return f"{server}/{repository}/blob/{head_sha}/"
+    return GitHubContext.read().blob_base(head_sha)
 
 
 def _hub_client() -> object:
@@ -80,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             args.base,
             args.head,
             pr_number=args.pr,
-            repository=os.environ.get("GITHUB_REPOSITORY") or None,
+            repository=GitHubContext.read().repository or None,
             today=args.today,
             hub=_hub_client() if args.hub else None,
         )
