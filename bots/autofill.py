@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap
 from bots.diff import FieldChange, field_changes, same
 from bots.entries import EntryIndex, EntryKind, EntryRef
 from bots.findings import Finding, Severity, field_path
-from bots.hub import HubClient, HubError, Listed
+from bots.hub import DatasetInfo, HubClient, HubError, Listed, ModelInfo
 from bots.hubfacts import Plan, dataset_block, hub_page, model_block, plan
 from bots.layout import round_trip_yaml
 from bots.loader import Positions, load_entry_file
@@ -186,6 +186,7 @@ class Autofill:
         return self._finish(target, block)
 
     def _read_and_plan(self, target: Target) -> Outcome:
+        info: ModelInfo | DatasetInfo
         try:
             if target.ref.kind is EntryKind.MODEL:
                 info = self.client.model(target.repo_id)

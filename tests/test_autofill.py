@@ -320,7 +320,7 @@ def test_a_refresh_lists_each_author_once_and_reads_only_what_moved(
     hub.add_model(base_model(), config=LLAMA_CONFIG)
     hub.add_model(model_json("acme/small", SHA), config=LLAMA_CONFIG)
     assert autofill(registry_cli, registry, "--all").code == 0
-    hub.requests.clear()
+    hub.forget()
     hub.models["acme/small"]["sha"] = NEW_SHA
     result = autofill(registry_cli, registry, "--all")
     assert result.code == 0, result.out
