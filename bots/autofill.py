@@ -26,7 +26,8 @@ from bots.diff import FieldChange, field_changes, same
 from bots.entries import EntryIndex, EntryKind, EntryRef
 from bots.findings import Finding, Severity, field_path
 from bots.hub import DatasetInfo, HubClient, HubError, Listed, ModelInfo
-from bots.hubfacts import Plan, dataset_block, hub_page, model_block, plan
+from bots.hubfacts import Plan, dataset_block, model_block, plan
+from bots.hubpages import hub_page
 from bots.layout import round_trip_yaml
 from bots.loader import Positions, load_entry_file
 from bots.schemas import SchemaSet
@@ -202,7 +203,7 @@ class Autofill:
                 hint=f"rename the entry to {info.id} (git mv), or set hub.repo_id: {info.id}",
             )
         findings: list[Finding] = []
-        if target.ref.kind is EntryKind.MODEL:
+        if isinstance(info, ModelInfo):
             config = None
             old = target.old_block
             if info.sha and old.get("sha") == info.sha and "config" in old:

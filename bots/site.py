@@ -19,7 +19,9 @@ from urllib.parse import quote
 
 from bots.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
 from bots.diff import render_value
+from bots.entries import KIND_BY_FOLDER
 from bots.exports import text as write_text
+from bots.hubpages import hub_page
 from bots.markdown import http_url
 
 ASSETS = Path(__file__).resolve().parent / "site_assets"  # style.css, app.js
@@ -216,10 +218,7 @@ def entry_html(
     hub = data.get("hub") or {}
     hub_link = ""
     if isinstance(hub, dict) and hub.get("repo_id"):
-        prefix = "datasets/" if kind == "datasets" else ""
-        hub_link = _link(
-            f"https://huggingface.co/{prefix}{hub['repo_id']}", "on the Hugging Face Hub"
-        )
+        hub_link = _link(hub_page(KIND_BY_FOLDER[kind], hub["repo_id"]), "on the Hugging Face Hub")
     name = esc(data.get("name") or entry_id)
     graph = _lineage_svg(str(data.get("name") or entry_id), parents, children)
     return "\n".join(
