@@ -347,7 +347,8 @@ class Forge:
 
     def _ensure_label(self, name: str, description: str) -> None:
         try:
-            self._call(f"read label '{name}'", lambda: self.repo.get_label(name))
+            # get_label is lazy: reading an attribute is what asks GitHub
+            self._call(f"read label '{name}'", lambda: self.repo.get_label(name).color)
             return
         except ForgeError as exc:
             if exc.status != 404:
