@@ -1,5 +1,6 @@
 """Where GitHub is and who the bots are there, as GitHub Actions says it through the environment
-(GITHUB_SERVER_URL, GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN): read in this one place.
+(GITHUB_SERVER_URL, GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_STEP_SUMMARY): read
+in this one place.
 
 Light on purpose (no PyGithub): the report and git layers use it too.
 """
@@ -20,6 +21,7 @@ class GitHubContext:
     api_url: str  # the REST API, without a trailing slash
     repository: str  # OWNER/NAME, or "" outside a workflow
     token: str  # "" when unset
+    step_summary: str | None  # the file a job's summary is appended to, inside a workflow
     environ: Mapping[str, str] = field(repr=False, compare=False)
 
     @classmethod
@@ -30,6 +32,7 @@ class GitHubContext:
             api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
             repository=env.get("GITHUB_REPOSITORY") or "",
             token=env.get("GITHUB_TOKEN") or "",
+            step_summary=env.get("GITHUB_STEP_SUMMARY") or None,
             environ=env,
         )
 

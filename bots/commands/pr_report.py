@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 from bots.cli import ExitError
@@ -89,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "github":
         for finding in findings_of(report):
             print(github_command(finding))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        summary = GitHubContext.read().step_summary
         if summary:
             with open(summary, "a", encoding="utf-8") as out:
                 out.write(comment.split("\n", 1)[1] + "\n")
