@@ -130,6 +130,8 @@ def _no_such_file(exc: Exception) -> bool:
 
 
 class HubClient:
+    """One run's reader of the Hub: every answer cached, every call retried by one policy."""
+
     def __init__(
         self,
         endpoint: str | None = None,
@@ -169,7 +171,7 @@ class HubClient:
 
         try:
             return self.retry.run(counted, retryable)
-        except (HfHubHTTPError, httpx2.TransportError, FileMetadataError, ValueError) as exc:
+        except (HfHubHTTPError, httpx2.TransportError, LocalEntryNotFoundError, ValueError) as exc:
             explained = self._explain(what, repo_id, _cause(exc))
             if explained is None:
                 raise
