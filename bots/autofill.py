@@ -24,8 +24,9 @@ from ruamel.yaml.comments import CommentedMap
 from bots.diff import FieldChange, field_changes, same
 from bots.entries import EntryIndex, EntryKind, EntryRef
 from bots.findings import Finding, Severity, field_path
-from bots.hub import HubClient, HubError, Listed
-from bots.hubfacts import Plan, dataset_block, hub_page, model_block, plan
+from bots.hub import DatasetInfo, HubClient, HubError, Listed, ModelInfo
+from bots.hubfacts import Plan, dataset_block, model_block, plan
+from bots.hubpages import hub_page
 from bots.loader import Positions, load_entry_file
 from bots.schemas import SchemaSet
 from bots.yamledit import cite, edit_entry, flowed, put, rank
@@ -184,6 +185,7 @@ class Autofill:
         return self._finish(target, block)
 
     def _read_and_plan(self, target: Target) -> Outcome:
+        info: ModelInfo | DatasetInfo
         try:
             if target.ref.kind is EntryKind.MODEL:
                 info = self.client.model(target.repo_id)
@@ -199,7 +201,7 @@ class Autofill:
                 hint=f"rename the entry to {info.id} (git mv), or set hub.repo_id: {info.id}",
             )
         findings: list[Finding] = []
-        if target.ref.kind is EntryKind.MODEL:
+        if isinstance(info, ModelInfo):
             config = None
             old = target.old_block
             if info.sha and old.get("sha") == info.sha and "config" in old:

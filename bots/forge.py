@@ -2,73 +2,62 @@
 
 What the bots need and nothing more: a sticky comment on an issue or PR, labels, find-or-open a PR
 from a branch, edit a PR's title and body, comment on an issue. Every failure becomes a
-`ForgeError` with one line that says what to fix.
+`ForgeError` with one line that says what to fix, and the HTTP status when GitHub gave one.
 
-Retries: GET, PUT and DELETE are retried by PyGithub's `GithubRetry` (5xx, rate limits with
-`Retry-After`). POST and PATCH are retried here, because a POST that GitHub applied before
-answering 502 must not be repeated blindly: comments and PRs are looked up again before a retry.
-All waiting goes through one injectable `sleep`.
+Retries follow the one policy of bots/retry.py (PyGithub's own retrying is turned off): 5xx,
+429, and rate limits that say when to come back (`Retry-After`, or an exhausted quota with its
+reset time) are tried again, for every method. A POST that GitHub applied before answering 502
+must not be repeated blindly: comments and PRs are looked up again before each new try.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import requests
-import urllib3
-from github import Auth, Github, GithubException, GithubRetry
+from github import Auth, Github, GithubException
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 
+from bots.githubenv import GitHubContext
 from bots.markers import marker, parse_marker
+from bots.retry import Retry, RetryPolicy, retry_after, scaled_sleep
 
 T = TypeVar("T")
 
-DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
+MAX_RATE_LIMIT_WAIT = 600.0
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
 class ForgeError(Exception):
-    """A GitHub failure, explained in one line."""
+    """A GitHub failure, explained in one line; `status` is GitHub's HTTP status, if it answered."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
-def _timed_out(exc: BaseException) -> bool:
-    """Whether a requests error was a timeout (after retries it arrives as a ConnectionError)."""
-    if isinstance(exc, requests.exceptions.Timeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, urllib3.exceptions.TimeoutError)
-
-
-class _Retry(GithubRetry):
-    """GithubRetry whose waiting goes through an injectable sleep (tests never wait)."""
-
-    def __init__(self, sleep: Callable[[float], None] = time.sleep, **kwargs: Any) -> None:
-        self._sleeper = sleep
-        super().__init__(**kwargs)
-
-    def new(self, **kw: Any) -> _Retry:
-        kw["sleep"] = self._sleeper
-        return super().new(**kw)  # type: ignore[return-value]
-
-    def sleep_for_retry(self, response: Any) -> bool:
-        retry_after = self.get_retry_after(response)
-        if retry_after:
-            self._sleeper(retry_after)
-            return True
-        return False
-
-    def _sleep_backoff(self) -> None:
-        backoff = self.get_backoff_time()
-        if backoff > 0:
-            self._sleeper(backoff)
+def retryable(exc: Exception) -> Retry | None:
+    """Whether a failed request to GitHub is worth another try, and after how long."""
+    if isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
+        return Retry()
+    if not isinstance(exc, GithubException):
+        return None
+    headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
+    after = retry_after(headers)
+    if exc.status in (403, 429) and headers.get("x-ratelimit-remaining") == "0":
+        reset = headers.get("x-ratelimit-reset", "")
+        if after is None and reset.isdigit():
+            after = max(0.0, float(reset) - time.time()) + 1.0
+        return Retry(after)
+    if exc.status >= 500 or exc.status == 429 or (exc.status == 403 and after is not None):
+        return Retry(after)
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,24 +69,21 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
-        env = os.environ if environ is None else environ
-        token = env.get("GITHUB_TOKEN", "")
-        if not token:
+        github = GitHubContext.read(environ)
+        if not github.token:
             raise ForgeError(
                 "GITHUB_TOKEN is not set — pass it to the step: "
                 "env: GITHUB_TOKEN: ${{ github.token }}"
             )
-        repository = env.get("GITHUB_REPOSITORY", "")
-        if not _REPOSITORY.match(repository):
+        if not _REPOSITORY.match(github.repository):
             raise ForgeError(
-                f"GITHUB_REPOSITORY is '{repository}', not OWNER/NAME — run inside a workflow "
-                "or set it"
+                f"GITHUB_REPOSITORY is '{github.repository}', not OWNER/NAME — run inside a "
+                "workflow or set it"
             )
-        api_url = env.get("GITHUB_API_URL") or DEFAULT_API_URL
-        if not api_url.startswith(("https://", "http://")):
-            raise ForgeError(f"GITHUB_API_URL '{api_url}' is not an http(s) URL")
-        bot_login = env.get("REGISTRY_BOT_LOGIN") or DEFAULT_BOT_LOGIN
-        return cls(api_url.rstrip("/"), token, repository, bot_login)
+        if not github.api_url.startswith(("https://", "http://")):
+            raise ForgeError(f"GITHUB_API_URL '{github.api_url}' is not an http(s) URL")
+        bot_login = github.environ.get("REGISTRY_BOT_LOGIN") or DEFAULT_BOT_LOGIN
+        return cls(github.api_url, github.token, github.repository, bot_login)
 
 
 @dataclass(frozen=True)
@@ -135,20 +121,12 @@ class Forge:
         throttle: bool = True,
     ) -> None:
         self.config = config
-        self.sleep = sleep
-        self.attempts = attempts
-        retry = _Retry(
-            sleep=sleep,
-            total=attempts - 1,
-            backoff_factor=1.0,
-            allowed_methods=frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}),
-            max_rate_limit_wait=600,
-        )
+        self.retry = RetryPolicy(attempts, sleep, max_wait=MAX_RATE_LIMIT_WAIT)
         self.github = Github(
             auth=Auth.Token(config.token),
             base_url=config.api_url,
             timeout=timeout,
-            retry=retry,
+            retry=None,  # one policy for every method: self.retry
             seconds_between_requests=0.25 if throttle else None,
             seconds_between_writes=1.0 if throttle else None,
             lazy=True,  # objects load on first use: no request for what is never read
@@ -160,37 +138,36 @@ class Forge:
         """A Forge configured by the environment. Two knobs exist for tests and local stand-ins:
         REGISTRY_GITHUB_THROTTLE=0 turns off PyGithub's pause between requests, and
         REGISTRY_GITHUB_WAIT_SCALE multiplies every retry wait (0: retry at once)."""
-        env = os.environ if environ is None else environ
+        env = GitHubContext.read(environ).environ
         throttle = env.get("REGISTRY_GITHUB_THROTTLE", "1") != "0"
         try:
-            scale = max(0.0, float(env.get("REGISTRY_GITHUB_WAIT_SCALE", "1")))
+            sleep = scaled_sleep("REGISTRY_GITHUB_WAIT_SCALE", env)
         except ValueError as exc:
-            raise ForgeError("REGISTRY_GITHUB_WAIT_SCALE must be a number") from exc
-
-        def sleep(seconds: float) -> None:
-            if seconds * scale > 0:
-                time.sleep(seconds * scale)
-
+            raise ForgeError(str(exc)) from exc
         return cls(Config.from_env(env), sleep=sleep, throttle=throttle)
 
     # --- errors and retries ---------------------------------------------------------------
 
-    @contextmanager
-    def _doing(self, what: str) -> Iterator[None]:
+    def _call(
+        self, what: str, action: Callable[[], T], landed: Callable[[], T | None] | None = None
+    ) -> T:
+        """Run `action` under the retry policy; every failure becomes one ForgeError line.
+        For a POST or PATCH, `landed()` says whether a failed try had landed after all."""
         try:
-            yield
+            return self.retry.run(action, retryable, landed)
         except GithubException as exc:
-            raise ForgeError(self._explain(what, exc)) from exc
-        except requests.exceptions.RetryError as exc:
+            if retryable(exc) is not None:
+                raise ForgeError(
+                    f"could not {what}: GitHub kept failing after {self.retry.attempts} attempts "
+                    "(server errors or rate limits) — rerun the job later",
+                    exc.status,
+                ) from exc
+            raise ForgeError(self._explain(what, exc), exc.status) from exc
+        except requests.exceptions.Timeout as exc:
             raise ForgeError(
-                f"could not {what}: GitHub kept failing after {self.attempts} attempts "
-                "(server errors or rate limits) — rerun the job later"
+                f"could not {what}: GitHub did not answer in time — rerun the job"
             ) from exc
         except requests.exceptions.ConnectionError as exc:
-            if _timed_out(exc):
-                raise ForgeError(
-                    f"could not {what}: GitHub did not answer in time — rerun the job"
-                ) from exc
             raise ForgeError(
                 f"could not {what}: cannot reach {self.config.api_url} — check GITHUB_API_URL "
                 "and the network"
@@ -224,38 +201,10 @@ class Forge:
             return f"could not {what}: GitHub refused it as invalid (422: {message} {errors})"
         return f"could not {what}: GitHub answered {status} ({message}) — rerun the job later"
 
-    def _retryable(self, exc: Exception) -> float | None:
-        """The wait before retrying after `exc`, or None when it should not be retried."""
-        if isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
-            return 1.0
-        if not isinstance(exc, GithubException):
-            return None
-        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
-        retry_after = headers.get("retry-after", "")
-        if exc.status >= 500 or exc.status == 429 or (exc.status == 403 and retry_after):
-            return float(retry_after) if retry_after.isdigit() else 1.0
-        return None
-
-    def _write(self, what: str, action: Callable[[], T], done: Callable[[], T | None]) -> T:
-        """Run a POST/PATCH; before each retry ask `done()` whether the last try landed."""
-        with self._doing(what):
-            for attempt in range(1, self.attempts + 1):
-                try:
-                    return action()
-                except (GithubException, requests.exceptions.RequestException) as exc:
-                    wait = self._retryable(exc)
-                    if wait is None or attempt == self.attempts:
-                        raise
-                    self.sleep(wait * attempt)
-                    landed = done()
-                    if landed is not None:
-                        return landed
-        raise AssertionError("unreachable")
-
     # --- pull requests --------------------------------------------------------------------
 
     def pull(self, number: int) -> PullInfo:
-        with self._doing(f"read pull request #{number}"):
+        def read() -> PullInfo:
             pr = self.repo.get_pull(number)
             head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
             return PullInfo(
@@ -269,13 +218,18 @@ class Forge:
                 pr.html_url,
             )
 
+        return self._call(f"read pull request #{number}", read)
+
     def find_pull(self, branch: str, owner: str | None = None) -> PullInfo | None:
         """The open PR whose head is OWNER:branch (OWNER defaults to this repository's)."""
         owner = owner or self.config.repository.split("/")[0]
-        with self._doing(f"look up the pull request from {owner}:{branch}"):
-            for pr in self.repo.get_pulls(state="open", head=f"{owner}:{branch}"):
-                return self.pull(pr.number)
-        return None
+
+        def find() -> int | None:
+            pulls = self.repo.get_pulls(state="open", head=f"{owner}:{branch}")
+            return next((pr.number for pr in pulls), None)
+
+        number = self._call(f"look up the pull request from {owner}:{branch}", find)
+        return None if number is None else self.pull(number)
 
     def open_or_update_pull(self, branch: str, base: str, title: str, body: str) -> PullInfo:
         """Find the open PR from `branch` and set its title and body, or open one."""
@@ -286,26 +240,28 @@ class Forge:
                 return self.pull(found.number)
             return found
 
-        def create() -> PullInfo:
-            pr = self.repo.create_pull(base=base, head=branch, title=title, body=body)
-            return self.pull(pr.number)
+        def create() -> int:
+            return self.repo.create_pull(base=base, head=branch, title=title, body=body).number
 
-        return self._write(
-            f"open a pull request from {branch}", create, lambda: self.find_pull(branch)
-        )
+        def landed() -> int | None:
+            pr = self.find_pull(branch)
+            return None if pr is None else pr.number
+
+        number = self._call(f"open a pull request from {branch}", create, landed)
+        return self.pull(number)
 
     def edit_pull(self, number: int, title: str, body: str) -> None:
-        def edit() -> bool:
-            self.repo.get_pull(number).edit(title=title, body=body)
-            return True
-
-        self._write(f"edit pull request #{number}", edit, lambda: None)
+        self._call(
+            f"edit pull request #{number}",
+            lambda: self.repo.get_pull(number).edit(title=title, body=body),
+        )
 
     # --- comments -------------------------------------------------------------------------
 
     def comments(self, number: int) -> list[Comment]:
         """This bot's comments on issue or PR `number`, oldest first."""
-        with self._doing(f"read the comments of #{number}"):
+
+        def read() -> list[Comment]:
             out = []
             for c in self.repo.get_issue(number).get_comments():
                 if c.user is None or c.user.login != self.config.bot_login:
@@ -313,6 +269,8 @@ class Forge:
                 kind, attributes = parse_marker(c.body or "")
                 out.append(Comment(c.id, c.body or "", c.html_url, kind, attributes, c))
             return out
+
+        return self._call(f"read the comments of #{number}", read)
 
     def comment(self, number: int, body: str) -> Comment:
         """Post a comment (retried without ever posting the same body twice)."""
@@ -325,7 +283,7 @@ class Forge:
         def landed() -> Comment | None:
             return next((c for c in reversed(self.comments(number)) if c.body == body), None)
 
-        return self._write(f"comment on #{number}", post, landed)
+        return self._call(f"comment on #{number}", post, landed)
 
     def edit_comment(self, comment: Comment, body: str) -> Comment:
         def edit() -> Comment:
@@ -333,7 +291,7 @@ class Forge:
             kind, attributes = parse_marker(body)
             return replace(comment, body=body, marker=kind, attributes=attributes)
 
-        return self._write(f"edit comment {comment.id}", edit, lambda: None)
+        return self._call(f"edit comment {comment.id}", edit)
 
     def sticky_comment(self, number: int, kind: str, body: str, verdict: str) -> str:
         """Keep one comment of `kind` on #number up to date; returns what was done.
@@ -364,8 +322,10 @@ class Forge:
     # --- labels ---------------------------------------------------------------------------
 
     def labels(self, number: int) -> set[str]:
-        with self._doing(f"read the labels of #{number}"):
-            return {label.name for label in self.repo.get_issue(number).get_labels()}
+        return self._call(
+            f"read the labels of #{number}",
+            lambda: {label.name for label in self.repo.get_issue(number).get_labels()},
+        )
 
     def set_label(self, number: int, name: str, present: bool, description: str = "") -> str:
         """Add or remove one label so its presence matches; returns what was done."""
@@ -374,32 +334,30 @@ class Forge:
             return "unchanged"
         if present:
             self._ensure_label(name, description)
-
-            def add() -> bool:
-                self.repo.get_issue(number).add_to_labels(name)
-                return True
-
-            self._write(f"add label '{name}' to #{number}", add, lambda: None)
+            self._call(
+                f"add label '{name}' to #{number}",
+                lambda: self.repo.get_issue(number).add_to_labels(name),
+            )
             return "added"
-        with self._doing(f"remove label '{name}' from #{number}"):
-            self.repo.get_issue(number).remove_from_labels(name)
+        self._call(
+            f"remove label '{name}' from #{number}",
+            lambda: self.repo.get_issue(number).remove_from_labels(name),
+        )
         return "removed"
 
     def _ensure_label(self, name: str, description: str) -> None:
-        with self._doing(f"read label '{name}'"):
-            try:
-                self.repo.get_label(name)
-                return
-            except GithubException as exc:
-                if exc.status != 404:
-                    raise
-
-        def create() -> bool:
-            self.repo.create_label(name, "d73a4a", description[:100])
-            return True
-
         try:
-            self._write(f"create label '{name}'", create, lambda: None)
+            # get_label is lazy: reading an attribute is what asks GitHub
+            self._call(f"read label '{name}'", lambda: self.repo.get_label(name).color)
+            return
+        except ForgeError as exc:
+            if exc.status != 404:
+                raise
+        try:
+            self._call(
+                f"create label '{name}'",
+                lambda: self.repo.create_label(name, "d73a4a", description[:100]),
+            )
         except ForgeError as exc:  # created meanwhile by another run: fine
-            if "422" not in str(exc):
+            if exc.status != 422:
                 raise

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bots.entries import ENTRIES_DIR, EntryFiles, Text, walk_key
 from bots.errors import RegistryError
+from bots.githubenv import GitHubContext
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -27,15 +28,13 @@ _LS_TREE_BLOB = re.compile(r"[0-7]+ blob ([0-9a-f]+)\t([^\0]*)\0")  # `ls-tree -
 def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | None:
     """Git configuration, through the environment, that pushes to GitHub with GITHUB_TOKEN (None
     without a token). The token never appears on a command line."""
-    env = os.environ if environ is None else environ
-    token = env.get("GITHUB_TOKEN")
-    if not token:
+    github = GitHubContext.read(environ)
+    if not github.token:
         return None
-    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    basic = base64.b64encode(f"x-access-token:{github.token}".encode()).decode()
     return {
         "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": f"http.{server}/.extraheader",
+        "GIT_CONFIG_KEY_0": f"http.{github.server_url}/.extraheader",
         "GIT_CONFIG_VALUE_0": f"AUTHORIZATION: basic {basic}",
         "GIT_TERMINAL_PROMPT": "0",
     }

@@ -1,9 +1,9 @@
 """What the Hub says about an entry, and what autofill may do with it.
 
-`model_block` / `dataset_block` turn what huggingface_hub returned into the bot-owned `hub:`
-block. `plan` compares it with the people-owned fields: empty ones may be filled (each fill is
-cited to the Hub page at that revision); present ones are never changed, and a disagreement
-becomes a conflict to report.
+`model_block` / `dataset_block` turn huggingface_hub's `ModelInfo` / `DatasetInfo` into the
+bot-owned `hub:` block. `plan` compares it with the people-owned fields: empty ones may be filled
+(each fill is cited to the Hub page at that revision); present ones are never changed, and a
+disagreement becomes a conflict to report.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.entries import EntryKind, valid_id
-from bots.hub import hub_time
+from bots.hub import DatasetInfo, ModelInfo, hub_time
 
 # config.json names for each field they fill, first match wins. The maximum positions are the
 # context the model reads, not the (often shorter) sequence length it was trained at.
@@ -57,48 +57,46 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _card(info: Any) -> dict[str, Any]:
-    card = getattr(info, "card_data", None)
-    if card is None:
-        return {}
-    return card.to_dict() if hasattr(card, "to_dict") else dict(card)
+def _card(info: ModelInfo | DatasetInfo) -> dict[str, Any]:
+    return info.card_data.to_dict() if info.card_data is not None else {}
 
 
 def _strings(values: list[Any]) -> list[str]:
     return [str(v) for v in values if isinstance(v, str | int) and str(v).strip()]
 
 
-def _common(info: Any) -> dict[str, Any]:
+def _common(info: ModelInfo | DatasetInfo) -> dict[str, Any]:
     block: dict[str, Any] = {"repo_id": info.id}
     for key, value in (
         ("sha", info.sha),
-        ("created_at", hub_time(getattr(info, "created_at", None))),
-        ("last_modified", hub_time(getattr(info, "last_modified", None))),
-        ("downloads", getattr(info, "downloads", None)),
-        ("likes", getattr(info, "likes", None)),
+        ("created_at", hub_time(info.created_at)),
+        ("last_modified", hub_time(info.last_modified)),
+        ("downloads", info.downloads),
+        ("likes", info.likes),
     ):
         if value is not None:
             block[key] = value
     return block
 
 
-def model_block(info: Any, config: dict[str, Any] | None) -> dict[str, Any]:
+def model_block(info: ModelInfo, config: dict[str, Any] | None) -> dict[str, Any]:
     block = _common(info)
     card = _card(info)
-    for key in ("library_name", "pipeline_tag"):
-        if getattr(info, key, None):
-            block[key] = getattr(info, key)
+    if info.library_name:
+        block["library_name"] = info.library_name
+    if info.pipeline_tag:
+        block["pipeline_tag"] = info.pipeline_tag
     license_ = card.get("license")
     if isinstance(license_, str) and license_:
         block["license"] = license_
-    if getattr(info, "gated", None) is not None:
+    if info.gated is not None:
         block["gated"] = info.gated
-    safetensors = getattr(info, "safetensors", None)
-    if safetensors is not None and getattr(safetensors, "total", None):
+    safetensors = info.safetensors
+    if safetensors is not None and safetensors.total:
         block["parameters"] = {"total": safetensors.total}
         if safetensors.parameters:
             block["parameters"]["by_dtype"] = dict(sorted(safetensors.parameters.items()))
-    api_config = getattr(info, "config", None) or {}
+    api_config = info.config or {}
     architectures = _strings(_as_list(api_config.get("architectures")))
     if architectures:
         block["architectures"] = architectures
@@ -132,7 +130,7 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, bool | int | float | str) and value is not None
 
 
-def dataset_block(info: Any) -> dict[str, Any]:
+def dataset_block(info: DatasetInfo) -> dict[str, Any]:
     block = _common(info)
     card = _card(info)
     license_ = card.get("license")
@@ -140,7 +138,7 @@ def dataset_block(info: Any) -> dict[str, Any]:
         license_ = license_[0]
     if isinstance(license_, str) and license_:
         block["license"] = license_
-    if getattr(info, "gated", None) is not None:
+    if info.gated is not None:
         block["gated"] = info.gated
     languages = _strings(_as_list(card.get("language")))
     if languages:
@@ -172,11 +170,6 @@ def dataset_block(info: Any) -> dict[str, Any]:
     if size:
         block["dataset_size"] = size
     return block
-
-
-def hub_page(kind: EntryKind, repo_id: str, sha: str | None) -> str:
-    prefix = "https://huggingface.co/" + ("datasets/" if kind is EntryKind.DATASET else "")
-    return f"{prefix}{repo_id}/tree/{sha}" if sha else f"{prefix}{repo_id}"
 
 
 def _missing(value: Any) -> bool:

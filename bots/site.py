@@ -19,8 +19,9 @@ from urllib.parse import quote
 
 from bots.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
 from bots.diff import render_value
-from bots.entries import EntryKind
+from bots.entries import KIND_BY_FOLDER, EntryKind
 from bots.fileio import write_atomic as write_text
+from bots.hubpages import hub_page
 from bots.markdown import http_url
 from bots.references import lineage_slots
 
@@ -218,8 +219,7 @@ def _hub_link(kind: str, data: dict[str, Any]) -> str:
     hub = data.get("hub") or {}
     if not (isinstance(hub, dict) and hub.get("repo_id")):
         return ""
-    prefix = "datasets/" if kind == "datasets" else ""
-    return _link(f"https://huggingface.co/{prefix}{hub['repo_id']}", "on the Hugging Face Hub")
+    return _link(hub_page(KIND_BY_FOLDER[kind], hub["repo_id"]), "on the Hugging Face Hub")
 
 
 def entry_html(

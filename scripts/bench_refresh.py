@@ -81,7 +81,7 @@ def main() -> int:
     args = parser.parse_args()
     hub = HubStandIn().start()
     os.environ["HF_ENDPOINT"] = hub.endpoint
-    downloads = lambda: hub.count(r"^/datasets/.+/resolve/")  # noqa: E731
+    downloads = lambda: hub.count(r"^/datasets/.+/resolve/", "GET")  # noqa: E731
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)

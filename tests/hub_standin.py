@@ -3,11 +3,14 @@
 It serves real-shaped `/api/models/{id}` and `/api/datasets/{id}` answers (filtered by `expand`
 as the Hub does), author listings with `Link` pagination, `resolve/{rev}/config.json`, renamed
 repos as 307 redirects, missing and gated repos with the Hub's `X-Error-Code`, and injected
-faults (429 with Retry-After, 5xx) and latency. `requests` records every path asked for.
+faults (429 with Retry-After, 5xx) and latency. `requests` records every path asked for, `count`
+counts them by pattern and method. Files carry the `X-Repo-Commit` and `ETag` headers that
+`hf_hub_download` requires.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -104,6 +107,7 @@ class HubStandIn(LoopbackServer):
         self.faults: list[HubFault] = []
         self.latency = 0.0
         self.requests: list[str] = []
+        self.calls: list[tuple[str, str]] = []  # (method, path) of each request
         self.lock = threading.Lock()
         super().__init__(self._handler())
 
@@ -116,8 +120,17 @@ class HubStandIn(LoopbackServer):
         if config is not None:
             self.configs[data["id"]] = config
 
-    def count(self, pattern: str) -> int:
-        return sum(1 for path in self.requests if re.search(pattern, path))
+    def count(self, pattern: str, method: str | None = None) -> int:
+        """How many requests (of `method`, if given) asked for a path matching `pattern`."""
+        return sum(
+            1 for verb, path in self.calls if re.search(pattern, path) and method in (None, verb)
+        )
+
+    def forget(self) -> None:
+        """Start counting requests afresh."""
+        with self.lock:
+            self.requests.clear()
+            self.calls.clear()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -141,6 +154,7 @@ class HubStandIn(LoopbackServer):
         query = parse_qs(url.query)
         with self.lock:
             self.requests.append(path)
+            self.calls.append((handler.command, path))
             fault = next((f for f in self.faults if f.times > 0 and re.search(f.path, path)), None)
             if fault:
                 fault.times -= 1
@@ -179,7 +193,9 @@ class HubStandIn(LoopbackServer):
                 or (repo_id, filename) not in self.dataset_files
             ):
                 return 404, {"error": "Entry not found"}, {"X-Error-Code": "EntryNotFound"}
-            return 200, self.dataset_files[(repo_id, filename)], {"X-Repo-Commit": revision}
+            content = self.dataset_files[(repo_id, filename)]
+            etag = f'"{hashlib.sha256(content).hexdigest()}"'
+            return 200, content, {"X-Repo-Commit": revision, "ETag": etag}
         resolve = re.fullmatch(r"/([^/]+/[^/]+)/resolve/([^/]+)/(.+)", path)
         if resolve:
             repo_id, _revision, filename = resolve.groups()

@@ -239,6 +239,23 @@ def test_429_then_200_fills_and_500_forever_fails_only_that_entry(
     assert hub.count(r"^/api/datasets/acme/corpus$") == 4  # tried, then gave up
 
 
+def test_config_json_waits_as_told_and_a_failure_is_never_answered_from_a_cache(
+    hub: HubStandIn,
+) -> None:
+    from bots.hub import HubClient, HubError
+
+    hub.add_model(base_model(), config=LLAMA_CONFIG)
+    config = r"^/acme/base/resolve/.+/config\.json$"
+    hub.faults.append(HubFault(config, 429, times=1, retry_after="7"))
+    slept: list[float] = []
+    assert HubClient(hub.endpoint, sleep=slept.append).config("acme/base", SHA) == LLAMA_CONFIG
+    assert slept == [7]
+    hub.faults.append(HubFault(config, 503, times=100))
+    with pytest.raises(HubError, match="the Hub answered 503 — rerun later"):
+        HubClient(hub.endpoint, sleep=slept.append).config("acme/base", SHA)
+    assert slept == [7, 1, 2, 4]
+
+
 def test_check_and_dry_run_write_nothing(
     registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
 ) -> None:
@@ -268,7 +285,7 @@ def test_a_refresh_lists_each_author_once_and_reads_only_what_moved(
     hub.add_model(base_model(), config=LLAMA_CONFIG)
     hub.add_model(model_json("acme/small", SHA), config=LLAMA_CONFIG)
     assert autofill(registry_cli, registry, "--all").code == 0
-    hub.requests.clear()
+    hub.forget()
     hub.models["acme/small"]["sha"] = NEW_SHA
     result = autofill(registry_cli, registry, "--all")
     assert result.code == 0, result.out

@@ -296,6 +296,41 @@ def test_rate_limits_wait_as_told_through_the_injected_sleep(github: GitHubEnv) 
     assert slept == [30]
 
 
+def test_an_exhausted_quota_waits_until_it_resets(github: GitHubEnv) -> None:
+    import time
+
+    number = github.server.open_issue(REPOSITORY, "t", "b")
+    reset = int(time.time()) + 60
+    github.server.faults.append(
+        Fault(
+            "GET",
+            r"/issues/\d+/comments$",
+            403,
+            headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+            message="API rate limit exceeded for installation ID 1.",
+        )
+    )
+    slept: list[float] = []
+    forge = Forge(Config.from_env(github.environ()), sleep=slept.append, throttle=False)
+    assert forge.comments(number) == []
+    assert len(slept) == 1 and 50 < slept[0] <= 62
+
+
+def test_a_failure_carries_githubs_status(github: GitHubEnv) -> None:
+    forge = Forge(Config.from_env(github.environ()), sleep=lambda s: None, throttle=False)
+    with pytest.raises(ForgeError, match=r"not found \(404\)") as raised:
+        forge.pull(999)
+    assert raised.value.status == 404
+
+
+def test_a_label_another_run_created_meanwhile_is_used(github: GitHubEnv) -> None:
+    number = github.server.open_issue(REPOSITORY, "t", "b")
+    github.server.faults.append(Fault("POST", r"/labels$", 422, message="Validation Failed"))
+    forge = Forge(Config.from_env(github.environ()), sleep=lambda s: None, throttle=False)
+    assert forge.set_label(number, "needs-fix", True, "the entry needs a fix") == "added"
+    assert forge.labels(number) == {"needs-fix"}
+
+
 def test_giving_up_is_one_line(github: GitHubEnv) -> None:
     number = github.server.open_issue(REPOSITORY, "t", "b")
     github.server.faults.append(Fault("GET", r"/issues/\d+/labels$", 503, times=10))

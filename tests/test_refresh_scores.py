@@ -115,7 +115,7 @@ class Upstream:
         self.hub.dataset_files[(DATASET, FILE)] = data
 
     def downloads(self) -> int:
-        return self.hub.count(r"^/datasets/.+/resolve/")
+        return self.hub.count(r"^/datasets/.+/resolve/", "GET")  # hf_hub_download HEADs first
 
 
 @pytest.fixture
@@ -417,7 +417,8 @@ def test_arena_ratings_join_through_aliases_with_intervals_and_votes(
     assert checked.code == 0, checked.out
 
 
-def test_a_text_arena_csv(board: Path, registry_cli: Callable[..., Run]) -> None:
+def text_arena_board(url: str = "https://example.org/leaderboard-image.json") -> str:
+    """LMArena's text leaderboard: a CSV of `Model` and `Arena Elo rating`, read from `url`."""
     text_board = ARENA_BOARD.replace("image-arena", "text-arena").replace(
         "format: json", "format: csv"
     )
@@ -425,8 +426,12 @@ def test_a_text_arena_csv(board: Path, registry_cli: Callable[..., Run]) -> None
         "column: model\n", "column: Model\n"
     )
     text_board = text_board.replace("column: rating\n", "column: Arena Elo rating\n")
-    text_board = text_board.split("    interval_columns")[0]
-    write(board, "entries/leaderboards/text-arena.yaml", text_board)
+    text_board = text_board.replace("https://example.org/leaderboard-image.json", url)
+    return text_board.split("    interval_columns")[0]
+
+
+def test_a_text_arena_csv(board: Path, registry_cli: Callable[..., Run]) -> None:
+    write(board, "entries/leaderboards/text-arena.yaml", text_arena_board())
     table = board / "leaderboard_table.csv"
     table.write_text(
         "Model,MT-bench (win rate %),MT-bench (score),Arena Elo rating,MMLU,License,Link\n"
@@ -438,6 +443,48 @@ def test_a_text_arena_csv(board: Path, registry_cli: Callable[..., Run]) -> None
     )
     assert result.code == 0, result.err
     assert "new: acme/base elo: — → 1227" in result.out and "1 rows match no entry" in result.out
+
+
+def test_a_table_from_a_url_is_recorded_at_the_etag_of_the_bytes_read(
+    board: Path, registry_cli: Callable[..., Run]
+) -> None:
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.loopback import LoopbackServer
+
+    asked: list[str] = []
+
+    class Moving(BaseHTTPRequestHandler):
+        """Upstream publishes a new version of the table between any two requests."""
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            asked.append(self.command)
+            version = len(asked)
+            body = f"Model,Arena Elo rating\nAcme Base,{1200 + version}\n".encode()
+            self.send_response(200)
+            self.send_header("ETag", f'"v{version}"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command == "GET":
+                self.wfile.write(body)
+
+        do_HEAD = do_GET
+
+    upstream = LoopbackServer(Moving).start()
+    try:
+        url = f"{upstream.address}/leaderboard_table.csv"
+        write(board, "entries/leaderboards/text-arena.yaml", text_arena_board(url))
+        result = registry_cli("refresh-scores", "--source", "text-arena", root=board)
+    finally:
+        upstream.stop()
+    assert result.code == 0, result.err
+    [rating] = [s for s in scores(board, BASE) if s.get("leaderboard") == "text-arena"]
+    read = asked.index("GET") + 1  # the version whose bytes were read
+    assert rating["value"] == 1200 + read
+    assert rating["upstream_revision"] == f'etag:"v{read}"'
 
 
 # --- lm-evaluation-harness results ----------------------------------------------------------

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 from bots.commands.pr_report import positive_int
 from bots.errors import RegistryError
+from bots.githubenv import GitHubContext
 from bots.prcomment import COMMENT_KIND, render
 from bots.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
 from bots.schemas import schema_dir
@@ -121,10 +121,9 @@ def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: s
     if pr.state != "open":
         print(f"PR #{number} is {pr.state}: nothing posted")
         return 0
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     body = render(
         report,
-        blob_base=f"{server}/{forge.config.repository}/blob/{head}/",
+        blob_base=GitHubContext.read().blob_base(head, forge.config.repository),
         details_url=args.details_url,
     )
     if args.dry_run:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 from bots.commands.common import iso_date, registry_root
 from bots.errors import RegistryError
 from bots.fileio import write_atomic
+from bots.githubenv import GitHubContext
 from bots.prcomment import render
 from bots.prreport import INVALID, build_report, findings_of
 from bots.reporters import github_command
@@ -47,11 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def blob_base(head_sha: str) -> str | None:
-    repository = os.environ.get("GITHUB_REPOSITORY")
-    if not repository:
-        return None
-    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-    return f"{server}/{repository}/blob/{head_sha}/"
+    return GitHubContext.read().blob_base(head_sha)
 
 
 def _hub_client() -> object:
@@ -82,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         args.base,
         args.head,
         pr_number=args.pr,
-        repository=os.environ.get("GITHUB_REPOSITORY") or None,
+        repository=GitHubContext.read().repository or None,
         today=args.today,
         hub=_hub_client() if args.hub else None,
     )
@@ -92,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "github":
         for finding in findings_of(report):
             print(github_command(finding))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        summary = GitHubContext.read().step_summary
         if summary:
             with open(summary, "a", encoding="utf-8") as out:
                 out.write(comment.split("\n", 1)[1] + "\n")

@@ -22,6 +22,7 @@ from bots.commands.common import iso_date, load_schemas, registry_root
 from bots.entries import EntryIndex, EntryKind, EntryRef, valid_id
 from bots.errors import RegistryError
 from bots.fileio import write_atomic
+from bots.hubpages import hub_page
 from bots.loader import load_entry_file
 from bots.markdown import code
 from bots.refresh import RefreshPlan, ScoreChange
@@ -226,7 +227,7 @@ def summary(board: dict[str, Any], plan: RefreshPlan, drift: str) -> str:
     dataset = board["data"].get("hub_dataset")
     revision = code(plan.revision)
     if dataset and not plan.revision.startswith("sha256:"):
-        revision = f"[{revision}](https://huggingface.co/datasets/{dataset}/tree/{plan.revision})"
+        revision = f"[{revision}]({hub_page(EntryKind.DATASET, dataset, plan.revision)})"
     parts = [
         f"## {board['name']}: score refresh\n\n",
         f"Read from upstream revision {revision} ([leaderboard]({board['url']})): "

@@ -9,12 +9,12 @@ internal error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from bots.checker import Checker, CheckResult
 from bots.commands import add_paths_argument
 from bots.commands.common import iso_date, load_schemas, registry_root
+from bots.githubenv import GitHubContext
 from bots.reporters import fails, write_github, write_json, write_text
 
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_json(result, sys.stdout, args.strict)
     elif args.format == "github":
-        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+        summary_path = GitHubContext.read().step_summary
         if summary_path:
             with open(summary_path, "a", encoding="utf-8") as summary:
                 write_github(result, sys.stdout, summary, args.strict)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.entries import EntryKind, EntryRef, valid_id
+from bots.hubpages import hub_page
 from bots.importers import Importer, fold
 from bots.scores.lmeval import parse as parse_results
 
@@ -251,7 +252,7 @@ class SeedImporter:
                 )
                 return
             data = {"name": ref.id.split("/")[-1], "organization": org,
-                    "url": f"https://huggingface.co/{ref.id}", "task_category": task[0],
+                    "url": hub_page(EntryKind.MODEL, ref.id), "task_category": task[0],
                     "modalities": {"input": task[1], "output": task[2]},
                     "access": "open_weights", **data}  # fmt: skip
         self.importer.write(ref, data, self._source(path))

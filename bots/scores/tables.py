@@ -112,6 +112,8 @@ class BoardSource:
             raise SourceError(f"{self.local}: cannot read ({exc.strerror})") from exc
 
     def fetch(self) -> Table:
+        """The table, with the revision of exactly the bytes read: a Hub file is downloaded pinned
+        to the dataset's current commit, and a URL's ETag comes from the download's own answer."""
         data_spec = self.board["data"]
         if self.local is not None:
             data = self._local_bytes()
@@ -120,17 +122,23 @@ class BoardSource:
         if dataset:
             if self.client is None:
                 raise SourceError("reading a Hub dataset needs the Hub")
-            revision = self.client.dataset_revision(dataset) or "main"
             filename = data_spec.get("file")
             if not filename:
                 raise SourceError(f"{self.name}: data.file names no file of {dataset}")
+            revision = self.client.dataset_revision(dataset)
+            if not revision:
+                raise SourceError(f"the Hub gave no revision for {dataset}: rerun later")
             self.downloads += 1
             data = self.client.dataset_file(dataset, filename, revision)
             return read_table(data, self.fmt, revision)
-        etag = _url_etag(data_spec["url"])
         self.downloads += 1
-        data = _url_bytes(data_spec["url"])
+        data, etag = _url_bytes(data_spec["url"])
         return read_table(data, self.fmt, etag or content_revision(data))
+
+
+def _etag(response: Any) -> str | None:
+    etag = response.headers.get("ETag") if response.status_code < 400 else None
+    return f"etag:{etag.strip()}" if etag else None
 
 
 def _url_etag(url: str) -> str | None:
@@ -141,11 +149,11 @@ def _url_etag(url: str) -> str | None:
         response = httpx2.head(url, follow_redirects=True, timeout=30)
     except httpx2.HTTPError as exc:
         raise SourceError(f"cannot reach {url} ({exc})") from exc
-    etag = response.headers.get("ETag") if response.status_code < 400 else None
-    return f"etag:{etag.strip()}" if etag else None
+    return _etag(response)
 
 
-def _url_bytes(url: str) -> bytes:
+def _url_bytes(url: str) -> tuple[bytes, str | None]:
+    """A URL's bytes and the ETag of that same answer (None if absent)."""
     import httpx2
 
     try:
@@ -154,4 +162,4 @@ def _url_bytes(url: str) -> bytes:
         raise SourceError(f"cannot download {url} ({exc})") from exc
     if response.status_code >= 400:
         raise SourceError(f"{url} answered {response.status_code}")
-    return bytes(response.content)
+    return bytes(response.content), _etag(response)
