@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from bots.cli import main as registry  # noqa: E402
 from tests.hub_standin import HubStandIn, dataset_json  # noqa: E402
-from tests.test_refresh_scores import BOARD_TEXT, parquet, row  # noqa: E402
+from tests.leaderboard_samples import BOARD_TEXT, parquet, row  # noqa: E402
 
 DATASET = "open-llm-leaderboard/contents"
 FILE = "data/train-00000-of-00001.parquet"
