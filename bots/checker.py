@@ -8,6 +8,10 @@ registry: references resolve by path, and lineage is followed file by file.
 
 Files are read through `EntryFiles`: the working tree, an in-memory overlay on it, or a git
 commit (`bots.gitrepo.GitTree`), so the same checks run on text that is not on disk.
+
+It is slightly over the project's ~400 lines because the three ways of choosing files (all,
+given, `check_relpaths`) share the one per-file pipeline and the Hub-claim passes; the rules
+and the explanations themselves live in `rules`, `plausibility` and `explanations`.
 """
 
 from __future__ import annotations

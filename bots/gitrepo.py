@@ -1,7 +1,10 @@
 """Reading entries at git revisions: which entry files changed between two revisions, their
 bytes at either side, and a whole commit's entries/ as files the checker reads in memory
 (`GitTree`). Git runs with argument lists only (never a shell), and revisions are resolved to
-commit SHAs before use, so a revision can never be taken for an option."""
+commit SHAs before use, so a revision can never be taken for an option.
+
+It is the one module that runs git (issue 14: one home for the process boundary), which is
+why it holds both the diff-side reads and the whole-tree reads; each class is short."""
 
 from __future__ import annotations
 

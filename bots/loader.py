@@ -7,6 +7,10 @@ line separators, several documents, absurd nesting) and resolve plain scalars on
 `no`, and hexadecimal and octal numbers (0x1F, 0o17) kept as the text written — the registry
 writes numbers in decimal, so such a count gets a message with its decimal value.
 Problems are returned as values, never raised past `load_entry_file`.
+
+It is longer than most modules because the event walk, the scalar resolution and the
+position table are one state machine over one event stream: split apart, each part would
+have to re-read the others' state.
 """
 
 from __future__ import annotations
