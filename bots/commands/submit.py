@@ -23,7 +23,8 @@ from bots.commands.open_pr import BOT_AUTHOR
 from bots.entries import ENTRIES_DIR
 from bots.errors import RegistryError
 from bots.formadvice import Problem
-from bots.forms import FORMS, Form, form_for
+from bots.formfields import Form
+from bots.forms import FORMS, form_for
 from bots.gitrepo import GitError, GitRepo
 from bots.jsoninput import read_json
 from bots.markdown import code, escape, quoted_code, truncate

@@ -15,7 +15,8 @@ Here: reading the issue and choosing the work by form. `values` converts a field
 from __future__ import annotations
 
 from bots.formadvice import Problem
-from bots.forms import CORRECT_ENTRY, Form
+from bots.formfields import Form
+from bots.forms import CORRECT_ENTRY
 from bots.issueform import BodyError, Reading, read
 from bots.submission.addition import add
 from bots.submission.correction import correct

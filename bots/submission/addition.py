@@ -10,7 +10,7 @@ from typing import Any
 
 from bots.entries import EntryKind, EntryRef
 from bots.formadvice import Problem
-from bots.forms import Form
+from bots.formfields import Form
 from bots.issueform import checked
 from bots.messages import did_you_mean
 from bots.schemas import SchemaSet

@@ -18,7 +18,7 @@ from bots.entries import ENTRIES_DIR, EntryFiles, EntryIndex, EntryKind, EntryRe
 from bots.fileio import write_atomic
 from bots.findings import Finding, Severity
 from bots.formadvice import Problem, advice, is_required_finding
-from bots.forms import Form
+from bots.formfields import Form
 from bots.issueform import BodyError
 from bots.schemas import SchemaSet
 

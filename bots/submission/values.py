@@ -13,7 +13,8 @@ from typing import Any
 
 from bots.entries import EntryKind
 from bots.formadvice import Problem
-from bots.forms import Form, FormField, options
+from bots.formfields import Form, FormField
+from bots.formtemplates import options
 from bots.idrules import broken_rule
 from bots.issueform import checked, choices, control_characters
 from bots.markdown import http_url
