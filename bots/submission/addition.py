@@ -22,6 +22,7 @@ from bots.yamledit import new_entry_text
 
 
 def add(intake: Intake, prepared: Prepared, values: dict[str, str]) -> None:
+    """The entry an add form describes (and its new organization), written when it passes."""
     form = prepared.form
     kind = form.kind
     assert kind is not None
@@ -51,7 +52,7 @@ def add(intake: Intake, prepared: Prepared, values: dict[str, str]) -> None:
     if score is not None:
         data["scores"] = [score]
     prepared.notes = extra.get("notes", "")
-    sources = citations(intake, prepared, extra.get("sources", []))
+    sources = _citations(intake, prepared, extra.get("sources", []))
     if kind is EntryKind.ORGANIZATION:
         sources[None] = organization_sources(intake.today, data, sources.get(None, []))
     if sources.get(None):
@@ -148,7 +149,7 @@ def _training_data(data: dict[str, Any], extra: dict[str, Any]) -> None:
         data["training_data"] = parts
 
 
-def citations(
+def _citations(
     intake: Intake, prepared: Prepared, lines: list[tuple[str, str]]
 ) -> dict[EntryKind | None, list[dict[str, Any]]]:
     """The source records of the form's entry (None) and of a new organization."""

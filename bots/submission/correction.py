@@ -47,6 +47,7 @@ def _scalars(value: Any, at: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any
 
 
 def correct(intake: Intake, prepared: Prepared, values: dict[str, str]) -> None:
+    """The one field the Correct an entry form names, set and cited in the entry it names."""
     form = prepared.form
     fields = {f.id: f for f in form.fields}
     text = {k: text_of(fields[k], values.get(fields[k].label, ""), prepared.problems)

@@ -196,6 +196,8 @@ def unique(items: list[str]) -> list[str]:
 def convert(
     schemas: SchemaSet, form: Form, f: FormField, raw: str, rounded: bool, problems: list[Problem]
 ) -> Any:
+    """The value of one field's text, by the field's `convert` (None, with a problem on the
+    field, when the text does not fit it)."""
     text = text_of(f, raw, problems)
     if not text:
         return None
