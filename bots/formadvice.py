@@ -13,7 +13,8 @@ from typing import Any
 
 from bots.entries import EntryKind
 from bots.findings import Finding, Severity
-from bots.forms import ANY, CORRECT_ENTRY, MERGED, Form, adding, field_for
+from bots.formfields import ANY, Form, field_for
+from bots.forms import CORRECT_ENTRY, MERGED, adding
 from bots.rules import references
 
 # A command a person would have to run: `registry new …`, `git …`, `pre-commit …`, `pip …`.

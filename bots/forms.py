@@ -1,101 +1,22 @@
-"""The issue forms, generated from the schemas so they never drift from them.
+"""The issue forms' field table: the five forms, each a list of `FormField`s (bots/formfields.py)
+saying which schema field an input fills, how its text converts, and whether it is required.
 
-Each form is a list of `FormField`s: which schema field an input fills, how its text converts,
-and whether it is required. Descriptions and dropdown options come from the schemas themselves;
-`registry forms` writes .github/ISSUE_TEMPLATE/ and `registry forms --check` fails when a file
+Descriptions and dropdown options come from the schemas themselves: bots/formtemplates.py
+renders the table as .github/ISSUE_TEMPLATE/, and `registry forms --check` fails when a file
 differs from what the schemas say now. A form's banner lists its required fields from the same
 definitions, so what it says and what GitHub enforces cannot disagree.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from bots.entries import EntryKind
-from bots.schemas import SchemaSet
+from bots.formfields import ANY, Form, FormField
 
 FORMS_DIR = ".github/ISSUE_TEMPLATE"
-SUBMISSION_LABEL = "submission"
 NO_RESPONSE = "_No response_"
-ANY = "*"  # in `FormField.at`: any list index
-
-SchemaPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of a form: `id` is stable, `label` is what GitHub renders as `### label`."""
-
-    id: str
-    label: str
-    type: str  # input | textarea | dropdown | checkboxes
-    path: tuple[str, ...] = ()  # the schema field it fills (empty: handled by the form's code)
-    # text country lower count number range url list lines sources choice choices date ticked
-    # focus (purposes → specific_datasets/<purpose> categories)
-    convert: str = "text"
-    required: bool = False
-    multiple: bool = False
-    placeholder: str = ""
-    help: str = ""  # replaces the schema's description when set
-    entry: EntryKind | None = (
-        None  # the entry it fills, when not the form's own (a new organization)
-    )
-    schema_at: SchemaPath | None = None  # where the schema describes it (default: path)
-    at: SchemaPath | None = None  # where validation findings about it point (default: path)
-    cites: str | None = None  # what a source naming this field supports ("" none; default: path)
-    option: str = ""  # a checkbox's text
-
-    @property
-    def described_at(self) -> SchemaPath:
-        return self.schema_at if self.schema_at is not None else self.path
-
-    @property
-    def finds(self) -> SchemaPath:
-        return self.at if self.at is not None else self.path
-
-    @property
-    def citation(self) -> str:
-        return self.cites if self.cites is not None else ".".join(self.path)
-
-
-@dataclass(frozen=True)
-class Form:
-    name: str  # file name without .yml
-    title: str
-    description: str
-    kind: EntryKind | None  # the kind it adds or changes (None: a correction of any entry)
-    title_prefix: str
-    fields: tuple[FormField, ...] = field(default_factory=tuple)
-    adds: bool = True  # adds an entry of `kind` (False: changes one already there)
-
-    @property
-    def labels(self) -> list[str]:
-        return [SUBMISSION_LABEL, self.name]
-
-    def by_label(self) -> dict[str, FormField]:
-        return {f.label: f for f in self.fields}
-
-    def field(self, field_id: str) -> FormField:
-        return next(f for f in self.fields if f.id == field_id)
-
-    def banner(self) -> str:
-        """The Markdown at the top of the form: what happens, and which fields are required."""
-        required = [f.label for f in self.fields if f.required]
-        optional = [f.label for f in self.fields if not f.required]
-        if len(optional) <= 2:
-            rest = f"{' and '.join(optional)} {'is' if len(optional) == 1 else 'are'} optional."
-        else:
-            rest = "Leave any other field empty when you do not know it."
-        return (
-            "The registry bot checks what you enter with the same checks a pull request gets, "
-            "then opens a pull request for you, or replies here with which field to fix. "
-            f"Required: {', '.join(required)}. {rest} "
-            "[CONTRIBUTING.md](../blob/HEAD/CONTRIBUTING.md) says what each field means."
-        )
-
 
 MERGED = "and wait until that pull request is merged"
 WEBSITE_SUPPORTS = ("name", "type", "url")  # what an organization's website is the source of
@@ -120,6 +41,55 @@ def _organization_fields(made: str) -> tuple[FormField, ...]:
                   entry=EntryKind.ORGANIZATION, placeholder="https://example.org/",
                   help=f"{new}: its website. The organization records it as the source of its "
                   "name, type and website."),
+    )  # fmt: skip
+
+
+def _add_form(kind: EntryKind, what: str, fields: tuple[FormField, ...]) -> Form:
+    """The form that adds an entry of `kind` (add-model, “Add a model”); `what` opens its
+    description."""
+    word = kind.value
+    article = "an" if word[0] in "aeiou" else "a"
+    reviewed = "A maintainer reviews the pull request the bot opens for you."
+    return Form(
+        f"add-{word}", f"Add {article} {word}", f"{what} {reviewed}", kind, f"Add {word}: ", fields
+    )
+
+
+def _in_record(
+    field_id: str, label: str, kind: str, where: tuple[str, str], **more: Any
+) -> FormField:
+    """A field that fills one key of the record a form adds to a list (`where`: the list and
+    the key, as ("scores", "metric")); findings about any record's key point at it."""
+    records, key = where
+    return FormField(
+        field_id,
+        label,
+        kind,
+        schema_at=(records, 0, key),
+        at=(records, ANY, key),
+        cites=records,
+        **more,
+    )
+
+
+def _id_field(label: str, placeholder: str, help: str) -> FormField:
+    """An add form's first field: the new entry's id (required; a source cannot state it)."""
+    return FormField(
+        "id", label, "input", ("id",), required=True, cites="", placeholder=placeholder, help=help
+    )
+
+
+def _about(name: str, made: str, released: str) -> tuple[FormField, ...]:
+    """What the model and dataset forms ask after the id: the name, who made it (and the new
+    organization), the description, its pages and its release date (placeholders as given)."""
+    return (
+        FormField("name", "Name", "input", ("name",), required=True, placeholder=name),
+        *_organization_fields(made),
+        FormField("description", "Description", "textarea", ("description",)),
+        FormField("url", "Main page", "input", ("url",), placeholder="https://…"),
+        FormField("paper", "Paper", "input", ("paper",), placeholder="https://arxiv.org/abs/…"),
+        FormField("release_date", "Release date", "input", ("release_date",), "date",
+                  placeholder=released),
     )  # fmt: skip
 
 
@@ -157,52 +127,38 @@ ROUNDED_HELP = (
 
 SCORE_PARTS = ("benchmark", "metric", "score", "score_source")  # a score needs all four
 SCORE = (
-    FormField("benchmark", "Benchmark", "input", schema_at=("scores", 0, "benchmark"),
-              at=("scores", ANY, "benchmark"), cites="scores",
-              placeholder="example-lab/example-benchmark",
-              help="One benchmark result, with Metric, Score and Score source: the "
-              "benchmark's dataset id. It must be in the registry: add a missing one "
-              f"first with the “Add a dataset” form {MERGED}."),
-    FormField("metric", "Metric", "input", convert="lower", schema_at=("scores", 0, "metric"),
-              at=("scores", ANY, "metric"), cites="scores", placeholder="accuracy",
-              help="The metric, lower case: accuracy, acc_norm, exact_match, f1, pass@1, elo, "
-              "wer, fid, bleu… Accuracy-like metrics are fractions 0–1; when the source uses "
-              "another scale, give Score range too."),
-    FormField("score", "Score", "input", convert="number", schema_at=("scores", 0, "value"),
-              at=("scores", ANY, "value"), cites="scores", placeholder="0.669",
-              help="The value as the source gives it; accuracy-like metrics are fractions "
-              "0–1 (0.669, or 66.9%)."),
-    FormField("score_range", "Score range", "input", convert="range",
-              schema_at=("scores", 0, "range"), at=("scores", ANY, "range"), cites="scores",
-              placeholder="0-100",
-              help="Only when the score is not on the metric's usual scale: its lowest and "
-              "highest possible values, such as 0-100 or 1-10."),
-    FormField("setting", "Score setting", "input", schema_at=("scores", 0, "setting"),
-              at=("scores", ANY, "setting"), cites="scores", placeholder="5-shot"),
-    FormField("score_source", "Score source", "input", convert="url",
-              schema_at=("scores", 0, "source"), at=("scores", ANY, "source"), cites="scores",
-              placeholder="https://arxiv.org/abs/…"),
+    _in_record("benchmark", "Benchmark", "input", ("scores", "benchmark"),
+               placeholder="example-lab/example-benchmark",
+               help="One benchmark result, with Metric, Score and Score source: the "
+               "benchmark's dataset id. It must be in the registry: add a missing one "
+               f"first with the “Add a dataset” form {MERGED}."),
+    _in_record("metric", "Metric", "input", ("scores", "metric"), convert="lower",
+               placeholder="accuracy",
+               help="The metric, lower case: accuracy, acc_norm, exact_match, f1, pass@1, elo, "
+               "wer, fid, bleu… Accuracy-like metrics are fractions 0–1; when the source uses "
+               "another scale, give Score range too."),
+    _in_record("score", "Score", "input", ("scores", "value"), convert="number",
+               placeholder="0.669",
+               help="The value as the source gives it; accuracy-like metrics are fractions "
+               "0–1 (0.669, or 66.9%)."),
+    _in_record("score_range", "Score range", "input", ("scores", "range"), convert="range",
+               placeholder="0-100",
+               help="Only when the score is not on the metric's usual scale: its lowest and "
+               "highest possible values, such as 0-100 or 1-10."),
+    _in_record("setting", "Score setting", "input", ("scores", "setting"),
+               placeholder="5-shot"),
+    _in_record("score_source", "Score source", "input", ("scores", "source"), convert="url",
+               placeholder="https://arxiv.org/abs/…"),
 )  # fmt: skip
 
-ADD_MODEL = Form(
-    "add-model",
-    "Add a model",
-    "Add a model to the registry. A maintainer reviews the pull request the bot opens for you.",
+ADD_MODEL = _add_form(
     EntryKind.MODEL,
-    "Add model: ",
+    "Add a model to the registry.",
     (
-        FormField("id", "Model id", "input", ("id",), required=True,
-                  placeholder="example-lab/example-model-7b", cites="",
-                  help="The Hugging Face Hub repo id (owner/name), or organization/name when "
+        _id_field("Model id", "example-lab/example-model-7b",
+                  "The Hugging Face Hub repo id (owner/name), or organization/name when "
                   "the model is not on the Hub. Letters, digits, '.', '_' and '-' only."),
-        FormField("name", "Name", "input", ("name",), required=True,
-                  placeholder="Example Model 7B"),
-        *_organization_fields("made the model"),
-        FormField("description", "Description", "textarea", ("description",)),
-        FormField("url", "Main page", "input", ("url",), placeholder="https://…"),
-        FormField("paper", "Paper", "input", ("paper",), placeholder="https://arxiv.org/abs/…"),
-        FormField("release_date", "Release date", "input", ("release_date",), "date",
-                  placeholder="2023-09-27"),
+        *_about("Example Model 7B", "made the model", "2023-09-27"),
         FormField("task_category", "Task category", "dropdown", ("task_category",), "choice",
                   required=True),
         FormField("input", "Input modalities", "dropdown", ("modalities", "input"), "choices",
@@ -228,15 +184,13 @@ ADD_MODEL = Form(
                   ("output_quality", "context_length"), "count", placeholder="131072",
                   help="Tokens the model reads at once, as a whole number (131072, not 128k)."),
         FormField("training_type", "Training", "dropdown", ("training_type",), "choice"),
-        FormField("base_model", "Base model id", "input", schema_at=("base_model", 0, "id"),
-                  at=("base_model", ANY, "id"), cites="base_model",
-                  placeholder="example-lab/example-base-7b",
-                  help="For a fine-tuned, quantized or merged model: the model it comes from. "
-                  "It must be in the registry: add it first with the “Add a model” form "
-                  f"{MERGED}."),
-        FormField("base_model_relation", "Relation to the base model", "dropdown",
-                  convert="choice", schema_at=("base_model", 0, "relation"),
-                  at=("base_model", ANY, "relation"), cites="base_model"),
+        _in_record("base_model", "Base model id", "input", ("base_model", "id"),
+                   placeholder="example-lab/example-base-7b",
+                   help="For a fine-tuned, quantized or merged model: the model it comes from. "
+                   "It must be in the registry: add it first with the “Add a model” form "
+                   f"{MERGED}."),
+        _in_record("base_model_relation", "Relation to the base model", "dropdown",
+                   ("base_model", "relation"), convert="choice"),
         FormField("training_datasets", "Training datasets", "textarea", convert="lines",
                   at=("training_data", ANY, "dataset"), cites="training_data",
                   placeholder="example-lab/example-corpus\nexample-lab/example-code",
@@ -256,25 +210,14 @@ ADD_MODEL = Form(
     ),
 )  # fmt: skip
 
-ADD_DATASET = Form(
-    "add-dataset",
-    "Add a dataset",
-    "Add a dataset to the registry. A maintainer reviews the pull request the bot opens for you.",
+ADD_DATASET = _add_form(
     EntryKind.DATASET,
-    "Add dataset: ",
+    "Add a dataset to the registry.",
     (
-        FormField("id", "Dataset id", "input", ("id",), required=True, cites="",
-                  placeholder="example-lab/example-corpus",
-                  help="The Hugging Face Hub dataset id (owner/name), or organization/name when "
+        _id_field("Dataset id", "example-lab/example-corpus",
+                  "The Hugging Face Hub dataset id (owner/name), or organization/name when "
                   "the dataset is not on the Hub."),
-        FormField("name", "Name", "input", ("name",), required=True,
-                  placeholder="Example Corpus"),
-        *_organization_fields("made or publishes the dataset"),
-        FormField("description", "Description", "textarea", ("description",)),
-        FormField("url", "Main page", "input", ("url",), placeholder="https://…"),
-        FormField("paper", "Paper", "input", ("paper",), placeholder="https://arxiv.org/abs/…"),
-        FormField("release_date", "Release date", "input", ("release_date",), "date",
-                  placeholder="2020-12-31"),
+        *_about("Example Corpus", "made or publishes the dataset", "2020-12-31"),
         FormField("modalities", "Modalities", "dropdown", ("modalities",), "choices",
                   required=True, multiple=True),
         FormField("availability", "Availability", "dropdown", ("availability",), "choice",
@@ -292,17 +235,12 @@ ADD_DATASET = Form(
     ),
 )  # fmt: skip
 
-ADD_ORGANIZATION = Form(
-    "add-organization",
-    "Add an organization",
-    "Add a company, lab or group that makes models or datasets. A maintainer reviews the pull "
-    "request the bot opens for you.",
+ADD_ORGANIZATION = _add_form(
     EntryKind.ORGANIZATION,
-    "Add organization: ",
+    "Add a company, lab or group that makes models or datasets.",
     (
-        FormField("id", "Organization id", "input", ("id",), required=True, cites="",
-                  placeholder="example-lab",
-                  help="Its Hugging Face namespace when it has one (as in "
+        _id_field("Organization id", "example-lab",
+                  "Its Hugging Face namespace when it has one (as in "
                   "huggingface.co/example-lab), else a short name: letters, digits, '.', '_' "
                   "and '-'. Ids are case-sensitive."),
         FormField("name", "Name", "input", ("name",), required=True, placeholder="Example Lab"),
@@ -387,119 +325,6 @@ def form_kinds() -> list[EntryKind]:
     return [kind for kind in EntryKind if adding(kind) is not None]
 
 
-def options(schemas: SchemaSet, form: Form, f: FormField) -> list[str]:
-    """A dropdown's options, from the schema's enum (or the kinds that have a form)."""
-    if form is CORRECT_ENTRY and f.id == "kind":
-        return [k.value for k in form_kinds()]
-    kind = f.entry or form.kind
-    assert kind is not None
-    node, doc = schemas.at(kind, f.described_at)
-    node, doc = schemas.resolve(node, doc)
-    if node.get("type") == "array" or "items" in node:
-        node, doc = schemas.resolve(node["items"], doc)
-    for branch in [node, *node.get("anyOf", [])]:
-        branch, _ = schemas.resolve(branch, doc)
-        if "enum" in branch:
-            return [str(v) for v in branch["enum"]]
-    raise ValueError(f"{form.name}: {f.id} has no enum in the schema")
-
-
-def description(schemas: SchemaSet, form: Form, f: FormField) -> str:
-    kind = f.entry or form.kind
-    if f.help or kind is None or not f.described_at:
-        return f.help
-    node, doc = schemas.at(kind, f.described_at)
-    text = node.get("description") or schemas.resolve(node, doc)[0].get("description", "")
-    return str(text)
-
-
-def render(schemas: SchemaSet, form: Form) -> str:
-    """The form's YAML text (JSON-compatible scalars, so nothing is left to YAML's guessing)."""
-    lines = [
-        "# Generated from the schemas by `registry forms`: edit bots/forms.py, not this file.",
-        f"name: {json.dumps(form.title)}",
-        f"description: {json.dumps(form.description)}",
-        f"title: {json.dumps(form.title_prefix)}",
-        f"labels: {json.dumps(form.labels)}",
-        "body:",
-        "  - type: markdown",
-        "    attributes:",
-        f"      value: {json.dumps(form.banner())}",
-    ]
-    for f in form.fields:
-        lines += [f"  - type: {f.type}", f"    id: {f.id}", "    attributes:"]
-        lines.append(f"      label: {json.dumps(f.label)}")
-        text = description(schemas, form, f)
-        if text:
-            lines.append(f"      description: {json.dumps(text)}")
-        if f.placeholder and f.type in ("input", "textarea"):
-            lines.append(f"      placeholder: {json.dumps(f.placeholder)}")
-        if f.type == "dropdown":
-            if f.multiple:
-                lines.append("      multiple: true")
-            lines.append("      options:")
-            lines += [f"        - {json.dumps(o)}" for o in options(schemas, form, f)]
-        if f.type == "checkboxes":
-            lines += ["      options:", f"        - label: {json.dumps(f.option)}"]
-        if f.required:
-            lines += ["    validations:", "      required: true"]
-    return "\n".join(lines) + "\n"
-
-
-def config_text(repository: str | None) -> str:
-    """Blank issues off; a contact link to CONTRIBUTING.md once the repository is known (a
-    contact link must be an absolute URL; the forms link it relatively in any case)."""
-    text = "# Generated by `registry forms`.\nblank_issues_enabled: false\n"
-    if repository:
-        text += (
-            "contact_links:\n"
-            '  - name: "How to contribute, with or without Git"\n'
-            f'    url: "https://github.com/{repository}/blob/HEAD/CONTRIBUTING.md"\n'
-            '    about: "What each field means, citing sources, and the pull-request route."\n'
-        )
-    return text
-
-
-def configured_repository(config: str) -> str | None:
-    match = re.search(r'url: "https://github\.com/([A-Za-z0-9-]+/[A-Za-z0-9._-]+)/blob/', config)
-    return match.group(1) if match else None
-
-
-def all_files(schemas: SchemaSet, repository: str | None) -> dict[str, str]:
-    files = {f"{FORMS_DIR}/{form.name}.yml": render(schemas, form) for form in FORMS}
-    files[f"{FORMS_DIR}/config.yml"] = config_text(repository)
-    return files
-
-
 def form_for(labels: list[str]) -> Form | None:
     names = set(labels)
     return next((form for form in FORMS if form.name in names), None)
-
-
-def _matches(pattern: SchemaPath, path: tuple[Any, ...]) -> bool:
-    if len(path) < len(pattern):
-        return False
-    path = path[: len(pattern)]
-    return all(
-        (p == ANY and isinstance(q, int)) or p == q for p, q in zip(pattern, path, strict=True)
-    )
-
-
-def field_for(
-    form: Form, path: tuple[Any, ...], entry: EntryKind | None = None
-) -> FormField | None:
-    """The form field a schema path of the form's entry (or of the new `entry`) came from:
-    the longest matching pattern wins."""
-    best: FormField | None = None
-    for f in form.fields:
-        if f.entry is not entry or not f.finds:
-            continue
-        if _matches(f.finds, path) and (best is None or len(f.finds) > len(best.finds)):
-            best = f
-    return best
-
-
-def field_label(form: Form, path: tuple[Any, ...]) -> str | None:
-    """The label of the form field a schema path of the form's own entry came from."""
-    found = field_for(form, path)
-    return found.label if found else None

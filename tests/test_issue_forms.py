@@ -15,7 +15,9 @@ from ruamel.yaml import YAML
 from bots.entries import EntryKind
 from bots.findings import Finding, Severity
 from bots.formadvice import Problem, advice
-from bots.forms import ADD_MODEL, FORMS, Form, render
+from bots.formfields import Form
+from bots.forms import ADD_MODEL, FORMS
+from bots.formtemplates import render
 from bots.schemas import SchemaSet, schema_dir
 from bots.submission import Submissions
 

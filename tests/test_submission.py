@@ -17,13 +17,13 @@ from ruamel.yaml import YAML
 from bots.cli import main
 from bots.commands.submit import problems_reply
 from bots.formadvice import Problem
+from bots.formfields import Form
 from bots.forms import (
     ADD_DATASET,
     ADD_MODEL,
     ADD_ORGANIZATION,
     ADD_SCORE,
     CORRECT_ENTRY,
-    Form,
 )
 from bots.issueform import parse, read
 from bots.schemas import SchemaSet, schema_dir

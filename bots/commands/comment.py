@@ -19,6 +19,7 @@ from typing import Any
 from bots.commands.pr_report import positive_int
 from bots.errors import RegistryError
 from bots.githubenv import GitHubContext
+from bots.jsoninput import read_json
 from bots.prcomment import COMMENT_KIND, render
 from bots.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
 from bots.schemas import schema_dir
@@ -46,21 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_report(path: Path) -> dict[str, Any]:
     """The report, refused with a one-line reason unless it is exactly what pr-report writes."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise RegistryError(
-                "report.size", f"{path}: {size} bytes is too large for a report — not posting"
-            )
-        report = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise RegistryError(
-            "report.unreadable", f"{path}: cannot read the report ({exc.strerror})"
-        ) from exc
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise RegistryError(
-            "report.invalid", f"{path}: not a JSON report ({exc}) — not posting"
-        ) from exc
+    report = read_json(
+        path, what="report", family="report", max_bytes=MAX_REPORT_BYTES, refused="not posting"
+    )
     import jsonschema  # here, so that other verbs never load it
 
     schema = json.loads((schema_dir(None) / REPORT_SCHEMA).read_text(encoding="utf-8"))

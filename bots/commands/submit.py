@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,10 @@ from bots.commands.open_pr import BOT_AUTHOR
 from bots.entries import ENTRIES_DIR
 from bots.errors import RegistryError
 from bots.formadvice import Problem
-from bots.forms import FORMS, Form, form_for
+from bots.formfields import Form
+from bots.forms import FORMS, form_for
 from bots.gitrepo import GitError, GitRepo
+from bots.jsoninput import read_json
 from bots.markdown import code, escape, quoted_code, truncate
 from bots.markers import marker
 from bots.submission import Prepared, Submissions
@@ -43,18 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def read_event(path: Path) -> dict[str, Any]:
-    try:
-        if path.stat().st_size > MAX_EVENT_BYTES:
-            raise RegistryError(
-                "event.size", f"{path}: the event is larger than {MAX_EVENT_BYTES:,} bytes"
-            )
-        event = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise RegistryError(
-            "event.unreadable", f"{path}: cannot read the event ({exc.strerror})"
-        ) from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise RegistryError("event.invalid", f"{path}: not a JSON event ({exc})") from exc
+    event = read_json(path, what="event", family="event", max_bytes=MAX_EVENT_BYTES)
     if not isinstance(event, dict) or not isinstance(event.get("issue"), dict):
         raise RegistryError("event.invalid", f"{path}: not an issues event (no issue)")
     return event
