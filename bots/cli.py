@@ -2,7 +2,7 @@
 
 Only the chosen verb's module is imported (its arguments are needed to parse the rest), so a
 one-file `registry validate` never pays for the GitHub, Hub, plotting or database libraries
-other verbs use. A verb reports a failure by raising a RegistryError (bots/errors.py); `main`
+other verbs use. A verb reports a failure by raising a RegistryError (bots/core/errors.py); `main`
 alone turns it into one line on stderr and the exit status its code gives."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Collection, Sequence
 from importlib import import_module
 
 from bots import __version__
-from bots.errors import Exit, RegistryError
-from bots.findings import one_line
+from bots.core.errors import Exit, RegistryError
+from bots.core.findings import one_line
 
 VERBS = {
     "validate": "schema and cross-entry checks of entries",

@@ -29,12 +29,12 @@ sys.path.insert(0, str(REPO))
 
 from huggingface_hub import HfApi  # noqa: E402
 
-from bots.autofill import Autofill  # noqa: E402
-from bots.entries import EntryRef, ref_for_relpath  # noqa: E402
-from bots.fileio import write_atomic  # noqa: E402
-from bots.hub import HubClient  # noqa: E402
-from bots.loader import load_entry_file  # noqa: E402
-from bots.schemas import SchemaSet  # noqa: E402
+from bots.core.entries import EntryRef, ref_for_relpath  # noqa: E402
+from bots.core.fileio import write_atomic  # noqa: E402
+from bots.core.loader import load_entry_file  # noqa: E402
+from bots.core.schemas import SchemaSet  # noqa: E402
+from bots.remote.hub import HubClient  # noqa: E402
+from bots.sync.autofill import Autofill  # noqa: E402
 from tests.hub_standin import HubStandIn, model_json  # noqa: E402
 
 AUTHORS = 20

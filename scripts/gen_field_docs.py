@@ -14,8 +14,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bots.entries import EntryKind  # noqa: E402
-from bots.schemas import SchemaSet  # noqa: E402
+from bots.core.entries import EntryKind  # noqa: E402
+from bots.core.schemas import SchemaSet  # noqa: E402
 
 START, END = "<!-- fields:start -->", "<!-- fields:end -->"
 TARGET = REPO / "CONTRIBUTING.md"

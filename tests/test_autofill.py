@@ -242,7 +242,7 @@ def test_429_then_200_fills_and_500_forever_fails_only_that_entry(
 def test_config_json_waits_as_told_and_a_failure_is_never_answered_from_a_cache(
     hub: HubStandIn,
 ) -> None:
-    from bots.hub import HubClient, HubError
+    from bots.remote.hub import HubClient, HubError
 
     hub.add_model(base_model(), config=LLAMA_CONFIG)
     config = r"^/acme/base/resolve/.+/config\.json$"
@@ -315,11 +315,11 @@ def test_long_runs_show_progress(registry: Path, hub: HubStandIn) -> None:
     import datetime as dt
     import io
 
-    from bots.autofill import Autofill
-    from bots.entries import ref_for_relpath
-    from bots.hub import HubClient
-    from bots.loader import load_entry_file
-    from bots.schemas import SchemaSet, schema_dir
+    from bots.core.entries import ref_for_relpath
+    from bots.core.loader import load_entry_file
+    from bots.core.schemas import SchemaSet, schema_dir
+    from bots.remote.hub import HubClient
+    from bots.sync.autofill import Autofill
 
     on_hub(registry)
     both_on_hub(registry, hub)

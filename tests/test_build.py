@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from bots.build import DATASET_COLUMNS, MODEL_COLUMNS
+from bots.catalog.build import DATASET_COLUMNS, MODEL_COLUMNS
 from tests.conftest import Run
 from tests.samples import BASE_MODEL, edit
 
@@ -78,7 +78,7 @@ def test_every_export_reads_back(catalog: Path, registry_cli: Callable[..., Run]
 def test_plots_are_drawn_as_png_and_svg(catalog: Path, registry_cli: Callable[..., Run]) -> None:
     import xml.etree.ElementTree as ET
 
-    from bots.plots import PLOTS
+    from bots.catalog.plots import PLOTS
 
     out = catalog.parent / "dist"
     result = registry_cli("build", "--out", out, root=catalog)

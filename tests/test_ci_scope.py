@@ -18,7 +18,7 @@ from tests.harness import REPOSITORY, commit_all, init_registry_repo
 
 def test_entries_only_changes_skip_the_suite_and_everything_else_runs_it() -> None:
     assert not needs_full_suite(["entries/models/acme/new.yaml", "entries/organizations/x.yaml"])
-    assert needs_full_suite(["entries/models/acme/new.yaml", "bots/rules.py"])
+    assert needs_full_suite(["entries/models/acme/new.yaml", "bots/check/rules.py"])
     assert needs_full_suite(["schemas/model.schema.json"])
     assert needs_full_suite(["CONTRIBUTING.md"])
     assert needs_full_suite(["entries.yaml"])  # not inside entries/

@@ -14,10 +14,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bots.dependencies import dependency_order
-from bots.entries import EntryKind, EntryRef
-from bots.forge import Config, Forge, ForgeError
-from bots.prcomment import INLINE_ROWS, render, score_scale
+from bots.core.entries import EntryKind, EntryRef
+from bots.remote.forge import Config, Forge, ForgeError
+from bots.review.dependencies import dependency_order
+from bots.review.prcomment import INLINE_ROWS, render, score_scale
 from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.contribution import ADDED, Contribution

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from bots.diff import ADDED, CHANGED, REMOVED, REORDERED, FieldChange, field_changes
+from bots.review.diff import ADDED, CHANGED, REMOVED, REORDERED, FieldChange, field_changes
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
 from tests.samples import BASE_MODEL, NEW_MODEL, edit

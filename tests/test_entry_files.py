@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bots.checker import Checker
-from bots.entries import EntryFiles
-from bots.gitrepo import GitRepo, GitTree
-from bots.schemas import SchemaSet
+from bots.check.checker import Checker
+from bots.core.entries import EntryFiles
+from bots.core.schemas import SchemaSet
+from bots.remote.gitrepo import GitRepo, GitTree
 from tests.conftest import REPO, write
 from tests.harness import commit_all
 from tests.samples import BASE_MODEL, NEW_MODEL

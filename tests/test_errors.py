@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bots.errors import FAMILIES, Exit, RegistryError, family
-from bots.findings import Finding, Severity
-from bots.formadvice import is_required_finding
-from bots.gitrepo import GitError
+from bots.core.errors import FAMILIES, Exit, RegistryError, family
+from bots.core.findings import Finding, Severity
+from bots.intake.formadvice import is_required_finding
+from bots.remote.gitrepo import GitError
 from tests.conftest import Run
 
 BOTS = Path(__file__).resolve().parent.parent / "bots"

@@ -1,4 +1,4 @@
-"""Every file the commands write is written whole or not at all (bots/fileio.py)."""
+"""Every file the commands write is written whole or not at all (bots/core/fileio.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.fileio import atomic_path, write_atomic
+from bots.core.fileio import atomic_path, write_atomic
 
 
 def test_a_rewritten_file_keeps_its_permissions_and_leaves_no_temporary_file(

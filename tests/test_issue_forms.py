@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from bots.entries import EntryKind
-from bots.findings import Finding, Severity
-from bots.formadvice import Problem, advice
-from bots.formfields import Form
-from bots.forms import ADD_MODEL, FORMS
-from bots.formtemplates import render
-from bots.schemas import SchemaSet, schema_dir
-from bots.submission import Submissions
+from bots.core.entries import EntryKind
+from bots.core.findings import Finding, Severity
+from bots.core.schemas import SchemaSet, schema_dir
+from bots.intake.formadvice import Problem, advice
+from bots.intake.formfields import Form
+from bots.intake.forms import ADD_MODEL, FORMS
+from bots.intake.formtemplates import render
+from bots.intake.submission import Submissions
 
 TODAY = dt.date(2026, 11, 23)
 

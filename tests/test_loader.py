@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bots.loader import decode_entry_bytes, parse_entry_text
+from bots.core.loader import decode_entry_bytes, parse_entry_text
 
 
 def load(text: str) -> dict:

@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bots.prcomment import GITHUB_LIMIT, INLINE_ROWS, render
+from bots.review.prcomment import GITHUB_LIMIT, INLINE_ROWS, render
 from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
@@ -421,9 +421,9 @@ def test_a_schema_change_is_checked_against_every_entry(
 
 def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
     """Untouched entries are neither read nor checked, on either side of the PR."""
-    from bots.diff import diff_revisions
-    from bots.gitrepo import GitRepo, GitTree
-    from bots.prreport import pull_request_findings
+    from bots.remote.gitrepo import GitRepo, GitTree
+    from bots.review.diff import diff_revisions
+    from bots.review.prreport import pull_request_findings
 
     for i in range(30):
         write(pr_repo, f"entries/models/acme/m{i}.yaml", NEW_MODEL.replace("small", f"m{i}"))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bots.provenance import provenance
+from bots.check.provenance import provenance
 from tests.conftest import Run, write
 
 MODEL: dict[str, Any] = {
@@ -164,7 +164,7 @@ def test_json_totals_each_file_sourced_or_not(
 
 
 def test_json_lists_at_most_the_bounded_number_of_unsourced_fields_per_file() -> None:
-    from bots.provenance import MAX_LISTED, Provenance, summary_json
+    from bots.check.provenance import MAX_LISTED, Provenance, summary_json
 
     many = tuple(f"architecture.part_{i}" for i in range(MAX_LISTED + 5))
     sourcing = summary_json({BASE: Provenance(("architecture",), 0, many)})

@@ -8,9 +8,9 @@ import json
 import shutil
 from pathlib import Path
 
-from bots.entries import EntryKind, EntryRef
-from bots.references import ANY, Lineage, reference_fields, slots
-from bots.schemas import SchemaSet
+from bots.core.entries import EntryKind, EntryRef
+from bots.core.references import ANY, Lineage, reference_fields, slots
+from bots.core.schemas import SchemaSet
 from tests.conftest import REPO
 
 

@@ -485,7 +485,7 @@ def test_harness_results_add_missing_scores_and_never_change_existing(
 def test_v1_results_average_subtasks(board: Path, registry_cli: Callable[..., Run]) -> None:
     import json
 
-    from bots.scores.lmeval import parse
+    from bots.sync.scores.lmeval import parse
 
     model, found, skipped = parse(json.dumps(V1).encode())
     assert model == "acme/base" and skipped == []

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from bots.entries import EntryKind, ref_for_relpath
-from bots.loader import load_entry_file
-from bots.schemas import SchemaSet
+from bots.core.entries import EntryKind, ref_for_relpath
+from bots.core.loader import load_entry_file
+from bots.core.schemas import SchemaSet
 from tests.conftest import REPO
 
 SCHEMAS = SchemaSet(REPO / "schemas")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bots.findings import Finding, Severity
+from bots.core.findings import Finding, Severity
 from tests.conftest import write
 from tests.harness import commit_all, git, init_registry_repo
 

@@ -16,18 +16,18 @@ from ruamel.yaml import YAML
 
 from bots.cli import main
 from bots.commands.submit import problems_reply
-from bots.formadvice import Problem
-from bots.formfields import Form
-from bots.forms import (
+from bots.core.schemas import SchemaSet, schema_dir
+from bots.intake.formadvice import Problem
+from bots.intake.formfields import Form
+from bots.intake.forms import (
     ADD_DATASET,
     ADD_MODEL,
     ADD_ORGANIZATION,
     ADD_SCORE,
     CORRECT_ENTRY,
 )
-from bots.issueform import parse, read
-from bots.schemas import SchemaSet, schema_dir
-from bots.submission import Prepared, Submissions
+from bots.intake.issueform import parse, read
+from bots.intake.submission import Prepared, Submissions
 from tests.assertions import assert_inert
 from tests.conftest import Run
 from tests.e2e.act import ActRun, issues_event, run_workflow

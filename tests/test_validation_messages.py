@@ -698,7 +698,7 @@ def test_a_wrong_count_gets_one_finding_with_an_illustrative_example(
 
 
 def test_no_schema_example_address_reaches_a_message() -> None:
-    from bots.messages import example_of
+    from bots.check.messages import example_of
     from tests.conftest import REPO
 
     def nodes(node: object) -> list[object]:

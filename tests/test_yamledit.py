@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bots.entries import EntryFiles, EntryKind, EntryRef
-from bots.schemas import SchemaSet
-from bots.scoring import ScoreKey
-from bots.yamledit import edit_entry, flowed, put
+from bots.core.entries import EntryFiles, EntryKind, EntryRef
+from bots.core.schemas import SchemaSet
+from bots.core.scoring import ScoreKey
+from bots.edit.yamledit import edit_entry, flowed, put
 from tests.conftest import REPO
 
 BASE = "entries/models/acme/base.yaml"

@@ -17,15 +17,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bots.checker import Checker
+from bots.check.checker import Checker
 from bots.commands import add_paths_argument
 from bots.commands.common import load_schemas, registry_root
-from bots.diff import ADDED, REMOVED, render_value
-from bots.entries import LocationError, ref_for_relpath
-from bots.errors import RegistryError
-from bots.fileio import write_atomic
-from bots.findings import Severity
-from bots.loader import load_entry_file
+from bots.core.entries import LocationError, ref_for_relpath
+from bots.core.errors import RegistryError
+from bots.core.fileio import write_atomic
+from bots.core.findings import Severity
+from bots.core.loader import load_entry_file
+from bots.review.diff import ADDED, REMOVED, render_value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,8 +60,8 @@ SUMMARY_ROWS = 300
 
 def summary_markdown(line: str, outcomes: list[Any]) -> str:
     """What a refresh changed, for a pull request body: a table per field, then problems."""
-    from bots.markdown import code
-    from bots.prcomment import cell, finding_line
+    from bots.core.markdown import code
+    from bots.review.prcomment import cell, finding_line
 
     rows = [
         f"| {code(o.target.ref.id)} | {code(c.field)} | {c.change} | {cell(c.old)} | "
@@ -89,8 +89,8 @@ def summary_markdown(line: str, outcomes: list[Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots.autofill import Autofill, write_progress_stream
-    from bots.hub import HubClient
+    from bots.remote.hub import HubClient
+    from bots.sync.autofill import Autofill, write_progress_stream
 
     if not args.paths and not args.all:
         raise RegistryError("usage.arguments", "name entry files or folders, or pass --all")

@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots import exports
-    from bots.build import (
+    from bots.catalog import exports
+    from bots.catalog.build import (
         DATASET_COLUMNS,
         MODEL_COLUMNS,
         Registry,
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         model_row,
         relational,
     )
-    from bots.fileio import write_atomic
+    from bots.core.fileio import write_atomic
 
     root = registry_root(args)
     out = args.out or root / "dist"
@@ -60,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
         columns = list(rows[0]) if rows else ["model"]
         with_ids[name] = (columns, rows)
     exports.duckdb_file(out / "registry.duckdb", with_ids)
-    from bots.plots import all_plots
+    from bots.catalog.plots import all_plots
 
     plots = all_plots(registry, out / "plots")
-    from bots.site import write_site
+    from bots.catalog.site import write_site
 
     pages = write_site(registry, out / "site")
     print(

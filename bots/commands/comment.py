@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from bots.commands.pr_report import positive_int
-from bots.errors import RegistryError
-from bots.githubenv import GitHubContext
-from bots.jsoninput import read_json
-from bots.prcomment import COMMENT_KIND, render
-from bots.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
-from bots.schemas import schema_dir
+from bots.core.errors import RegistryError
+from bots.core.jsoninput import read_json
+from bots.core.schemas import schema_dir
+from bots.remote.githubenv import GitHubContext
+from bots.review.prcomment import COMMENT_KIND, render
+from bots.review.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 NEEDS_FIX = "needs-fix"
@@ -88,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
             f"the report is for {head[:12]}, but the run was for {args.expect_head[:40]} — "
             "not posting",
         )
-    from bots.forge import ForgeError  # PyGithub loads only for the verbs that talk to GitHub
+    from bots.remote.forge import (
+        ForgeError,  # PyGithub loads only for the verbs that talk to GitHub
+    )
 
     try:
         return _post(args, report, number, head)
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: str) -> int:
-    from bots.forge import Forge
+    from bots.remote.forge import Forge
 
     forge = Forge.from_env()
     pr = forge.pull(number)

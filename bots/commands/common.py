@@ -6,9 +6,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from bots.entries import find_root
-from bots.errors import RegistryError
-from bots.schemas import SchemaSet, schema_dir
+from bots.core.entries import find_root
+from bots.core.errors import RegistryError
+from bots.core.schemas import SchemaSet, schema_dir
 
 
 def registry_root(args: argparse.Namespace) -> Path:

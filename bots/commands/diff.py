@@ -14,9 +14,9 @@ import sys
 from typing import TextIO
 
 from bots.commands.common import registry_root
-from bots.diff import ADDED, REMOVED, RevisionDiff, diff_revisions, render_value
-from bots.gitrepo import GitRepo
-from bots.prcomment import Links, entry_section
+from bots.remote.gitrepo import GitRepo
+from bots.review.diff import ADDED, REMOVED, RevisionDiff, diff_revisions, render_value
+from bots.review.prcomment import Links, entry_section
 
 SIGN = {ADDED: "+", REMOVED: "-"}
 

@@ -24,13 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots.checker import Checker
+    from bots.check.checker import Checker
     from bots.commands.common import load_schemas, registry_root
-    from bots.entries import LocationError, ref_for_relpath
-    from bots.fileio import write_atomic
-    from bots.findings import one_line
-    from bots.layout import canonical_text
-    from bots.loader import decode_entry_bytes, parse_entry_text
+    from bots.core.entries import LocationError, ref_for_relpath
+    from bots.core.fileio import write_atomic
+    from bots.core.findings import one_line
+    from bots.core.loader import decode_entry_bytes, parse_entry_text
+    from bots.edit.layout import canonical_text
 
     root = registry_root(args)
     schemas = load_schemas(root)

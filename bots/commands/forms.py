@@ -9,10 +9,10 @@ import argparse
 import re
 
 from bots.commands.common import load_schemas, registry_root
-from bots.errors import RegistryError
-from bots.fileio import write_atomic
-from bots.forms import FORMS_DIR
-from bots.formtemplates import all_files, configured_repository
+from bots.core.errors import RegistryError
+from bots.core.fileio import write_atomic
+from bots.intake.forms import FORMS_DIR
+from bots.intake.formtemplates import all_files, configured_repository
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.errors import RegistryError
+from bots.core.errors import RegistryError
 
 FORMATS = ("seed-metadata", "ecosystem-graphs", "epoch")
 
@@ -29,10 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots.importers import Importer
-    from bots.importers.ecosystem import EcosystemImporter
-    from bots.importers.epoch import EpochImporter
-    from bots.importers.seed import SeedImporter
+    from bots.intake.importers import Importer
+    from bots.intake.importers.ecosystem import EcosystemImporter
+    from bots.intake.importers.epoch import EpochImporter
+    from bots.intake.importers.seed import SeedImporter
 
     root = registry_root(args)
     wants_file = args.format == "epoch"

@@ -19,10 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bots.commands.common import registry_root
-    from bots.entries import EntryIndex, EntryKind, EntryRef, id_example, valid_id
-    from bots.errors import RegistryError
-    from bots.fileio import write_atomic
-    from bots.skeleton import skeleton
+    from bots.core.entries import EntryIndex, EntryKind, EntryRef, id_example, valid_id
+    from bots.core.errors import RegistryError
+    from bots.core.fileio import write_atomic
+    from bots.edit.skeleton import skeleton
 
     kind = EntryKind(args.kind)
     if not valid_id(kind, args.id):

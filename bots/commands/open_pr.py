@@ -16,11 +16,11 @@ import argparse
 import re
 from pathlib import Path
 
-from bots.checker import Checker
+from bots.check.checker import Checker
 from bots.commands.common import load_schemas, registry_root
-from bots.entries import ENTRIES_DIR
-from bots.errors import RegistryError
-from bots.gitrepo import GitError, GitRepo
+from bots.core.entries import ENTRIES_DIR
+from bots.core.errors import RegistryError
+from bots.remote.gitrepo import GitError, GitRepo
 
 BOT_AUTHOR = "model-registry bot <41898282+github-actions[bot]@users.noreply.github.com>"
 BODY_LIMIT = 60_000
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.branch} already holds these changes: not pushed")
     except GitError as exc:  # git refusing to publish is a failure here, not a usage error
         raise exc.within("publish.git", "git") from exc
-    from bots.forge import Forge, ForgeError
+    from bots.remote.forge import Forge, ForgeError
 
     try:
         pull = Forge.from_env().open_or_update_pull(args.branch, args.base, args.title, body)

@@ -12,13 +12,13 @@ import argparse
 import json
 from pathlib import Path
 
+from bots.check.reporters import github_command
 from bots.commands.common import iso_date, registry_root
-from bots.errors import RegistryError
-from bots.fileio import write_atomic
-from bots.githubenv import GitHubContext
-from bots.prcomment import render
-from bots.prreport import INVALID, build_report, findings_of
-from bots.reporters import github_command
+from bots.core.errors import RegistryError
+from bots.core.fileio import write_atomic
+from bots.remote.githubenv import GitHubContext
+from bots.review.prcomment import render
+from bots.review.prreport import INVALID, build_report, findings_of
 
 
 def positive_int(text: str) -> int:
@@ -51,7 +51,7 @@ def blob_base(head_sha: str) -> str | None:
 
 
 def _hub_client() -> object:
-    from bots.hub import HubClient
+    from bots.remote.hub import HubClient
 
     return HubClient.from_env()
 

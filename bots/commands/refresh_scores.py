@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.entries import EntryIndex, EntryKind, EntryRef, valid_id
-from bots.errors import RegistryError
-from bots.fileio import write_atomic
-from bots.hubpages import hub_page
-from bots.loader import load_entry_file
-from bots.markdown import code
-from bots.refresh import RefreshPlan, ScoreChange
-from bots.scoring import ScoreKey
+from bots.core.entries import EntryIndex, EntryKind, EntryRef, valid_id
+from bots.core.errors import RegistryError
+from bots.core.fileio import write_atomic
+from bots.core.loader import load_entry_file
+from bots.core.markdown import code
+from bots.core.scoring import ScoreKey
+from bots.remote.hubpages import hub_page
+from bots.sync.refresh import RefreshPlan, ScoreChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -73,10 +73,10 @@ def _board(root: Path, name: str) -> tuple[Path, dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bots.hub import HubClient, HubError
-    from bots.refresh import ModelIndex, apply, guard, plan_refresh, record_refresh
-    from bots.scores import SourceError
-    from bots.scores.tables import BoardSource
+    from bots.remote.hub import HubClient, HubError
+    from bots.sync.refresh import ModelIndex, apply, guard, plan_refresh, record_refresh
+    from bots.sync.scores import SourceError
+    from bots.sync.scores.tables import BoardSource
 
     root = registry_root(args)
     schemas = load_schemas(root)
@@ -124,11 +124,11 @@ LM_EVAL = "lm-eval-harness"
 
 def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date) -> int:
     """Scores from one lm-evaluation-harness results file: added where missing, never changed."""
-    from bots.markdown import http_url
-    from bots.refresh import ModelIndex
-    from bots.scores import SourceError
-    from bots.scores.lmeval import parse
-    from bots.yamledit import edit_entry, flowed, put
+    from bots.core.markdown import http_url
+    from bots.edit.yamledit import edit_entry, flowed, put
+    from bots.sync.refresh import ModelIndex
+    from bots.sync.scores import SourceError
+    from bots.sync.scores.lmeval import parse
 
     if args.local is None:
         raise RegistryError(

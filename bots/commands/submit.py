@@ -20,16 +20,16 @@ from typing import Any
 
 from bots.commands.common import iso_date, load_schemas, registry_root
 from bots.commands.open_pr import BOT_AUTHOR
-from bots.entries import ENTRIES_DIR
-from bots.errors import RegistryError
-from bots.formadvice import Problem
-from bots.formfields import Form
-from bots.forms import FORMS, form_for
-from bots.gitrepo import GitError, GitRepo
-from bots.jsoninput import read_json
-from bots.markdown import code, escape, quoted_code, truncate
-from bots.markers import marker
-from bots.submission import Prepared, Submissions
+from bots.core.entries import ENTRIES_DIR
+from bots.core.errors import RegistryError
+from bots.core.jsoninput import read_json
+from bots.core.markdown import code, escape, quoted_code, truncate
+from bots.intake.formadvice import Problem
+from bots.intake.formfields import Form
+from bots.intake.forms import FORMS, form_for
+from bots.intake.submission import Prepared, Submissions
+from bots.remote.gitrepo import GitError, GitRepo
+from bots.review.markers import marker
 
 MAX_EVENT_BYTES = 2 * 1024 * 1024
 KIND = "submission"
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         raise RegistryError("event.invalid", "the event's issue body is not text")
     prepared = Submissions(root, load_schemas(root), today).prepare(form, body)
 
-    from bots.forge import Forge, ForgeError
+    from bots.remote.forge import Forge, ForgeError
 
     try:
         forge = Forge.from_env()

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bots.checker import Checker, CheckResult
+from bots.check.checker import Checker, CheckResult
+from bots.check.reporters import fails, write_github, write_json, write_text
 from bots.commands import add_paths_argument
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.githubenv import GitHubContext
-from bots.reporters import fails, write_github, write_json, write_text
+from bots.remote.githubenv import GitHubContext
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,10 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult | None:
-    from bots.errors import RegistryError
-    from bots.findings import one_line
-    from bots.gitrepo import GitError
-    from bots.removals import check_removals, staged_removals
+    from bots.check.removals import check_removals, staged_removals
+    from bots.core.errors import RegistryError
+    from bots.core.findings import one_line
+    from bots.remote.gitrepo import GitError
 
     if args.paths:
         raise RegistryError(

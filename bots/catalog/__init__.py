@@ -1,0 +1,1 @@
+"""The researcher's view: master tables, exports, plots and the static site."""

@@ -1,0 +1,294 @@
+"""The researcher's view: master tables and exports built from the entries.
+
+Two master tables with exactly the columns researchers asked for, and relational tables
+(scores, lineage, training stages) for SQL. A cell is the value, `Unknown` where the entry says
+nobody knows, `N/A` where it does not apply, and empty where nobody has researched it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bots.core.entries import EntryFiles, EntryKind
+from bots.core.loader import load_entry_file
+from bots.core.references import lineage_slots
+
+MODEL_COLUMNS = [
+    "Model Name", "Company/Organization", "Billions of Parameters", "Open/Closed Source",
+    "Performance Metrics", "Adapter Support", "Training Data", "Model Type",
+    "Resolution/Output Quality", "Inference Time", "Cost", "API Availability", "URL",
+]  # fmt: skip
+DATASET_COLUMNS = [
+    "Dataset Name", "Source/Organization", "Description", "Size", "Languages", "Licensing",
+    "Public Availability", "Preprocessing Required", "Metadata", "Data Format",
+]  # fmt: skip
+ACCESS = {
+    "open_source": "Open source",
+    "open_weights": "Open weights",
+    "api_only": "Closed (API only)",
+    "closed": "Closed",
+}
+AVAILABILITY = {
+    "open_access": "Open access",
+    "gated": "Gated (accept terms)",
+    "special_permission": "Special permission",
+    "private": "Private",
+    "withdrawn": "Withdrawn",
+}
+MISSING = {"unknown": "Unknown", "n/a": "N/A"}
+SIZE_UNITS = [("tokens", "tokens"), ("documents", "documents"), ("examples", "examples"),
+              ("images", "images"), ("audio_hours", "hours of audio"),
+              ("video_hours", "hours of video"), ("bytes", "bytes")]  # fmt: skip
+
+
+@dataclass
+class Registry:
+    """Every entry's data, by kind and id."""
+
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> Registry:
+        registry = cls()
+        for ref in EntryFiles(root).entries():
+            data = load_entry_file(root / ref.relpath).data
+            if not isinstance(data, dict):
+                continue
+            target = {
+                EntryKind.MODEL: registry.models,
+                EntryKind.DATASET: registry.datasets,
+                EntryKind.ORGANIZATION: registry.organizations,
+            }.get(ref.kind)
+            if target is not None:
+                target[ref.id] = data
+        return registry
+
+    def organization_name(self, org_id: Any) -> str | None:
+        if not isinstance(org_id, str):
+            return None
+        org = self.organizations.get(org_id)
+        return str(org.get("name")) if org and org.get("name") else org_id
+
+
+def _missing(value: Any) -> str | None:
+    return MISSING.get(value) if isinstance(value, str) else None
+
+
+def _join(values: Iterable[Any]) -> str:
+    return "; ".join(str(v) for v in values if v not in (None, ""))
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
+
+
+def _cell(value: Any, render: Any = None) -> str | None:
+    """`Unknown` / `N/A` as such, None when absent, else the rendering."""
+    if value is None:
+        return None
+    marker = _missing(value)
+    if marker:
+        return marker
+    return render(value) if render else str(value)
+
+
+def _billions(count: float) -> str:
+    """Three significant figures (7.24, 0.124, 46.7), whole billions from 1,000 on."""
+    billions = count / 1e9
+    return f"{billions:,.0f}" if billions >= 1000 else f"{billions:.3g}"
+
+
+def _parameters(value: Any) -> str | None:
+    """Billions, with `≈` before rounded published figures and the active count of a
+    mixture of experts in brackets: `≈671 (≈37 active)`."""
+    if isinstance(value, dict):
+        total = value.get("total")
+        marker = _missing(total)
+        if marker:
+            return marker
+        if not isinstance(total, int | float):
+            return None
+        about = "≈" if value.get("rounded") is True else ""
+        shown = f"{about}{_billions(total)}"
+        active = value.get("active")
+        if isinstance(active, int | float) and not isinstance(active, bool):
+            shown += f" ({about}{_billions(active)} active)"
+        return shown
+    return _cell(value)
+
+
+def _scores(scores: Any) -> str | None:
+    if not isinstance(scores, list) or not scores:
+        return None
+    parts = []
+    for s in scores:
+        if not isinstance(s, dict):
+            continue
+        what = s.get("benchmark") or s.get("leaderboard") or ""
+        setting = f" ({s['setting']})" if s.get("setting") else ""
+        parts.append(f"{what} {s.get('metric')} {s.get('value'):g}{setting}".strip())
+    return _join(parts) or None
+
+
+def _training_data(items: Any) -> str | None:
+    if not isinstance(items, list):
+        return _cell(items)
+    parts = []
+    for item in items:
+        if isinstance(item, dict):
+            parts.append(item.get("dataset") or ", ".join(item.get("categories") or []))
+    return _join(parts) or None
+
+
+def _output_quality(quality: Any) -> str | None:
+    if not isinstance(quality, dict):
+        return _cell(quality)
+    labels = [("context_length", "context {} tokens"), ("max_output_tokens", "output {} tokens"),
+              ("resolution", "{}"), ("sample_rate_hz", "{} Hz"),
+              ("max_duration_seconds", "up to {} s"), ("note", "{}")]  # fmt: skip
+    parts = []
+    for key, template in labels:
+        value = quality.get(key)
+        if value is None:
+            continue
+        shown = _missing(value) or (_number(value) if isinstance(value, int | float) else value)
+        parts.append(template.format(shown))
+    return _join(parts) or None
+
+
+def _records(items: Any, render: Any) -> str | None:
+    if not isinstance(items, list):
+        return _cell(items)
+    return _join(render(i) for i in items if isinstance(i, dict)) or None
+
+
+def _size(size: Any) -> str | None:
+    if not isinstance(size, dict):
+        return _cell(size)
+    parts = []
+    for key, unit in SIZE_UNITS:
+        value = size.get(key)
+        if value is None:
+            continue
+        parts.append(_missing(value) or f"{_number(value)} {unit}")
+    return _join(parts) or None
+
+
+def _list(value: Any) -> str | None:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or None
+    return _cell(value)
+
+
+def _speed(i: dict[str, Any]) -> str:
+    unit = str(i.get("unit")).replace("_", " ")
+    return f"{i.get('value')} {unit} on {i.get('hardware')}"
+
+
+def _price(c: dict[str, Any]) -> str:
+    where = f"{c.get('provider')}, {c.get('date')}"
+    return f"{c.get('amount')} {c.get('currency')} per {c.get('unit')} ({where})"
+
+
+def model_row(registry: Registry, data: dict[str, Any]) -> dict[str, str | None]:
+    model_type = _cell(data.get("model_type"))
+    task = data.get("task_category")
+    return {
+        "Model Name": data.get("name"),
+        "Company/Organization": registry.organization_name(data.get("organization")),
+        "Billions of Parameters": _parameters(data.get("parameters")),
+        "Open/Closed Source": _cell(data.get("access"), ACCESS.get),
+        "Performance Metrics": _scores(data.get("scores")),
+        "Adapter Support": _list(data.get("adapter_support")),
+        "Training Data": _training_data(data.get("training_data")),
+        "Model Type": _join([model_type, task]) or None,
+        "Resolution/Output Quality": _output_quality(data.get("output_quality")),
+        "Inference Time": _records(data.get("inference_time"), _speed),
+        "Cost": _records(data.get("cost"), _price),
+        "API Availability": _records(data.get("api_availability"), lambda a: a.get("platform")),
+        "URL": data.get("url"),
+    }
+
+
+def dataset_row(registry: Registry, data: dict[str, Any]) -> dict[str, str | None]:
+    preprocessing = data.get("preprocessing_required")
+    shown: str | None
+    if isinstance(preprocessing, bool):
+        shown = "Yes" if preprocessing else "No"
+        if data.get("preprocessing"):
+            shown += f": {data['preprocessing']}"
+    else:
+        shown = _cell(preprocessing)
+    return {
+        "Dataset Name": data.get("name"),
+        "Source/Organization": registry.organization_name(data.get("organization")),
+        "Description": data.get("description"),
+        "Size": _size(data.get("size")),
+        "Languages": _list(data.get("languages")),
+        "Licensing": _cell(data.get("license")),
+        "Public Availability": _cell(data.get("availability"), AVAILABILITY.get),
+        "Preprocessing Required": shown,
+        "Metadata": _list(data.get("annotations")),
+        "Data Format": _list(data.get("formats")),
+    }
+
+
+def relational(registry: Registry) -> dict[str, list[dict[str, Any]]]:
+    """scores, lineage and training stages as plain rows, for SQL."""
+    scores, lineage, stages = [], [], []
+    for model_id, data in sorted(registry.models.items()):
+        scores += _score_rows(model_id, data)
+        lineage += _lineage_rows(EntryKind.MODEL, model_id, data)
+        stages += _stage_rows(model_id, data)
+    for dataset_id, data in sorted(registry.datasets.items()):
+        lineage += _lineage_rows(EntryKind.DATASET, dataset_id, data)
+    return {"scores": scores, "lineage": lineage, "training_stages": stages}
+
+
+SCORE_COLUMNS = ("benchmark", "leaderboard", "setting", "metric", "value", "stderr", "source")
+
+
+def _score_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"model": model_id, **{column: s.get(column) for column in SCORE_COLUMNS}}
+        for s in data.get("scores") or []
+        if isinstance(s, dict)
+    ]
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _stage_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": model_id,
+            "order": order + 1,
+            "stage": stage.get("name"),
+            "dataset": stage.get("dataset"),
+            "total_tokens": _whole(stage.get("total_tokens")),
+            "batch_tokens": _whole(stage.get("batch_tokens")),
+        }
+        for order, stage in enumerate(data.get("training_stages") or [])
+        if isinstance(stage, dict)
+    ]
+
+
+def _lineage_rows(kind: EntryKind, entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entry's lineage references (the schemas' `x-lineage` fields) as rows."""
+    return [
+        {
+            "child": entry_id,
+            "parent": slot.value,
+            "relation": slot.field.lineage.relation_of(slot.holder),
+            "kind": slot.field.target.value,
+        }
+        for slot in lineage_slots(kind, data)
+        if slot.field.lineage is not None and isinstance(slot.value, str) and slot.value
+    ]

@@ -1,0 +1,1 @@
+"""Writing entries people keep reading: ruamel round trips, the canonical layout, skeletons."""

@@ -1,0 +1,70 @@
+"""The canonical layout of an entry file: schema key order, 2-space indentation, the editor's
+schema line first; comments, quoting and flow lists are kept through ruamel's round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from bots.core.entries import EntryKind, EntryRef
+from bots.core.schemas import SchemaSet, schema_file
+
+SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
+
+
+def schema_line(ref: EntryRef) -> str:
+    """The yaml-language-server line that gives editors completion for this entry."""
+    depth = ref.relpath.count("/")
+    return f"{SCHEMA_LINE_PREFIX}{'../' * depth}schemas/{schema_file(ref.kind)}"
+
+
+def round_trip_yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    # Entries never hold anchors (the loader refuses them): a date the bots put in several
+    # records is one object, and must still be written out each time.
+    base = yaml.representer.ignore_aliases
+    yaml.representer.ignore_aliases = lambda data: isinstance(data, dt.date) or base(data)
+    return yaml
+
+
+def _reorder(node: Any, schema: dict[str, Any], doc: str, schemas: SchemaSet) -> None:
+    if isinstance(node, CommentedMap):
+        order = schemas.properties(schema, doc)
+        if order:
+            rank = {key: i for i, key in enumerate(order)}
+            keys = list(node.keys())
+            wanted = sorted(keys, key=lambda k: (rank.get(k, len(rank)), keys.index(k)))
+            if wanted != keys:
+                for key in wanted:
+                    node.move_to_end(key)
+        for key in node:
+            child, child_doc = schemas.child(schema, doc, key)
+            _reorder(node[key], child, child_doc, schemas)
+    elif isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            child, child_doc = schemas.child(schema, doc, i)
+            _reorder(item, child, child_doc, schemas)
+
+
+def canonical_text(text: str, ref: EntryRef, schemas: SchemaSet) -> str:
+    """`text` in the canonical layout. The caller has checked it loads as a strict entry."""
+    yaml = round_trip_yaml()
+    data = yaml.load(text)
+    kind: EntryKind = ref.kind
+    _reorder(data, schemas.root(kind), schema_file(kind), schemas)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    lines = buffer.getvalue().splitlines()
+    while lines and lines[0].startswith(SCHEMA_LINE_PREFIX):
+        lines.pop(0)
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join([schema_line(ref), *lines]) + "\n"

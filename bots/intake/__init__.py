@@ -1,0 +1,2 @@
+"""Data coming in from people: issue forms and submissions, and importers of existing
+collections."""

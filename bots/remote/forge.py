@@ -1,0 +1,363 @@
+"""The GitHub layer: the only module that talks to GitHub (through PyGithub).
+
+What the bots need and nothing more: a sticky comment on an issue or PR, labels, find-or-open a PR
+from a branch, edit a PR's title and body, comment on an issue. Every failure becomes a
+`ForgeError` with one line that says what to fix, and the HTTP status when GitHub gave one.
+
+Retries follow the one policy of bots/remote/retry.py (PyGithub's own retrying is turned off): 5xx,
+429, and rate limits that say when to come back (`Retry-After`, or an exhausted quota with its
+reset time) are tried again, for every method. A POST that GitHub applied before answering 502
+must not be repeated blindly: comments and PRs are looked up again before each new try.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+import requests
+from github import Auth, Github, GithubException
+from github.IssueComment import IssueComment
+from github.Repository import Repository
+
+from bots.remote.githubenv import GitHubContext
+from bots.remote.retry import Retry, RetryPolicy, retry_after, scaled_sleep
+from bots.review.markers import marker, parse_marker
+
+T = TypeVar("T")
+
+DEFAULT_BOT_LOGIN = "github-actions[bot]"
+MAX_RATE_LIMIT_WAIT = 600.0
+_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+
+class ForgeError(Exception):
+    """A GitHub failure, explained in one line; `status` is GitHub's HTTP status, if it answered."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def retryable(exc: Exception) -> Retry | None:
+    """Whether a failed request to GitHub is worth another try, and after how long."""
+    if isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
+        return Retry()
+    if not isinstance(exc, GithubException):
+        return None
+    headers = {k.lower(): str(v) for k, v in (exc.headers or {}).items()}
+    after = retry_after(headers)
+    if exc.status in (403, 429) and headers.get("x-ratelimit-remaining") == "0":
+        reset = headers.get("x-ratelimit-reset", "")
+        if after is None and reset.isdigit():
+            after = max(0.0, float(reset) - time.time()) + 1.0
+        return Retry(after)
+    if exc.status >= 500 or exc.status == 429 or (exc.status == 403 and after is not None):
+        return Retry(after)
+    return None
+
+
+@dataclass(frozen=True)
+class Config:
+    api_url: str
+    token: str
+    repository: str
+    bot_login: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        github = GitHubContext.read(environ)
+        if not github.token:
+            raise ForgeError(
+                "GITHUB_TOKEN is not set — pass it to the step: "
+                "env: GITHUB_TOKEN: ${{ github.token }}"
+            )
+        if not _REPOSITORY.match(github.repository):
+            raise ForgeError(
+                f"GITHUB_REPOSITORY is '{github.repository}', not OWNER/NAME — run inside a "
+                "workflow or set it"
+            )
+        if not github.api_url.startswith(("https://", "http://")):
+            raise ForgeError(f"GITHUB_API_URL '{github.api_url}' is not an http(s) URL")
+        bot_login = github.environ.get("REGISTRY_BOT_LOGIN") or DEFAULT_BOT_LOGIN
+        return cls(github.api_url, github.token, github.repository, bot_login)
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    url: str
+    marker: str | None
+    attributes: dict[str, str]
+    handle: Any = field(default=None, compare=False, repr=False)  # PyGithub's IssueComment
+
+
+@dataclass(frozen=True)
+class PullInfo:
+    number: int
+    state: str
+    head_sha: str
+    head_ref: str
+    head_repository: str | None
+    title: str
+    body: str
+    url: str
+
+
+class Forge:
+    """One repository on GitHub, as the bots use it."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: int = 20,
+        attempts: int = 4,
+        throttle: bool = True,
+    ) -> None:
+        self.config = config
+        self.retry = RetryPolicy(attempts, sleep, max_wait=MAX_RATE_LIMIT_WAIT)
+        self.github = Github(
+            auth=Auth.Token(config.token),
+            base_url=config.api_url,
+            timeout=timeout,
+            retry=None,  # one policy for every method: self.retry
+            seconds_between_requests=0.25 if throttle else None,
+            seconds_between_writes=1.0 if throttle else None,
+            lazy=True,  # objects load on first use: no request for what is never read
+        )
+        self.repo: Repository = self.github.get_repo(config.repository)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Forge:
+        """A Forge configured by the environment. Two knobs exist for tests and local stand-ins:
+        REGISTRY_GITHUB_THROTTLE=0 turns off PyGithub's pause between requests, and
+        REGISTRY_GITHUB_WAIT_SCALE multiplies every retry wait (0: retry at once)."""
+        env = GitHubContext.read(environ).environ
+        throttle = env.get("REGISTRY_GITHUB_THROTTLE", "1") != "0"
+        try:
+            sleep = scaled_sleep("REGISTRY_GITHUB_WAIT_SCALE", env)
+        except ValueError as exc:
+            raise ForgeError(str(exc)) from exc
+        return cls(Config.from_env(env), sleep=sleep, throttle=throttle)
+
+    # --- errors and retries ---------------------------------------------------------------
+
+    def _call(
+        self, what: str, action: Callable[[], T], landed: Callable[[], T | None] | None = None
+    ) -> T:
+        """Run `action` under the retry policy; every failure becomes one ForgeError line.
+        For a POST or PATCH, `landed()` says whether a failed try had landed after all."""
+        try:
+            return self.retry.run(action, retryable, landed)
+        except GithubException as exc:
+            if retryable(exc) is not None:
+                raise ForgeError(
+                    f"could not {what}: GitHub kept failing after {self.retry.attempts} attempts "
+                    "(server errors or rate limits) — rerun the job later",
+                    exc.status,
+                ) from exc
+            raise ForgeError(self._explain(what, exc), exc.status) from exc
+        except requests.exceptions.Timeout as exc:
+            raise ForgeError(
+                f"could not {what}: GitHub did not answer in time — rerun the job"
+            ) from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise ForgeError(
+                f"could not {what}: cannot reach {self.config.api_url} — check GITHUB_API_URL "
+                "and the network"
+            ) from exc
+
+    def _explain(self, what: str, exc: GithubException) -> str:
+        data = exc.data if isinstance(exc.data, dict) else {}
+        message = str(data.get("message") or "").replace("\n", " ")[:200]
+        status = exc.status
+        if status == 401:
+            return (
+                f"could not {what}: GitHub rejected the token (401) — GITHUB_TOKEN is missing, "
+                "expired or for another host"
+            )
+        if status == 403:
+            return (
+                f"could not {what}: the token lacks permission (403: {message}) — grant the job "
+                "`pull-requests: write` / `issues: write` (or the App the matching scope)"
+            )
+        if status == 404:
+            return (
+                f"could not {what}: not found (404) in {self.config.repository} — check "
+                "GITHUB_REPOSITORY, the number, and that the token can see the repository"
+            )
+        if status == 422:
+            errors = "; ".join(
+                str(e.get("message") or e.get("code") or e)
+                for e in data.get("errors", [])
+                if isinstance(e, dict)
+            )
+            return f"could not {what}: GitHub refused it as invalid (422: {message} {errors})"
+        return f"could not {what}: GitHub answered {status} ({message}) — rerun the job later"
+
+    # --- pull requests --------------------------------------------------------------------
+
+    def pull(self, number: int) -> PullInfo:
+        def read() -> PullInfo:
+            pr = self.repo.get_pull(number)
+            head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+            return PullInfo(
+                pr.number,
+                pr.state,
+                pr.head.sha,
+                pr.head.ref,
+                head_repo,
+                pr.title or "",
+                pr.body or "",
+                pr.html_url,
+            )
+
+        return self._call(f"read pull request #{number}", read)
+
+    def find_pull(self, branch: str, owner: str | None = None) -> PullInfo | None:
+        """The open PR whose head is OWNER:branch (OWNER defaults to this repository's)."""
+        owner = owner or self.config.repository.split("/")[0]
+
+        def find() -> int | None:
+            pulls = self.repo.get_pulls(state="open", head=f"{owner}:{branch}")
+            return next((pr.number for pr in pulls), None)
+
+        number = self._call(f"look up the pull request from {owner}:{branch}", find)
+        return None if number is None else self.pull(number)
+
+    def open_or_update_pull(self, branch: str, base: str, title: str, body: str) -> PullInfo:
+        """Find the open PR from `branch` and set its title and body, or open one."""
+        found = self.find_pull(branch)
+        if found is not None:
+            if (found.title, found.body) != (title, body):
+                self.edit_pull(found.number, title, body)
+                return self.pull(found.number)
+            return found
+
+        def create() -> int:
+            return self.repo.create_pull(base=base, head=branch, title=title, body=body).number
+
+        def landed() -> int | None:
+            pr = self.find_pull(branch)
+            return None if pr is None else pr.number
+
+        number = self._call(f"open a pull request from {branch}", create, landed)
+        return self.pull(number)
+
+    def edit_pull(self, number: int, title: str, body: str) -> None:
+        self._call(
+            f"edit pull request #{number}",
+            lambda: self.repo.get_pull(number).edit(title=title, body=body),
+        )
+
+    # --- comments -------------------------------------------------------------------------
+
+    def comments(self, number: int) -> list[Comment]:
+        """This bot's comments on issue or PR `number`, oldest first."""
+
+        def read() -> list[Comment]:
+            out = []
+            for c in self.repo.get_issue(number).get_comments():
+                if c.user is None or c.user.login != self.config.bot_login:
+                    continue
+                kind, attributes = parse_marker(c.body or "")
+                out.append(Comment(c.id, c.body or "", c.html_url, kind, attributes, c))
+            return out
+
+        return self._call(f"read the comments of #{number}", read)
+
+    def comment(self, number: int, body: str) -> Comment:
+        """Post a comment (retried without ever posting the same body twice)."""
+
+        def post() -> Comment:
+            c: IssueComment = self.repo.get_issue(number).create_comment(body)
+            kind, attributes = parse_marker(body)
+            return Comment(c.id, body, c.html_url, kind, attributes, c)
+
+        def landed() -> Comment | None:
+            return next((c for c in reversed(self.comments(number)) if c.body == body), None)
+
+        return self._call(f"comment on #{number}", post, landed)
+
+    def edit_comment(self, comment: Comment, body: str) -> Comment:
+        def edit() -> Comment:
+            comment.handle.edit(body)
+            kind, attributes = parse_marker(body)
+            return replace(comment, body=body, marker=kind, attributes=attributes)
+
+        return self._call(f"edit comment {comment.id}", edit)
+
+    def sticky_comment(self, number: int, kind: str, body: str, verdict: str) -> str:
+        """Keep one comment of `kind` on #number up to date; returns what was done.
+
+        `body` must start with `marker(kind, verdict=...)`. The same verdict class edits the
+        comment in place (nothing at all when the body is unchanged); a new verdict posts a new
+        comment, so people are notified, and marks the old one superseded.
+        """
+        current = [c for c in self.comments(number) if c.marker == kind]
+        if not current:
+            self.comment(number, body)
+            return "posted"
+        latest = current[-1]
+        if latest.attributes.get("verdict") == verdict:
+            if latest.body == body:
+                return "unchanged"
+            self.edit_comment(latest, body)
+            return "edited"
+        new = self.comment(number, body)
+        for old in current:
+            note = (
+                marker(f"{kind}-superseded")
+                + f"\n_This report was superseded by a newer one: {new.url}_\n"
+            )
+            self.edit_comment(old, note)
+        return "superseded"
+
+    # --- labels ---------------------------------------------------------------------------
+
+    def labels(self, number: int) -> set[str]:
+        return self._call(
+            f"read the labels of #{number}",
+            lambda: {label.name for label in self.repo.get_issue(number).get_labels()},
+        )
+
+    def set_label(self, number: int, name: str, present: bool, description: str = "") -> str:
+        """Add or remove one label so its presence matches; returns what was done."""
+        has = name in self.labels(number)
+        if has == present:
+            return "unchanged"
+        if present:
+            self._ensure_label(name, description)
+            self._call(
+                f"add label '{name}' to #{number}",
+                lambda: self.repo.get_issue(number).add_to_labels(name),
+            )
+            return "added"
+        self._call(
+            f"remove label '{name}' from #{number}",
+            lambda: self.repo.get_issue(number).remove_from_labels(name),
+        )
+        return "removed"
+
+    def _ensure_label(self, name: str, description: str) -> None:
+        try:
+            # get_label is lazy: reading an attribute is what asks GitHub
+            self._call(f"read label '{name}'", lambda: self.repo.get_label(name).color)
+            return
+        except ForgeError as exc:
+            if exc.status != 404:
+                raise
+        try:
+            self._call(
+                f"create label '{name}'",
+                lambda: self.repo.create_label(name, "d73a4a", description[:100]),
+            )
+        except ForgeError as exc:  # created meanwhile by another run: fine
+            if exc.status != 422:
+                raise

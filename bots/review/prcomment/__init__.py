@@ -1,0 +1,189 @@
+"""The PR comment: a report rendered as Markdown a maintainer can review in a minute.
+
+One summary line (what the PR adds, removes and changes, how many of its facts a source names,
+errors and warnings); then each entry, in dependency order as the report lists them, with its
+fields as a table, its lists of records (scores, sources, training data…) as small tables of
+their own, scores with their metric's range, and what the Hugging Face Hub says.
+
+Everything taken from the report is treated as contributor text: values go into code spans or
+are escaped, links are rendered only for http(s) URLs, and nothing the report says about itself
+(tool, links) is trusted. The comment stays under GitHub's 65,536-character limit: every table
+over INLINE_ROWS rows folds into <details>, and entries that do not fit are named in a note.
+
+Here: the entry sections and fitting them under the limit; `summary` writes the top,
+`tables` an entry's changes, `hubsection` the Hub's answer, `findings` the findings and
+`cells` what they share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bots import __version__
+from bots.core.markdown import code, escape, http_url, truncate
+from bots.review.markers import marker
+from bots.review.prcomment.cells import INLINE_ROWS, STATUS, cell, plural, score_scale
+from bots.review.prcomment.findings import FINDINGS_CHARS, Links, finding_line, findings_block
+from bots.review.prcomment.hubsection import hub_section
+from bots.review.prcomment.summary import summary_line, verdict_advice, verdict_title
+from bots.review.prcomment.tables import changes_tables
+from bots.review.prreport import verdict_class
+
+__all__ = [
+    "COMMENT_KIND",
+    "GITHUB_LIMIT",
+    "INLINE_ROWS",
+    "Links",
+    "cell",
+    "entry_section",
+    "finding_line",
+    "render",
+    "score_scale",
+]
+
+GITHUB_LIMIT = 65_536
+COMMENT_KIND = "pr-report"
+# Files whose change alters how entries are checked (and so what the verdict means).
+CHECK_FILES = ("schemas/", "bots/", ".github/", "pyproject.toml")
+LISTED_UNSOURCED = 20
+
+
+def _entry_heading(entry: dict[str, Any], links: Links) -> str:
+    icon, word = STATUS[entry["status"]]
+    name = code(entry["id"]) if entry["id"] else code(entry["path"])
+    kind = entry["kind"] or "file"
+    heading = f"### {icon} {kind} {name} — {word}\n\n"
+    path_text = code(entry["path"])
+    url = links.to(entry["path"]) if entry["status"] != "removed" else None
+    path_part = f"[{path_text}]({url})" if url else path_text
+    if entry["old_path"]:
+        path_part = f"{code(entry['old_path'])} → {path_part}"
+    return heading + path_part + "\n"
+
+
+def provenance_line(entry: dict[str, Any]) -> str:
+    """How many of the entry's facts a source names, and the ones none names."""
+    sourcing = entry.get("provenance")
+    if not sourcing or not sourcing["facts"]:
+        return ""
+    facts, sourced, unsourced = sourcing["facts"], sourcing["sourced"], sourcing["unsourced"]
+    if sourced >= facts:
+        return f"\n**Sources:** all {plural(facts, 'field')} sourced.\n"
+    listed = ", ".join(code(truncate(f, 100)) for f in unsourced[:LISTED_UNSOURCED])
+    if len(unsourced) > LISTED_UNSOURCED:
+        listed += f" and {len(unsourced) - LISTED_UNSOURCED} more"
+    return (
+        f"\n**Sources:** {sourced} of {plural(facts, 'field')} sourced; no source names "
+        f"{listed} (list each under the `fields` of the source that states it).\n"
+    )
+
+
+def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False) -> str:
+    parts = [_entry_heading(entry, links)]
+    if entry["problem"]:
+        parts.append(f"\nCould not be read: {escape(truncate(entry['problem'], 600))}\n")
+    parts.append(provenance_line(entry))
+    if compact:
+        n = len(entry["changes"])
+        if n:
+            parts.append(f"\n_{plural(n, 'field change')} not shown: the comment is full._\n")
+    else:
+        parts.append(changes_tables(entry))
+    if entry.get("hub"):
+        parts.append(hub_section(entry, links, compact))
+    budget = 2_000 if compact else FINDINGS_CHARS
+    parts.append(findings_block(entry.get("findings", []), links, budget))
+    return "".join(parts) + "\n"
+
+
+def _other_files(report: dict[str, Any]) -> str:
+    files = report["other_files"]
+    if not files:
+        return ""
+    checks = [f for f in files if f.startswith(CHECK_FILES)]
+    out = "### Files outside `entries/`\n\n"
+    if checks:
+        out += (
+            "⚠️ This pull request changes how entries are checked "
+            f"({', '.join(code(f) for f in checks[:5])}): the verdict above comes from its own "
+            "version of the checks. Review those changes first.\n\n"
+        )
+    listing = "".join(f"- {code(truncate(f, 200))}\n" for f in files[:50])
+    if len(files) > 50:
+        listing += f"- … and {len(files) - 50} more\n"
+    summary = plural(len(files), "file")
+    return out + f"<details><summary>{summary}</summary>\n\n{listing}\n</details>\n\n"
+
+
+def render(
+    report: dict[str, Any],
+    *,
+    blob_base: str | None = None,
+    details_url: str | None = None,
+    limit: int = GITHUB_LIMIT,
+) -> str:
+    """The whole comment, starting with its hidden marker."""
+    links = Links(blob_base)
+    head = report["pull_request"]["head_sha"]
+    top = (
+        marker(COMMENT_KIND, verdict=verdict_class(report["verdict"]), head=head[:12])
+        + f"\n## {verdict_title(report)}\n\n{verdict_advice(report['verdict'])}\n\n"
+        + summary_line(report)
+    )
+    full_link = http_url(details_url) if details_url else None
+    footer = (
+        f"<sub>registry {__version__} · checked at {code(head[:12])}, against the fork "
+        f"point {code(report['merge_base'][:12])}"
+        + (f" · [full report]({full_link})" if full_link else "")
+        + "</sub>\n"
+    )
+    elsewhere = report["findings_elsewhere"]
+    tail_parts = []
+    if elsewhere:
+        tail_parts.append(
+            "### Other entries this pull request breaks\n" + findings_block(elsewhere, links) + "\n"
+        )
+    tail_parts.append(_other_files(report))
+    tail = "".join(tail_parts)
+    return _fit(top, report["entries"], links, tail, footer, limit)
+
+
+def _fit(
+    top: str,
+    entries: list[dict[str, Any]],
+    links: Links,
+    tail: str,
+    footer: str,
+    limit: int,
+) -> str:
+    reserve = 400  # room for the note about what was cut
+    budget = limit - reserve - len(top) - len(footer)
+    if len(tail) > budget // 2:
+        tail = truncate(tail, budget // 2) + "\n\n"
+    budget -= len(tail)
+    body: list[str] = []
+    cut: list[str] = []
+    renderers: list[Callable[[dict[str, Any]], str]] = [
+        lambda e: entry_section(e, links),
+        lambda e: entry_section(e, links, compact=True),
+    ]
+    for entry in entries:
+        for render_one in renderers:
+            section = render_one(entry)
+            if len(section) <= budget:
+                body.append(section)
+                budget -= len(section)
+                break
+        else:
+            cut.append(entry["id"] or entry["path"])
+    note = ""
+    if cut:
+        names = ", ".join(code(c) for c in cut[:5]) + (" …" if len(cut) > 5 else "")
+        note = (
+            f"\n> [!NOTE]\n> {plural(len(cut), 'more entry')} not shown ({names}): GitHub "
+            "limits a comment to 65,536 characters. The job summary of the validate run has "
+            "everything.\n\n"
+        )
+        note = note[:reserve]
+    return top + "".join(body) + note + tail + footer

@@ -1,0 +1,286 @@
+"""The pull-request report: what a PR changes in the registry and whether the result is valid.
+
+The report keeps the findings that belong to the PR: every finding in a changed entry, and
+findings in other entries that were not there at the fork point (a removed dataset breaking a
+reference). Its cost follows the change, not the registry: both commits are read from git in
+memory (the working tree never matters), the changed entries are checked with every cross-entry
+rule against the whole head tree, and of the untouched entries only those the change can affect
+are checked — those naming a removed entry, claiming a changed entry's id or Hub repo, differing
+from a changed id only in case, or on a lineage cycle with a changed entry. An untouched entry's
+finding counts against the PR only if checking the same file at the fork point does not give
+it. When the PR changes the schemas every entry may read differently: the head is checked in
+full, the fork point still only where the head has findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bots import __version__
+from bots.check.checker import Checker
+from bots.check.provenance import provenance
+from bots.check.rules import hub_claim, references, removed_entries
+from bots.core.entries import EntryKind, EntryRef, LocationError, ref_for_relpath, walk_key
+from bots.core.findings import Finding, Severity
+from bots.core.schemas import SchemaSet, schema_dir
+from bots.remote.gitrepo import GitRepo, GitTree
+from bots.review.dependencies import dependency_order
+from bots.review.diff import EntryDiff, RevisionDiff, diff_revisions
+
+REPORT_VERSION = 1
+REPORT_SCHEMA = "pr-report.schema.json"
+
+VALID, WARNINGS, INVALID, NO_ENTRIES = "valid", "warnings", "invalid", "no_entries"
+
+
+def verdict_class(verdict: str) -> str:
+    """Verdicts that a contributor must act on ("failing") versus the rest ("passing")."""
+    return "failing" if verdict == INVALID else "passing"
+
+
+SCHEMAS_DIR = "schemas"
+
+
+def _schemas(repo: GitRepo, commit: str, workdir: Path) -> SchemaSet:
+    """The commit's own schemas (exported: a few small files), else the packaged ones."""
+    folder = workdir / commit
+    repo.export(commit, folder, SCHEMAS_DIR)
+    own = folder / SCHEMAS_DIR
+    return SchemaSet(own if own.is_dir() else schema_dir(None))
+
+
+def _hidden(relpath: str) -> bool:
+    return any(part.startswith(".") for part in relpath.split("/"))
+
+
+def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str]:
+    """Untouched files whose findings may differ between the fork point (`base`) and the head
+    because of the `touched` paths (either side's path of every added, changed, renamed or
+    removed file). An untouched entry's findings depend on other entries only through which
+    ids exist (references, case twins, a Hub claim naming an entry), who claims its Hub repo,
+    and the lineage cycles it is on; so only touched entries that appear or disappear, change
+    their Hub claim or change their lineage parents can affect it. A superset is fine: both
+    sides of these files are checked and compared."""
+    found: set[str] = set()
+    appeared: set[EntryRef] = set()  # exists on one side only: added, removed, renamed
+    gone: set[EntryRef] = set()
+    claims: set[tuple[EntryKind, str]] = set()
+    for relpath in touched:
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError:
+            continue
+        at_head, at_base = head.files.is_file(relpath), base.files.is_file(relpath)
+        sides = [c for c, present in ((head, at_head), (base, at_base)) if present]
+        if at_head != at_base:
+            appeared.add(ref)
+            if at_base:
+                gone.add(ref)
+            for checker in sides:
+                found.update(EntryRef(ref.kind, t).relpath for t in checker.index.case_twins(ref))
+        claimed = {_claim(checker, relpath) for checker in (head, base)}
+        if len(claimed) > 1:
+            claims.update((ref.kind, c) for c in claimed if c is not None)
+        if head.lineage_parents(ref) != base.lineage_parents(ref):
+            for checker in sides:
+                if checker.lineage_cycle(ref):
+                    found.update(a.relpath for a in checker.lineage_ancestors(ref))
+    claims.update((r.kind, r.id) for r in appeared if r.kind.namespaced)
+    searched = {r.id for r in gone} | {claim for _, claim in claims}
+    candidates = sorted(head.files.containing(searched) - touched - found, key=walk_key)
+    head.files.prefetch(candidates)
+    for relpath in candidates:
+        entry = head.entry(relpath)
+        if entry is None:
+            continue
+        ref, data = entry
+        claim = hub_claim(data)
+        if (ref.kind, claim) in claims or any(t in gone for _, t in references(ref.kind, data)):
+            found.add(relpath)
+    return {p for p in found if p not in touched and not _hidden(p) and head.files.is_file(p)}
+
+
+def _claim(checker: Checker, relpath: str) -> str | None:
+    """The Hub repo a file claims, as the Hub-claim rule sees it (None when it does not load)."""
+    if not checker.files.is_file(relpath):
+        return None
+    entry = checker.entry(relpath)
+    return hub_claim(entry[1]) if entry else None
+
+
+def pull_request_findings(
+    repo: GitRepo, diff: RevisionDiff, workdir: Path, today: dt.date | None
+) -> tuple[Checker, dict[str, list[Finding]], list[Finding]]:
+    """(the head's checker, findings of each changed file at the head, findings elsewhere
+    that the PR introduced)."""
+    head_schemas = _schemas(repo, diff.head, workdir)
+    moves = [
+        (e.old_path or e.path, e.path if e.status == "renamed" else None)
+        for e in diff.entries
+        if e.status in ("removed", "renamed")
+    ]
+    head = Checker(
+        repo.root,
+        head_schemas,
+        today=today,
+        files=GitTree(repo, diff.head),
+        removed=removed_entries(moves),
+    )
+    schemas_changed = any(
+        p == SCHEMAS_DIR or p.startswith(f"{SCHEMAS_DIR}/") for p in diff.other_files
+    )
+    if not diff.entries and not schemas_changed:
+        return head, {}, []
+    base_schemas = _schemas(repo, diff.merge_base, workdir) if schemas_changed else head_schemas
+    base = Checker(repo.root, base_schemas, today=today, files=GitTree(repo, diff.merge_base))
+    touched = {e.path for e in diff.entries} | {e.old_path for e in diff.entries if e.old_path}
+    changed = [
+        e.path
+        for e in diff.entries
+        if e.status != "removed" and not _hidden(e.path) and head.files.is_file(e.path)
+    ]
+    if schemas_changed:
+        at_head = head.check(None)
+    else:
+        others = sorted(affected_entries(head, base, touched), key=walk_key)
+        at_head = head.check_relpaths(changed + others)
+    by_path: dict[str, list[Finding]] = {}
+    rest: list[Finding] = []
+    checked = set(changed)
+    for finding in at_head.findings:
+        if finding.path in checked:
+            by_path.setdefault(finding.path, []).append(finding)
+        else:
+            rest.append(finding)
+    if not rest:
+        return head, by_path, []
+    again = sorted({f.path for f in rest}, key=walk_key)
+    before = {_key(f) for f in base.check_relpaths(again).findings}
+    return head, by_path, [f for f in rest if _key(f) not in before]
+
+
+def _key(f: Finding) -> tuple[str, str, str]:
+    return (f.path, f.field, f.message)
+
+
+def build_report(
+    root: Path,
+    base: str,
+    head: str,
+    *,
+    pr_number: int | None = None,
+    repository: str | None = None,
+    today: dt.date | None = None,
+    hub: Any = None,
+) -> dict[str, Any]:
+    """The report; with `hub` (a HubClient), also what autofill would do to each changed
+    model and dataset that is on the Hub."""
+    repo = GitRepo(root)
+    hub_previews: dict[str, dict[str, Any]] = {}
+    with repo.reading(), tempfile.TemporaryDirectory(prefix="registry-pr-") as tmp:
+        diff: RevisionDiff = diff_revisions(repo, base, head)
+        checker, by_path, elsewhere = pull_request_findings(repo, diff, Path(tmp), today)
+        head_data = {e.path: _data_at(checker, e) for e in diff.entries}
+        if hub is not None:
+            hub_previews = _hub_previews(checker, diff, hub, Path(tmp) / "hub")
+    selected = [f for fs in by_path.values() for f in fs] + elsewhere
+    errors = sum(1 for f in selected if f.severity is Severity.ERROR)
+    warnings = len(selected) - errors
+    if errors:
+        verdict = INVALID
+    elif not diff.entries and not selected:
+        verdict = NO_ENTRIES
+    elif warnings:
+        verdict = WARNINGS
+    else:
+        verdict = VALID
+    entries = []
+    for entry in dependency_order(diff.entries, _ref, lambda e: head_data[e.path]):
+        data = entry.to_json()
+        data["findings"] = [f.to_json() for f in by_path.get(entry.path, [])]
+        sourcing = provenance(entry.kind or "", head_data[entry.path])
+        if sourcing is not None:
+            data["provenance"] = sourcing.to_json()
+        if entry.path in hub_previews:
+            data["hub"] = hub_previews[entry.path]
+        entries.append(data)
+    return {
+        "version": REPORT_VERSION,
+        "tool": f"registry {__version__}",
+        "repository": repository,
+        "pull_request": {"number": pr_number, "head_sha": diff.head, "base_sha": diff.base},
+        "merge_base": diff.merge_base,
+        "verdict": verdict,
+        "errors": errors,
+        "warnings": warnings,
+        "entries": entries,
+        "findings_elsewhere": [f.to_json() for f in elsewhere],
+        "other_files": diff.other_files,
+    }
+
+
+def _ref(entry: EntryDiff) -> EntryRef | None:
+    return EntryRef(EntryKind(entry.kind), entry.id) if entry.kind and entry.id else None
+
+
+def _data_at(head: Checker, entry: EntryDiff) -> Any:
+    """The entry's data at the head, or None when it is gone or cannot be read."""
+    if entry.status == "removed" or entry.problem or not head.files.is_file(entry.path):
+        return None
+    loaded = head.entry(entry.path)
+    return loaded[1] if loaded else None
+
+
+def _hub_previews(
+    head: Checker, diff: RevisionDiff, hub: Any, workdir: Path
+) -> dict[str, dict[str, Any]]:
+    """What autofill would write into each changed model and dataset, read-only. Autofill
+    reads the files it plans for, so only those are written out (under `workdir`); whether
+    other entries exist is answered from the head tree."""
+    from bots.sync.autofill import Autofill
+
+    candidates = []
+    for entry in diff.entries:
+        if entry.status == "removed" or entry.kind not in ("model", "dataset") or entry.problem:
+            continue
+        ref = ref_for_relpath(entry.path)
+        loaded = head.load(entry.path)
+        if loaded.data is not None and not loaded.problems:
+            path = workdir / ref.relpath
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(head.files.read(entry.path))
+            candidates.append((ref, path, loaded.data))
+    if not candidates:
+        return {}
+    engine = Autofill(workdir, head.schemas, hub)
+    engine.index = head.index
+    previews = {}
+    for outcome in engine.run(engine.targets(candidates)):
+        previews[outcome.target.relpath] = {
+            "repo_id": outcome.target.repo_id,
+            "status": outcome.status,
+            "changes": [c.to_json() for c in outcome.changes if c.field != "hub.fetched_at"],
+            "findings": [f.to_json() for f in outcome.findings],
+        }
+    return previews
+
+
+def findings_of(report: dict[str, Any]) -> list[Finding]:
+    """Every finding a report carries, as Findings (for annotations)."""
+    raw = [f for e in report["entries"] for f in e["findings"]] + report["findings_elsewhere"]
+    return [
+        Finding(
+            f["path"],
+            f["line"],
+            f["column"],
+            Severity(f["severity"]),
+            f["field"],
+            f["message"],
+            f.get("hint", ""),
+            f.get("code", ""),
+        )
+        for f in raw
+    ]

@@ -1,0 +1,1 @@
+"""Keeping bot-owned data current: the Hub block, leaderboard scores and their sources."""
