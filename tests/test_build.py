@@ -91,3 +91,27 @@ def test_plots_are_drawn_as_png_and_svg(catalog: Path, registry_cli: Callable[..
     svg = (out / "plots" / "parameters_over_time.svg").read_text()
     assert "Model size over release date, by access" in svg and "Mistral 7B" in svg
     assert "Models by task (12)" in (out / "plots" / "tasks_and_modalities.svg").read_text()
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_line(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    blocker = registry.parent / "a-file"
+    blocker.write_text("not a folder")
+    result = registry_cli("build", "--out", blocker / "dist", root=registry)
+    assert result.code == 2 and "internal error" not in result.err
+    assert result.err.startswith(
+        f"registry build: --out {blocker / 'dist'}: cannot make the folder"
+    )
+
+
+def test_an_invalid_size_is_shown_as_written_not_a_crash(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    corpus = registry / "entries/datasets/acme/corpus.yaml"
+    corpus.write_text(corpus.read_text() + "size:\n  tokens: '2.6e12'\n")
+    out = registry.parent / "dist"
+    result = registry_cli("build", "--out", out, root=registry)
+    assert result.code == 0, result.err
+    datasets = pd.read_csv(out / "datasets.csv", keep_default_na=False)
+    assert "2.6e12 tokens" in set(datasets.iloc[0])

@@ -219,3 +219,14 @@ def test_new_organization_and_leaderboard(registry: Path, registry_cli) -> None:
     assert registry_cli("new", "leaderboard", "arena", root=registry).code == 0
     run = registry_cli("validate", registry / "entries/leaderboards/arena.yaml", root=registry)
     assert run.code == 1 and "Traceback" not in run.err
+
+
+def test_fmt_refuses_a_date_it_cannot_hold_with_one_line(registry: Path, registry_cli) -> None:
+    path = registry / "entries/models/acme/base.yaml"
+    text = path.read_text().replace("release_date: 2024-07-23", "release_date: 2024-13-01")
+    path.write_text(text)
+    for args in (("fmt", "--check"), ("fmt",)):
+        run = registry_cli(*args, path, root=registry)
+        assert run.code == 1 and "internal error" not in run.err
+        assert "entries/models/acme/base.yaml:1:1: error: cannot lay this file out" in run.err
+    assert path.read_text() == text

@@ -249,3 +249,15 @@ def test_a_path_like_hub_repo_id_is_a_schema_error_not_a_lookup(
     assert run.code == 1
     assert "sneaky.yaml:10:12: error: hub.repo_id: invalid value '../../../etc'" in run.out
     assert "already the entry" not in run.out
+
+
+def test_a_job_summary_that_cannot_be_written_loses_only_the_summary(
+    registry: Path, registry_cli, monkeypatch
+) -> None:
+    missing = registry.parent / "no-such-folder" / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(missing))
+    run = registry_cli("validate", "--format", "github", root=registry)
+    assert run.code == 1  # the fixture registry's known finding, reported as usual
+    assert "::error file=" in run.out
+    assert run.err.startswith("registry validate: cannot append to the job summary")
+    assert not missing.exists()

@@ -83,6 +83,10 @@ def _join(values: Iterable[Any]) -> str:
     return "; ".join(str(v) for v in values if v not in (None, ""))
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
 
@@ -175,7 +179,8 @@ def _size(size: Any) -> str | None:
         value = size.get(key)
         if value is None:
             continue
-        parts.append(_missing(value) or f"{_number(value)} {unit}")
+        shown = _number(value) if _is_number(value) else str(value)  # an invalid entry: as written
+        parts.append(_missing(value) or f"{shown} {unit}")
     return _join(parts) or None
 
 

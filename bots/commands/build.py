@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bots.commands.common import registry_root
+from bots.commands.common import output_folder, registry_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = registry_root(args)
     out = args.out or root / "dist"
+    output_folder(out)
     registry = Registry.load(root)
     models = [model_row(registry, d) for _, d in sorted(registry.models.items())]
     datasets = [dataset_row(registry, d) for _, d in sorted(registry.datasets.items())]

@@ -41,3 +41,17 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from exc
+
+
+def output_folder(out: Path) -> None:
+    """Make the --out folder, or say in one line why it cannot be (before any work is done)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise RegistryError(
+            "usage.out", f"--out {out}: a file is in the way", "give a folder"
+        ) from exc
+    except OSError as exc:
+        raise RegistryError(
+            "usage.out", f"--out {out}: cannot make the folder: {exc.strerror}"
+        ) from exc

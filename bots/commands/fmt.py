@@ -60,7 +60,18 @@ def run(args: argparse.Namespace) -> int:
                     )
             failed += 1
             continue
-        new_text = canonical_text(text, ref, schemas)
+        try:
+            new_text = canonical_text(text, ref, schemas)
+        except ValueError as exc:  # a value YAML's round trip cannot hold (a month 13 date)
+            print(
+                one_line(
+                    f"{relpath}:1:1: error: cannot lay this file out: {exc} — "
+                    f"`registry validate {shlex.quote(relpath)}` shows where; fix it first"
+                ),
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
         if new_text.encode("utf-8") == raw:
             continue
         changed += 1

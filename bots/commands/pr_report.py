@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 
 from bots.check.reporters import github_command
-from bots.commands.common import iso_date, registry_root
-from bots.core.errors import RegistryError
+from bots.commands.common import iso_date, output_folder, registry_root
 from bots.core.fileio import write_atomic
 from bots.remote.githubenv import GitHubContext
 from bots.review.prcomment import render
@@ -56,23 +55,9 @@ def _hub_client() -> object:
     return HubClient.from_env()
 
 
-def _output_folder(out: Path) -> None:
-    """Make the --out folder, or say in one line why it cannot be (before any work is done)."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except FileExistsError as exc:
-        raise RegistryError(
-            "usage.out", f"--out {out}: a file is in the way", "give a folder"
-        ) from exc
-    except OSError as exc:
-        raise RegistryError(
-            "usage.out", f"--out {out}: cannot make the folder: {exc.strerror}"
-        ) from exc
-
-
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
-    _output_folder(args.out)
+    output_folder(args.out)
     report = build_report(
         root,
         args.base,

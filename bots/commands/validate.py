@@ -9,12 +9,14 @@ internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from bots.check.checker import Checker, CheckResult
 from bots.check.reporters import fails, write_github, write_json, write_text
 from bots.commands import add_paths_argument
 from bots.commands.common import iso_date, load_schemas, registry_root
+from bots.core.findings import one_line
 from bots.remote.githubenv import GitHubContext
 
 
@@ -46,7 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _staged_removals(checker: Checker, args: argparse.Namespace) -> CheckResult | None:
     from bots.check.removals import check_removals, staged_removals
     from bots.core.errors import RegistryError
-    from bots.core.findings import one_line
     from bots.remote.gitrepo import GitError
 
     if args.paths:
@@ -79,11 +80,20 @@ def run(args: argparse.Namespace) -> int:
         write_json(result, sys.stdout, args.strict)
     elif args.format == "github":
         summary_path = GitHubContext.read().step_summary
-        if summary_path:
-            with open(summary_path, "a", encoding="utf-8") as summary:
-                write_github(result, sys.stdout, summary, args.strict)
-        else:
-            write_github(result, sys.stdout, None, args.strict)
+        with contextlib.ExitStack() as stack:
+            summary = None
+            if summary_path:
+                try:
+                    summary = stack.enter_context(open(summary_path, "a", encoding="utf-8"))
+                except OSError as exc:  # the findings still print; only the summary is lost
+                    print(
+                        one_line(
+                            f"registry validate: cannot append to the job summary "
+                            f"{summary_path}: {exc.strerror} — the findings print without it"
+                        ),
+                        file=sys.stderr,
+                    )
+            write_github(result, sys.stdout, summary, args.strict)
     else:
         write_text(result, sys.stdout, args.strict)
     return 1 if fails(result, args.strict) else 0
