@@ -366,10 +366,19 @@ class Checker:
             message: str,
             hint: str,
             code: str,
+            subject: str = "",
         ) -> Finding:
             line, column = positions.of_key(path) if at_key else positions.of_value(path)
             return Finding(
-                item.relpath, line, column, severity, field_path(path), message, hint, code
+                item.relpath,
+                line,
+                column,
+                severity,
+                field_path(path),
+                message,
+                hint,
+                code,
+                subject,
             )
 
         if not item.schema_ok:
@@ -381,7 +390,7 @@ class Checker:
                     for path, text in self.schemas.fast_errors(item.ref.kind, item.data)
                 )
             item.findings.extend(
-                finding(m.path, m.at_key, Severity.ERROR, m.message, m.hint, m.code)
+                finding(m.path, m.at_key, Severity.ERROR, m.message, m.hint, m.code, m.subject)
                 for m in messages
             )
         item.findings.extend(

@@ -299,6 +299,7 @@ def _required(_translator: Translator, failure: _Failure) -> list[SchemaMessage]
             f"missing required field '{name}'",
             _add_field_hint(name, example_of(props.get(name))),
             "schema.required",
+            subject=name,
         )
         for name in failure.wanted
         if name not in present

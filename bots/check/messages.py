@@ -33,6 +33,7 @@ class SchemaMessage:
     message: str
     hint: str
     code: str
+    subject: str = ""  # what the message is about (a missing field's name), for code to read
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

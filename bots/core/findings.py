@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from dataclasses import field as dataclass_field
 from enum import StrEnum
 from typing import Any
 
@@ -35,6 +36,9 @@ class Finding:
     message: str
     hint: str = ""
     code: str = ""
+    # What the finding is about, for code to decide on (a missing field's name), never shown:
+    # code reads this, never the message's words.
+    subject: str = dataclass_field(default="", compare=False)
 
     def render(self) -> str:
         """One line, whatever the file name, key or value it quotes holds."""
@@ -46,6 +50,7 @@ class Finding:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = str(self.severity)
+        del data["subject"]  # in-process only: reports keep their published shape
         return data
 
 

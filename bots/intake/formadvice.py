@@ -164,10 +164,10 @@ def _under(pattern: tuple[Any, ...], path: tuple[Any, ...]) -> bool:
 
 
 def _missing_name(finding: Finding) -> str | None:
+    """The field a `schema.required` finding misses, from the finding's subject."""
     if finding.code != "schema.required":
         return None
-    named = re.search(r"missing required field '([^']+)'", finding.message)
-    return named.group(1) if named else None
+    return finding.subject or None
 
 
 def _whole_group(finding: Finding, path: tuple[Any, ...], corrected: tuple[str, ...]) -> str:
