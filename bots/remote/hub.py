@@ -130,6 +130,21 @@ def _no_such_file(exc: Exception) -> bool:
     )
 
 
+# How each Hub failure reads: (exception, HubError kind, one line of advice).
+_EXPLAINED: list[tuple[type[BaseException], str, str]] = [
+    (GatedRepoError, "gated",
+     "{repo} is gated on the Hub: accept its terms with your account and set HF_TOKEN to read it"),
+    (RevisionNotFoundError, "missing", "{repo}: the revision is gone from the Hub"),
+    (RepositoryNotFoundError, "missing",
+     "{repo} is not on the Hub (or is private): fix hub.repo_id, or set HF_TOKEN if it is private"),
+    (HfHubHTTPError, "failed", "could not {what} {repo}: the Hub answered {status} — rerun later"),
+    (httpx2.TransportError, "failed", "could not {what} {repo}: cannot reach {endpoint} ({cause})"),
+    # no X-Repo-Commit or ETag: whatever answered is not a Hub
+    (FileMetadataError, "failed",
+     "could not {what} {repo}: {endpoint} does not answer like the Hub — check HF_ENDPOINT"),
+]  # fmt: skip
+
+
 class HubClient:
     """One run's reader of the Hub: every answer cached, every call retried by one policy."""
 
@@ -179,35 +194,15 @@ class HubClient:
             raise explained from exc
 
     def _explain(self, what: str, repo_id: str, cause: BaseException) -> HubError | None:
-        if isinstance(cause, GatedRepoError):
-            return HubError(
-                "gated",
-                f"{repo_id} is gated on the Hub: accept its terms with your account and set "
-                "HF_TOKEN to read it",
-            )
-        if isinstance(cause, RevisionNotFoundError):
-            return HubError("missing", f"{repo_id}: the revision is gone from the Hub")
-        if isinstance(cause, RepositoryNotFoundError):
-            return HubError(
-                "missing",
-                f"{repo_id} is not on the Hub (or is private): fix hub.repo_id, or set "
-                "HF_TOKEN if it is private",
-            )
-        if isinstance(cause, HfHubHTTPError):
-            return HubError(
-                "failed",
-                f"could not {what} {repo_id}: the Hub answered {_status(cause)} — rerun later",
-            )
-        if isinstance(cause, httpx2.TransportError):
-            return HubError(
-                "failed", f"could not {what} {repo_id}: cannot reach {self.endpoint} ({cause})"
-            )
-        if isinstance(cause, FileMetadataError):  # no X-Repo-Commit or ETag: not a Hub
-            return HubError(
-                "failed",
-                f"could not {what} {repo_id}: {self.endpoint} does not answer like the Hub — "
-                "check HF_ENDPOINT",
-            )
+        for failure, kind, template in _EXPLAINED:  # first match wins: subclasses come first
+            if isinstance(cause, failure):
+                status = _status(cause) if isinstance(cause, HfHubHTTPError) else ""
+                return HubError(
+                    kind,
+                    template.format(
+                        repo=repo_id, what=what, status=status, endpoint=self.endpoint, cause=cause
+                    ),
+                )
         return None
 
     def _cached(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
