@@ -320,7 +320,7 @@ def test_a_failure_carries_githubs_status(github: GitHubEnv) -> None:
     forge = Forge(Config.from_env(github.environ()), sleep=lambda s: None, throttle=False)
     with pytest.raises(ForgeError, match=r"not found \(404\)") as raised:
         forge.pull(999)
-    assert raised.value.status == 404
+    assert raised.value.http_status == 404
 
 
 def test_a_label_another_run_created_meanwhile_is_used(github: GitHubEnv) -> None:

@@ -88,14 +88,7 @@ def run(args: argparse.Namespace) -> int:
             f"the report is for {head[:12]}, but the run was for {args.expect_head[:40]} — "
             "not posting",
         )
-    from bots.remote.forge import (
-        ForgeError,  # PyGithub loads only for the verbs that talk to GitHub
-    )
-
-    try:
-        return _post(args, report, number, head)
-    except ForgeError as exc:
-        raise RegistryError("github.failed", str(exc)) from exc
+    return _post(args, report, number, head)
 
 
 def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: str) -> int:

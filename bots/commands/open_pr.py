@@ -79,11 +79,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{args.branch} already holds these changes: not pushed")
     except GitError as exc:  # git refusing to publish is a failure here, not a usage error
         raise exc.within("publish.git", "git") from exc
-    from bots.remote.forge import Forge, ForgeError
+    from bots.remote.forge import Forge
 
-    try:
-        pull = Forge.from_env().open_or_update_pull(args.branch, args.base, args.title, body)
-    except ForgeError as exc:
-        raise RegistryError("github.failed", str(exc)) from exc
+    pull = Forge.from_env().open_or_update_pull(args.branch, args.base, args.title, body)
     print(f"pull request #{pull.number}: {pull.url}")
     return 0

@@ -88,15 +88,12 @@ def run(args: argparse.Namespace) -> int:
         raise RegistryError("event.invalid", "the event's issue body is not text")
     prepared = Submissions(root, load_schemas(root), today).prepare(form, body)
 
-    from bots.remote.forge import Forge, ForgeError
+    from bots.remote.forge import Forge
 
-    try:
-        forge = Forge.from_env()
-        if prepared.problems or not prepared.changed:
-            return _reply_with_problems(forge, number, prepared)
-        return _propose(forge, root, number, str(login), user_id, default, prepared)
-    except ForgeError as exc:
-        raise RegistryError("github.failed", str(exc)) from exc
+    forge = Forge.from_env()
+    if prepared.problems or not prepared.changed:
+        return _reply_with_problems(forge, number, prepared)
+    return _propose(forge, root, number, str(login), user_id, default, prepared)
 
 
 def _in_form_order(form: Form, problems: list[Problem]) -> list[Problem]:

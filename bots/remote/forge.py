@@ -23,6 +23,7 @@ from github import Auth, Github, GithubException
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 
+from bots.core.errors import RegistryError
 from bots.remote.githubenv import GitHubContext
 from bots.remote.retry import Retry, RetryPolicy, retry_after, scaled_sleep
 from bots.review.markers import marker, parse_marker
@@ -34,12 +35,13 @@ MAX_RATE_LIMIT_WAIT = 600.0
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
-class ForgeError(Exception):
-    """A GitHub failure, explained in one line; `status` is GitHub's HTTP status, if it answered."""
+class ForgeError(RegistryError):
+    """A GitHub failure, explained in one line (code `github.failed`, exit 1); `http_status` is
+    GitHub's HTTP status, if it answered. Code decides on the status, never on the words."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__("github.failed", message)
+        self.http_status = http_status
 
 
 def retryable(exc: Exception) -> Retry | None:
@@ -351,7 +353,7 @@ class Forge:
             self._call(f"read label '{name}'", lambda: self.repo.get_label(name).color)
             return
         except ForgeError as exc:
-            if exc.status != 404:
+            if exc.http_status != 404:
                 raise
         try:
             self._call(
@@ -359,5 +361,5 @@ class Forge:
                 lambda: self.repo.create_label(name, "d73a4a", description[:100]),
             )
         except ForgeError as exc:  # created meanwhile by another run: fine
-            if exc.status != 422:
+            if exc.http_status != 422:
                 raise
