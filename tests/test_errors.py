@@ -82,7 +82,7 @@ def test_every_error_code_raised_in_bots_is_in_a_family() -> None:
     # a subclass that fixes its code itself (`ForgeError(message)`) names it in its __init__
     fixed = {n for n in subclasses for text in sources.values()
              if re.search(rf"class {n}\(RegistryError\):(?:(?!\nclass ).)*?"
-                          r"super\(\)\.__init__\(\s*\"", text, re.S)}  # fmt: skip
+                          r"super\(\)\.__init__\(\s*f?\"", text, re.S)}  # fmt: skip
     names = {"RegistryError", *(subclasses - fixed)}
     # `RegistryError("family.detail", …`, `GitError(…`, `.within("family.detail", …`, and
     # `super().__init__("family.detail", …` in the subclasses that fix their code

@@ -97,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 0
         table = source.fetch()
-    except (SourceError, HubError) as exc:
-        raise RegistryError("refresh.source", f"{args.source}: {exc}") from exc
+    except (SourceError, HubError) as exc:  # the failure, named by the source it reads
+        raise exc.within("refresh.source", args.source) from exc
     plan = plan_refresh(board, table, ModelIndex(root), today)
     guard(plan, args.allow_mass_change)
     drift = _column_drift(board, table.columns)
@@ -145,7 +145,7 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
     except OSError as exc:
         raise RegistryError("usage.file", f"{args.local}: cannot read ({exc.strerror})") from exc
     except SourceError as exc:
-        raise RegistryError("refresh.source", f"{args.local}: {exc}") from exc
+        raise exc.within("refresh.source", str(args.local)) from exc
     model_id = args.model or model_id
     models = ModelIndex(root)
     relpath = models.find(model_id, "hub_id") if model_id else None

@@ -32,6 +32,7 @@ FAMILIES: dict[str, Exit] = {
     "report": Exit.FAILED,  # comment: the report cannot be trusted, so nothing is posted
     "publish": Exit.FAILED,  # open-pr, submit: the change is invalid, or git refused it
     "github": Exit.FAILED,  # GitHub refused or could not be reached
+    "hub": Exit.FAILED,  # the Hugging Face Hub refused, could not be reached, or lacks the repo
     "refresh": Exit.FAILED,  # refresh-scores: a guard stopped the refresh, or its source failed
 }
 

@@ -37,6 +37,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
+from bots.core.errors import RegistryError
 from bots.remote.retry import Retry, RetryPolicy, retry_after, scaled_sleep
 
 T = TypeVar("T")
@@ -59,11 +60,12 @@ LISTING_EXPAND = ["sha", "lastModified", "downloads", "likes"]
 MAX_RETRY_AFTER = 300.0
 
 
-class HubError(Exception):
-    """Why a repo could not be read: `kind` is missing, gated, failed or renamed."""
+class HubError(RegistryError):
+    """Why a repo could not be read: `kind` is missing, gated, failed or renamed (code
+    `hub.<kind>`, exit 1)."""
 
     def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(f"hub.{kind}", message)
         self.kind = kind
 
 

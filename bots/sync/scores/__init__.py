@@ -8,9 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bots.core.errors import RegistryError
 
-class SourceError(Exception):
-    """The source cannot be read; the message says why and what to do."""
+
+class SourceError(RegistryError):
+    """The source cannot be read; the message says why and what to do (code `refresh.source`,
+    exit 1)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("refresh.source", message)
 
 
 @dataclass
