@@ -77,6 +77,26 @@ RAW_CASES = {
         VALID + b"# " + b"x" * 300_000 + b"\n",
         "1:1: error: file is 293 KiB, over the 256 KiB limit",
     ),
+    "bell-character": (
+        VALID.replace(b"name: Raw", b"name: R\x07aw"),
+        "2:8: error: invisible character U+0007 (BEL) — delete it",
+    ),
+    "escape-in-quotes": (
+        VALID.replace(b"name: Raw", b'name: "R\x1b[31maw"'),
+        "2:9: error: invisible character U+001B (ESCAPE) — delete it",
+    ),
+    "several-control-characters": (
+        VALID.replace(b"name: Raw", b"name: \x01R\x0ba\x0cw\x7f"),
+        "2:7: error: invisible character U+0001 (control character) (3 more after it)",
+    ),
+    "five-thousand-digit-count": (
+        VALID + b"parameters:\n  total: " + b"9" * 5000 + b"\n",
+        "12:10: error: parameters.total: expected an integer",
+    ),
+    "five-thousand-digit-hex-count": (
+        VALID + b"parameters:\n  total: 0x" + b"f" * 5000 + b"\n",
+        "12:10: error: parameters.total: expected an integer",
+    ),
     "crlf-and-bom": (
         b"\xef\xbb\xbf" + VALID.replace(b"\n", b"\r\n") + b"licence: mit\r\n",
         "11:1: error: licence: unknown field 'licence'",

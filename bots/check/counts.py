@@ -48,6 +48,8 @@ _UNITS = {
     "trillion": 10**12,
 }
 _WITH_UNIT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)$", re.IGNORECASE)
+# Longer digit strings stay text in the loader (Python will not convert them): never a count.
+_LONGEST_COUNT = 4000
 _NON_DECIMAL = {"0x": (16, "hexadecimal"), "0o": (8, "octal")}
 _NON_DECIMAL_RE = re.compile(r"^0x[0-9a-fA-F]+$|^0o[0-7]+$")
 _GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$|^[0-9]{1,3}(?: [0-9]{3})+$|^[0-9]+(?:_[0-9]+)+$")
@@ -161,6 +163,8 @@ def _read_text(text: str) -> CountReading | None:
     """A count written as text: in another base, with digit groups or with a unit."""
     from decimal import Decimal, InvalidOperation
 
+    if len(text) > _LONGEST_COUNT and text.lstrip("+-").isdigit():  # past int()'s limit
+        return CountReading(None)
     if _NON_DECIMAL_RE.match(text):
         radix, base = _NON_DECIMAL[text[:2]]
         whole = int(text[2:], radix)

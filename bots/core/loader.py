@@ -76,6 +76,16 @@ _LINE_SEPARATORS = {
     "\x85": "U+0085 NEXT LINE (NEL)",
 }
 _LINE_SEPARATOR_RE = re.compile("[\u2028\u2029\x85]")
+# Characters YAML refuses in a document (outside its printable set): control characters other
+# than tab and line breaks, DEL, the C1 controls, lone surrogates and the two non-characters.
+_CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_NAMES = {
+    "\x07": "BEL", "\x08": "BACKSPACE", "\x0b": "VERTICAL TAB", "\x0c": "FORM FEED",
+    "\x1b": "ESCAPE", "\x7f": "DELETE",
+}  # fmt: skip
+# Python refuses to convert a decimal string of more digits than this to an int; any count this
+# long is a slip anyway, so it stays the text written and the checks call it implausibly large.
+_MAX_INT_DIGITS = 4000
 
 
 @dataclass(frozen=True)
@@ -309,7 +319,7 @@ def resolve_plain(value: str) -> Any:
         return value
     if first in "0123456789+-.":
         if _INT_RE.fullmatch(value):
-            return int(value)
+            return int(value) if len(value) <= _MAX_INT_DIGITS else value
         if _FLOAT_RE.fullmatch(value):
             return float(value)
         special = _SPECIAL_FLOATS.get(value)
@@ -364,7 +374,28 @@ def decode_entry_bytes(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     separator = _LINE_SEPARATOR_RE.search(text)
     if separator is not None:
         return None, _line_separator_problem(text, separator.start())
+    control = _CONTROL_RE.search(text)
+    if control is not None:
+        return None, _control_problem(text, control.start())
     return text, None
+
+
+def _control_problem(text: str, offset: int) -> LoadProblem:
+    """A control character YAML refuses, at `offset`: named, located, with the fix."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    char = text[offset]
+    name = _CONTROL_NAMES.get(char, "control character")
+    more = len(_CONTROL_RE.findall(text, offset + 1))
+    return LoadProblem(
+        line,
+        column,
+        f"invisible character U+{ord(char):04X} ({name})"
+        + (f" ({more} more after it)" if more else ""),
+        ("delete it and the others" if more else "delete it")
+        + ": entries hold plain text, without control characters",
+        "yaml.control-character",
+    )
 
 
 def _line_separator_problem(text: str, offset: int) -> LoadProblem:
