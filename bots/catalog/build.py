@@ -51,12 +51,20 @@ class Registry:
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Files left out because they do not load (a link, a pipe, bytes YAML refuses), as
+    # `path:line:col: error: message — hint` lines: the build reports them and exits 1.
+    skipped: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, root: Path) -> Registry:
         registry = cls()
         for ref in EntryFiles(root).entries():
-            data = load_entry_file(root / ref.relpath).data
+            loaded = load_entry_file(root / ref.relpath)
+            data = loaded.data
+            registry.skipped.extend(
+                f"{ref.relpath}:{p.line}:{p.column}: error: {p.message} — {p.hint}"
+                for p in loaded.problems
+            )
             if not isinstance(data, dict):
                 continue
             target = {

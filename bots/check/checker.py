@@ -17,6 +17,7 @@ and the explanations themselves live in `rules`, `plausibility` and `explanation
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from bots.core.entries import (
     EntryKind,
     EntryRef,
     LocationError,
+    NotRegularFile,
     ref_for_relpath,
     walk_key,
 )
@@ -149,7 +151,7 @@ class Checker:
         the registry for the repos they claim."""
         if not paths:
             return self._check(self.files.walk(ENTRIES_DIR), full=True, claims_in_tree=False)
-        files = list(dict.fromkeys(self._relpath(p.resolve()) for p in self.expand(paths)))
+        files = list(dict.fromkeys(self._relpath(_absolute(p)) for p in self.expand(paths)))
         if any(p.is_dir() for p in paths):  # `registry validate entries` is the full check
             everything = self.files.walk(ENTRIES_DIR)
             if set(files) == set(everything):
@@ -186,7 +188,7 @@ class Checker:
         return CheckResult(findings, self._summarise(checked), len(checked), full, sourcing)
 
     def _relpath(self, path: Path) -> str:
-        for candidate in (path, path.resolve()):
+        for candidate in (path, path.parent.resolve() / path.name):  # never resolve a link
             try:
                 return candidate.relative_to(self.root).as_posix()
             except ValueError:
@@ -197,6 +199,9 @@ class Checker:
         """One file read as an entry; problems come back in the result, never as exceptions."""
         try:
             raw = self.files.read(relpath)
+        except NotRegularFile as exc:
+            special = LoadProblem(1, 1, exc.strerror or "", exc.hint, "io.not-regular")
+            return LoadedEntry(None, [special])
         except OSError as exc:
             unreadable = LoadProblem(
                 1,
@@ -436,3 +441,9 @@ def _holds_year_zero(value: Any) -> bool:
     if isinstance(value, list):
         return any(_holds_year_zero(v) for v in value)
     return False
+
+
+def _absolute(path: Path) -> Path:
+    """`path` made absolute with `..` folded, without following a link (a linked entry is
+    refused as one, never checked as the file it points to)."""
+    return Path(os.path.abspath(path))

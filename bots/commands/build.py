@@ -4,12 +4,14 @@ models, datasets, scores, lineage and training_stages for SQL, plots (PNG and SV
 static catalog site (site/index.html: open it from disk or publish it with GitHub Pages).
 
 Cells read `Unknown` where an entry says nobody knows, `N/A` where it does not apply, and are
-empty where nobody has researched the value yet. Exit status: 0 built, 2 usage.
+empty where nobody has researched the value yet. Exit status: 0 built, 1 built without the
+entry files that do not load (each reported at its line: run `registry validate`), 2 usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bots.commands.common import output_folder, registry_root
@@ -32,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         relational,
     )
     from bots.core.fileio import write_atomic
+    from bots.core.findings import one_line
 
     root = registry_root(args)
     out = args.out or root / "dist"
@@ -71,4 +74,6 @@ def run(args: argparse.Namespace) -> int:
         f"{len(models)} models, {len(datasets)} datasets, {len(extra['scores'])} scores, "
         f"{len(plots)} plot files, {pages} site pages → {out}"
     )
-    return 0
+    for line in registry.skipped:
+        print(one_line(line), file=sys.stderr)
+    return 1 if registry.skipped else 0

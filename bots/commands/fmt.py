@@ -26,7 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bots.check.checker import Checker
     from bots.commands.common import load_schemas, registry_root
-    from bots.core.entries import LocationError, ref_for_relpath
+    from bots.core.entries import (
+        LocationError,
+        NotRegularFile,
+        read_regular_file,
+        ref_for_relpath,
+    )
     from bots.core.fileio import write_atomic
     from bots.core.findings import one_line
     from bots.core.loader import decode_entry_bytes, parse_entry_text
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     changed = failed = 0
     for path in files:
         try:
-            relpath = path.resolve().relative_to(root).as_posix()
+            relpath = (path.parent.resolve() / path.name).relative_to(root).as_posix()
         except ValueError:
             relpath = path.as_posix()
         try:
@@ -48,7 +53,13 @@ def run(args: argparse.Namespace) -> int:
             print(one_line(f"{relpath}:1:1: error: {exc}"), file=sys.stderr)
             failed += 1
             continue
-        raw = path.read_bytes()
+        try:
+            raw = read_regular_file(path, root)
+        except OSError as exc:  # a link, a pipe (never opened), an unreadable file
+            hint = exc.hint if isinstance(exc, NotRegularFile) else "check the path"
+            print(one_line(f"{relpath}:1:1: error: {exc.strerror} — {hint}"), file=sys.stderr)
+            failed += 1
+            continue
         text, problem = decode_entry_bytes(raw)
         problems = [problem] if problem else parse_entry_text(text or "").problems
         if problems or text is None:

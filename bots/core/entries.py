@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -138,6 +139,70 @@ def search_words(strings: Iterable[str]) -> set[str] | None:
 Text = str | bytes
 
 
+def _is_dir(item: os.DirEntry[str]) -> bool:
+    """Whether a listed name is a folder; a link that loops counts as a file (so it is
+    listed, and refused as a link when read)."""
+    try:
+        return item.is_dir()
+    except OSError:
+        return False
+
+
+class NotRegularFile(OSError):
+    """A path where an entry file should be that is a link, a pipe or another special file:
+    refused without opening it (reading a pipe would wait forever, a link may point anywhere)."""
+
+    def __init__(self, path: str, what: str) -> None:
+        super().__init__(errno.EINVAL, f"{what}, not a regular file", path)
+        self.what = what
+
+    @property
+    def hint(self) -> str:
+        if self.what.startswith("a symbolic link"):
+            return "entries must be regular files: replace the link with the file"
+        return "entries must be regular files: replace it with the entry's YAML file"
+
+
+def special_file_kind(path: Path, root: Path | None = None) -> str | None:
+    """What `path` is when it is not a plain regular file (None when it is one, or does not
+    exist): "a symbolic link", "a named pipe (FIFO)", … Read with lstat, never opened. With
+    `root`, a file reached through a linked folder under `root` counts as a link too."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if not stat.S_ISREG(mode):
+        return "a device or other special file"
+    if root is not None:
+        real_root = os.path.realpath(root)
+        relpath = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+        if os.path.realpath(path) != os.path.normpath(os.path.join(real_root, relpath)):
+            return "a symbolic link (one of its folders is linked)"
+    return None
+
+
+def read_regular_file(path: Path, root: Path | None = None) -> bytes:
+    """The bytes of `path`, which must be a regular file (see `special_file_kind`): a link,
+    pipe or device raises NotRegularFile before it is opened."""
+    what = special_file_kind(path, root)
+    if what is not None:
+        raise NotRegularFile(str(path), what)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:  # swapped since the lstat: check what was opened
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotRegularFile(str(path), "a special file")
+        return handle.read()
+
+
 class EntryFiles:
     """The registry's files as the checks read them: the folder `root` on disk, seen through
     an optional in-memory overlay (relpath → text; None hides the file). Text that is not on
@@ -172,13 +237,13 @@ class EntryFiles:
         try:
             with os.scandir(self.root / folder) as scan:
                 for item in scan:
-                    (dirs if item.is_dir() else files).add(item.name)
+                    (dirs if _is_dir(item) else files).add(item.name)
         except OSError:
             pass
         return frozenset(dirs), frozenset(files)
 
     def _base_read(self, relpath: str) -> bytes:
-        return (self.root / relpath).read_bytes()
+        return read_regular_file(self.root / relpath, self.root)
 
     def _base_walk(self, folder: str) -> list[str]:
         found: list[str] = []

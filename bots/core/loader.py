@@ -491,8 +491,13 @@ def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
 
 
 def load_entry_file(path: Path, *, with_positions: bool = False) -> LoadedEntry:
+    from bots.core.entries import NotRegularFile, read_regular_file
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
+    except NotRegularFile as exc:
+        special = LoadProblem(1, 1, exc.strerror or "", exc.hint, "io.not-regular")
+        return LoadedEntry(None, [special])
     except OSError as exc:
         return LoadedEntry(
             None,

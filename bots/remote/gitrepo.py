@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bots.core.entries import ENTRIES_DIR, EntryFiles, Text, walk_key
+from bots.core.entries import ENTRIES_DIR, EntryFiles, NotRegularFile, Text, walk_key
 from bots.core.errors import RegistryError
 from bots.remote.githubenv import GitHubContext
 
@@ -25,7 +25,8 @@ _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 _NOTHING = re.compile(r"(?!)")  # a line pattern that matches no line
-_LS_TREE_BLOB = re.compile(r"[0-7]+ blob ([0-9a-f]+)\t([^\0]*)\0")  # `ls-tree -z` of a file
+_LS_TREE_BLOB = re.compile(r"([0-7]+) blob ([0-9a-f]+)\t([^\0]*)\0")  # `ls-tree -z` of a file
+SYMLINK_MODE = "120000"  # a blob holding a link's target, not a file's text
 
 
 def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | None:
@@ -268,10 +269,22 @@ class GitRepo:
             raise GitError("git.read", f"{path} is not a file in {commit}")
         return data
 
+    def read_file(self, commit: str, path: str) -> bytes:
+        """The text of the regular file `path` at `commit`; NotRegularFile when it is a
+        symbolic link there (its blob is the link's target path, not an entry's text)."""
+        if self.tree_files(commit, path).get(path, ("", ""))[0] == SYMLINK_MODE:
+            raise NotRegularFile(path, "a symbolic link")
+        return self.read(commit, path)
+
     def tree_blobs(self, commit: str, *paths: str) -> dict[str, str]:
         """Every file under `paths` at `commit`: path → blob SHA (one `git ls-tree`)."""
+        return {path: sha for path, (_, sha) in self.tree_files(commit, *paths).items()}
+
+    def tree_files(self, commit: str, *paths: str) -> dict[str, tuple[str, str]]:
+        """Every file under `paths` at `commit` (symbolic links included): path → (mode, blob
+        SHA), from one `git ls-tree`."""
         out = self._git("ls-tree", "-r", "-z", commit, "--", *paths).decode("utf-8", "replace")
-        return {path: sha for sha, path in _LS_TREE_BLOB.findall(out)}
+        return {path: (mode, sha) for mode, sha, path in _LS_TREE_BLOB.findall(out)}
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The bytes of blobs: a few through the running `git cat-file` (inside `reading()`),
@@ -352,7 +365,10 @@ class GitTree(EntryFiles):
         super().__init__(repo.root, overlay)
         self.repo = repo
         self.commit = commit
-        self.blobs = repo.tree_blobs(commit, ENTRIES_DIR)
+        files = repo.tree_files(commit, ENTRIES_DIR)
+        self.blobs = {path: sha for path, (_, sha) in files.items()}
+        # Links are listed (validate names them) but never read: their blob is a target path.
+        self.links = frozenset(path for path, (mode, _) in files.items() if mode == SYMLINK_MODE)
         self._bytes: dict[str, bytes] = {}
         self._walks: dict[str, list[str]] = {}
         self._tree: dict[str, tuple[set[str], set[str]]] = {}
@@ -383,6 +399,8 @@ class GitTree(EntryFiles):
     def _base_read(self, relpath: str) -> bytes:
         if relpath not in self.blobs:
             raise FileNotFoundError(2, "No such file or directory", relpath)
+        if relpath in self.links:
+            raise NotRegularFile(relpath, "a symbolic link")
         if relpath not in self._bytes:
             self.prefetch([relpath])
         return self._bytes[relpath]
@@ -391,7 +409,10 @@ class GitTree(EntryFiles):
         wanted = {
             p: self.blobs[p]
             for p in relpaths
-            if p in self.blobs and p not in self._bytes and p not in self.overlay
+            if p in self.blobs
+            and p not in self._bytes
+            and p not in self.overlay
+            and p not in self.links
         }
         if wanted:
             texts = self.repo.read_blobs(wanted.values())

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from bots.core.entries import LocationError, ref_for_relpath
+from bots.core.entries import LocationError, NotRegularFile, ref_for_relpath
 from bots.core.loader import decode_entry_bytes, parse_entry_text
 from bots.core.scoring import SCORE_IDENTITY
 from bots.remote.gitrepo import FileChange, GitRepo
@@ -276,8 +276,14 @@ def diff_revisions(repo: GitRepo, base: str, head: str) -> RevisionDiff:
     entries = []
     for change in repo.changed_entry_files(fork_point, head_sha):
         old_path = change.old_path or change.path
-        old_raw = repo.read(fork_point, old_path) if change.status in "DMR" else None
-        new_raw = repo.read(head_sha, change.path) if change.status in "AMR" else None
+        try:
+            old_raw = repo.read_file(fork_point, old_path) if change.status in "DMR" else None
+            new_raw = repo.read_file(head_sha, change.path) if change.status in "AMR" else None
+        except NotRegularFile as exc:  # a link: its blob is a target path, never parsed
+            entry = entry_diff(change, None, None)
+            entry.problem = f"{exc.strerror}: {exc.hint}"
+            entries.append(entry)
+            continue
         entries.append(entry_diff(change, old_raw, new_raw))
     return RevisionDiff(
         base_sha, head_sha, fork_point, entries, repo.changed_other_files(fork_point, head_sha)

@@ -1,0 +1,226 @@
+"""Hostile values and hostile files: every one is a finding at `file:line:col` (exit 1) in
+validate, fmt, build and pr-report — never an internal error (exit 2), never a hang, never a
+link followed out of the registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, write
+from tests.harness import commit_all, git
+
+RELPATH = "entries/models/acme/hostile.yaml"
+VALID = (
+    "id: acme/hostile\nname: Hostile\norganization: acme\ntask_category: generative\n"
+    "modalities:\n  input: [text]\n  output: [text]\naccess: open_weights\n"
+    "sources:\n  - url: https://acme.example.org/hostile\n"
+)
+# name → (the file's text, the finding's start after the path)
+HOSTILE_VALUES = {
+    "bell-in-a-name": (
+        VALID.replace("name: Hostile", "name: Hos\x07tile"),
+        "2:10: error: invisible character U+0007 (BEL) — delete it",
+    ),
+    "terminal-escape-in-a-name": (
+        VALID.replace("name: Hostile", 'name: "\x1b[2JHostile"'),
+        "2:8: error: invisible character U+001B (ESCAPE) — delete it",
+    ),
+    "five-thousand-digit-count": (
+        VALID + "parameters:\n  total: " + "7" * 5000 + "\n",
+        "12:10: error: parameters.total: expected an integer",
+    ),
+    "five-thousand-digit-hex-count": (
+        VALID + "parameters:\n  total: 0x" + "7" * 5000 + "\n",
+        "12:10: error: parameters.total: expected an integer",
+    ),
+    "year-zero": (
+        VALID + "release_date: 0000-01-01\n",
+        "11:15: error: release_date: '0000-01-01' is not a real date",
+    ),
+}
+
+
+def finding_lines(run: Run) -> list[str]:
+    return [line for line in (run.out + run.err).splitlines() if line.startswith(f"{RELPATH}:")]
+
+
+def assert_finding(run: Run, expect: str) -> None:
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    assert run.code == 1, (run.out, run.err)
+    lines = finding_lines(run)
+    assert any(line.startswith(f"{RELPATH}:{expect}") for line in lines), lines
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_VALUES))
+def test_a_hostile_value_is_a_finding_in_validate(case: str, registry: Path, registry_cli) -> None:
+    text, expect = HOSTILE_VALUES[case]
+    path = write(registry, RELPATH, text)
+    assert_finding(registry_cli("validate", "--today", "2026-11-23", path, root=registry), expect)
+
+
+def test_a_five_thousand_digit_count_is_called_implausibly_large(
+    registry: Path, registry_cli
+) -> None:
+    path = write(registry, RELPATH, HOSTILE_VALUES["five-thousand-digit-count"][0])
+    run = registry_cli("validate", path, root=registry)
+    assert any("implausibly large for a count: check the value" in x for x in finding_lines(run))
+
+
+# fmt lays out any value YAML can hold (a hexadecimal count is text to it): these it refuses.
+@pytest.mark.parametrize("case", sorted(set(HOSTILE_VALUES) - {"five-thousand-digit-hex-count"}))
+def test_fmt_check_refuses_a_hostile_value_with_a_location(
+    case: str, registry: Path, registry_cli
+) -> None:
+    text, _ = HOSTILE_VALUES[case]
+    path = write(registry, RELPATH, text)
+    run = registry_cli("fmt", "--check", path, root=registry)
+    assert "internal error" not in run.err, run.err
+    assert run.code == 1, (run.out, run.err)
+    assert any(re.match(rf"{RELPATH}:\d+:\d+: error: ", line) for line in finding_lines(run))
+    assert path.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("case", ["bell-in-a-name", "terminal-escape-in-a-name"])
+def test_build_reports_an_entry_it_cannot_read_and_builds_the_rest(
+    case: str, registry: Path, registry_cli, tmp_path: Path
+) -> None:
+    text, expect = HOSTILE_VALUES[case]
+    write(registry, RELPATH, text)
+    out = tmp_path / "dist"
+    assert_finding(registry_cli("build", "--out", out, root=registry), expect)
+    models = json.loads((out / "models.json").read_text(encoding="utf-8"))
+    assert models and all(row.get("Name") != "Hostile" for row in models)
+
+
+# --- files that are not regular files -------------------------------------------------------
+
+LINK_HINT = "entries must be regular files: replace the link with the file"
+
+
+def outside_entry(tmp_path: Path) -> Path:
+    """A valid entry outside the registry, with a name a build would show."""
+    target = tmp_path / "outside" / "secret.yaml"
+    target.parent.mkdir()
+    target.write_text(VALID.replace("name: Hostile", "name: Outside Secret"), encoding="utf-8")
+    return target
+
+
+def make_link(registry: Path, tmp_path: Path) -> str:
+    os.symlink(outside_entry(tmp_path), registry / RELPATH)
+    return "1:1: error: a symbolic link, not a regular file — " + LINK_HINT
+
+
+def make_loop(registry: Path, _tmp_path: Path) -> str:
+    os.symlink("hostile.yaml", registry / RELPATH)
+    return "1:1: error: a symbolic link, not a regular file — " + LINK_HINT
+
+
+def make_fifo(registry: Path, _tmp_path: Path) -> str:
+    os.mkfifo(registry / RELPATH)  # reading it would wait forever for a writer
+    return "1:1: error: a named pipe (FIFO), not a regular file — entries must be regular files"
+
+
+def make_linked_folder(registry: Path, tmp_path: Path) -> str:
+    target = outside_entry(tmp_path)
+    (target.parent / "hostile.yaml").write_text(target.read_text(encoding="utf-8"))
+    os.symlink(target.parent, registry / "entries/models/elsewhere")
+    return ""
+
+
+SPECIAL_FILES: dict[str, Callable[[Path, Path], str]] = {
+    "symlink-out-of-the-registry": make_link,
+    "symlink-loop": make_loop,
+    "fifo": make_fifo,
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPECIAL_FILES))
+def test_validate_refuses_a_special_entry_file_without_opening_it(
+    case: str, registry: Path, registry_cli, tmp_path: Path
+) -> None:
+    expect = SPECIAL_FILES[case](registry, tmp_path)
+    assert_finding(registry_cli("validate", root=registry), expect)
+    assert_finding(registry_cli("validate", registry / RELPATH, root=registry), expect)
+
+
+@pytest.mark.parametrize("case", sorted(SPECIAL_FILES))
+def test_fmt_refuses_a_special_entry_file_and_leaves_it_alone(
+    case: str, registry: Path, registry_cli, tmp_path: Path
+) -> None:
+    expect = SPECIAL_FILES[case](registry, tmp_path)
+    assert_finding(registry_cli("fmt", registry / RELPATH, root=registry), expect)
+    assert (registry / RELPATH).is_symlink() or case == "fifo"
+
+
+@pytest.mark.parametrize("case", sorted(SPECIAL_FILES))
+def test_build_never_follows_a_link_out_of_the_registry(
+    case: str, registry: Path, registry_cli, tmp_path: Path
+) -> None:
+    expect = SPECIAL_FILES[case](registry, tmp_path)
+    out = tmp_path / "dist"
+    assert_finding(registry_cli("build", "--out", out, root=registry), expect)
+    assert "Outside Secret" not in (out / "models.json").read_text(encoding="utf-8")
+
+
+def test_validate_names_a_file_reached_through_a_linked_folder(
+    registry: Path, registry_cli, tmp_path: Path
+) -> None:
+    make_linked_folder(registry, tmp_path)
+    relpath = "entries/models/elsewhere/hostile.yaml"
+    run = registry_cli("validate", registry / relpath, root=registry)
+    assert run.code == 1, (run.out, run.err)
+    assert f"{relpath}:1:1: error: a symbolic link (one of its folders is linked)" in run.out
+
+
+# --- pr-report reads the head from git: a link there is mode 120000 --------------------------
+
+
+def test_pr_report_calls_a_committed_symlink_a_finding_and_never_parses_its_target(
+    pr_repo: Path, registry_cli, tmp_path: Path
+) -> None:
+    base = git(pr_repo, "rev-parse", "HEAD")
+    git(pr_repo, "switch", "-q", "-c", "contribution")
+    # The link's target text is itself valid YAML (a plain string): parsed, it would say
+    # "an entry must be a mapping", not what is wrong.
+    os.symlink("base.yaml", pr_repo / RELPATH)
+    head = commit_all(pr_repo, "a link")
+    out = tmp_path / "report"
+    run = registry_cli("pr-report", "--base", base, "--head", head, "--out", out, root=pr_repo)
+    assert run.code == 1, (run.out, run.err)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["verdict"] == "invalid"
+    text = json.dumps(report)
+    assert LINK_HINT in text
+    assert "mapping" not in text, text
+    assert "replace the link with the file" in (out / "comment.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_VALUES))
+def test_pr_report_calls_a_hostile_value_a_finding(
+    case: str, pr_repo: Path, registry_cli, tmp_path: Path
+) -> None:
+    base = git(pr_repo, "rev-parse", "HEAD")
+    git(pr_repo, "switch", "-q", "-c", "contribution")
+    text, expect = HOSTILE_VALUES[case]
+    write(pr_repo, RELPATH, text)
+    head = commit_all(pr_repo, "hostile")
+    out = tmp_path / "report"
+    run = registry_cli(
+        "pr-report", "--base", base, "--head", head, "--out", out, "--today", "2026-11-23",
+        root=pr_repo,
+    )  # fmt: skip
+    assert "internal error" not in run.err, run.err
+    assert run.code == 1, (run.out, run.err)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    line, column = (int(n) for n in expect.split(":")[:2])
+    assert report["verdict"] == "invalid"
+    found = [f for e in report["entries"] for f in e.get("findings", [])] + report.get(
+        "findings", []
+    )
+    assert any(f.get("line") == line and f.get("column") == column for f in found), found
