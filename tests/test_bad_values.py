@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
 
@@ -224,3 +226,28 @@ def test_pr_report_calls_a_hostile_value_a_finding(
         "findings", []
     )
     assert any(f.get("line") == line and f.get("column") == column for f in found), found
+
+
+# --- pr-report always leaves a report -------------------------------------------------------
+
+
+def test_pr_report_that_cannot_check_still_writes_a_report_saying_it_crashed(
+    pr_repo: Path, registry_cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    run = registry_cli(
+        "pr-report", "--base", "main", "--head", "no-such-branch", "--out", out, "--pr", "9",
+        root=pr_repo,
+    )  # fmt: skip
+    assert run.code == 2, (run.out, run.err)
+    assert "no-such-branch" in run.err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["verdict"] == "invalid" and report["errors"] == 1
+    assert report["pull_request"]["number"] == 9
+    assert report["findings_elsewhere"][0]["code"] == "internal.crash"
+    comment = (out / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- model-registry:pr-report verdict=failing ")
+    assert "## ❌ The check crashed" in comment
+    assert "no-such-branch" in comment
+    assert_inert(comment)

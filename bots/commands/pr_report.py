@@ -11,13 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from bots.check.reporters import github_command
 from bots.commands.common import iso_date, output_folder, registry_root
+from bots.core.errors import RegistryError
 from bots.core.fileio import write_atomic
+from bots.core.markdown import code, escape, truncate
 from bots.remote.githubenv import GitHubContext
 from bots.review.prcomment import render
-from bots.review.prreport import INVALID, build_report, findings_of
+from bots.review.prreport import INVALID, REPORT_VERSION, build_report, findings_of
 
 
 def positive_int(text: str) -> int:
@@ -58,6 +61,14 @@ def _hub_client() -> object:
 def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     output_folder(args.out)
+    try:
+        return _report(args, root)
+    except Exception as exc:  # the PR still gets a comment; the CLI then reports it, exit 2
+        _write_crash_report(args, root, exc)
+        raise
+
+
+def _report(args: argparse.Namespace, root: Path) -> int:
     report = build_report(
         root,
         args.base,
@@ -84,3 +95,74 @@ def run(args: argparse.Namespace) -> int:
         f"{warnings} warning{'' if warnings == 1 else 's'} — {args.out / 'report.json'}"
     )
     return 1 if report["verdict"] == INVALID else 0
+
+
+UNKNOWN_SHA = "0" * 40  # a revision that could not be resolved (the comment bot refuses it)
+
+
+def crash_report(
+    root: Path, base: str, head: str, pr_number: int | None, exc: Exception
+) -> dict[str, Any]:
+    """The report of a check that stopped: verdict invalid, its one finding saying why."""
+    from bots import __version__
+    from bots.remote.gitrepo import GitRepo
+
+    shas = {"base": UNKNOWN_SHA, "head": UNKNOWN_SHA, "merge_base": UNKNOWN_SHA}
+    try:  # best effort: the crash may be that these cannot be read
+        repo = GitRepo(root)
+        shas["base"], shas["head"] = repo.commit(base), repo.commit(head)
+        shas["merge_base"] = repo.merge_base(shas["base"], shas["head"])
+    except Exception:  # the original error is the one reported
+        pass
+    what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, RegistryError) else str(exc)
+    finding = {
+        "path": "registry pr-report",
+        "line": 1,
+        "column": 1,
+        "severity": "error",
+        "field": "",
+        "message": truncate(f"the check crashed: {what}", 2000),
+        "hint": "not a problem of the entries: a maintainer must look at the job's log; "
+        "rerun the job once it is fixed",
+        "code": "internal.crash",
+    }
+    return {
+        "version": REPORT_VERSION,
+        "tool": f"registry {__version__}",
+        "repository": None,
+        "pull_request": {"number": pr_number, "head_sha": shas["head"], "base_sha": shas["base"]},
+        "merge_base": shas["merge_base"],
+        "verdict": INVALID,
+        "errors": 1,
+        "warnings": 0,
+        "entries": [],
+        "findings_elsewhere": [finding],
+        "other_files": [],
+    }
+
+
+def crash_comment(report: dict[str, Any]) -> str:
+    """comment.md for a crashed check: the marker (so the sticky comment is found and
+    replaced), what happened, inert."""
+    from bots.review.markers import marker
+    from bots.review.prcomment import COMMENT_KIND
+
+    finding = report["findings_elsewhere"][0]
+    head = report["pull_request"]["head_sha"]
+    return (
+        marker(COMMENT_KIND, verdict="failing", head=head[:12])
+        + "\n## ❌ The check crashed\n\n"
+        + "`registry pr-report` stopped before it could check this pull request: "
+        + f"{code(truncate(finding['message'], 1000))}.\n\n{escape(finding['hint'])}.\n"
+    )
+
+
+def _write_crash_report(args: argparse.Namespace, root: Path, exc: Exception) -> None:
+    try:
+        report = crash_report(root, args.base, args.head, args.pr, exc)
+        write_atomic(
+            args.out / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        )
+        write_atomic(args.out / "comment.md", crash_comment(report))
+    except Exception:  # the original error is the one reported
+        return
