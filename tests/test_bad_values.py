@@ -13,9 +13,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from bots.intake.forms import ADD_MODEL
 from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
+from tests.test_submission import SMALL, body, model, prepared
 
 RELPATH = "entries/models/acme/hostile.yaml"
 VALID = (
@@ -251,3 +253,23 @@ def test_pr_report_that_cannot_check_still_writes_a_report_saying_it_crashed(
     assert "## ❌ The check crashed" in comment
     assert "no-such-branch" in comment
     assert_inert(comment)
+
+
+# --- submissions: the form's values ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "says"),
+    [
+        ("Parameters", "9" * 5000, "is implausibly large: check it"),
+        ("Name", "Acme\x07Small", "contains control or invisible characters"),
+        ("Description", "Clears\x1b[2Jthe screen", "contains control or invisible characters"),
+        ("Release date", "0000-01-01", "is not a date: write YYYY-MM-DD"),
+    ],
+)
+def test_a_submitted_hostile_value_names_its_field_and_writes_nothing(
+    registry: Path, label: str, value: str, says: str
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{label: value})))
+    assert [(p.label, says in p.message) for p in result.problems] == [(label, True)]
+    assert not (registry / SMALL).exists()

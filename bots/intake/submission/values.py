@@ -36,6 +36,7 @@ _FOCUS = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SEPARATOR = re.compile(r"^[\s:;,.)\]>—–|-]+")
 MISSING = ("unknown", "n/a")
+_LONGEST_COUNT = 19  # digits: every count's plausible bound is at most 10^18
 CONTROL_CHARACTERS = "contains control or invisible characters: retype it"
 
 
@@ -52,7 +53,11 @@ def text_of(f: FormField, raw: str, problems: list[Problem]) -> str:
 
 def count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> int | None:
     if _COUNT.match(text):
-        return int(re.sub(r"[,_ ]", "", text))
+        digits = re.sub(r"[,_ ]", "", text)
+        if len(digits) > _LONGEST_COUNT:  # Python will not even convert 4,300 digits
+            problems.append(Problem(f.label, f"'{text[:40]}…' is implausibly large: check it"))
+            return None
+        return int(digits)
     scaled = _ROUNDED.match(text) or _SCIENTIFIC.match(text)
     if scaled and f.path[:1] == ("parameters",):
         if not rounded:
