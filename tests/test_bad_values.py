@@ -273,3 +273,11 @@ def test_a_submitted_hostile_value_names_its_field_and_writes_nothing(
     result = prepared(registry, ADD_MODEL, body(ADD_MODEL, model(**{label: value})))
     assert [(p.label, says in p.message) for p in result.problems] == [(label, True)]
     assert not (registry / SMALL).exists()
+
+
+def test_fmt_names_the_line_of_a_five_thousand_digit_count(registry: Path, registry_cli) -> None:
+    path = write(registry, RELPATH, HOSTILE_VALUES["five-thousand-digit-count"][0])
+    run = registry_cli("fmt", path, root=registry)
+    assert_finding(
+        run, "12:10: error: parameters.total: a number of 5000 digits is implausibly large"
+    )

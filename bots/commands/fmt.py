@@ -74,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             new_text = canonical_text(text, ref, schemas)
         except ValueError as exc:  # a value YAML's round trip cannot hold (a month 13 date)
+            huge = _number_too_long(text)
+            if huge is not None:
+                print(one_line(f"{relpath}:{huge}"), file=sys.stderr)
+                failed += 1
+                continue
             print(
                 one_line(
                     f"{relpath}:1:1: error: cannot lay this file out: {exc} — "
@@ -95,3 +100,26 @@ def run(args: argparse.Namespace) -> int:
     if args.check and changed:
         return 1
     return 1 if failed else 0
+
+
+def _number_too_long(text: str) -> str | None:
+    """`line:col: error: field: …` for a number of more digits than Python converts (the
+    loader keeps it as text; YAML's round trip cannot), or None."""
+    from typing import Any
+
+    from bots.core.findings import field_path
+    from bots.core.loader import parse_entry_text
+
+    loaded = parse_entry_text(text, with_positions=True)
+    if loaded.positions is None:
+        return None
+    for path, (line, column) in loaded.positions.values.items():
+        value: Any = loaded.data
+        for part in path:
+            value = value[part]
+        if isinstance(value, str) and len(value) > 4000 and value.lstrip("+-").isdigit():
+            return (
+                f"{line}:{column}: error: {field_path(path)}: a number of {len(value)} digits "
+                "is implausibly large — check the value"
+            )
+    return None
