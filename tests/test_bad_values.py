@@ -281,3 +281,9 @@ def test_fmt_names_the_line_of_a_five_thousand_digit_count(registry: Path, regis
     assert_finding(
         run, "12:10: error: parameters.total: a number of 5000 digits is implausibly large"
     )
+
+
+def test_fmt_names_the_line_of_a_year_zero_date(registry: Path, registry_cli) -> None:
+    path = write(registry, RELPATH, HOSTILE_VALUES["year-zero"][0])
+    run = registry_cli("fmt", "--check", path, root=registry)
+    assert_finding(run, "11:15: error: release_date: '0000-01-01' is not a real date")

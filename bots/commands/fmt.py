@@ -8,6 +8,7 @@ load as strict entries are reported and left alone (exit 1).
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             new_text = canonical_text(text, ref, schemas)
         except ValueError as exc:  # a value YAML's round trip cannot hold (a month 13 date)
-            huge = _number_too_long(text)
+            huge = _unlayable_value(text)
             if huge is not None:
                 print(one_line(f"{relpath}:{huge}"), file=sys.stderr)
                 failed += 1
@@ -102,9 +103,10 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _number_too_long(text: str) -> str | None:
-    """`line:col: error: field: …` for a number of more digits than Python converts (the
-    loader keeps it as text; YAML's round trip cannot), or None."""
+def _unlayable_value(text: str) -> str | None:
+    """`line:col: error: field: …` for a value the loader keeps as text and YAML's round
+    trip cannot hold — a number of more digits than Python converts, a date in year 0 — or
+    None."""
     from typing import Any
 
     from bots.core.findings import field_path
@@ -121,5 +123,10 @@ def _number_too_long(text: str) -> str | None:
             return (
                 f"{line}:{column}: error: {field_path(path)}: a number of {len(value)} digits "
                 "is implausibly large — check the value"
+            )
+        if isinstance(value, str) and re.fullmatch(r"0000-\d\d-\d\d", value):
+            return (
+                f"{line}:{column}: error: {field_path(path)}: '{value}' is not a real date "
+                "(there is no year 0) — write YYYY-MM-DD"
             )
     return None
