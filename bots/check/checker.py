@@ -245,9 +245,7 @@ class Checker:
             )
             return item
         item.data = loaded.data
-        item.schema_ok = self.schemas.is_valid(ref.kind, loaded.data) and not _holds_year_zero(
-            loaded.data
-        )
+        item.schema_ok = self.schemas.is_valid(ref.kind, loaded.data)
         return item
 
     def _data_of(self, ref: EntryRef) -> dict[str, Any] | None:
@@ -428,19 +426,6 @@ class Checker:
                 else:
                     bucket.warnings += 1
         return summary
-
-
-def _holds_year_zero(value: Any) -> bool:
-    """Whether a string anywhere in `value` is a date in year 0: the fast validator's date
-    format accepts it (RFC 3339 does), Python's dates cannot hold it, and the detailed
-    validator calls it "not a real date" at its line, so such an entry takes that path."""
-    if isinstance(value, str):
-        return value.startswith("0000-")
-    if isinstance(value, dict):
-        return any(_holds_year_zero(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_year_zero(v) for v in value)
-    return False
 
 
 def _absolute(path: Path) -> Path:

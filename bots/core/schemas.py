@@ -85,7 +85,7 @@ class SchemaSet:
                 self.root(kind), registry=self._rs_registry, validate_formats=True
             )
             self._fast[kind] = validator
-        if not validator.is_valid(data):
+        if not validator.is_valid(data) or _holds_year_zero(data):
             return False
         return not (has_whole_float(data) and self._float_for_integer(data, [self._root(kind)]))
 
@@ -240,3 +240,19 @@ class SchemaSet:
         """The order the schema gives the keys of an entry of `kind` (path ()) or of the
         record at `path` inside it (("hub",), ("scores", 0)): where a new key is inserted."""
         return self.properties(*self.at(kind, path))
+
+
+_YEAR_ZERO = re.compile(r"0000-[0-9]{2}-[0-9]{2}")
+
+
+def _holds_year_zero(value: Any) -> bool:
+    """Whether a string anywhere in `value` starts like a date in year 0: the fast
+    validator's date format accepts one (RFC 3339 does), Python's dates cannot hold it, and
+    the detailed validator calls it "not a real date", so such data is not valid here."""
+    if isinstance(value, str):
+        return _YEAR_ZERO.match(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_year_zero(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_year_zero(v) for v in value)
+    return False
