@@ -172,6 +172,23 @@ def test_build_never_follows_a_link_out_of_the_registry(
     assert "Outside Secret" not in (out / "models.json").read_text(encoding="utf-8")
 
 
+def test_a_linked_folder_is_named_and_never_walked(
+    registry: Path, registry_cli, tmp_path: Path
+) -> None:
+    make_linked_folder(registry, tmp_path)
+    folder = "entries/models/elsewhere"
+    said = f"{folder}:1:1: error: a symbolic link, not a regular file — {LINK_HINT}"
+    run = registry_cli("validate", root=registry)
+    assert run.code == 1 and said in run.out.splitlines(), run.out
+    assert "elsewhere/hostile.yaml" not in run.out
+    run = registry_cli("fmt", "--check", root=registry)
+    assert run.code == 1 and said in run.err.splitlines(), run.err
+    out = tmp_path / "dist"
+    run = registry_cli("build", "--out", out, root=registry)
+    assert run.code == 1 and said in run.err.splitlines(), run.err
+    assert "Outside Secret" not in (out / "models.json").read_text(encoding="utf-8")
+
+
 def test_validate_names_a_file_reached_through_a_linked_folder(
     registry: Path, registry_cli, tmp_path: Path
 ) -> None:

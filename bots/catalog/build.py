@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bots.core.entries import EntryFiles, EntryKind
+from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryKind, NotRegularFile
 from bots.core.loader import load_entry_file
 from bots.core.references import lineage_slots
 
@@ -58,7 +58,15 @@ class Registry:
     @classmethod
     def load(cls, root: Path) -> Registry:
         registry = cls()
-        for ref in EntryFiles(root).entries():
+        files = EntryFiles(root)
+        for relpath in files.walk(ENTRIES_DIR):  # a linked folder is no entry: say so
+            special = files.special(relpath)
+            if special is not None and not relpath.endswith(SUFFIX):
+                refused = NotRegularFile(relpath, special)
+                registry.skipped.append(
+                    f"{relpath}:1:1: error: {refused.strerror} — {refused.hint}"
+                )
+        for ref in files.entries():
             loaded = load_entry_file(root / ref.relpath)
             data = loaded.data
             registry.skipped.extend(

@@ -229,6 +229,14 @@ class Checker:
         return ref, loaded.data
 
     def _check_file(self, relpath: str) -> _Checked:
+        special = self.files.special(relpath)
+        if special is not None:  # a link or pipe: refused as such, wherever it is
+            refused = NotRegularFile(relpath, special)
+            finding = Finding(
+                relpath, 1, 1, Severity.ERROR, "", refused.strerror or "", refused.hint,
+                "io.not-regular",
+            )  # fmt: skip
+            return _Checked(relpath, None, findings=[finding])
         try:
             ref = ref_for_relpath(relpath)
         except LocationError as exc:

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         NotRegularFile,
         read_regular_file,
         ref_for_relpath,
+        special_file_kind,
     )
     from bots.core.fileio import write_atomic
     from bots.core.findings import one_line
@@ -48,6 +49,15 @@ def run(args: argparse.Namespace) -> int:
             relpath = (path.parent.resolve() / path.name).relative_to(root).as_posix()
         except ValueError:
             relpath = path.as_posix()
+        special = special_file_kind(path, root)
+        if special is not None:  # a link or pipe: refused as such, never opened
+            refused = NotRegularFile(relpath, special)
+            print(
+                one_line(f"{relpath}:1:1: error: {refused.strerror} — {refused.hint}"),
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
         try:
             ref = ref_for_relpath(relpath)
         except LocationError as exc:

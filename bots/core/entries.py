@@ -245,13 +245,21 @@ class EntryFiles:
     def _base_read(self, relpath: str) -> bytes:
         return read_regular_file(self.root / relpath, self.root)
 
+    def _base_special(self, relpath: str) -> str | None:
+        return special_file_kind(self.root / relpath, self.root)
+
     def _base_walk(self, folder: str) -> list[str]:
         found: list[str] = []
         for at, dirs, files in os.walk(self.root / folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             rel = Path(at).relative_to(self.root).as_posix()
             prefix = "" if rel == "." else f"{rel}/"
-            found.extend(prefix + f for f in sorted(files) if not f.startswith("."))
+            # A linked folder is listed as itself, never walked (it may lead anywhere): the
+            # check refuses it as a link.
+            linked = {d for d in dirs if os.path.islink(os.path.join(at, d))}
+            dirs[:] = [d for d in dirs if d not in linked]
+            names = sorted({*files, *linked})
+            found.extend(prefix + f for f in names if not f.startswith("."))
         return found
 
     def _base_search(self, words: set[str] | None, folder: str) -> set[str]:
@@ -300,6 +308,13 @@ class EntryFiles:
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), relpath)
             return text.encode("utf-8") if isinstance(text, str) else text
         return self._base_read(relpath)
+
+    def special(self, relpath: str) -> str | None:
+        """What the path is when it is a link, a pipe or another special file (see
+        `special_file_kind`), else None."""
+        if relpath in self.overlay:
+            return None
+        return self._base_special(relpath)
 
     def prefetch(self, relpaths: Iterable[str]) -> None:
         """A hint that these files are about to be read (a git tree reads them in one go)."""

@@ -405,6 +405,9 @@ class GitTree(EntryFiles):
             self.prefetch([relpath])
         return self._bytes[relpath]
 
+    def _base_special(self, relpath: str) -> str | None:
+        return "a symbolic link" if relpath in self.links else None
+
     def prefetch(self, relpaths: Iterable[str]) -> None:
         wanted = {
             p: self.blobs[p]
