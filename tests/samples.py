@@ -73,3 +73,21 @@ def on_hub(root: Path) -> None:
         "organization: acme\n",
         "organization: acme\nurl: https://huggingface.co/acme/base\n",
     )
+
+
+# A minimal valid model of the fixture registry's organization; `extra` goes before `sources`.
+MODEL = """id: acme/{name}
+name: {name}
+organization: acme
+task_category: generative
+modalities:
+  input: [text]
+  output: [text]
+access: open_weights
+{extra}sources:
+  - url: https://acme.example.org/{name}
+"""
+
+
+def model(name: str, extra: str = "") -> str:
+    return MODEL.format(name=name, extra=extra)

@@ -10,22 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, write
-
-MODEL = """id: acme/{name}
-name: {name}
-organization: acme
-task_category: generative
-modalities:
-  input: [text]
-  output: [text]
-access: open_weights
-{extra}sources:
-  - url: https://acme.example.org/{name}
-"""
-
-
-def model(name: str, extra: str = "") -> str:
-    return MODEL.format(name=name, extra=extra)
+from tests.samples import model
 
 
 def test_a_valid_registry_gets_a_summary_line_per_kind(catalog: Path, registry_cli) -> None:

@@ -12,18 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
-
-MODEL = """id: acme/{name}
-name: {name}
-organization: acme
-task_category: generative
-modalities:
-  input: [text]
-  output: [text]
-access: open_weights
-{extra}sources:
-  - url: https://acme.example.org/{name}
-"""
+from tests.samples import model
 
 DATASET = """id: acme/{name}
 name: {name}
@@ -33,10 +22,6 @@ availability: open_access
 {extra}sources:
   - url: https://acme.example.org/{name}
 """
-
-
-def model(name: str, extra: str = "") -> str:
-    return MODEL.format(name=name, extra=extra)
 
 
 def finding_lines(out: str) -> list[str]:

@@ -380,39 +380,37 @@ def decode_entry_bytes(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     return text, None
 
 
-def _control_problem(text: str, offset: int) -> LoadProblem:
-    """A control character YAML refuses, at `offset`: named, located, with the fix."""
+def _invisible_problem(
+    text: str, offset: int, pattern: re.Pattern[str], name: str, why: str, code: str
+) -> LoadProblem:
+    """An invisible character at `offset` (`pattern` finds its kind), located as an editor
+    counts lines, named, with how many more follow and the fix."""
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    char = text[offset]
-    name = _CONTROL_NAMES.get(char, "control character")
-    more = len(_CONTROL_RE.findall(text, offset + 1))
+    more = len(pattern.findall(text, offset + 1))
     return LoadProblem(
         line,
         column,
-        f"invisible character U+{ord(char):04X} ({name})"
-        + (f" ({more} more after it)" if more else ""),
-        ("delete it and the others" if more else "delete it")
-        + ": entries hold plain text, without control characters",
-        "yaml.control-character",
+        f"invisible character {name}" + (f" ({more} more after it)" if more else ""),
+        ("delete it and the others" if more else "delete it") + f": {why}",
+        code,
     )
+
+
+def _control_problem(text: str, offset: int) -> LoadProblem:
+    """A control character YAML refuses, at `offset`."""
+    char = text[offset]
+    name = f"U+{ord(char):04X} ({_CONTROL_NAMES.get(char, 'control character')})"
+    why = "entries hold plain text, without control characters"
+    return _invisible_problem(text, offset, _CONTROL_RE, name, why, "yaml.control-character")
 
 
 def _line_separator_problem(text: str, offset: int) -> LoadProblem:
-    """A line separator at `offset`, located as an editor counts lines (YAML counts the
-    separator itself as a line break, so its own line numbers run ahead)."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    more = len(_LINE_SEPARATOR_RE.findall(text, offset + 1))
-    return LoadProblem(
-        line,
-        column,
-        f"invisible character {_LINE_SEPARATORS[text[offset]]}"
-        + (f" ({more} more after it)" if more else ""),
-        ("delete it and the others" if more else "delete it")
-        + ": YAML reads it as a line break that editors do not show",
-        "yaml.line-separator",
-    )
+    """A line separator at `offset` (YAML counts it as a line break, so its own line numbers
+    run ahead of an editor's)."""
+    why = "YAML reads it as a line break that editors do not show"
+    name = _LINE_SEPARATORS[text[offset]]
+    return _invisible_problem(text, offset, _LINE_SEPARATOR_RE, name, why, "yaml.line-separator")
 
 
 def parse_entry_text(text: str, *, with_positions: bool = False) -> LoadedEntry:
