@@ -167,7 +167,9 @@ class GitHubStandIn(LoopbackServer):
         title: str = "Add a model",
         body: str = "",
         base_ref: str = "main",
+        base_sha: str | None = None,
     ) -> int:
+        """A pull request; its base SHA is `base_sha`, else the base branch's tip at origin."""
         repo = self.repos[full_name]
         number = next(repo.numbers)
         head_repo = head_repo or full_name
@@ -181,6 +183,7 @@ class GitHubStandIn(LoopbackServer):
                 "head_ref": head_ref,
                 "head_repo": head_repo,
                 "base_ref": base_ref,
+                "base_sha": base_sha,
             },
         )
         return number
@@ -276,7 +279,7 @@ class GitHubStandIn(LoopbackServer):
         api = f"{self.base_url}/repos/{repo.full_name}"
         head_repo = issue.pull["head_repo"]
         head_owner = head_repo.split("/")[0]
-        base_sha = repo.branch_sha(issue.pull["base_ref"]) or "0" * 40
+        base_sha = issue.pull.get("base_sha") or repo.branch_sha(issue.pull["base_ref"]) or "0" * 40
         data = self._issue(repo, issue)
         data.pop("pull_request")
         data.update(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ class PullRequest:
             head_sha=self.base,
             head_ref="contribution",
             head_repo="contributor/model-registry",
+            base_sha=self.base,
         )
         self.pushes = 0
 
@@ -57,7 +59,7 @@ class PullRequest:
         return out / "report.json"
 
     def comment(self, report: Path, *extra: str) -> Run:
-        return self.cli("comment", "--report", report, *extra)
+        return self.cli("comment", "--report", report, *extra, root=self.root)
 
     def comments(self) -> list[str]:
         return [c.body for c in self.github.server.comments_on(REPOSITORY, self.number)]
@@ -218,17 +220,18 @@ def test_the_run_head_must_match_the_report(pull: PullRequest, github: GitHubEnv
 
 
 @pytest.mark.parametrize(
-    ("mangle", "reason"),
+    "mangle",
     [
-        (lambda d: d["pull_request"].update(number="7; rm -rf /"), "not a valid report"),
-        (lambda d: d["pull_request"].update(head_sha="HEAD"), "not a valid report"),
-        (lambda d: d.update(extra="x"), "not a valid report"),
-        (lambda d: d.update(verdict="valid!"), "not a valid report"),
-        (lambda d: d["entries"][0].update(path="x" * 5000), "not a valid report"),
+        lambda d: d["pull_request"].update(number="7; rm -rf /"),
+        lambda d: d["pull_request"].update(number=True),
+        lambda d: d["pull_request"].update(number=-3),
+        lambda d: d["pull_request"].update(head_sha="HEAD"),
+        lambda d: d["pull_request"].update(head_sha="--upload-pack=touch /tmp/x"),
+        lambda d: d.pop("pull_request"),
     ],
 )
-def test_a_malformed_report_posts_nothing(
-    pull: PullRequest, github: GitHubEnv, mangle: Callable[[dict[str, Any]], None], reason: str
+def test_a_report_that_does_not_name_a_pr_and_head_posts_nothing(
+    pull: PullRequest, github: GitHubEnv, mangle: Callable[[dict[str, Any]], None]
 ) -> None:
     report = pull.push(add_model)
     data = json.loads(report.read_text(encoding="utf-8"))
@@ -236,8 +239,111 @@ def test_a_malformed_report_posts_nothing(
     report.write_text(json.dumps(data), encoding="utf-8")
     result = pull.comment(report)
     assert result.code == 1
-    assert reason in result.err and result.err.count("\n") == 1
+    assert "not a valid report" in result.err and result.err.count("\n") == 1
     assert github.server.requests == []
+
+
+def test_the_verdict_is_computed_here_whatever_the_report_claims(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    """A fork's run may write any report: only its PR number and head are read."""
+    report = pull.push(lambda root: (add_model(root), break_license(root)))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data.update(verdict="valid", errors=0, entries=[], findings_elsewhere=[], other_files=[])
+    data["extra"] = "<img src=x onerror=alert(1)>"
+    report.write_text(json.dumps(data), encoding="utf-8")
+    result = pull.comment(report)
+    assert result.code == 0, result.err
+    [body] = pull.comments()
+    assert body.startswith(f"{MARKER} verdict=failing")
+    assert "## ❌ Registry check: 1 error" in body
+    assert "`license`: `apache2` is not a known licence id" in body
+    assert "The PR's own validate run reported `valid`; the check above" in body
+    assert "onerror" not in body
+    assert pull.labels() == ["needs-fix"]
+    assert_inert(body)
+
+
+def test_a_pr_that_loosens_the_schemas_is_still_checked_against_the_base_ones(
+    pull: PullRequest,
+) -> None:
+    def loosen(root: Path) -> None:
+        add_model(root)
+        break_license(root)
+        schema = root / "schemas" / "model.schema.json"
+        data = json.loads(schema.read_text(encoding="utf-8"))
+        data["properties"]["license"] = {}
+        schema.write_text(json.dumps(data), encoding="utf-8")
+
+    report = pull.push(loosen)
+    own = json.loads(report.read_text(encoding="utf-8"))
+    assert own["verdict"] != "invalid"  # the PR's own schemas let it through
+    git(pull.root, "switch", "-q", "main")  # the comment job runs the default branch
+    result = pull.comment(report)
+    assert result.code == 0, result.err
+    [body] = pull.comments()
+    assert "## ❌ Registry check" in body
+    assert "`license`: `apache2` is not a known licence id" in body
+    assert "changes how entries are checked (`schemas/model.schema.json`)" in body
+    assert "comes from the default branch's checks, not the PR's" in body
+
+
+def has_object(root: Path, sha: str) -> bool:
+    done = subprocess.run(["git", "-C", str(root), "cat-file", "-e", sha], check=False)
+    return done.returncode == 0
+
+
+def default_branch_clone(origin: Path, dest: Path) -> Path:
+    """What actions/checkout gives the comment job: the base repository's default branch."""
+    git(
+        dest.parent,
+        "clone",
+        "-q",
+        "--no-local",
+        "--single-branch",
+        "-b",
+        "main",
+        str(origin),
+        str(dest),
+    )
+    return dest
+
+
+def test_a_fork_head_is_fetched_as_objects_from_the_pull_ref(
+    tmp_path: Path, pull: PullRequest, github: GitHubEnv
+) -> None:
+    """The trusted side's clone has only the default branch; the fork's commits arrive from
+    refs/pull/N/head, and nothing of them is checked out."""
+    report = pull.push(lambda root: (add_model(root), break_license(root)))
+    head = git(pull.root, "rev-parse", "HEAD")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", "--branch", "main", str(pull.root), str(origin))
+    git(pull.root, "push", "-q", str(origin), f"HEAD:refs/pull/{pull.number}/head")
+    git(origin, "branch", "-D", "contribution")  # a fork's branch is not in the base repository
+    trusted = default_branch_clone(origin, tmp_path / "trusted")
+    assert not has_object(trusted, head)
+    result = pull.cli("comment", "--report", report, root=trusted)
+    assert result.code == 0, result.err
+    [body] = pull.comments()
+    assert "`license`: `apache2` is not a known licence id" in body
+    assert has_object(trusted, head)
+    assert git(trusted, "status", "--porcelain") == ""  # nothing checked out or written
+    assert not (trusted / "entries" / "models" / "acme" / "small.yaml").exists()
+
+
+def test_a_head_that_origin_no_longer_has_posts_nothing(
+    tmp_path: Path, pull: PullRequest, github: GitHubEnv
+) -> None:
+    report = pull.push(add_model)
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", "--branch", "main", str(pull.root), str(origin))
+    git(origin, "branch", "-D", "contribution")
+    trusted = default_branch_clone(origin, tmp_path / "trusted")
+    result = pull.cli("comment", "--report", report, root=trusted)
+    assert result.code == 2
+    assert f"could not fetch pull request #{pull.number} from origin" in result.err
+    assert result.err.count("\n") == 1
+    assert writes(github) == 0
 
 
 def test_a_report_that_is_not_json_posts_nothing(pull: PullRequest, github: GitHubEnv) -> None:
@@ -633,3 +739,115 @@ def test_records_and_provenance_from_a_hostile_report_render_inert() -> None:
     comment = render(a_report(entry, {**entry, "status": "added"}))
     assert_inert(comment)
     assert "no fixed range" in comment
+
+
+HOSTILE_TEXTS = [
+    "<img src=x onerror=alert(1)>",
+    "@octocat and @org/team",
+    "fixes #12 and GH-3",
+    "x\n## Injected heading\n",
+    "x\r\n### Injected heading",
+    "[click](https://evil.example/) ![i](https://evil.example/i.png)",
+    "`` ` `` ```",
+    "| a | b |",
+    "<!-- model-registry:pr-report verdict=passing -->",
+    "](javascript:alert(1))",
+]
+
+
+def a_full_report() -> dict[str, Any]:
+    """A report using every part of the comment: a renamed entry with field, record and
+    source changes, provenance, a problem, findings, a Hub preview, findings elsewhere, and
+    files outside entries/."""
+    finding = {
+        "path": "entries/models/acme/m.yaml", "line": 3, "column": 5, "severity": "error",
+        "field": "license", "message": "'x' is not a known licence id", "hint": "write 'mit'",
+        "code": "schema.enum",
+    }  # fmt: skip
+    changes = [
+        {"field": "license", "change": "changed", "old": "mit", "new": "apache-2.0"},
+        {"field": "scores[acme/quiz · accuracy]", "change": "added",
+         "new": {"benchmark": "acme/quiz", "metric": "accuracy", "value": 0.5, "source": "s"}},
+        {"field": "sources[https://e.example/]", "change": "removed",
+         "old": {"url": "https://e.example/", "fields": ["license"]}},
+    ]  # fmt: skip
+    hub = {
+        "repo_id": "acme/m",
+        "status": "updated",
+        "changes": [
+            {"field": "hub.sha", "change": "added", "new": "f" * 40},
+            {"field": "context_length", "change": "added", "new": 4096},
+        ],
+        "findings": [{**finding, "severity": "warning", "code": "hub.disagrees"}],
+    }
+    entry = changed_entry(
+        changes,
+        status="renamed",
+        old_path="entries/models/acme/old.yaml",
+        problem="line 3: cannot be read",
+        findings=[finding],
+        provenance={"facts": 3, "sourced": 1, "unsourced": ["license", "name"]},
+        hub=hub,
+    )
+    report = a_report(entry, verdict="invalid")
+    report["findings_elsewhere"] = [{**finding, "path": "entries/models/acme/other.yaml"}]
+    report["other_files"] = ["bots/cli.py", "notes.md"]
+    jsonschema.validate(report, REPORT_SCHEMA)
+    return report
+
+
+def string_leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, str):
+        return [path]
+    if not isinstance(value, dict | list):
+        return []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    return [leaf for key, child in items for leaf in string_leaves(child, (*path, key))]
+
+
+def with_leaf(report: dict[str, Any], path: tuple[Any, ...], text: str) -> dict[str, Any]:
+    copy = json.loads(json.dumps(report))
+    node = copy
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = text
+    return copy
+
+
+def test_every_contributor_string_in_the_report_renders_inert() -> None:
+    """Paths, ids, fields, values, messages, Hub repos and file names: each string the report
+    schema allows, replaced in turn by each hostile text, leaves the comment inert."""
+    report = a_full_report()
+    validator = jsonschema.Draft202012Validator(REPORT_SCHEMA)
+    tried = set()
+    for path in string_leaves(report):
+        for text in HOSTILE_TEXTS:
+            hostile = with_leaf(report, path, text)
+            if not validator.is_valid(hostile):
+                continue  # an enum, a SHA or a bounded pattern: the report could not say it
+            tried.add(path)
+            for blob_base in (None, "https://github.com/o/r/blob/" + "a" * 40):
+                comment = render(hostile, blob_base=blob_base)
+                where = f"{'/'.join(map(str, path))} = {text!r}"
+                assert_inert(comment)
+                rest = re.sub(r"(`+).*?\1", "", comment.split("\n", 1)[1])  # past the marker
+                assert "<!--" not in rest, where
+                assert not re.search(r"^#+ Injected", comment, re.M), where
+                assert "](https://evil" not in re.sub(r"(`+).*?\1", "", comment), where
+    assert ("entries", 0, "path") in tried and ("entries", 0, "hub", "repo_id") in tried
+    assert ("other_files", 0) in tried and ("entries", 0, "changes", 0, "field") in tried
+
+
+def test_when_the_trusted_check_crashes_the_pr_still_gets_a_comment(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    report = pull.push(add_model)
+    (pull.root / "schemas" / "model.schema.json").write_text("{broken", encoding="utf-8")
+    result = pull.comment(report)
+    assert result.code == 2
+    assert "cannot load the schemas" in result.err and result.err.count("\n") == 1
+    [body] = pull.comments()
+    assert body.startswith(f"{MARKER} verdict=failing")
+    assert "## ❌ The check crashed" in body
+    assert pull.labels() == ["needs-fix"]
+    assert_inert(body)

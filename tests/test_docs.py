@@ -61,8 +61,9 @@ def test_readme_quick_start_is_what_ci_runs() -> None:
 def test_contributing_shows_the_comment_the_bot_writes(
     contribution: Contribution, registry_cli, monkeypatch
 ) -> None:
-    """The example in CONTRIBUTING is what pr-report renders for the contribution fixture's
-    pull request (an organization, a base model and its fine-tune), SHAs and version aside."""
+    """The example in CONTRIBUTING is what the comment bot renders for the contribution
+    fixture's pull request (an organization, a base model and its fine-tune), SHAs and version
+    aside: pr-report's own comment.md with the trusted side's footer."""
     monkeypatch.setenv("GITHUB_REPOSITORY", "registry-org/model-registry")
     head = contribution.open_pull_request()
     out = contribution.base.parent / "report"
@@ -70,7 +71,8 @@ def test_contributing_shows_the_comment_the_bot_writes(
         "pr-report", "--base", "main", "--head", head, "--out", out, "--today", "2026-11-23",
         root=contribution.base,
     )  # fmt: skip
-    rendered = (out / "comment.md").read_text(encoding="utf-8").split("\n", 1)[1].rstrip("\n")
+    own = (out / "comment.md").read_text(encoding="utf-8").split("\n", 1)[1].rstrip("\n")
+    rendered = own.replace("this pull request's own checks at", "the default branch's checks at")
 
     contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     quoted = re.search(r"a test keeps this example true\):\n\n((?:>.*\n)+)", contributing)

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.e2e
 
 FORK = "contributor/model-registry"
 MARKER = "<!-- model-registry:pr-report"
-JOB_PERMISSIONS = {"pull-requests": "write", "actions": "read"}  # what pr-comment.yml grants
+# what pr-comment.yml grants
+JOB_PERMISSIONS = {"pull-requests": "write", "actions": "read", "contents": "read"}
+COMMENT_STEP = "Check the pull request and post or update the comment"
 
 
 class Scenario:
@@ -38,7 +40,11 @@ class Scenario:
         git(self.repo, "switch", "-q", "-c", "add-model")
         self.artifacts = tmp / "artifacts"
         self.number = server.open_pull(
-            REPOSITORY, head_sha=self.base, head_ref="add-model", head_repo=head_repository
+            REPOSITORY,
+            head_sha=self.base,
+            head_ref="add-model",
+            head_repo=head_repository,
+            base_sha=self.base,
         )
         self.runs = 0
         self.head = self.base
@@ -196,7 +202,7 @@ def test_a_cancelled_validate_run_posts_nothing(fork_pr: Scenario) -> None:
     assert_ok(fork_pr.validate())
     skipped = fork_pr.comment(conclusion="cancelled")
     assert_ok(skipped)
-    assert "Post or update the comment" not in skipped.output  # the job never ran
+    assert COMMENT_STEP not in skipped.output  # the job never ran
     assert fork_pr.comments() == []
 
 
@@ -211,7 +217,7 @@ def test_a_forged_artifact_posts_nothing_and_fails(
     report["pull_request"]["number"] = victim
     report_file.write_text(json.dumps(report))
     forged = fork_pr.comment()
-    assert forged.code != 0 and forged.step_failed("Post or update the comment")
+    assert forged.code != 0 and forged.step_failed(COMMENT_STEP)
     assert "not posting" in forged.output
     assert server.comments_on(REPOSITORY, victim) == [] and fork_pr.comments() == []
 
@@ -232,3 +238,28 @@ def test_a_same_repo_pr_and_a_flaky_api(tmp_path: Path, server: GitHubStandIn) -
     server.faults.append(Fault("POST", r"/issues/\d+/comments$", 502, times=2))
     assert_ok(scenario.comment())
     assert len(scenario.comments()) == 1
+
+
+def test_a_fork_that_rewrites_the_checks_cannot_forge_its_verdict(fork_pr: Scenario) -> None:
+    """The fork's head makes its own pr-report call everything valid and adds an invalid entry:
+    its validate run passes, but the comment, computed with the default branch's code, says ❌
+    with the entry's error and that the PR changes bots/."""
+
+    def forge_and_break(root: Path) -> None:
+        edit(root, "bots/review/prreport.py", "    if errors:\n", "    if False:\n")
+        add_model(root)
+        edit(root, "entries/models/acme/small.yaml", "license: apache-2.0", "license: apache2")
+
+    fork_pr.push(forge_and_break)
+    own = fork_pr.validate()
+    assert_ok(own)  # the forged checks pass the fork's own run
+    report = json.loads((fork_pr.artifacts / "pr-report" / "report.json").read_text())
+    assert report["verdict"] == "valid"
+    assert_ok(fork_pr.comment())
+    [body] = fork_pr.comments()
+    assert body.startswith(f"{MARKER} verdict=failing")
+    assert "## ❌ Registry check: 1 error" in body
+    assert "`license`: `apache2` is not a known licence id — did you mean `apache-2.0`?" in body
+    assert "This pull request changes how entries are checked (`bots/review/prreport.py`)" in body
+    assert "The PR's own validate run reported `valid`" in body
+    assert fork_pr.labels() == ["needs-fix"]

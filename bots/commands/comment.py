@@ -1,9 +1,14 @@
-"""Post the pull-request report as one sticky comment, and set the `needs-fix` label.
+"""Check a pull request on the trusted side, post the result as one sticky comment, and set the
+`needs-fix` label.
 
-The report is untrusted (it comes from a run that may have executed a fork's code): it must be
-a valid report by schemas/pr-report.schema.json, its PR number must be digits, and its head SHA
-must be the PR's current head per the GitHub API — otherwise nothing is posted and the exit
-status is 1. The comment is rendered here, from the report's data, never taken from the run.
+This runs the default branch's code (pr-comment.yml's `workflow_run` job), after the PR's own
+validate run, which may have executed a fork's code. Nothing that run produced is believed: its
+report.json only says which pull request and head to look at — both must be well-formed, and
+the head must be the PR's current head per the GitHub API — otherwise nothing is posted and the
+exit status is 1. The verdict, the diff and the Hub's answer are then computed here: the PR's
+commits are fetched as git objects (never checked out, installed, imported or run), its entry
+files are read from them and checked against this checkout's schemas and code, and the comment
+says when the PR changes the checks themselves (bots/, schemas/, .github/, tests/…).
 
 Reads GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (and GITHUB_SERVER_URL for links).
 """
@@ -11,18 +16,17 @@ Reads GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (and GITHUB_SERVER_URL 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from bots.commands.pr_report import positive_int
+from bots.commands.common import load_schemas, registry_root
+from bots.commands.pr_report import crash_comment, crash_report, positive_int
 from bots.core.errors import RegistryError
 from bots.core.jsoninput import read_json
-from bots.core.schemas import schema_dir
 from bots.remote.githubenv import GitHubContext
 from bots.review.prcomment import COMMENT_KIND, render
-from bots.review.prreport import INVALID, NO_ENTRIES, REPORT_SCHEMA, verdict_class
+from bots.review.prreport import INVALID, NO_ENTRIES, VERDICTS, build_report, verdict_class
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 NEEDS_FIX = "needs-fix"
@@ -30,7 +34,12 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--report", required=True, type=Path, help="report.json from pr-report")
+    parser.add_argument(
+        "--report",
+        required=True,
+        type=Path,
+        help="report.json of the PR's validate run: only its PR number and head SHA are read",
+    )
     parser.add_argument(
         "--pr",
         type=positive_int,
@@ -41,37 +50,52 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SHA",
         help="the head SHA the triggering run was for (workflow_run.head_sha); must match",
     )
-    parser.add_argument("--details-url", help="a link to the run, for the full report")
+    parser.add_argument("--details-url", help="a link to the PR's validate run")
+    parser.add_argument(
+        "--hub",
+        action="store_true",
+        help="also ask the Hugging Face Hub what autofill would add to the changed entries",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the comment, post nothing")
 
 
-def load_report(path: Path) -> dict[str, Any]:
-    """The report, refused with a one-line reason unless it is exactly what pr-report writes."""
+class Pointer:
+    """What the untrusted report may tell: which pull request, at which head, and the verdict
+    its own run claimed (shown only when the trusted check disagrees)."""
+
+    def __init__(self, number: int | None, head: str, claimed: str | None) -> None:
+        self.number, self.head, self.claimed = number, head, claimed
+
+
+def read_pointer(path: Path) -> Pointer:
+    """The PR number and head SHA of a report, refused in one line unless both are exactly
+    what pr-report writes. Nothing else in the file is used."""
     report = read_json(
         path, what="report", family="report", max_bytes=MAX_REPORT_BYTES, refused="not posting"
     )
-    import jsonschema  # here, so that other verbs never load it
-
-    schema = json.loads((schema_dir(None) / REPORT_SCHEMA).read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    try:
-        error = jsonschema.exceptions.best_match(validator.iter_errors(report))
-    except RecursionError as exc:
+    pull = report.get("pull_request") if isinstance(report, dict) else None
+    if not isinstance(pull, dict):
         raise RegistryError(
-            "report.invalid", f"{path}: the report nests too deeply — not posting"
-        ) from exc
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        message = error.message if len(error.message) < 200 else error.message[:200] + "…"
-        raise RegistryError(
-            "report.invalid", f"{path}: not a valid report at {where}: {message} — not posting"
+            "report.invalid", f"{path}: not a valid report: no pull_request — not posting"
         )
-    return report  # type: ignore[no-any-return]
+    number, head = pull.get("number"), pull.get("head_sha")
+    if number is not None and (type(number) is not int or not 0 < number < 10**9):
+        raise RegistryError(
+            "report.invalid",
+            f"{path}: not a valid report at pull_request/number: not a PR number — not posting",
+        )
+    if not isinstance(head, str) or not _SHA.match(head):
+        raise RegistryError(
+            "report.invalid",
+            f"{path}: not a valid report at pull_request/head_sha: not a commit SHA — not posting",
+        )
+    claimed = report.get("verdict")
+    return Pointer(number, head, claimed if claimed in VERDICTS else None)
 
 
 def run(args: argparse.Namespace) -> int:
-    report = load_report(args.report)
-    number = report["pull_request"]["number"]
+    pointer = read_pointer(args.report)
+    number = pointer.number
     if args.pr is not None and number is not None and args.pr != number:
         raise RegistryError(
             "report.mismatch", f"the report is for PR #{number}, not #{args.pr} — not posting"
@@ -79,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     number = args.pr or number
     if number is None:
         raise RegistryError("usage.pr", "the report names no pull request: pass --pr N")
-    head = report["pull_request"]["head_sha"]
+    head = pointer.head
     if args.expect_head is not None and (
         not _SHA.match(args.expect_head) or args.expect_head != head
     ):
@@ -88,11 +112,12 @@ def run(args: argparse.Namespace) -> int:
             f"the report is for {head[:12]}, but the run was for {args.expect_head[:40]} — "
             "not posting",
         )
-    return _post(args, report, number, head)
+    return _post(args, pointer, number, head)
 
 
-def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: str) -> int:
+def _post(args: argparse.Namespace, pointer: Pointer, number: int, head: str) -> int:
     from bots.remote.forge import Forge
+    from bots.remote.gitrepo import GitRepo, push_auth_env
 
     forge = Forge.from_env()
     pr = forge.pull(number)
@@ -105,14 +130,40 @@ def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: s
     if pr.state != "open":
         print(f"PR #{number} is {pr.state}: nothing posted")
         return 0
-    body = render(
-        report,
-        blob_base=GitHubContext.read().blob_base(head, forge.config.repository),
-        details_url=args.details_url,
-    )
+    root = registry_root(args)
+    GitRepo(root).fetch_pull(number, head, pr.base_sha, env=push_auth_env())
+    crashed: Exception | None = None
+    try:
+        report = build_report(
+            root,
+            pr.base_sha,
+            head,
+            pr_number=number,
+            repository=forge.config.repository,
+            hub=_hub_client() if args.hub else None,
+            schemas=load_schemas(root),
+        )
+        body = render(
+            report,
+            blob_base=GitHubContext.read().blob_base(head, forge.config.repository),
+            details_url=args.details_url,
+            trusted=True,
+            claimed=pointer.claimed,
+        )
+    except Exception as exc:  # the PR still gets a comment saying so; then exit 2
+        crashed = exc
+        report = crash_report(root, pr.base_sha, head, number, exc)
+        body = crash_comment(report)
     if args.dry_run:
         print(body)
-        return 0
+    else:
+        _publish(forge, number, report, body)
+    if crashed is not None:
+        raise crashed
+    return 0
+
+
+def _publish(forge: Any, number: int, report: dict[str, Any], body: str) -> None:
     verdict = report["verdict"]
     existing = [c for c in forge.comments(number) if c.marker == COMMENT_KIND]
     if verdict == NO_ENTRIES and not existing:
@@ -127,4 +178,9 @@ def _post(args: argparse.Namespace, report: dict[str, Any], number: int, head: s
         "The registry check found errors in this pull request",
     )
     print(f"PR #{number}: label {NEEDS_FIX} {label}")
-    return 0
+
+
+def _hub_client() -> object:
+    from bots.remote.hub import HubClient
+
+    return HubClient.from_env()

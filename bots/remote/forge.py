@@ -108,6 +108,8 @@ class PullInfo:
     title: str
     body: str
     url: str
+    base_sha: str = ""
+    base_ref: str = ""
 
 
 class Forge:
@@ -218,6 +220,8 @@ class Forge:
                 pr.title or "",
                 pr.body or "",
                 pr.html_url,
+                pr.base.sha,
+                pr.base.ref,
             )
 
         return self._call(f"read pull request #{number}", read)

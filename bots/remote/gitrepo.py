@@ -223,6 +223,47 @@ class GitRepo:
             return False
         return True
 
+    def has_commit(self, sha: str) -> bool:
+        """Whether the commit `sha` (a full SHA) is in this clone."""
+        if not _SHA.match(sha):
+            return False
+        try:
+            self._git("cat-file", "-e", f"{sha}^{{commit}}")
+        except GitError:
+            return False
+        return True
+
+    def fetch_pull(self, number: int, *shas: str, env: dict[str, str] | None = None) -> None:
+        """Make the commits `shas` of pull request #number present, as git objects only: when
+        one is missing, fetch the PR's `refs/pull/N/head` (GitHub keeps it in the base
+        repository, for forks too) and the base repository's branches from origin. Nothing is
+        checked out, so nothing fetched is ever run. A commit still missing is an error."""
+        if all(self.has_commit(sha) for sha in shas):
+            return
+        refspecs = (
+            f"+refs/pull/{int(number)}/head:refs/registry/pull/{int(number)}/head",
+            "+refs/heads/*:refs/registry/base/*",
+        )
+        try:
+            self._git(
+                "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--no-write-fetch-head",
+                self.push_url(), *refspecs, env=env,
+            )  # fmt: skip
+        except GitError as exc:
+            raise GitError(
+                "git.fetch",
+                f"could not fetch pull request #{number} from origin: {exc.message}",
+                "check that the job can read the repository (contents: read)",
+            ) from exc
+        missing = [sha for sha in shas if not self.has_commit(sha)]
+        if missing:
+            raise GitError(
+                "git.fetch",
+                f"commit {missing[0][:12]} of pull request #{number} is not on origin "
+                "(pushed over since?)",
+                "rerun the check on the PR's current head",
+            )
+
     def differs_only_in(self, old: str, new: str, line: re.Pattern[str], *paths: str) -> bool:
         """Whether every line that changed between two commits matches `line`."""
         out = self._git("diff", "--unified=0", "--no-color", old, new, "--", *paths)

@@ -34,6 +34,7 @@ REPORT_VERSION = 1
 REPORT_SCHEMA = "pr-report.schema.json"
 
 VALID, WARNINGS, INVALID, NO_ENTRIES = "valid", "warnings", "invalid", "no_entries"
+VERDICTS = (VALID, WARNINGS, INVALID, NO_ENTRIES)
 
 
 def verdict_class(verdict: str) -> str:
@@ -112,11 +113,16 @@ def _claim(checker: Checker, relpath: str) -> str | None:
 
 
 def pull_request_findings(
-    repo: GitRepo, diff: RevisionDiff, workdir: Path, today: dt.date | None
+    repo: GitRepo,
+    diff: RevisionDiff,
+    workdir: Path,
+    today: dt.date | None,
+    schemas: SchemaSet | None = None,
 ) -> tuple[Checker, dict[str, list[Finding]], list[Finding]]:
     """(the head's checker, findings of each changed file at the head, findings elsewhere
-    that the PR introduced)."""
-    head_schemas = _schemas(repo, diff.head, workdir)
+    that the PR introduced). With `schemas`, both sides are checked against those (the
+    trusted side's own) and whatever the PR does to schemas/ is ignored."""
+    head_schemas = schemas or _schemas(repo, diff.head, workdir)
     moves = [
         (e.old_path or e.path, e.path if e.status == "renamed" else None)
         for e in diff.entries
@@ -129,7 +135,7 @@ def pull_request_findings(
         files=GitTree(repo, diff.head),
         removed=removed_entries(moves),
     )
-    schemas_changed = any(
+    schemas_changed = schemas is None and any(
         p == SCHEMAS_DIR or p.startswith(f"{SCHEMAS_DIR}/") for p in diff.other_files
     )
     if not diff.entries and not schemas_changed:
@@ -175,14 +181,16 @@ def build_report(
     repository: str | None = None,
     today: dt.date | None = None,
     hub: Any = None,
+    schemas: SchemaSet | None = None,
 ) -> dict[str, Any]:
     """The report; with `hub` (a HubClient), also what autofill would do to each changed
-    model and dataset that is on the Hub."""
+    model and dataset that is on the Hub. With `schemas`, the entries are checked against
+    those instead of the head's own schemas/ (the trusted side: see `registry comment`)."""
     repo = GitRepo(root)
     hub_previews: dict[str, dict[str, Any]] = {}
     with repo.reading(), tempfile.TemporaryDirectory(prefix="registry-pr-") as tmp:
         diff: RevisionDiff = diff_revisions(repo, base, head)
-        checker, by_path, elsewhere = pull_request_findings(repo, diff, Path(tmp), today)
+        checker, by_path, elsewhere = pull_request_findings(repo, diff, Path(tmp), today, schemas)
         head_data = {e.path: _data_at(checker, e) for e in diff.entries}
         if hub is not None:
             hub_previews = _hub_previews(checker, diff, hub, Path(tmp) / "hub")

@@ -44,8 +44,18 @@ __all__ = [
 
 GITHUB_LIMIT = 65_536
 COMMENT_KIND = "pr-report"
-# Files whose change alters how entries are checked (and so what the verdict means).
-CHECK_FILES = ("schemas/", "bots/", ".github/", "pyproject.toml")
+# Files whose change alters how entries are checked or how CI judges the PR (and so what the
+# verdict of the PR's own runs means).
+CHECK_FILES = (
+    "schemas/",
+    "bots/",
+    ".github/",
+    "tests/",
+    "scripts/",
+    ".ci/",
+    "pyproject.toml",
+    ".pre-commit-config.yaml",
+)
 LISTED_UNSOURCED = 20
 
 
@@ -97,18 +107,46 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
     return "".join(parts) + "\n"
 
 
+def changes_checks(report: dict[str, Any]) -> list[str]:
+    """The files outside entries/ the PR changes that decide how it is checked."""
+    return [f for f in report["other_files"] if f.startswith(CHECK_FILES)]
+
+
+def _checks_note(report: dict[str, Any], trusted: bool) -> str:
+    checks = changes_checks(report)
+    if not checks:
+        return ""
+    named = ", ".join(code(truncate(f, 200)) for f in checks[:5])
+    if len(checks) > 5:
+        named += f" and {len(checks) - 5} more"
+    if trusted:
+        return (
+            f"> [!WARNING]\n> This pull request changes how entries are checked ({named}). "
+            "The verdict above comes from the default branch's checks, not the PR's; the PR's "
+            "own CI runs its changed code. Review those changes before merging.\n\n"
+        )
+    return (
+        f"> [!WARNING]\n> This pull request changes how entries are checked ({named}): this "
+        "report comes from its own version of the checks. Review those changes first.\n\n"
+    )
+
+
+def _claim_note(report: dict[str, Any], claimed: str | None) -> str:
+    """When the PR's own run claimed another verdict (its code or schemas differ, or it lied)."""
+    if claimed is None or claimed == report["verdict"]:
+        return ""
+    said = claimed.replace("_", " ")
+    return (
+        f"> [!CAUTION]\n> The PR's own validate run reported {code(said)}; the check above, "
+        "run with the default branch's code, disagrees. This comment is the one to trust.\n\n"
+    )
+
+
 def _other_files(report: dict[str, Any]) -> str:
     files = report["other_files"]
     if not files:
         return ""
-    checks = [f for f in files if f.startswith(CHECK_FILES)]
     out = "### Files outside `entries/`\n\n"
-    if checks:
-        out += (
-            "⚠️ This pull request changes how entries are checked "
-            f"({', '.join(code(f) for f in checks[:5])}): the verdict above comes from its own "
-            "version of the checks. Review those changes first.\n\n"
-        )
     listing = "".join(f"- {code(truncate(f, 200))}\n" for f in files[:50])
     if len(files) > 50:
         listing += f"- … and {len(files) - 50} more\n"
@@ -122,20 +160,27 @@ def render(
     blob_base: str | None = None,
     details_url: str | None = None,
     limit: int = GITHUB_LIMIT,
+    trusted: bool = False,
+    claimed: str | None = None,
 ) -> str:
-    """The whole comment, starting with its hidden marker."""
+    """The whole comment, starting with its hidden marker. `trusted`: computed by the default
+    branch's code (`registry comment`), not by the PR's own run; `claimed`: the verdict the
+    PR's own run reported, noted when it differs."""
     links = Links(blob_base)
     head = report["pull_request"]["head_sha"]
     top = (
         marker(COMMENT_KIND, verdict=verdict_class(report["verdict"]), head=head[:12])
         + f"\n## {verdict_title(report)}\n\n{verdict_advice(report['verdict'])}\n\n"
+        + _claim_note(report, claimed)
+        + _checks_note(report, trusted)
         + summary_line(report)
     )
     full_link = http_url(details_url) if details_url else None
+    who = "the default branch's checks" if trusted else "this pull request's own checks"
     footer = (
-        f"<sub>registry {__version__} · checked at {code(head[:12])}, against the fork "
+        f"<sub>registry {__version__} · {who} at {code(head[:12])}, against the fork "
         f"point {code(report['merge_base'][:12])}"
-        + (f" · [full report]({full_link})" if full_link else "")
+        + (f" · [the PR's validate run]({full_link})" if full_link else "")
         + "</sub>\n"
     )
     elsewhere = report["findings_elsewhere"]

@@ -41,7 +41,7 @@ def hub_section(entry: dict[str, Any], links: Links, compact: bool) -> str:
     block = [c for c in changes if c["field"] == "hub" or c["field"].startswith(("hub.", "hub["))]
     fills = [c for c in changes if c not in block and not c["field"].startswith("sources")]
     head = (
-        f"\n{name}: `registry autofill {entry['path']}` would write the `hub:` block"
+        f"\n{name}: {code('registry autofill ' + entry['path'])} would write the `hub:` block"
         + (f" and fill {plural(len(fills), 'empty field')}" if fills else "")
         + " (or the weekly refresh will); nothing already written changes.\n"
     )
