@@ -304,3 +304,19 @@ def test_fmt_names_the_line_of_a_year_zero_date(registry: Path, registry_cli) ->
     path = write(registry, RELPATH, HOSTILE_VALUES["year-zero"][0])
     run = registry_cli("fmt", "--check", path, root=registry)
     assert_finding(run, "11:15: error: release_date: '0000-01-01' is not a real date")
+
+
+def test_a_crash_on_an_unreadable_head_sha_still_names_that_head(
+    pr_repo: Path, registry_cli, tmp_path: Path
+) -> None:
+    """validate.yml passes the event's SHAs: a report of a check that could not read them
+    still names them, so the comment job can find the PR and check it itself."""
+    out, missing = tmp_path / "report", "e" * 40
+    run = registry_cli(
+        "pr-report", "--base", "main", "--head", missing, "--out", out, "--pr", "9",
+        root=pr_repo,
+    )  # fmt: skip
+    assert run.code == 2
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["pull_request"]["head_sha"] == missing

@@ -344,9 +344,12 @@ def _enum(translator: Translator, failure: _Failure) -> list[SchemaMessage]:
 def _format(_translator: Translator, failure: _Failure) -> list[SchemaMessage]:
     shown = describe(failure.value)
     if failure.wanted == "date":
+        year_zero = str(failure.value).startswith("0000")
         return failure.say(
-            f"{shown} is not a real date",
-            "write YYYY-MM-DD with a valid month and day",
+            f"{shown} is not a real date" + (": there is no year 0" if year_zero else ""),
+            "write the real year as YYYY-MM-DD (0001 or later)"
+            if year_zero
+            else "write YYYY-MM-DD with a valid month and day",
             "schema.format",
         )
     return failure.say(f"{shown} is not a valid {failure.wanted}", "", "schema.format")

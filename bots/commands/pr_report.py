@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,13 @@ def crash_report(
     from bots import __version__
     from bots.remote.gitrepo import GitRepo
 
-    shas = {"base": UNKNOWN_SHA, "head": UNKNOWN_SHA, "merge_base": UNKNOWN_SHA}
+    # The revisions as given when they are SHAs already (validate.yml passes the event's), so
+    # the comment job can still find the PR when git cannot read them.
+    given = {
+        k: v if re.fullmatch(r"[0-9a-f]{40}", v) else UNKNOWN_SHA
+        for k, v in (("base", base), ("head", head))
+    }
+    shas = {**given, "merge_base": given["base"]}
     try:  # best effort: the crash may be that these cannot be read
         repo = GitRepo(root)
         shas["base"], shas["head"] = repo.commit(base), repo.commit(head)
