@@ -851,3 +851,60 @@ def test_when_the_trusted_check_crashes_the_pr_still_gets_a_comment(
     assert "## ❌ The check crashed" in body
     assert pull.labels() == ["needs-fix"]
     assert_inert(body)
+
+
+# --- finding the PR from the workflow_run event ---------------------------------------------
+
+
+def from_event(pull: PullRequest, *extra: str, head: str | None = None) -> Run:
+    head = head or git(pull.root, "rev-parse", "HEAD")
+    return pull.cli(
+        "comment", "--head-repository=contributor/model-registry",
+        "--head-branch=contribution", f"--expect-head={head}", *extra, root=pull.root,
+    )  # fmt: skip
+
+
+def test_the_pr_is_found_from_the_events_head_branch_without_any_report(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    pull.push(lambda root: (add_model(root), break_license(root)))
+    result = from_event(pull)
+    assert result.code == 0, result.err
+    [body] = pull.comments()
+    assert "`license`: `apache2` is not a known licence id" in body
+    assert pull.labels() == ["needs-fix"]
+
+
+def test_an_event_for_an_older_head_posts_nothing(pull: PullRequest, github: GitHubEnv) -> None:
+    pull.push(add_model)
+    older = git(pull.root, "rev-parse", "HEAD")
+    pull.push(lambda r: edit(r, BASE_MODEL, "name: Acme Base", "name: D"))
+    result = from_event(pull, head=older)
+    assert result.code == 1 and "a stale run" in result.err
+    assert writes(github) == 0
+
+
+def test_a_branch_with_no_open_pr_posts_nothing(pull: PullRequest, github: GitHubEnv) -> None:
+    pull.push(add_model)
+    github.server.repos[REPOSITORY].issues[pull.number].state = "closed"
+    result = from_event(pull)
+    assert result.code == 0
+    assert "no open pull request from contributor:contribution: nothing posted" in result.out
+    assert writes(github) == 0
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--head-repository=contributor", "--head-branch=contribution"),
+        ("--head-repository=a/b; rm -rf /", "--head-branch=contribution"),
+        ("--head-repository=contributor/model-registry", "--head-branch=evil\x1b[31m"),
+        ("--head-repository=contributor/model-registry",),
+    ],
+)
+def test_event_arguments_that_name_no_branch_are_refused(
+    pull: PullRequest, github: GitHubEnv, arguments: tuple[str, ...]
+) -> None:
+    result = pull.cli("comment", *arguments, f"--expect-head={'a' * 40}", root=pull.root)
+    assert result.code == 2 and "--head-repository OWNER/NAME" in result.err
+    assert github.server.requests == []

@@ -2,10 +2,12 @@
 `needs-fix` label.
 
 This runs the default branch's code (pr-comment.yml's `workflow_run` job), after the PR's own
-validate run, which may have executed a fork's code. Nothing that run produced is believed: its
-report.json only says which pull request and head to look at — both must be well-formed, and
-the head must be the PR's current head per the GitHub API — otherwise nothing is posted and the
-exit status is 1. The verdict, the diff and the Hub's answer are then computed here: the PR's
+validate run, which may have executed a fork's code. Nothing that run produced is believed. The
+pull request is found from the triggering event (`--head-repository`/`--head-branch`: the open
+PR from that branch, through the API), or else from a report.json, which may only say which PR
+and head to look at; either way the head must be the PR's current head per the API (and the
+run's, with `--expect-head`) — otherwise nothing is posted and the exit status is 1. The
+verdict, the diff and the Hub's answer are then computed here: the PR's
 commits are fetched as git objects (never checked out, installed, imported or run), its entry
 files are read from them and checked against this checkout's schemas and code, and the comment
 says when the PR changes the checks themselves (bots/, schemas/, .github/, tests/…).
@@ -36,9 +38,16 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report",
-        required=True,
         type=Path,
         help="report.json of the PR's validate run: only its PR number and head SHA are read",
+    )
+    parser.add_argument(
+        "--head-repository",
+        metavar="OWNER/NAME",
+        help="find the PR from this repository's branch (workflow_run.head_repository)",
+    )
+    parser.add_argument(
+        "--head-branch", metavar="BRANCH", help="…and this branch (workflow_run.head_branch)"
     )
     parser.add_argument(
         "--pr",
@@ -94,6 +103,12 @@ def read_pointer(path: Path) -> Pointer:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.head_repository is not None or args.head_branch is not None:
+        return _from_event(args)
+    if args.report is None:
+        raise RegistryError(
+            "usage.arguments", "pass --report FILE, or --head-repository and --head-branch"
+        )
     pointer = read_pointer(args.report)
     number = pointer.number
     if args.pr is not None and number is not None and args.pr != number:
@@ -115,16 +130,49 @@ def run(args: argparse.Namespace) -> int:
     return _post(args, pointer, number, head)
 
 
-def _post(args: argparse.Namespace, pointer: Pointer, number: int, head: str) -> int:
+_OWNER_NAME = re.compile(r"^([A-Za-z0-9-]{1,39})/[A-Za-z0-9._-]{1,100}$")
+
+
+def _from_event(args: argparse.Namespace) -> int:
+    """The open PR from the event's head repository and branch, at the run's head."""
+    from bots.remote.forge import Forge
+
+    owner = _OWNER_NAME.match(args.head_repository or "")
+    branch = args.head_branch or ""
+    if owner is None or not branch or len(branch) > 255 or not branch.isprintable():
+        raise RegistryError(
+            "usage.arguments",
+            "--head-repository OWNER/NAME and --head-branch BRANCH name the PR's head — "
+            "pass both, as the workflow_run event gives them",
+        )
+    if args.expect_head is None or not _SHA.match(args.expect_head):
+        raise RegistryError("usage.arguments", "--expect-head SHA is required with --head-branch")
+    forge = Forge.from_env()
+    pr = forge.find_pull(branch, owner.group(1))
+    if pr is None:
+        print(f"no open pull request from {owner.group(1)}:{branch}: nothing posted")
+        return 0
+    if args.pr is not None and args.pr != pr.number:
+        raise RegistryError(
+            "report.mismatch",
+            f"the open PR from that branch is #{pr.number}, not #{args.pr} — not posting",
+        )
+    head = args.expect_head
+    return _post(args, Pointer(pr.number, head, None), pr.number, head, forge)
+
+
+def _post(
+    args: argparse.Namespace, pointer: Pointer, number: int, head: str, forge: Any = None
+) -> int:
     from bots.remote.forge import Forge
     from bots.remote.gitrepo import GitRepo, push_auth_env
 
-    forge = Forge.from_env()
+    forge = forge or Forge.from_env()
     pr = forge.pull(number)
     if pr.head_sha != head:
         raise RegistryError(
             "report.stale",
-            f"the report is for {head[:12]}, but PR #{number}'s head is {pr.head_sha[:12]} — "
+            f"the run was for {head[:12]}, but PR #{number}'s head is {pr.head_sha[:12]} — "
             "not posting (a stale run, or a report for another PR)",
         )
     if pr.state != "open":
