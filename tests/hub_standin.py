@@ -127,7 +127,7 @@ class HubStandIn(LoopbackServer):
     def __init__(self) -> None:
         self.models: dict[str, dict[str, Any]] = {}
         self.datasets: dict[str, dict[str, Any]] = {}
-        self.configs: dict[str, dict[str, Any]] = {}
+        self.configs: dict[str, dict[str, Any] | bytes] = {}  # bytes: served as they are
         self.dataset_files: dict[tuple[str, str], bytes] = {}
         self.renamed: dict[str, str] = {}
         self.gated_files: set[str] = set()
@@ -144,7 +144,7 @@ class HubStandIn(LoopbackServer):
     def endpoint(self) -> str:
         return self.address
 
-    def add_model(self, data: dict[str, Any], config: dict[str, Any] | None = None) -> None:
+    def add_model(self, data: dict[str, Any], config: dict[str, Any] | bytes | None = None) -> None:
         self.models[data["id"]] = data
         if config is not None:
             self.configs[data["id"]] = config

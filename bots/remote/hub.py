@@ -195,8 +195,8 @@ def _malformed(what: str, repo_id: str, endpoint: str, why: str) -> HubError:
     return HubError(
         "malformed",
         f"could not {what} {repo_id}: the Hub's answer {why}",
-        f"nothing of it is used; rerun later, and if it stays so check that HF_ENDPOINT "
-        f"({endpoint}) is the Hub",
+        f"nothing of it is used; rerun later, and if it persists check what answers at "
+        f"{endpoint} (HF_ENDPOINT)",
     )
 
 
