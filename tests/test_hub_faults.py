@@ -178,7 +178,7 @@ def test_a_malformed_answer_is_not_retried_and_a_healthy_hub_fills_the_entry_lat
 
 
 def test_a_counter_edited_by_hand_into_a_word_is_rewritten_not_a_crash(
-    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+    three: Path, registry_cli: Callable[..., Run]
 ) -> None:
     assert autofill(registry_cli, three, "--all").code == 0
     edit(three, BASE, "  downloads: 1000\n", "  downloads: many\n")

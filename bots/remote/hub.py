@@ -261,7 +261,8 @@ def _no_such_file(exc: Exception) -> bool:
     )
 
 
-# How each Hub failure reads: (exception, HubError kind, one line of advice).
+# How each Hub failure reads: (exception, HubError kind, one line: what happened, and after
+# ' — ' what to do when it is not said already).
 _EXPLAINED: list[tuple[type[BaseException], str, str]] = [
     (GatedRepoError, "gated",
      "{repo} is gated on the Hub: accept its terms with your account and set HF_TOKEN to read it"),
@@ -328,12 +329,11 @@ class HubClient:
         for failure, kind, template in _EXPLAINED:  # first match wins: subclasses come first
             if isinstance(cause, failure):
                 status = _status(cause) if isinstance(cause, HfHubHTTPError) else ""
-                return HubError(
-                    kind,
-                    template.format(
-                        repo=repo_id, what=what, status=status, endpoint=self.endpoint, cause=cause
-                    ),
+                text = template.format(
+                    repo=repo_id, what=what, status=status, endpoint=self.endpoint, cause=cause
                 )
+                message, _, hint = text.partition(" — ")  # what happened — what to do
+                return HubError(kind, message, hint)
         return None
 
     def _cached(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
