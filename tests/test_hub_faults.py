@@ -389,6 +389,34 @@ def test_a_hub_value_the_schema_refuses_fails_the_entry_instead_of_being_written
     assert_others_filled(three)
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("library_name", "transformers\x1b[2J", "hub.library_name"),
+        ("cardData", {"base_model": ["acme/root\u2028# heading"]}, "hub.base_models[0].id"),
+    ],
+    ids=["an escape sequence", "a line separator in the card"],
+)
+def test_a_control_character_from_the_hub_fails_the_entry_and_reaches_no_file(
+    three: Path,
+    hub: HubStandIn,
+    registry_cli: Callable[..., Run],
+    key: str,
+    value: object,
+    field: str,
+) -> None:
+    hub.models["acme/base"][key] = value
+    before = (three / BASE).read_bytes()
+    result = autofill(registry_cli, three, "--all")
+    assert result.code == 1
+    assert "\x1b" not in result.out and "\u2028" not in result.out
+    [line] = lines_naming(result.out, BASE)
+    assert f"error: hub: the Hub's answer about acme/base gives {field} = " in line
+    assert "with a control character entries cannot hold" in line
+    assert (three / BASE).read_bytes() == before
+    assert_others_filled(three)
+
+
 def test_card_languages_that_are_not_codes_fill_nothing(
     three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
 ) -> None:

@@ -11,9 +11,10 @@ second run against the same Hub leaves every byte alone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ DEFAULT_COUNTER_THRESHOLD = 0.25
 # other failure (5xx, timeout, reset) leaves the entry as it was, so the next run reads it again.
 SETTLED_CONFIG_FAILURES = ("gated", "malformed")
 UNSETTLED = "the entry is left as it was, so the next run reads it again"
+# Control characters (C0, DEL, C1) and the Unicode line separators: an entry holds none.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 REFUSED_HINT = (
     "the entry is left as it was; if the value comes from the repo's card or files, fix it on "
     "the Hub, otherwise rerun later"
@@ -267,13 +270,20 @@ class Autofill:
         return Outcome(target, "updated", changes, findings, new_text)
 
     def _refused(self, target: Target, decided: Plan, data: dict[str, Any]) -> str:
-        """What the entry's schema refuses among the values taken from the Hub, in a few words
-        ('' when nothing): autofill never writes a file its own validator refuses."""
+        """What an entry may not hold among the values taken from the Hub, in a few words ('' when
+        nothing): autofill never writes a file that `registry validate` refuses."""
+        written = [(("hub",), decided.block), *decided.fills]
+        for top, value in written:
+            for path, text in _strings_in(value, top):
+                if UNPRINTABLE.search(text):
+                    return (
+                        f"the Hub's answer about {target.repo_id} gives {field_path(path)} = "
+                        f"{shown(text)}, with a control character entries cannot hold"
+                    )
         if self.schemas.is_valid(target.ref.kind, data):
             return ""
-        written = [("hub",), *(path for path, _ in decided.fills)]
         for path, _message in self.schemas.fast_errors(target.ref.kind, data):
-            if any(path[: len(w)] == w for w in written):
+            if any(path[: len(top)] == top for top, _ in written):
                 return (
                     f"the Hub's answer about {target.repo_id} gives {field_path(path)} = "
                     f"{shown(_value_at(data, path))}, which the schema refuses"
@@ -327,6 +337,19 @@ class Autofill:
         return Finding(
             target.relpath, line, column, severity, field_path(path), message, hint, code
         )
+
+
+def _strings_in(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string in `value` (keys too), with where it is."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_in(key, path)
+            yield from _strings_in(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings_in(item, (*path, index))
 
 
 def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
