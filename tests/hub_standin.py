@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -40,6 +40,7 @@ class HubFault:
     content_type: str = "application/json"
     reset: bool = False  # close the connection with a TCP reset, answering nothing
     stall: bool = False  # answer nothing until the client hangs up (or the stand-in stops)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with the answer
 
 
 # Bodies the Hub (or whatever answers in its place) has been seen to send with a 200.
@@ -254,6 +255,7 @@ class HubStandIn(LoopbackServer):
             handler.close_connection = True
             return
         headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        headers.update(fault.headers)
         body = fault.body if fault.body is not None else {"error": "injected"}
         self._send(handler, fault.status, body, headers, fault.content_type)
 

@@ -140,6 +140,39 @@ def test_a_malformed_answer_fails_its_entry_on_one_line_and_the_others_are_fille
     assert registry_cli("validate", *(three / e for e in ENTRIES), root=three).code == 0
 
 
+def gzip_that_is_not(hub: HubStandIn) -> None:
+    hub.faults.append(
+        HubFault(BASE_INFO, 200, times=1000, body=b"{}", headers={"Content-Encoding": "gzip"})
+    )
+
+
+def redirect_loop(hub: HubStandIn) -> None:
+    hub.renamed.update({"acme/base": "acme/base-v2", "acme/base-v2": "acme/base"})
+
+
+@pytest.mark.parametrize(
+    ("breaks", "said"),
+    [(gzip_that_is_not, "incorrect header check"), (redirect_loop, "redirects")],
+    ids=["a gzip body that is not gzip", "redirects in a loop"],
+)
+def test_an_answer_that_cannot_be_read_fails_only_its_entry(
+    three: Path,
+    hub: HubStandIn,
+    registry_cli: Callable[..., Run],
+    breaks: Callable[[HubStandIn], None],
+    said: str,
+) -> None:
+    breaks(hub)
+    before = (three / BASE).read_bytes()
+    result = autofill(registry_cli, three, "--all")
+    assert result.code == 1, result.out + result.err
+    [line] = lines_naming(result.out, BASE)
+    assert f"error: hub: could not read acme/base: the answer from {hub.endpoint} cannot " in line
+    assert said in line and line.endswith(" — rerun later")
+    assert (three / BASE).read_bytes() == before
+    assert_others_filled(three)
+
+
 def test_a_malformed_dataset_answer_fails_only_the_dataset(
     three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
 ) -> None:

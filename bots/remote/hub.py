@@ -271,6 +271,9 @@ _EXPLAINED: list[tuple[type[BaseException], str, str]] = [
      "{repo} is not on the Hub (or is private): fix hub.repo_id, or set HF_TOKEN if it is private"),
     (HfHubHTTPError, "failed", "could not {what} {repo}: the Hub answered {status} — rerun later"),
     (httpx2.TransportError, "failed", "could not {what} {repo}: cannot reach {endpoint} ({cause})"),
+    # a body that does not decode (a broken gzip stream), redirects in a loop
+    (httpx2.RequestError, "failed",
+     "could not {what} {repo}: the answer from {endpoint} cannot be read ({cause}) — rerun later"),
     # no X-Repo-Commit or ETag: whatever answered is not a Hub
     (FileMetadataError, "failed",
      "could not {what} {repo}: {endpoint} does not answer like the Hub — check HF_ENDPOINT"),
@@ -319,7 +322,7 @@ class HubClient:
 
         try:
             return self.retry.run(counted, retryable)
-        except (HfHubHTTPError, httpx2.TransportError, LocalEntryNotFoundError, ValueError) as exc:
+        except (httpx2.HTTPError, LocalEntryNotFoundError, ValueError) as exc:
             explained = self._explain(what, repo_id, _cause(exc))
             if explained is None:
                 raise
