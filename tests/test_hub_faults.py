@@ -415,8 +415,9 @@ def test_a_hub_value_the_schema_refuses_fails_the_entry_instead_of_being_written
     assert result.code == 1
     [line] = lines_naming(result.out, BASE)
     assert (
-        """error: hub: the Hub's answer about acme/base gives hub.parameters.by_dtype = """
-        """{"bf16": 7}, which the schema refuses"""
+        """error: hub: autofill would write hub.parameters.by_dtype = {"bf16": 7} from """
+        """acme/base, which the schema refuses — the entry is left as it was; fix the value """
+        """where it comes from"""
     ) in line
     assert (three / BASE).read_bytes() == before
     assert_others_filled(three)
@@ -444,7 +445,7 @@ def test_a_control_character_from_the_hub_fails_the_entry_and_reaches_no_file(
     assert result.code == 1
     assert "\x1b" not in result.out and "\u2028" not in result.out
     [line] = lines_naming(result.out, BASE)
-    assert f"error: hub: the Hub's answer about acme/base gives {field} = " in line
+    assert f"error: hub: autofill would write {field} = " in line and " from acme/base, " in line
     assert "with a control character entries cannot hold" in line
     assert (three / BASE).read_bytes() == before
     assert_others_filled(three)

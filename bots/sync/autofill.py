@@ -42,8 +42,8 @@ UNSETTLED = "the entry is left as it was, so the next run reads it again"
 # Control characters (C0, DEL, C1) and the Unicode line separators: an entry holds none.
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 REFUSED_HINT = (
-    "the entry is left as it was; if the value comes from the repo's card or files, fix it on "
-    "the Hub, otherwise rerun later"
+    "the entry is left as it was; fix the value where it comes from (the repo's card or files "
+    "on the Hub, or a hand edit of the bot-owned hub: block)"
 )
 
 
@@ -277,16 +277,16 @@ class Autofill:
             for path, text in _strings_in(value, top):
                 if UNPRINTABLE.search(text):
                     return (
-                        f"the Hub's answer about {target.repo_id} gives {field_path(path)} = "
-                        f"{shown(text)}, with a control character entries cannot hold"
+                        f"autofill would write {field_path(path)} = {shown(text)} from "
+                        f"{target.repo_id}, with a control character entries cannot hold"
                     )
         if self.schemas.is_valid(target.ref.kind, data):
             return ""
         for path, _message in self.schemas.fast_errors(target.ref.kind, data):
             if any(path[: len(top)] == top for top, _ in written):
                 return (
-                    f"the Hub's answer about {target.repo_id} gives {field_path(path)} = "
-                    f"{shown(_value_at(data, path))}, which the schema refuses"
+                    f"autofill would write {field_path(path)} = {shown(_value_at(data, path))} "
+                    f"from {target.repo_id}, which the schema refuses"
                 )
         return ""
 
