@@ -403,6 +403,16 @@ def test_a_config_json_that_is_not_an_object_is_a_warning_and_the_entry_settles(
     assert (three / BASE).read_bytes() == settled
 
 
+def test_infinity_and_nan_in_config_json_are_left_out_of_the_block(
+    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    hub.configs["acme/base"] = b'{"hidden_size": 4096, "rope_theta": Infinity, "n_head": NaN}'
+    result = autofill(registry_cli, three, BASE)
+    assert result.code == 0, result.out + result.err
+    assert load(three, BASE)["hub"]["config"] == {"hidden_size": 4096}
+    assert registry_cli("validate", three / BASE, root=three).code == 0
+
+
 # --- values the schema refuses are never written ---------------------------------------------
 
 

@@ -458,7 +458,7 @@ class HubClient:
         """The current sha of a Hub dataset: one small request."""
 
         def load() -> DatasetInfo:
-            return self.api.dataset_info(repo_id, expand=["sha"], timeout=self.timeout)  # type: ignore[list-item]
+            return self.api.dataset_info(repo_id, expand=["sha"], timeout=self.timeout)
 
         return self._read("read", repo_id, load, REVISION_FIELDS).sha
 
