@@ -481,38 +481,49 @@ def test_card_languages_that_are_not_codes_fill_nothing(
 # --- the PR report's Hub section, and the leaderboard refresh --------------------------------
 
 
+HOSTILE = "<img src=x onerror=alert(1)> @octocat #1\n# heading"
+
+
 def test_the_pr_report_shows_a_malformed_answer_as_that_entrys_line(
     pr_repo: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
 ) -> None:
-    hub.add_model(model_json("acme/small", SMALL_SHA), config=SMALL_CONFIG)
-    hub.add_model(model_json("acme/other", SMALL_SHA), config=SMALL_CONFIG)
+    for name in ("small", "odd", "fine"):
+        hub.add_model(model_json(f"acme/{name}", SMALL_SHA), config=SMALL_CONFIG)
     hub.faults.append(malformed(r"^/api/models/acme/small$", "a JSON list"))
+    hub.models["acme/odd"]["downloads"] = HOSTILE
     base = git(pr_repo, "rev-parse", "HEAD")
     git(pr_repo, "switch", "-q", "-c", "contribution")
-    for name in ("small", "other"):
+    for name in ("small", "odd", "fine"):
         text = NEW_MODEL.replace("acme/small", f"acme/{name}").replace("Acme Small", name)
         write(pr_repo, f"entries/models/acme/{name}.yaml", text.replace(
             "organization: acme\n", f"organization: acme\nurl: https://huggingface.co/acme/{name}\n"
         ))  # fmt: skip
-    head = commit_all(pr_repo, "two models on the Hub")
+    head = commit_all(pr_repo, "three models on the Hub")
     out = pr_repo.parent / "report"
     args = ("pr-report", "--base", base, "--head", head, "--out", out, "--hub")
     result = registry_cli(*args, root=pr_repo)
     assert result.code == 0, result.out + result.err
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["verdict"] == "valid"  # the Hub's answer never decides the verdict
     previews = {e["id"]: e["hub"] for e in report["entries"]}
-    assert previews["acme/other"]["status"] == "updated"
-    assert previews["acme/small"]["status"] == "failed"
-    [finding] = previews["acme/small"]["findings"]
-    assert (
-        finding["code"] == "hub.malformed" and finding["path"] == "entries/models/acme/small.yaml"
-    )
+    assert previews["acme/fine"]["status"] == "updated"
+    for name in ("small", "odd"):
+        assert previews[f"acme/{name}"]["status"] == "failed"
+        [finding] = previews[f"acme/{name}"]["findings"]
+        assert finding["code"] == "hub.malformed"
+        assert finding["path"] == f"entries/models/acme/{name}.yaml"
     comment = (out / "comment.md").read_text(encoding="utf-8")
-    [line] = [li for li in comment.splitlines() if "**Hugging Face Hub** `acme/small`" in li]
-    assert "could not read acme/small: the Hub's answer is not a repo's description" in line
-    assert "**Hugging Face Hub** `acme/other`: `registry autofill " in comment
-    assert report["verdict"] == "valid"
+
+    def hub_line(name: str) -> str:
+        [line] = [li for li in comment.splitlines() if f"**Hugging Face Hub** `acme/{name}`" in li]
+        return line
+
+    assert "could not read acme/small: the Hub's answer is not a repo's description" in (
+        hub_line("small")
+    )
+    assert "could not read acme/odd: the Hub's answer gives downloads = " in hub_line("odd")
+    assert hub_line("fine").startswith("**Hugging Face Hub** `acme/fine`: `registry autofill ")
     assert_inert(comment)
 
 
