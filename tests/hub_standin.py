@@ -3,9 +3,12 @@
 It serves real-shaped `/api/models/{id}` and `/api/datasets/{id}` answers (filtered by `expand`
 as the Hub does), author listings with `Link` pagination, `resolve/{rev}/config.json`, renamed
 repos as 307 redirects, missing and gated repos with the Hub's `X-Error-Code`, and injected
-faults (429 with Retry-After, 5xx) and latency. `requests` records every path asked for, `count`
-counts them by pattern and method. Files carry the `X-Repo-Commit` and `ETag` headers that
-`hf_hub_download` requires.
+faults and latency. A fault answers the requests whose path it matches, `times` times: with a
+status (429 with Retry-After, 5xx), with a body of its own (`MALFORMED`: truncated JSON, an HTML
+page, a JSON list — served with 200 or any status), by resetting the connection, or by stalling
+until the client gives up. Wrong field types need no fault: set them in `models` / `datasets`.
+`requests` records every path asked for, `count` counts them by pattern and method. Files carry
+the `X-Repo-Commit` and `ETag` headers that `hf_hub_download` requires.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
+import struct
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -31,6 +36,30 @@ class HubFault:
     status: int = 500
     times: int = 1
     retry_after: str | None = None
+    body: bytes | None = None  # served instead of {"error": "injected"}
+    content_type: str = "application/json"
+    reset: bool = False  # close the connection with a TCP reset, answering nothing
+    stall: bool = False  # answer nothing until the client hangs up (or the stand-in stops)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with the answer
+
+
+# Bodies the Hub (or whatever answers in its place) has been seen to send with a 200.
+MALFORMED: dict[str, tuple[bytes, str]] = {
+    "truncated JSON": (b'{"_id": "66a", "id": "acme/base", "sha": "aaaa', "application/json"),
+    "an HTML page": (
+        b"<!DOCTYPE html><html><head><title>Hugging Face</title></head>"
+        b"<body><h1>We'll be right back</h1></body></html>",
+        "text/html; charset=utf-8",
+    ),
+    "a JSON list": (b'[{"id": "acme/base"}]', "application/json"),
+    "JSON null": (b"null", "application/json"),
+}
+
+
+def malformed(path: str, shape: str, times: int = 100) -> HubFault:
+    """A fault answering `path` with 200 and one of the MALFORMED bodies."""
+    body, content_type = MALFORMED[shape]
+    return HubFault(path, 200, times=times, body=body, content_type=content_type)
 
 
 def model_json(
@@ -99,13 +128,14 @@ class HubStandIn(LoopbackServer):
     def __init__(self) -> None:
         self.models: dict[str, dict[str, Any]] = {}
         self.datasets: dict[str, dict[str, Any]] = {}
-        self.configs: dict[str, dict[str, Any]] = {}
+        self.configs: dict[str, dict[str, Any] | bytes] = {}  # bytes: served as they are
         self.dataset_files: dict[tuple[str, str], bytes] = {}
         self.renamed: dict[str, str] = {}
         self.gated_files: set[str] = set()
         self.tokens: set[str] = set()
         self.faults: list[HubFault] = []
         self.latency = 0.0
+        self.released = threading.Event()  # ends every stall
         self.requests: list[str] = []
         self.calls: list[tuple[str, str]] = []  # (method, path) of each request
         self.lock = threading.Lock()
@@ -115,7 +145,7 @@ class HubStandIn(LoopbackServer):
     def endpoint(self) -> str:
         return self.address
 
-    def add_model(self, data: dict[str, Any], config: dict[str, Any] | None = None) -> None:
+    def add_model(self, data: dict[str, Any], config: dict[str, Any] | bytes | None = None) -> None:
         self.models[data["id"]] = data
         if config is not None:
             self.configs[data["id"]] = config
@@ -125,6 +155,10 @@ class HubStandIn(LoopbackServer):
         return sum(
             1 for verb, path in self.calls if re.search(pattern, path) and method in (None, verb)
         )
+
+    def stop(self) -> None:
+        self.released.set()
+        super().stop()
 
     def forget(self) -> None:
         """Start counting requests afresh."""
@@ -161,8 +195,7 @@ class HubStandIn(LoopbackServer):
         if self.latency:
             time.sleep(self.latency)
         if fault is not None:
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            return self._send(handler, fault.status, {"error": "injected"}, headers)
+            return self._fault(handler, fault)
         auth = handler.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() or None
         status, payload, headers = self._route(path, query, token)
@@ -211,6 +244,35 @@ class HubStandIn(LoopbackServer):
             return 200, self.configs[repo_id], headers
         return 404, {"error": "Not Found"}, {}
 
+    def _fault(self, handler: BaseHTTPRequestHandler, fault: HubFault) -> None:
+        if fault.stall:
+            self._stall(handler)
+        if fault.reset or fault.stall:
+            # SO_LINGER 0: closing sends a reset, as a dropped connection does
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            handler.close_connection = True
+            return
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        headers.update(fault.headers)
+        body = fault.body if fault.body is not None else {"error": "injected"}
+        self._send(handler, fault.status, body, headers, fault.content_type)
+
+    def _stall(self, handler: BaseHTTPRequestHandler) -> None:
+        """Wait, answering nothing, until the client closes its side or the stand-in stops."""
+        connection = handler.connection
+        connection.settimeout(0.01)
+        while not self.released.is_set():
+            try:
+                if connection.recv(1, socket.MSG_PEEK) == b"":
+                    return  # the client hung up
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.released.wait(0.01)  # bytes waiting (a pipelined request): keep stalling
+
     @staticmethod
     def _missing() -> tuple[int, Any, dict[str, str]]:
         return 404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}
@@ -239,12 +301,16 @@ class HubStandIn(LoopbackServer):
 
     @staticmethod
     def _send(
-        handler: BaseHTTPRequestHandler, status: int, payload: Any, headers: dict[str, str]
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: Any,
+        headers: dict[str, str],
+        content_type: str = "application/json",
     ) -> None:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         try:
             handler.send_response(status)
-            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Type", content_type)
             handler.send_header("Content-Length", str(len(body)))
             for key, value in headers.items():
                 handler.send_header(key, value)

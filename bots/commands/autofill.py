@@ -5,8 +5,14 @@ writes the bot-owned `hub:` block and fills empty people-owned fields (licence, 
 architecture, languages) with a source citing the Hub page at that revision. Values people wrote
 are never changed: disagreements are reported. Reads HF_TOKEN (gated repos) and HF_ENDPOINT.
 
-Exit status: 0 done (warnings allowed); 1 a repo could not be read or renamed, or with --check
-a block is missing or stale; 2 usage or internal error.
+Every failure is one entry's: its line names the file and the Hub repo, the file is left as it
+was (so the next run tries it again) and the other entries are still filled. That includes an
+answer the Hub should not give (not JSON, a list, a field of the wrong type) and a transient
+failure reading config.json.
+
+Exit status: 0 done (warnings allowed); 1 some entry failed (its repo could not be read, was
+renamed or answered malformed), or with --check a block is missing or stale; 2 usage or
+internal error.
 """
 
 from __future__ import annotations

@@ -11,13 +11,14 @@ second run against the same Hub leaves every byte alone.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeGuard
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -26,13 +27,24 @@ from bots.core.findings import Finding, Severity, field_path
 from bots.core.loader import Positions, load_entry_file
 from bots.core.schemas import SchemaSet
 from bots.edit.yamledit import cite, edit_entry, flowed, put, rank
-from bots.remote.hub import DatasetInfo, HubClient, HubError, Listed, ModelInfo
+from bots.remote.hub import DatasetInfo, HubClient, HubError, Listed, ModelInfo, shown
 from bots.remote.hubpages import hub_page
 from bots.review.diff import FieldChange, field_changes, same
 from bots.sync.hubfacts import Plan, dataset_block, model_block, plan
 
 COUNTERS = ("downloads", "likes")
 DEFAULT_COUNTER_THRESHOLD = 0.25
+# config.json failures that are the repo's own answer at that revision (gated: a token opens it;
+# malformed: the file is what it is): the block records the sha, and the entry is settled. Any
+# other failure (5xx, timeout, reset) leaves the entry as it was, so the next run reads it again.
+SETTLED_CONFIG_FAILURES = ("gated", "malformed")
+UNSETTLED = "the entry is left as it was, so the next run reads it again"
+# Control characters (C0, DEL, C1) and the Unicode line separators: an entry holds none.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+REFUSED_HINT = (
+    "the entry is left as it was; fix the value where it comes from (the repo's card or files "
+    "on the Hub, or a hand edit of the bot-owned hub: block)"
+)
 
 
 @dataclass
@@ -73,10 +85,16 @@ def on_hub(ref: EntryRef, data: dict[str, Any]) -> str | None:
     return None
 
 
+def _count(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def counters_moved(old: dict[str, Any], new: dict[str, Any], threshold: float) -> bool:
+    """Whether a counter moved by more than `threshold` (a fraction), appeared or went away;
+    an old value that is not a count (edited by hand) has always moved."""
     for key in COUNTERS:
         before, after = old.get(key), new.get(key)
-        if before is None or after is None:
+        if not (_count(before) and _count(after)):
             if before != after:
                 return True
             continue
@@ -192,7 +210,7 @@ class Autofill:
             else:
                 info = self.client.dataset(target.repo_id)
         except HubError as exc:
-            return self._failed(target, str(exc), exc.kind)
+            return self._failed(target, exc.message, exc.kind, exc.hint)
         if info.id != target.repo_id:
             return self._failed(
                 target,
@@ -210,7 +228,14 @@ class Autofill:
                 try:
                     config = self.client.config(info.id, info.sha or "main")
                 except HubError as exc:
-                    findings.append(self._finding(target, ("hub",), str(exc), "", Severity.WARNING))
+                    if exc.kind not in SETTLED_CONFIG_FAILURES:
+                        # Nothing is written: a block with this sha would say config.json was
+                        # read, and the next run would never ask again.
+                        hint = "; ".join(filter(None, (exc.hint, UNSETTLED)))
+                        return self._failed(target, exc.message, exc.kind, hint)
+                    findings.append(
+                        self._finding(target, ("hub",), exc.message, exc.hint, Severity.WARNING)
+                    )
             block = model_block(info, config)
         else:
             block = dataset_block(info)
@@ -238,8 +263,32 @@ class Autofill:
         changes = field_changes(target.data, new_data)
         if not changes:
             return Outcome(target, "unchanged", [], findings)
+        refused = self._refused(target, decided, new_data)
+        if refused:
+            return self._failed(target, refused, "malformed", REFUSED_HINT)
         new_text = self._rewrite(target, decided)
         return Outcome(target, "updated", changes, findings, new_text)
+
+    def _refused(self, target: Target, decided: Plan, data: dict[str, Any]) -> str:
+        """What an entry may not hold among the values taken from the Hub, in a few words ('' when
+        nothing): autofill never writes a file that `registry validate` refuses."""
+        written = [(("hub",), decided.block), *decided.fills]
+        for top, value in written:
+            for path, text in _strings_in(value, top):
+                if UNPRINTABLE.search(text):
+                    return (
+                        f"autofill would write {field_path(path)} = {shown(text)} from "
+                        f"{target.repo_id}, with a control character entries cannot hold"
+                    )
+        if self.schemas.is_valid(target.ref.kind, data):
+            return ""
+        for path, _message in self.schemas.fast_errors(target.ref.kind, data):
+            if any(path[: len(top)] == top for top, _ in written):
+                return (
+                    f"autofill would write {field_path(path)} = {shown(_value_at(data, path))} "
+                    f"from {target.repo_id}, which the schema refuses"
+                )
+        return ""
 
     def _rewrite(self, target: Target, decided: Plan) -> str:
         with edit_entry(target.path) as edit:
@@ -288,6 +337,28 @@ class Autofill:
         return Finding(
             target.relpath, line, column, severity, field_path(path), message, hint, code
         )
+
+
+def _strings_in(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every string in `value` (keys too), with where it is."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_in(key, path)
+            yield from _strings_in(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings_in(item, (*path, index))
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _apply_to_data(target: Target, decided: Plan, today: str) -> dict[str, Any]:

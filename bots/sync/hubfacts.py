@@ -8,6 +8,8 @@ disagreement becomes a conflict to report.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,8 @@ CONFIG_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
 # Also kept in hub.config, though they fill nothing: "silu" in config.json is SwiGLU in a gated
 # MLP and plain SiLU elsewhere, so the activation stays a person's call.
 CONFIG_EXTRA = ("hidden_act", "activation_function", "sliding_window", "rope_theta")
+# The schema's language code (defs.schema.json#/$defs/language): only codes fill `languages`.
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", re.ASCII)
 PARAMETER_TOLERANCE = 0.02
 # A published "7B" may stand for 6.5–7.5B; `parameters.rounded` entries get this much room.
 ROUNDED_PARAMETER_TOLERANCE = 0.1
@@ -127,7 +131,14 @@ def model_block(info: ModelInfo, config: dict[str, Any] | None) -> dict[str, Any
 
 
 def _scalar(value: Any) -> bool:
-    return isinstance(value, bool | int | float | str) and value is not None
+    """A value hub.config may keep: JSON's NaN and Infinity (which Python's json reads) are not."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, bool | int | str)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def dataset_block(info: DatasetInfo) -> dict[str, Any]:
@@ -157,13 +168,13 @@ def dataset_block(info: DatasetInfo) -> dict[str, Any]:
         if not isinstance(info_block, dict):
             continue
         for split in _as_list(info_block.get("splits")):
-            if isinstance(split, dict) and isinstance(split.get("num_examples"), int):
+            if isinstance(split, dict) and _count(split.get("num_examples")):
                 name = str(split.get("name", ""))
                 record = {"split": name, "num_examples": split["num_examples"]}
                 if info_block.get("config_name"):
                     record = {"config": str(info_block["config_name"]), **record}
                 splits.append(record)
-        if isinstance(info_block.get("dataset_size"), int):
+        if _count(info_block.get("dataset_size")):
             size += info_block["dataset_size"]
     if splits:
         block["splits"] = splits
@@ -202,8 +213,9 @@ def plan(
     if kind is EntryKind.MODEL:
         _plan_model(data, block, out, exists)
     elif kind is EntryKind.DATASET and block.get("languages") and data.get("languages") is None:
-        languages = [lang.lower() for lang in block["languages"]]
-        out.fills.append((("languages",), languages))
+        languages = list(dict.fromkeys(lang.lower() for lang in block["languages"]))
+        if all(LANGUAGE.fullmatch(lang) for lang in languages):  # "English" fills nothing
+            out.fills.append((("languages",), languages))
     return out
 
 
