@@ -130,9 +130,17 @@ def _bullets(problems: list[Problem], limit: int = 50) -> list[str]:
     return lines
 
 
+# GitHub's closing keywords: in a PR's description, one followed by an issue (`fixes #5`,
+# `Closes: owner/repo#3`, `resolves <issue URL>`) closes that issue when the PR is merged.
+_CLOSING_KEYWORD = re.compile(r"\b(?=(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b)(\w)", re.I)
+
+
 def _quoted(text: str, limit: int = 4000) -> list[str]:
-    """Contributor text as an inert Markdown block quote, one escaped line per line."""
-    return [f"> {escape(line)}" if line.strip() else ">" for line in text[:limit].split("\n")]
+    """Contributor text as an inert Markdown block quote, one escaped line per line; a closing
+    keyword in it is broken by an invisible space (as `escape` breaks `#5` and `@name`), so
+    even `fixes https://github.com/…/issues/5` closes nothing."""
+    text = _CLOSING_KEYWORD.sub("\\1\u200b", text[:limit])
+    return [f"> {escape(line)}" if line.strip() else ">" for line in text.split("\n")]
 
 
 def _pull_link(number: int, url: str) -> str:
