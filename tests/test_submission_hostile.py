@@ -26,6 +26,7 @@ from bots.intake.submission import Submissions
 from bots.intake.submission.drafts import UNCHANGED
 from tests.assertions import assert_inert
 from tests.conftest import Run
+from tests.github_standin import Fault
 from tests.harness import REPOSITORY, TOKEN, GitHubEnv, git
 from tests.test_submission import (
     NEW_LAB,
@@ -470,6 +471,16 @@ def test_github_refusing_the_pr_leaves_no_file_and_no_folder(
     result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, model(**NEW_LAB)))
     assert result.code == 1, result.out
     assert_left_as_found(submitter)
+
+
+def test_github_failing_before_the_push_leaves_no_file_and_no_folder(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    submitter.github.server.faults.append(Fault("GET", r"/pulls$", 500, times=100))
+    result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, model(**NEW_LAB)))
+    assert result.code == 1 and "could not list the open pull requests" in result.err
+    assert_left_as_found(submitter)
+    assert submitter.branch() is None
 
 
 def test_a_missing_token_writes_nothing(
