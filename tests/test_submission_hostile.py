@@ -314,6 +314,20 @@ def test_contributor_text_never_closes_an_issue_or_pings_anyone(
     assert not CLOSING.search(rest.replace("\\", "")), rest
 
 
+def test_a_correction_reason_never_closes_an_issue_or_pings_anyone(
+    submitter: Submitter, registry_cli: Callable[..., Run]
+) -> None:
+    text = correction(Reason="\n".join(HOSTILE_TEXT))
+    result = submitter.submit(registry_cli, "opened", text, labels=("submission", "correct-entry"))
+    assert result.code == 0, result.err
+    [pull] = submitter.pulls()
+    assert pull.title == "Correct acme/base: parameters.total"  # type: ignore[attr-defined]
+    closes, rest = pull.body.split("\n", 1)  # type: ignore[attr-defined]
+    assert closes == f"Closes #{submitter.number}." and "**Reason** (from the form):" in rest
+    assert_inert(rest)
+    assert not CLOSING.search(rest.replace("\\", "")), rest
+
+
 def test_a_plain_name_still_titles_the_pull_request(
     submitter: Submitter, registry_cli: Callable[..., Run]
 ) -> None:
