@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from bots.core.entries import EntryRef
 from bots.core.fileio import write_atomic
@@ -30,7 +31,7 @@ from bots.edit.layout import canonical_text, round_trip_yaml
 def new_entry_text(data: dict[str, Any], ref: EntryRef, schemas: SchemaSet) -> str:
     """The text of a new entry holding `data`, in the canonical layout."""
     buffer = io.StringIO()
-    round_trip_yaml().dump(flowed(data), buffer)
+    round_trip_yaml().dump(loadable(flowed(data)), buffer)
     return canonical_text(buffer.getvalue(), ref, schemas)
 
 
@@ -55,7 +56,7 @@ def edit_entry(path: Path, *, write: bool = False) -> Iterator[EntryEdit]:
     edit = EntryEdit(path, original, yaml.load(original))
     yield edit
     buffer = io.StringIO()
-    yaml.dump(edit.doc, buffer)
+    yaml.dump(loadable(edit.doc), buffer)
     edit.text = buffer.getvalue()
     if write:
         write_atomic(path, edit.text)
@@ -80,6 +81,23 @@ def flowed(value: Any) -> Any:
     return value
 
 
+def loadable(node: Any, in_flow: bool = False) -> Any:
+    """`node`, with every unquoted string inside a flow collection (`[...]`, `{...}`) that the
+    loader would refuse or misread there put in quotes. ruamel writes YAML 1.2, where `a:b`,
+    `https://x` and `? x` are plain scalars inside brackets; the loader reads with libyaml
+    (YAML 1.1), which refuses the first two there and reads the third as a key. Quotes typed by
+    a person are kept as they are; block collections are left alone."""
+    if isinstance(node, dict | list):
+        flow = in_flow or bool(getattr(getattr(node, "fa", None), "flow_style", lambda: None)())
+        items = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        for key, value in items:
+            if isinstance(value, dict | list):
+                loadable(value, flow)
+            elif flow and type(value) is str and (":" in value or value[:1] in ("?", "-")):
+                node[key] = SingleQuotedScalarString(value)
+    return node
+
+
 def put(node: CommentedMap, key: str, value: Any, order: list[str]) -> None:
     """Set `key`, inserting a new key where the schema orders it among the keys present."""
     if key in node:
@@ -99,6 +117,8 @@ def cite(doc: CommentedMap, url: str, fields: list[str], today: dt.date, order: 
     if sources is None:
         sources = CommentedSeq()
         put(doc, "sources", sources, order)
+    elif isinstance(sources, CommentedSeq) and sources.fa.flow_style():
+        sources.fa.set_block_style()  # `sources: []`: the new record goes on lines of its own
     for source in sources:
         if isinstance(source, dict) and source.get("url") == url:
             have = source.get("fields")

@@ -4,7 +4,8 @@ The id rules are the schema's `repo_id` and `slug` patterns (mirrored by `entrie
 each part (`owner/name` for models and datasets, one part for organizations) is 1 to 96 ASCII
 letters, digits, `.`, `_` and `-`, starts and ends with a letter or digit, and has no `..` or
 `--`. A form also refuses names Windows reserves for devices (`CON`, `aux.txt`…): an entry file
-with such a name cannot be checked out on Windows.
+with such a name cannot be checked out on Windows; and an id ending in `.yaml` or `.yml`, which
+names the entry's file rather than the entry (its file would be `name.yaml.yaml`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
      *(f"LPT{i}" for i in range(1, 10))]
 )  # fmt: skip
+FILE_SUFFIXES = (".yaml", ".yml")
 _CHARACTER_NAMES = {" ": "a space", "/": "a '/'", "\\": "a backslash", "\t": "a tab"}
 
 
@@ -68,6 +70,12 @@ def _part_problem(part: str, namespaced: bool) -> str | None:
         return f"starts '{part[0]}': {where} starts with a letter or digit"
     if not part[-1].isalnum():
         return f"ends '{part[-1]}': {where} ends with a letter or digit"
+    suffix = next((s for s in FILE_SUFFIXES if part.lower().endswith(s)), None)
+    if suffix is not None and len(part) > len(suffix):
+        return (
+            f"ends '{part[-len(suffix) :]}', the file's extension: an id names the entry, not "
+            f"its file; write it without '{part[-len(suffix) :]}'"
+        )
     if reserved_name(part):
         return (
             f"uses '{part.split('.')[0]}', a name Windows reserves for a device (CON, PRN, "

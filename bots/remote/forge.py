@@ -367,3 +367,40 @@ class Forge:
         except ForgeError as exc:  # created meanwhile by another run: fine
             if exc.http_status != 422:
                 raise
+
+    # --- submissions: the pull requests of other issues, closing one (issue 15, item 7) -----
+
+    def open_pulls_from(self, prefix: str) -> list[PullInfo]:
+        """The open pull requests whose head is a branch of this repository named `prefix…`."""
+
+        def read() -> list[PullInfo]:
+            out = []
+            for pr in self.repo.get_pulls(state="open"):
+                head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+                if (head_repo or "").lower() != self.config.repository.lower():
+                    continue
+                if not pr.head.ref.startswith(prefix):
+                    continue
+                out.append(
+                    PullInfo(
+                        pr.number,
+                        pr.state,
+                        pr.head.sha,
+                        pr.head.ref,
+                        head_repo,
+                        pr.title or "",
+                        pr.body or "",
+                        pr.html_url,
+                    )
+                )
+            return out
+
+        return self._call(f"list the open pull requests from {prefix}…", read)
+
+    def close_pull(self, number: int, note: str) -> None:
+        """Say why on pull request #number, then close it (closing twice is harmless)."""
+        self.comment(number, note)
+        self._call(
+            f"close pull request #{number}",
+            lambda: self.repo.get_pull(number).edit(state="closed"),
+        )

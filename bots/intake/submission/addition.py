@@ -15,7 +15,7 @@ from bots.edit.yamledit import new_entry_text
 from bots.intake.formadvice import Problem
 from bots.intake.formfields import Form
 from bots.intake.issueform import checked
-from bots.intake.submission.drafts import Draft, Intake, Prepared
+from bots.intake.submission.drafts import Draft, Intake, Prepared, shown_name
 from bots.intake.submission.organization import new_organization, organization_sources
 from bots.intake.submission.score import form_score
 from bots.intake.submission.values import FIELD_PATH, convert, id_problem, unique
@@ -69,7 +69,7 @@ def add(intake: Intake, prepared: Prepared, values: dict[str, str]) -> None:
         return
     ref = EntryRef(kind, entry_id)
     prepared.ref = ref
-    prepared.title = f"Add {kind.value} {data.get('name') or entry_id}"
+    prepared.title = f"Add {kind.value} {shown_name(data.get('name'), entry_id)}"
     prepared.summary = f"adds the {kind.value} `{entry_id}`"
     if intake.index.exists(ref):
         problems.append(

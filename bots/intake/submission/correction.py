@@ -5,8 +5,12 @@ form's fields first, so a wrong one is said where it was typed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from bots.check.messages import describe, did_you_mean
 from bots.core.entries import EntryKind, EntryRef, valid_id
@@ -21,6 +25,10 @@ from bots.intake.submission.drafts import Draft, Intake, Prepared, Typed
 from bots.intake.submission.values import CONTROL_CHARACTERS, FIELD_PATH, id_problem, text_of
 
 BOT_OWNED = ("hub", "id")
+UNREADABLE_ENTRY = (
+    "the entry {} cannot be edited as it stands in the registry ({}): a maintainer has to "
+    "repair it first; leave the issue open"
+)
 _TOKEN = re.compile(r"[^\s,\[\]{}#]+")
 
 
@@ -122,14 +130,24 @@ def correct(intake: Intake, prepared: Prepared, values: dict[str, str]) -> None:
     value, typed = _value(raw_value, prepared)
     if prepared.problems:
         return
-    with edit_entry(intake.confined(ref)) as edit:
-        node = edit.doc
-        for depth, key in enumerate(keys[:-1]):
-            if not isinstance(node.get(key), dict):
-                put(node, key, flowed({}), intake.schemas.key_order(kind, keys[:depth]))
-            node = node[key]
-        put(node, keys[-1], flowed(value), intake.schemas.key_order(kind, keys[:-1]))
-        cite(edit.doc, text["source"], [field_path], intake.today, intake.schemas.key_order(kind))
+    try:
+        with edit_entry(intake.confined(ref)) as edit:
+            node = edit.doc
+            if not isinstance(node, CommentedMap):
+                raise YAMLError("it is not a mapping of fields")
+            for depth, key in enumerate(keys[:-1]):
+                if not isinstance(node.get(key), dict):
+                    put(node, key, flowed({}), intake.schemas.key_order(kind, keys[:depth]))
+                node = node[key]
+            put(node, keys[-1], flowed(value), intake.schemas.key_order(kind, keys[:-1]))
+            if keys == ("sources",):
+                _listed(edit.doc["sources"], text["source"], intake.today)
+            else:
+                order = intake.schemas.key_order(kind)
+                cite(edit.doc, text["source"], [field_path], intake.today, order)
+    except (YAMLError, OSError, UnicodeDecodeError) as exc:
+        prepared.problems.append(Problem("Entry id", UNREADABLE_ENTRY.format(ref.id, exc)))
+        return
     prepared.title = f"Correct {ref.id}: {field_path}"
     prepared.summary = f"sets `{field_path}` of the {kind.value} `{ref.id}`"
     typed_at = {(*keys, *sub): shown for sub, shown in typed.items()}
@@ -139,6 +157,21 @@ def correct(intake: Intake, prepared: Prepared, values: dict[str, str]) -> None:
         corrected=keys,
         typed=typed_at,
     )
+
+
+def _listed(sources: Any, url: str, today: dt.date) -> None:
+    """A correction of the whole `sources` list: the form's Source is listed in it too (a
+    source of the entry, not of one field), unless the new list has it already. A value that
+    is not a list is left for the check to refuse."""
+    if not isinstance(sources, CommentedSeq):
+        return
+    if any(isinstance(s, dict) and s.get("url") == url for s in sources):
+        return
+    record = CommentedMap()
+    record["url"] = url
+    record["accessed"] = today
+    sources.fa.set_block_style()  # records go on lines of their own, as people write them
+    sources.append(record)
 
 
 def _other_kind(
@@ -198,7 +231,8 @@ def _value(raw: str, prepared: Prepared) -> tuple[Any, Typed]:
         prepared.problems.append(
             Problem(
                 "New value",
-                f"cannot be read as YAML ({message}): quote text that starts with a symbol",
+                f"cannot be read as YAML ({message}): put text in quotes when it starts with a "
+                "symbol, or holds a ':' inside [ ] or { } (a URL there: \"https://…\")",
             )
         )
         return None, {}

@@ -124,6 +124,8 @@ def add_score(intake: Intake, prepared: Prepared, values: dict[str, str]) -> Non
         if not isinstance(scores, list):
             scores = CommentedSeq()
             put(doc, "scores", scores, intake.schemas.key_order(EntryKind.MODEL))
+        elif isinstance(scores, CommentedSeq) and scores.fa.flow_style():
+            scores.fa.set_block_style()  # `scores: []`: the new score goes on lines of its own
         key = ScoreKey.of(score)
         index = len(scores)
         for i, old in enumerate(scores):
