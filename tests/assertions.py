@@ -23,6 +23,7 @@ def assert_inert(markdown: str) -> None:
     prose = re.sub(r"(?<!\\)\]\(https?://[^)\s]*\)", "]", prose)
     assert not re.search(r"@(?=[A-Za-z0-9])", prose), "a live @mention"
     assert not re.search(r"(?<!\\)#(?=[0-9])", prose), "a live #reference"
+    assert not re.search(r"\bGH\\?-(?=[0-9])", prose, re.IGNORECASE), "a live GH- reference"
     header_cells = None
     for line in markdown.splitlines():
         if not line.startswith("|"):

@@ -7,7 +7,8 @@ from urllib.parse import quote, urlsplit
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
-_REFERENCE = re.compile(r"(#|GH-|gh-)(?=[0-9])")
+# After escaping, `GH-5` reads `GH\-5`: still a live reference once rendered.
+_REFERENCE = re.compile(r"(#|GH\\?-)(?=[0-9])", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # A value a message quotes, as 'value' or `value`: rendered as code, the rest escaped.
 _QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,200})'(?!\w)|`([^`\n]{1,200})`")
