@@ -4,7 +4,12 @@ It keeps state (issues, pull requests, comments, labels; branches read from a lo
 repository that plays `origin`), answers PyGithub with GitHub-shaped JSON whose URLs are built
 from its own address (PyGithub checks them), enforces tokens and their permissions like a
 workflow's GITHUB_TOKEN, paginates with Link headers, and can inject faults: 5xx answers (applied
-or not), rate limits with Retry-After, and answers held back until released.
+or not), rate limits with Retry-After, answers held back until released, connections dropped
+without an answer, and writes GitHub finishes only after the client gave up on them.
+
+It also plays GitHub's side of a GitHub App (`add_app`): the installation lookup and the
+installation tokens `actions/create-github-app-token` mints with an RS256 JWT, each token acting
+as `<slug>[bot]` with only the permissions it was minted with.
 
 Tests read `server.requests` to count what the bots did.
 """
@@ -16,6 +21,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -23,11 +29,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+import jwt
+
 from tests.loopback import LoopbackServer
 
 WEB = "https://github.com"
 BOT = "github-actions[bot]"
 NOW = "2026-11-23T12:00:00Z"
+WRITES = ("POST", "PATCH", "PUT", "DELETE")
+LEVELS = {"read": 1, "write": 2}
 
 
 @dataclass
@@ -35,7 +45,11 @@ class Fault:
     """Answer matching requests with `status` instead (for `times` requests).
 
     `applied=True` performs the request first and then answers the fault, like a gateway that
-    times out after the backend did the work. `hold` keeps the answer back until it is set.
+    times out after the backend did the work. `hold` keeps the answer back until it is set (after
+    applying it, with `applied=True`: the client times out on a write that was done). `drop`
+    closes the connection without any answer (the client sees it reset). `late` applies the
+    request only later — just before the next write arrives, or at `apply_late()` — as GitHub
+    sometimes finishes a write the client already gave up on; the client gets the fault.
     """
 
     method: str
@@ -46,6 +60,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     message: str = "Bad Gateway"
     hold: threading.Event | None = None
+    drop: bool = False
+    late: bool = False
 
 
 @dataclass
@@ -54,6 +70,23 @@ class Token:
     user_type: str = "Bot"
     # A workflow token's permissions: scope -> "read" | "write"; None means a classic PAT (all).
     permissions: dict[str, str] | None = None
+
+
+@dataclass
+class App:
+    """A GitHub App installed on some repositories of one owner: it proves who it is with an
+    RS256 JWT (`iss` its client ID) and may grant installation tokens up to `permissions`."""
+
+    slug: str
+    client_id: str
+    public_key: str  # PEM
+    permissions: dict[str, str]
+    repositories: set[str]  # OWNER/NAME
+    installation_id: int
+
+    @property
+    def login(self) -> str:
+        return f"{self.slug}[bot]"
 
 
 @dataclass
@@ -132,6 +165,9 @@ class GitHubStandIn(LoopbackServer):
         self.tokens: dict[str, Token] = {}
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
+        self.late: list[tuple[str, Request]] = []  # writes GitHub has yet to finish
+        self.apps: list[App] = []
+        self.minted: list[dict[str, str]] = []  # the permissions of each installation token
         self.lock = threading.RLock()
         self.ids = itertools.count(1000)
         super().__init__(self._handler_class())
@@ -155,6 +191,18 @@ class GitHubStandIn(LoopbackServer):
 
     def add_token(self, token: str, login: str = BOT, **kwargs: Any) -> None:
         self.tokens[token] = Token(login, **kwargs)
+
+    def add_app(
+        self,
+        slug: str,
+        client_id: str,
+        public_key: str,
+        permissions: dict[str, str],
+        repositories: list[str],
+    ) -> App:
+        app = App(slug, client_id, public_key, permissions, set(repositories), next(self.ids))
+        self.apps.append(app)
+        return app
 
     def open_pull(
         self,
@@ -199,10 +247,11 @@ class GitHubStandIn(LoopbackServer):
         return [c for c in repo.comments.values() if c.issue == number]
 
     def count(self, method: str, pattern: str) -> int:
+        """How many `method` requests on paths matching `pattern` were answered with success."""
         return sum(
             1
             for r in self.requests
-            if r.method == method and re.search(pattern, r.path) and r.status < 300
+            if r.method == method and re.search(pattern, r.path) and 0 < r.status < 300
         )
 
     # --- JSON shapes ----------------------------------------------------------------------
@@ -352,6 +401,7 @@ class GitHubStandIn(LoopbackServer):
         except ValueError:
             body = None
         request = Request(handler.command, path, parse_qs(url.query), body)
+        authorization = handler.headers.get("Authorization", "")
         with self.lock:
             self.requests.append(request)
             fault = next(
@@ -364,18 +414,18 @@ class GitHubStandIn(LoopbackServer):
             )
             if fault is not None:
                 fault.times -= 1
+            if request.method in WRITES:
+                self._apply_late()  # what GitHub finished meanwhile lands before this write
+            if fault is not None and fault.late:
+                self.late.append((authorization, request))
+        status, headers, payload = 200, {}, None
+        if fault is None or (fault.applied and not fault.late):
+            status, headers, payload = self._answer(authorization, request)
         if fault is not None and fault.hold is not None:
             fault.hold.wait(timeout=30)
-        status, headers, payload = 200, {}, None
-        if fault is None or fault.applied:
-            try:
-                with self.lock:
-                    status, headers, payload = self._route(handler, request)
-            except HTTPError as exc:
-                status = exc.status
-                payload = {"message": exc.message, "documentation_url": "https://docs.github.com"}
-                if exc.errors:
-                    payload["errors"] = exc.errors
+        if fault is not None and fault.drop:
+            handler.close_connection = True  # no status line at all: the client sees a reset
+            return
         if fault is not None:
             status, headers = fault.status, dict(fault.headers)
             payload = {"message": fault.message}
@@ -394,9 +444,31 @@ class GitHubStandIn(LoopbackServer):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def _auth(self, handler: BaseHTTPRequestHandler) -> Token:
-        header = handler.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
+    def _answer(self, authorization: str, request: Request) -> tuple[int, dict[str, str], Any]:
+        try:
+            with self.lock:
+                return self._route(authorization, request)
+        except HTTPError as exc:
+            payload: dict[str, Any] = {
+                "message": exc.message,
+                "documentation_url": "https://docs.github.com",
+            }
+            if exc.errors:
+                payload["errors"] = exc.errors
+            return exc.status, {}, payload
+
+    def _apply_late(self) -> None:
+        late, self.late = self.late, []
+        for authorization, request in late:
+            self._answer(authorization, request)
+
+    def apply_late(self) -> None:
+        """Finish the writes held back by `late` faults now, as GitHub eventually does."""
+        with self.lock:
+            self._apply_late()
+
+    def _auth(self, authorization: str) -> Token:
+        scheme, _, token = authorization.partition(" ")
         if scheme.lower() not in ("token", "bearer") or token not in self.tokens:
             raise HTTPError(401, "Bad credentials")
         return self.tokens[token]
@@ -411,11 +483,16 @@ class GitHubStandIn(LoopbackServer):
                 return
         raise HTTPError(403, "Resource not accessible by integration")
 
-    def _route(
-        self, handler: BaseHTTPRequestHandler, request: Request
-    ) -> tuple[int, dict[str, str], Any]:
-        token = self._auth(handler)
+    def _route(self, authorization: str, request: Request) -> tuple[int, dict[str, str], Any]:
         method, path = request.method, request.path
+        installation = re.fullmatch(r"/repos/([^/]+/[^/]+)/installation", path)
+        if method == "GET" and installation:
+            return self._get_installation(self._app_of(authorization), installation.group(1))
+        minting = re.fullmatch(r"/app/installations/(\d+)/access_tokens", path)
+        if method == "POST" and minting:
+            app = self._app_of(authorization)
+            return self._mint(app, int(minting.group(1)), request.body or {})
+        token = self._auth(authorization)
         if method == "GET" and path == "/user":
             return 200, {}, self._user(token.login, token.user_type)
         match = re.match(r"^/repos/([^/]+/[^/]+)(/.*)?$", path)
@@ -451,6 +528,83 @@ class GitHubStandIn(LoopbackServer):
             (r"/labels", "POST", self._create_label),
             (r"/branches/(.+)", "GET", self._get_branch),
         ]
+
+    # --- a GitHub App's own endpoints (JWT, not token) ------------------------------------
+
+    def _app_of(self, authorization: str) -> App:
+        """The App whose JWT this is, checked like GitHub: RS256 signed by its key, `iss` its
+        client ID, not expired and expiring within ten minutes."""
+        scheme, _, text = authorization.partition(" ")
+        if scheme.lower() != "bearer":
+            raise HTTPError(401, "A JSON web token could not be decoded")
+        try:
+            claims = jwt.decode(text, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise HTTPError(401, "A JSON web token could not be decoded") from exc
+        app = next((a for a in self.apps if a.client_id == str(claims.get("iss"))), None)
+        if app is None:
+            raise HTTPError(401, "Integration not found")
+        try:
+            claims = jwt.decode(
+                text, app.public_key, algorithms=["RS256"], options={"require": ["exp", "iat"]}
+            )
+        except jwt.PyJWTError as exc:
+            raise HTTPError(401, f"'JWT' is invalid: {exc}") from exc
+        if claims["exp"] - time.time() > 600 + 60:
+            raise HTTPError(401, "'Expiration time' claim ('exp') is too far in the future")
+        return app
+
+    def _get_installation(self, app: App, full_name: str) -> tuple[int, dict[str, str], Any]:
+        if full_name not in app.repositories:
+            raise HTTPError(404, "Not Found")
+        return (
+            200,
+            {},
+            {
+                "id": app.installation_id,
+                "app_slug": app.slug,
+                "client_id": app.client_id,
+                "account": self._user(full_name.split("/")[0], "Organization"),
+                "permissions": app.permissions,
+                "repository_selection": "selected",
+                "access_tokens_url": (
+                    f"{self.base_url}/app/installations/{app.installation_id}/access_tokens"
+                ),
+            },
+        )
+
+    def _mint(
+        self, app: App, installation: int, body: dict[str, Any]
+    ) -> tuple[int, dict[str, str], Any]:
+        """An installation token for `body`'s repositories (names, all by default) with
+        `body`'s permissions, none beyond what the App was granted (all of those by default)."""
+        if installation != app.installation_id:
+            raise HTTPError(404, "Not Found")
+        owner = next(iter(app.repositories)).split("/")[0]
+        names = body.get("repositories") or [r.split("/")[1] for r in app.repositories]
+        if any(f"{owner}/{name}" not in app.repositories for name in names):
+            raise HTTPError(
+                422, "There is at least one repository that does not exist or is not accessible"
+            )
+        wanted: dict[str, str] = body.get("permissions") or dict(app.permissions)
+        for scope, level in wanted.items():
+            if LEVELS.get(level, 3) > LEVELS.get(app.permissions.get(scope, ""), 0):
+                raise HTTPError(
+                    422, "The permissions requested are not granted to this installation."
+                )
+        token = f"ghs_app{app.installation_id}_{len(self.minted) + 1}"
+        self.tokens[token] = Token(app.login, "Bot", dict(wanted))
+        self.minted.append(dict(wanted))
+        return (
+            201,
+            {},
+            {
+                "token": token,
+                "expires_at": "2026-11-23T13:00:00Z",
+                "permissions": wanted,
+                "repository_selection": "selected",
+            },
+        )
 
     # --- routes ---------------------------------------------------------------------------
 

@@ -5,9 +5,20 @@ from a branch, edit a PR's title and body, comment on an issue. Every failure be
 `ForgeError` with one line that says what to fix, and the HTTP status when GitHub gave one.
 
 Retries follow the one policy of bots/remote/retry.py (PyGithub's own retrying is turned off): 5xx,
-429, and rate limits that say when to come back (`Retry-After`, or an exhausted quota with its
-reset time) are tried again, for every method. A POST that GitHub applied before answering 502
-must not be repeated blindly: comments and PRs are looked up again before each new try.
+429, timeouts, dropped connections and rate limits that say when to come back (`Retry-After`, or
+an exhausted quota with its reset time) are tried again, for every method. A POST that GitHub
+applied before the answer failed must not be repeated blindly: comments and PRs are looked up
+again before each new try (and once more before giving up).
+
+GitHub may also finish a POST after the client gave up on it, after that look-up: then two
+copies exist. So a sticky comment is reconciled on every run — this bot's live comments of one
+kind collapse into the newest — and right away when its own post needed a second try. GitHub
+itself refuses a second open PR from one branch; `open_or_update_pull` then uses the one there.
+
+The bot is `Config.bot_login` (REGISTRY_BOT_LOGIN, default `github-actions[bot]`; a GitHub App
+token posts as `<app-slug>[bot]`): only its comments are found and edited. A comment GitHub
+says was posted by someone else stops the run with the login to set, instead of leaving a
+comment no later run would find.
 """
 
 from __future__ import annotations
@@ -33,6 +44,13 @@ T = TypeVar("T")
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
 MAX_RATE_LIMIT_WAIT = 600.0
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+
+def _done(what: str, removed: int) -> str:
+    """What `sticky_comment` did, in words, counting the duplicates it removed."""
+    if not removed:
+        return what
+    return f"{what} ({removed} duplicate{'s' if removed > 1 else ''} removed)"
 
 
 class ForgeError(RegistryError):
@@ -241,10 +259,7 @@ class Forge:
         """Find the open PR from `branch` and set its title and body, or open one."""
         found = self.find_pull(branch)
         if found is not None:
-            if (found.title, found.body) != (title, body):
-                self.edit_pull(found.number, title, body)
-                return self.pull(found.number)
-            return found
+            return self._update_pull(found, title, body)
 
         def create() -> int:
             return self.repo.create_pull(base=base, head=branch, title=title, body=body).number
@@ -253,8 +268,22 @@ class Forge:
             pr = self.find_pull(branch)
             return None if pr is None else pr.number
 
-        number = self._call(f"open a pull request from {branch}", create, landed)
+        try:
+            number = self._call(f"open a pull request from {branch}", create, landed)
+        except ForgeError as exc:
+            # 422: GitHub already has an open PR from this branch — one it opened for a try of
+            # ours it finished late, or another run's. That one is ours to update.
+            found = self.find_pull(branch) if exc.http_status == 422 else None
+            if found is None:
+                raise
+            return self._update_pull(found, title, body)
         return self.pull(number)
+
+    def _update_pull(self, found: PullInfo, title: str, body: str) -> PullInfo:
+        if (found.title, found.body) == (title, body):
+            return found
+        self.edit_pull(found.number, title, body)
+        return self.pull(found.number)
 
     def edit_pull(self, number: int, title: str, body: str) -> None:
         self._call(
@@ -280,16 +309,33 @@ class Forge:
 
     def comment(self, number: int, body: str) -> Comment:
         """Post a comment (retried without ever posting the same body twice)."""
+        return self._post_comment(number, body)[0]
+
+    def _post_comment(self, number: int, body: str) -> tuple[Comment, bool]:
+        """The posted comment, and whether a first try failed: GitHub may still finish that one
+        later, so whoever reconciles should read the comments again."""
+        tries = 0
+        author: str | None = None
 
         def post() -> Comment:
+            nonlocal tries, author
+            tries += 1
             c: IssueComment = self.repo.get_issue(number).create_comment(body)
+            author = c.user.login if c.user is not None else None
             kind, attributes = parse_marker(body)
             return Comment(c.id, body, c.html_url, kind, attributes, c)
 
         def landed() -> Comment | None:
             return next((c for c in reversed(self.comments(number)) if c.body == body), None)
 
-        return self._call(f"comment on #{number}", post, landed)
+        posted = self._call(f"comment on #{number}", post, landed)
+        if author is not None and author != self.config.bot_login:
+            raise ForgeError(
+                f"posted {posted.url} as '{author}', but the bots look for their own comments "
+                f"as '{self.config.bot_login}': the next run would not find it and would post "
+                f"again — set REGISTRY_BOT_LOGIN to '{author}' for the token this job uses"
+            )
+        return posted, tries > 1
 
     def edit_comment(self, comment: Comment, body: str) -> Comment:
         def edit() -> Comment:
@@ -299,31 +345,59 @@ class Forge:
 
         return self._call(f"edit comment {comment.id}", edit)
 
+    def delete_comment(self, comment: Comment) -> None:
+        """Delete one of this bot's comments; one already gone (another run's work) is fine."""
+        try:
+            self._call(f"delete comment {comment.id}", comment.handle.delete)
+        except ForgeError as exc:
+            if exc.http_status != 404:
+                raise
+
     def sticky_comment(self, number: int, kind: str, body: str, verdict: str) -> str:
         """Keep one comment of `kind` on #number up to date; returns what was done.
 
         `body` must start with `marker(kind, verdict=...)`. The same verdict class edits the
         comment in place (nothing at all when the body is unchanged); a new verdict posts a new
-        comment, so people are notified, and marks the old one superseded.
+        comment, so people are notified, and marks the old one superseded. Duplicates (a post
+        GitHub finished after the client gave up, or two runs at once) are collapsed first, and
+        again after a post that needed a second try: see `_reconcile`.
         """
-        current = [c for c in self.comments(number) if c.marker == kind]
-        if not current:
-            self.comment(number, body)
-            return "posted"
-        latest = current[-1]
-        if latest.attributes.get("verdict") == verdict:
+        latest, removed = self._reconcile(self._live(number, kind))
+        if latest is not None and latest.attributes.get("verdict") == verdict:
             if latest.body == body:
-                return "unchanged"
+                return _done("unchanged", removed)
             self.edit_comment(latest, body)
-            return "edited"
-        new = self.comment(number, body)
-        for old in current:
-            note = (
-                marker(f"{kind}-superseded")
-                + f"\n_This report was superseded by a newer one: {new.url}_\n"
-            )
-            self.edit_comment(old, note)
-        return "superseded"
+            return _done("edited", removed)
+        new, retried = self._post_comment(number, body)
+        live = self._live(number, kind) if retried else [c for c in (latest, new) if c]
+        removed += self._reconcile(live)[1]
+        return _done("posted" if latest is None else "superseded", removed)
+
+    def _live(self, number: int, kind: str) -> list[Comment]:
+        """This bot's comments of `kind` on #number that are not superseded, oldest first."""
+        return [c for c in self.comments(number) if c.marker == kind]
+
+    def _reconcile(self, live: list[Comment]) -> tuple[Comment | None, int]:
+        """Collapse live comments of one kind (oldest first) into the newest, which it returns
+        with how many copies it deleted. An older one with the newest's verdict says nothing the
+        newest does not: it is deleted. An older one with another verdict is what a new verdict
+        replaced: it is marked superseded with a link to the newest, as when it was replaced.
+        Both runs of a race pick the same comment to keep, and a comment already deleted by the
+        other is fine."""
+        if not live:
+            return None, 0
+        keep, removed = live[-1], 0
+        for old in live[:-1]:
+            if old.attributes.get("verdict") == keep.attributes.get("verdict"):
+                self.delete_comment(old)
+                removed += 1
+            else:
+                note = (
+                    marker(f"{old.marker}-superseded")
+                    + f"\n_This report was superseded by a newer one: {keep.url}_\n"
+                )
+                self.edit_comment(old, note)
+        return keep, removed
 
     # --- labels ---------------------------------------------------------------------------
 

