@@ -32,6 +32,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     MappingEndEvent,
@@ -39,8 +40,15 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
+from ruamel.yaml.scanner import ScannerError
 from ruamel.yaml.tokens import BlockEntryToken, CommentToken
+
+try:
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - without ruamel.yaml.clib
+    CParser = None
 
 Pos = tuple[int, int]  # (line, column), both from 0, as ruamel's marks count them
 
@@ -208,8 +216,8 @@ def _comment_lines(text: str, spans: list[tuple[Pos, Pos]]) -> list[_Line]:
             covered.setdefault(l0, []).append((c0, c1))
             continue
         covered.setdefault(l0, []).append((c0, float("inf")))
-        for line in range(l0 + 1, l1):
-            covered.setdefault(line, []).append((0, float("inf")))
+        for middle in range(l0 + 1, l1):
+            covered.setdefault(middle, []).append((0, float("inf")))
         covered.setdefault(l1, []).append((0, c1))
     found = []
     for number, line in enumerate(_split_lines(text)):
@@ -267,6 +275,7 @@ def _place(tree: _Tree) -> list[_Placed]:
         if not line.text:
             waiting.append(line)
             continue
+        target: _Entry | _Node | None
         if line.trailing:
             where, target = _end_of_line(line, entries)
         else:
@@ -426,7 +435,14 @@ class KeptComments:
     @classmethod
     def load(cls, text: str, yaml: YAML) -> tuple[Any, KeptComments]:
         """The entry's data (ruamel objects, without their comments) and its comments."""
-        data = yaml.load(text)
+        try:
+            data = yaml.load(text)
+        except ScannerError:
+            spaced = _tabs_as_spaces(text)
+            if spaced == text:
+                raise
+            text = spaced
+            data = yaml.load(text)
         tree = _tree(text, yaml)
         _bind(tree.root, data)
         header: list[_Line] = []
@@ -450,7 +466,7 @@ class KeptComments:
                 node.data.fa.set_block_style()
         _strip(data)
         texts = Counter(line.text for line in tree.lines if line.text)
-        first = {}
+        first: dict[str, _Line] = {}
         for line in tree.lines:
             first.setdefault(line.text, line)
         return data, cls(header, kept, texts, first)
@@ -473,20 +489,20 @@ class KeptComments:
         eol: dict[int, str] = {}
         top: list[str] = []
         dropped: Counter[str] = Counter()
-        for line in self.header:
-            if drop_header and line.text.startswith(drop_header):
-                dropped[line.text] += 1
+        for header in self.header:
+            if drop_header and header.text.startswith(drop_header):
+                dropped[header.text] += 1
             else:
-                top.append(line.text)
+                top.append(header.text)
         if drop_header:
             while top and not top[0]:
                 top.pop(0)
         for order, item in enumerate(self.kept):
             if item.where == "after":
-                node = built.get(id(item.container)) if item.container is not None else None
-                if node is not None and node.entries:
-                    text = " " * node.column + item.line.text if item.line.text else ""
-                    after.setdefault(node.last_line(), []).append((-_depth(node), order, [text]))
+                block = built.get(id(item.container)) if item.container is not None else None
+                if block is not None and block.entries:
+                    text = " " * block.column + item.line.text if item.line.text else ""
+                    after.setdefault(block.last_line(), []).append((-_depth(block), order, [text]))
                     continue
             where, found = item.where, None
             for i, anchor in enumerate(item.anchors):
@@ -530,6 +546,40 @@ class KeptComments:
             source = self.source_lines.get(missing)
             line, column = (source.line + 1, source.column + 1) if source else (1, 1)
             raise CommentsNotKept(line, column, missing)
+
+
+def _tabs_as_spaces(text: str) -> str:
+    """`text` with each tab between tokens (`name: M<tab># why`) made a space: the entry
+    loader accepts those, ruamel's round-trip scanner does not. Tabs inside a value or a
+    comment stay."""
+    if CParser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        return text
+    parser = CParser(text)
+    spans = []
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, StreamEndEvent):
+                break
+            if isinstance(event, ScalarEvent):
+                spans.append((_pos(event.start_mark), _pos(event.end_mark)))
+    except YAMLError:
+        return text
+    finally:
+        parser.dispose()
+    parts = re.split(f"({_LINE_BREAK.pattern})", text)
+    for i in range(0, len(parts), 2):
+        number, line = i // 2, list(parts[i])
+        for column, char in enumerate(line):
+            at = (number, column)
+            if any(a <= at < b for a, b in spans):
+                continue
+            if char == "#" and (column == 0 or line[column - 1] in " \t"):
+                break
+            if char == "\t":
+                line[column] = " "
+        parts[i] = "".join(line)
+    return "".join(parts)
 
 
 def _add(out: list[str], group: list[str], no_blank: set[int], after_line: int) -> None:
