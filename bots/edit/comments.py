@@ -28,6 +28,8 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import takewhile
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -40,10 +42,10 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
-    StreamEndEvent,
 )
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import ScannerError
-from ruamel.yaml.tokens import BlockEntryToken, CommentToken
+from ruamel.yaml.tokens import BlockEntryToken, CommentToken, ScalarToken
 
 try:
     from ruamel.yaml.cyaml import CParser
@@ -101,8 +103,8 @@ class _Entry:
     depth: int
     index: int  # its place among its collection's keys or items
 
-    @property
-    def end(self) -> Pos:
+    @cached_property
+    def end(self) -> Pos:  # asked once the whole tree is built
         return max(self.key_end, self.value.end)
 
     def containers(self) -> list[_Node]:
@@ -131,6 +133,7 @@ class _Tree:
     root: _Node | None
     entries: list[_Entry]  # in document order
     lines: list[_Line]  # comments and blank lines, in order
+    opened: bool = False  # some flow collection holds a comment
 
 
 def _pos(mark: Any) -> Pos:
@@ -141,15 +144,49 @@ def _split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+def _scan(text: str, yaml: YAML) -> tuple[list[Pos], list[tuple[Pos, Pos]]]:
+    """Where the block sequences' dashes are, and what every token spans."""
+    tokens = list(_c_stream(text, "get_token") or yaml.scan(text))
+    dashes = sorted(_pos(t.start_mark) for t in tokens if isinstance(t, BlockEntryToken))
+    spans = []
+    lines: list[str] | None = None
+    for token in tokens:
+        start, end = _pos(token.start_mark), _pos(token.end_mark)
+        if isinstance(token, CommentToken) or start == end:
+            continue
+        if isinstance(token, ScalarToken) and token.style in ("|", ">"):
+            # its header line (`|+  # why`) may end in a comment
+            lines = lines if lines is not None else _split_lines(text)
+            header = re.match(r"[|>][0-9+-]*", lines[start[0]][start[1] :])
+            width = header.end() if header else 1
+            spans.append((start, (start[0], start[1] + width)))
+            start = (start[0] + 1, 0)
+            if start >= end:
+                continue
+        spans.append((start, end))
+    return dashes, spans
+
+
+def _c_stream(text: str, method: str) -> list[Any] | None:
+    """All tokens ("get_token") or events ("get_event") of `text` from libyaml, many times
+    faster than ruamel's pure-Python scanner; None without it (or if it refuses the text)."""
+    if CParser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
+        return None
+    parser = CParser(text)
+    items = []
+    try:
+        while (item := getattr(parser, method)()) is not None:
+            items.append(item)
+    except YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return items
+
+
 def _tree(text: str, yaml: YAML) -> _Tree:
     """The keys, items and comments of `text`, with where each starts and ends."""
-    tokens = list(yaml.scan(text))
-    dashes = sorted(_pos(t.start_mark) for t in tokens if isinstance(t, BlockEntryToken))
-    spans = [
-        (_pos(t.start_mark), _pos(t.end_mark))
-        for t in tokens
-        if not isinstance(t, CommentToken) and _pos(t.start_mark) != _pos(t.end_mark)
-    ]
+    dashes, spans = _scan(text, yaml)
     root: _Node | None = None
     stack: list[list[Any]] = []  # [collection, its pending key event]
     entries: list[_Entry] = []
@@ -180,7 +217,7 @@ def _tree(text: str, yaml: YAML) -> _Tree:
         parent.entries.append(entry)
         entries.append(entry)
 
-    for event in yaml.parse(text):
+    for event in _c_stream(text, "get_event") or yaml.parse(text):
         if isinstance(event, MappingStartEvent | SequenceStartEvent):
             if stack and stack[-1][0].kind == "map" and stack[-1][1] is None:
                 raise ValueError("a key that is a collection")
@@ -208,8 +245,8 @@ def _tree(text: str, yaml: YAML) -> _Tree:
     return _Tree(root, entries, _comment_lines(text, spans))
 
 
-def _comment_lines(text: str, spans: list[tuple[Pos, Pos]]) -> list[_Line]:
-    """Every comment and blank line: a '#' or an empty line outside every token."""
+def _covered(spans: list[tuple[Pos, Pos]]) -> dict[int, list[tuple[int, float]]]:
+    """For each line, the column ranges the spans cover."""
     covered: dict[int, list[tuple[int, float]]] = {}
     for (l0, c0), (l1, c1) in spans:
         if l0 == l1:
@@ -219,6 +256,12 @@ def _comment_lines(text: str, spans: list[tuple[Pos, Pos]]) -> list[_Line]:
         for middle in range(l0 + 1, l1):
             covered.setdefault(middle, []).append((0, float("inf")))
         covered.setdefault(l1, []).append((0, c1))
+    return covered
+
+
+def _comment_lines(text: str, spans: list[tuple[Pos, Pos]]) -> list[_Line]:
+    """Every comment and blank line: a '#' or an empty line outside every token."""
+    covered = _covered(spans)
     found = []
     for number, line in enumerate(_split_lines(text)):
         inside = covered.get(number, [])
@@ -262,7 +305,7 @@ def _place(tree: _Tree) -> list[_Placed]:
             at = (line.line, line.column)
             for flow in flows:
                 if flow.start < at < flow.end:
-                    flow.opened = True
+                    flow.opened = tree.opened = True
     entries = [e for e in tree.entries if _visible(e)]
     starts = [e.start for e in entries]
     placed: list[_Placed] = []
@@ -301,16 +344,17 @@ def _flush(
     return []
 
 
-def _end_of_line(line: _Line, entries: list[_Entry]) -> tuple[str, _Entry | None]:
+def _end_of_line(line: _Line, entries: list[_Entry]) -> tuple[str, _Entry | _Node | None]:
     at = (line.line, line.column)
     ending = [e for e in entries if e.end[0] == line.line and e.end <= at]
-    if ending:
+    if ending:  # the one it comes right after, preferring one that starts on its line
         here = [e for e in ending if e.start[0] == line.line] or ending
-        entry = min(here, key=lambda e: e.depth)
+        entry = max(here, key=lambda e: (e.end, -e.depth))
     else:
         holding = [e for e in entries if e.start < at < e.end]
         if not holding:
-            return "header", None
+            root = entries[0].containers()[-1] if entries else None
+            return ("after", root) if root is not None and at > root.end else ("header", None)
         entry = max(holding, key=lambda e: e.depth)
     if entry.parent.kind == "seq" and entry.value.kind != "scalar" and not entry.value.flow:
         return "before", entry  # its dash line is its first key's line
@@ -321,7 +365,7 @@ def _own_line(
     line: _Line, at: Pos, entries: list[_Entry], starts: list[Pos], tree: _Tree
 ) -> tuple[str, _Entry | _Node | None]:
     column = line.column
-    flow = _innermost_opened(tree.root, at)
+    flow = _innermost_opened(tree.root, at) if tree.opened else None
     if flow is not None:
         holding = next((e for e in flow.entries if e.start < at < e.end), None)
         if holding is not None:
@@ -344,7 +388,7 @@ def _own_line(
             return "after", container
     if following is None:
         return "after", tree.root
-    same_line = [e for e in entries[i:] if e.start[0] == following.start[0]]
+    same_line = list(takewhile(lambda e: e.start[0] == following.start[0], entries[i:]))
     fitting = [e for e in same_line if e.start[1] <= column]
     return "before", max(fitting or [following], key=lambda e: e.depth)
 
@@ -373,13 +417,16 @@ def _bind(node: _Node | None, data: Any) -> None:
 
 
 def _strip(data: Any) -> None:
-    """Take ruamel's own comment tokens (and blank lines) off every collection."""
+    """Take ruamel's own comment tokens (and blank lines) off every collection, and the
+    comment it keeps on a block scalar's header line."""
     if isinstance(data, CommentedMap | CommentedSeq):
         attrib = "_yaml_comment"
         if hasattr(data, attrib):
             delattr(data, attrib)
         for value in data.values() if isinstance(data, CommentedMap) else data:
             _strip(value)
+    elif isinstance(data, LiteralScalarString | FoldedScalarString):
+        setattr(data, "comment", None)  # noqa: B010 - not in its type stubs
 
 
 @dataclass
@@ -540,7 +587,7 @@ class KeptComments:
 
     def _check(self, text: str, yaml: YAML, dropped: Counter[str]) -> None:
         """Every comment once in `text`, or `CommentsNotKept` for the first one that is not."""
-        got = Counter(line.text for line in _tree(text, yaml).lines if line.text)
+        got = Counter(line.text for line in _comment_lines(text, _scan(text, yaml)[1]) if line.text)
         want = self.texts - dropped
         for missing in (want - got) + (got - want):
             source = self.source_lines.get(missing)
@@ -552,27 +599,17 @@ def _tabs_as_spaces(text: str) -> str:
     """`text` with each tab between tokens (`name: M<tab># why`) made a space: the entry
     loader accepts those, ruamel's round-trip scanner does not. Tabs inside a value or a
     comment stay."""
-    if CParser is None:  # pragma: no cover - ruamel.yaml.clib is a dependency
+    events = _c_stream(text, "get_event")
+    if events is None:
         return text
-    parser = CParser(text)
-    spans = []
-    try:
-        while True:
-            event = parser.get_event()
-            if event is None or isinstance(event, StreamEndEvent):
-                break
-            if isinstance(event, ScalarEvent):
-                spans.append((_pos(event.start_mark), _pos(event.end_mark)))
-    except YAMLError:
-        return text
-    finally:
-        parser.dispose()
+    spans = [(_pos(e.start_mark), _pos(e.end_mark)) for e in events if isinstance(e, ScalarEvent)]
+    covered = _covered(spans)
     parts = re.split(f"({_LINE_BREAK.pattern})", text)
     for i in range(0, len(parts), 2):
         number, line = i // 2, list(parts[i])
+        inside = covered.get(number, [])
         for column, char in enumerate(line):
-            at = (number, column)
-            if any(a <= at < b for a, b in spans):
+            if any(a <= column < b for a, b in inside):
                 continue
             if char == "#" and (column == 0 or line[column - 1] in " \t"):
                 break
