@@ -581,6 +581,9 @@ class KeptComments:
                 _add(out, group, no_blank, number)
         while out and not out[-1].strip():
             out.pop()
+        if drop_header:  # nothing left above: no blank line at the top either
+            while out and not out[0].strip():
+                out.pop(0)
         text = "\n".join(out) + "\n" if out else ""
         self._check(text, yaml, dropped)
         return text
