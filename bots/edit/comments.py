@@ -62,7 +62,7 @@ class CommentsNotKept(ValueError):
     """A comment the rewrite could not put back (1-based line and column of the original)."""
 
     def __init__(self, line: int, column: int, text: str) -> None:
-        super().__init__(f"cannot keep the comment {text!r} at line {line}")
+        super().__init__(f"the comment {text!r} (line {line}) would not be kept exactly once")
         self.line = line
         self.column = column
         self.text = text
@@ -541,9 +541,6 @@ class KeptComments:
                 dropped[header.text] += 1
             else:
                 top.append(header.text)
-        if drop_header:
-            while top and not top[0]:
-                top.pop(0)
         for order, item in enumerate(self.kept):
             if item.where == "after":
                 block = built.get(id(item.container)) if item.container is not None else None
