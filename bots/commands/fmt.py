@@ -1,5 +1,6 @@
 """Rewrite entries in the canonical layout: keys in schema order, 2-space indentation, the
-editor's schema line first. Comments are kept.
+editor's schema line first. Every comment is kept, with the key or item it is about
+(bots.edit.comments); a file where one could not be kept is refused, never written without it.
 
 With --check nothing is written; exit 1 lists the files that would change. Files that do not
 load as strict entries are reported and left alone (exit 1).
@@ -25,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ruamel.yaml.error import MarkedYAMLError
+
     from bots.check.checker import Checker
     from bots.commands.common import load_schemas, registry_root
     from bots.core.entries import (
@@ -37,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from bots.core.fileio import write_atomic
     from bots.core.findings import one_line
     from bots.core.loader import decode_entry_bytes, parse_entry_text
+    from bots.edit.comments import CommentsNotKept
     from bots.edit.layout import canonical_text
 
     root = registry_root(args)
@@ -84,6 +88,29 @@ def run(args: argparse.Namespace) -> int:
             continue
         try:
             new_text = canonical_text(text, ref, schemas)
+        except CommentsNotKept as exc:  # never dropped silently
+            print(
+                one_line(
+                    f"{relpath}:{exc.line}:{exc.column}: error: fmt cannot keep the comment "
+                    f"{exc.text!r} where it is — put it on its own line above the key it is "
+                    "about, then rerun fmt"
+                ),
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
+        except MarkedYAMLError as exc:  # what the round trip's stricter scanner refuses
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{mark.line + 1}:{mark.column + 1}" if mark is not None else "1:1"
+            print(
+                one_line(
+                    f"{relpath}:{where}: error: cannot lay this file out: {exc.problem} — "
+                    "fix it there, then rerun fmt"
+                ),
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
         except ValueError as exc:  # a value YAML's round trip cannot hold (a month 13 date)
             huge = _unlayable_value(text)
             if huge is not None:

@@ -1,10 +1,10 @@
 """The canonical layout of an entry file: schema key order, 2-space indentation, the editor's
-schema line first; comments, quoting and flow lists are kept through ruamel's round trip."""
+schema line first; quoting and flow lists are kept through ruamel's round trip, and every
+comment stays with the key or item it is about (bots.edit.comments)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -12,6 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bots.core.entries import EntryKind, EntryRef
 from bots.core.schemas import SchemaSet, schema_file
+from bots.edit.comments import KeptComments
 
 SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
 
@@ -54,16 +55,13 @@ def _reorder(node: Any, schema: dict[str, Any], doc: str, schemas: SchemaSet) ->
 
 
 def canonical_text(text: str, ref: EntryRef, schemas: SchemaSet) -> str:
-    """`text` in the canonical layout. The caller has checked it loads as a strict entry."""
+    """`text` in the canonical layout. The caller has checked it loads as a strict entry.
+    Raises `CommentsNotKept` rather than lose a comment."""
     yaml = round_trip_yaml()
-    data = yaml.load(text)
+    data, comments = KeptComments.load(text, yaml)
     kind: EntryKind = ref.kind
     _reorder(data, schemas.root(kind), schema_file(kind), schemas)
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    lines = buffer.getvalue().splitlines()
-    while lines and lines[0].startswith(SCHEMA_LINE_PREFIX):
-        lines.pop(0)
+    lines = comments.dump(data, yaml, drop_header=SCHEMA_LINE_PREFIX).splitlines()
     lines = [line.rstrip() for line in lines]
     while lines and not lines[-1]:
         lines.pop()

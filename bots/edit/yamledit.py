@@ -1,6 +1,6 @@
 """Editing an entry through ruamel's round trip: keys inserted where the schema orders them,
-values in the flow style people use for short lists, sources cited. Comments and everything
-not touched stay as they were.
+values in the flow style people use for short lists, sources cited. Everything not touched
+stays as it was, and every comment stays with the key or item it is about (bots.edit.comments).
 
 Every edit of an entry file goes through `edit_entry`:
 
@@ -25,6 +25,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from bots.core.entries import EntryRef
 from bots.core.fileio import write_atomic
 from bots.core.schemas import SchemaSet
+from bots.edit.comments import KeptComments
 from bots.edit.layout import canonical_text, round_trip_yaml
 
 
@@ -51,15 +52,20 @@ def edit_entry(path: Path, *, write: bool = False) -> Iterator[EntryEdit]:
     """Load the entry at `path` for a round-trip edit; with `write`, write the result
     (atomically) when the block ends. A block that raises writes nothing; one that returns
     early still ends the edit (and writes, with `write`)."""
-    yaml = round_trip_yaml()
-    original = path.read_text(encoding="utf-8")
-    edit = EntryEdit(path, original, yaml.load(original))
-    yield edit
-    buffer = io.StringIO()
-    yaml.dump(loadable(edit.doc), buffer)
-    edit.text = buffer.getvalue()
+    with edit_text(path.read_text(encoding="utf-8"), path) as edit:
+        yield edit
     if write:
         write_atomic(path, edit.text)
+
+
+@contextmanager
+def edit_text(original: str, path: Path) -> Iterator[EntryEdit]:
+    """`edit_entry` for an entry's text read elsewhere (from git, say): nothing is written."""
+    yaml = round_trip_yaml()
+    data, comments = KeptComments.load(original, yaml)
+    edit = EntryEdit(path, original, data)
+    yield edit
+    edit.text = comments.dump(loadable(edit.doc), yaml)
 
 
 def rank(order: list[str], key: str) -> tuple[int, str]:

@@ -15,7 +15,6 @@ change a file, even when the import stops half-way.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -38,8 +37,7 @@ from bots.core.findings import Severity
 from bots.core.markdown import truncate
 from bots.core.schemas import SchemaSet
 from bots.core.scoring import ScoreKey
-from bots.edit.layout import round_trip_yaml
-from bots.edit.yamledit import cite, flowed, new_entry_text, put
+from bots.edit.yamledit import cite, edit_text, flowed, new_entry_text, put
 from bots.review.diff import render_value, same
 
 MAX_TEXT = 5000
@@ -190,8 +188,18 @@ class Importer:
     def _merge(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
         original = self.files.read(ref.relpath).decode("utf-8")
         current = self._reader().load(ref.relpath).data or {}
-        yaml = round_trip_yaml()
-        doc = yaml.load(original)
+        with edit_text(original, self.root / ref.relpath) as edit:
+            filled = self._merge_into(ref, edit.doc, current, data, source)
+        if not filled:
+            self.report.unchanged.append(ref.id)
+            return
+        if self._valid(ref, edit.text):
+            self.report.merged.append(ref.id)
+
+    def _merge_into(
+        self, ref: EntryRef, doc: Any, current: dict[str, Any], data: dict[str, Any], source: str
+    ) -> list[str]:
+        """Put into `doc` what `data` adds to the entry; the fields it filled."""
         order = self.schemas.key_order(ref.kind)
         filled: list[str] = []
         for key, value in data.items():
@@ -214,16 +222,10 @@ class Importer:
                         self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
             elif not _same_facts(mine, value):
                 self._conflict(ref, key, mine, value)
-        if not filled:
-            self.report.unchanged.append(ref.id)
-            return
         plain = [f for f in filled if f != "scores"]
         if plain:
             cite(doc, source, plain, self.today, order)
-        buffer = io.StringIO()
-        yaml.dump(doc, buffer)
-        if self._valid(ref, buffer.getvalue()):
-            self.report.merged.append(ref.id)
+        return filled
 
     def _merge_scores(
         self,
