@@ -258,7 +258,7 @@ def test_the_verdict_is_computed_here_whatever_the_report_claims(
     assert body.startswith(f"{MARKER} verdict=failing")
     assert "## ❌ Registry check: 1 error" in body
     assert "`license`: `apache2` is not a known licence id" in body
-    assert "The PR's own validate run reported `valid`; the check above" in body
+    assert "The PR's own validate run passed, but the check above" in body
     assert "onerror" not in body
     assert pull.labels() == ["needs-fix"]
     assert_inert(body)
@@ -908,3 +908,16 @@ def test_event_arguments_that_name_no_branch_are_refused(
     result = pull.cli("comment", *arguments, f"--expect-head={'a' * 40}", root=pull.root)
     assert result.code == 2 and "--head-repository OWNER/NAME" in result.err
     assert github.server.requests == []
+
+
+def test_a_passing_own_run_is_named_when_the_trusted_check_finds_errors(
+    pull: PullRequest, github: GitHubEnv
+) -> None:
+    pull.push(lambda root: (add_model(root), break_license(root)))
+    assert from_event(pull, "--run-conclusion=success").code == 0
+    [body] = pull.comments()
+    assert "The PR's own validate run passed, but the check above" in body
+    fix = pull.push(fix_license)
+    assert fix.is_file()
+    assert from_event(pull, "--run-conclusion=success").code == 0
+    assert "own validate run passed" not in pull.comments()[-1]  # no errors: nothing to say

@@ -72,7 +72,7 @@ def test_contributing_shows_the_comment_the_bot_writes(
         root=contribution.base,
     )  # fmt: skip
     own = (out / "comment.md").read_text(encoding="utf-8").split("\n", 1)[1].rstrip("\n")
-    rendered = own.replace("this pull request's own checks at", "the default branch's checks at")
+    rendered = own.replace("with this pull request's own code", "with the default branch's code")
 
     contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     quoted = re.search(r"a test keeps this example true\):\n\n((?:>.*\n)+)", contributing)

@@ -261,4 +261,5 @@ def test_a_fork_that_rewrites_the_checks_cannot_forge_its_verdict(fork_pr: Scena
     assert "## ❌ Registry check: 1 error" in body
     assert "`license`: `apache2` is not a known licence id — did you mean `apache-2.0`?" in body
     assert "This pull request changes how entries are checked (`bots/review/prreport.py`)" in body
+    assert "The PR's own validate run passed, but the check above" in body
     assert fork_pr.labels() == ["needs-fix"]

@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report",
         type=Path,
-        help="report.json of the PR's validate run: only its PR number and head SHA are read",
+        help="find the PR from report.json of its validate run instead (for manual runs: only "
+        "its PR number, head SHA and verdict are read; the workflow does not use it)",
     )
     parser.add_argument(
         "--head-repository",
@@ -61,19 +62,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--details-url", help="a link to the PR's validate run")
     parser.add_argument(
+        "--run-conclusion",
+        choices=["success", "failure"],
+        help="how the PR's own validate run ended (workflow_run.conclusion), to say so when it "
+        "passed but the check here finds errors",
+    )
+    parser.add_argument(
         "--hub",
         action="store_true",
         help="also ask the Hugging Face Hub what autofill would add to the changed entries",
     )
-    parser.add_argument("--dry-run", action="store_true", help="print the comment, post nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the comment, post nothing (still reads the PR from GitHub; for an offline "
+        "preview use `registry pr-report`)",
+    )
 
 
 class Pointer:
-    """What the untrusted report may tell: which pull request, at which head, and the verdict
-    its own run claimed (shown only when the trusted check disagrees)."""
+    """Which pull request, at which head, and whether the PR's own validate run passed (said in
+    the comment when the trusted check finds errors it did not)."""
 
-    def __init__(self, number: int | None, head: str, claimed: str | None) -> None:
-        self.number, self.head, self.claimed = number, head, claimed
+    def __init__(self, number: int | None, head: str, own_run_passed: bool | None) -> None:
+        self.number, self.head, self.own_run_passed = number, head, own_run_passed
 
 
 def read_pointer(path: Path) -> Pointer:
@@ -99,7 +111,7 @@ def read_pointer(path: Path) -> Pointer:
             f"{path}: not a valid report at pull_request/head_sha: not a commit SHA — not posting",
         )
     claimed = report.get("verdict")
-    return Pointer(number, head, claimed if claimed in VERDICTS else None)
+    return Pointer(number, head, claimed != INVALID if claimed in VERDICTS else None)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,7 +170,8 @@ def _from_event(args: argparse.Namespace) -> int:
             f"the open PR from that branch is #{pr.number}, not #{args.pr} — not posting",
         )
     head = args.expect_head
-    return _post(args, Pointer(pr.number, head, None), pr.number, head, forge)
+    passed = {"success": True, "failure": False}.get(args.run_conclusion or "")
+    return _post(args, Pointer(pr.number, head, passed), pr.number, head, forge)
 
 
 def _post(
@@ -196,7 +209,7 @@ def _post(
             blob_base=GitHubContext.read().blob_base(head, forge.config.repository),
             details_url=args.details_url,
             trusted=True,
-            claimed=pointer.claimed,
+            own_run_passed=pointer.own_run_passed,
         )
     except Exception as exc:  # the PR still gets a comment saying so; then exit 2
         crashed = exc

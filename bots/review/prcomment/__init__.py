@@ -28,7 +28,7 @@ from bots.review.prcomment.findings import FINDINGS_CHARS, Links, finding_line, 
 from bots.review.prcomment.hubsection import hub_section
 from bots.review.prcomment.summary import summary_line, verdict_advice, verdict_title
 from bots.review.prcomment.tables import changes_tables
-from bots.review.prreport import verdict_class
+from bots.review.prreport import INVALID, verdict_class
 
 __all__ = [
     "COMMENT_KIND",
@@ -93,6 +93,8 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
     parts = [_entry_heading(entry, links)]
     if entry["problem"]:
         parts.append(f"\nCould not be read: {escape(truncate(entry['problem'], 600))}\n")
+    budget = 2_000 if compact else FINDINGS_CHARS
+    parts.append(findings_block(entry.get("findings", []), links, budget))  # what to fix, first
     parts.append(provenance_line(entry))
     if compact:
         n = len(entry["changes"])
@@ -102,8 +104,6 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
         parts.append(changes_tables(entry))
     if entry.get("hub"):
         parts.append(hub_section(entry, links, compact))
-    budget = 2_000 if compact else FINDINGS_CHARS
-    parts.append(findings_block(entry.get("findings", []), links, budget))
     return "".join(parts) + "\n"
 
 
@@ -131,14 +131,14 @@ def _checks_note(report: dict[str, Any], trusted: bool) -> str:
     )
 
 
-def _claim_note(report: dict[str, Any], claimed: str | None) -> str:
-    """When the PR's own run claimed another verdict (its code or schemas differ, or it lied)."""
-    if claimed is None or claimed == report["verdict"]:
+def _own_run_note(report: dict[str, Any], own_run_passed: bool | None) -> str:
+    """When the PR's own validate run passed but this check finds errors (its code or schemas
+    differ from the default branch's, or it was made to lie)."""
+    if not own_run_passed or report["verdict"] != INVALID:
         return ""
-    said = claimed.replace("_", " ")
     return (
-        f"> [!CAUTION]\n> The PR's own validate run reported {code(said)}; the check above, "
-        "run with the default branch's code, disagrees. This comment is the one to trust.\n\n"
+        "> [!CAUTION]\n> The PR's own validate run passed, but the check above, run with the "
+        "default branch's code, finds errors. This comment is the one to trust.\n\n"
     )
 
 
@@ -161,25 +161,25 @@ def render(
     details_url: str | None = None,
     limit: int = GITHUB_LIMIT,
     trusted: bool = False,
-    claimed: str | None = None,
+    own_run_passed: bool | None = None,
 ) -> str:
     """The whole comment, starting with its hidden marker. `trusted`: computed by the default
-    branch's code (`registry comment`), not by the PR's own run; `claimed`: the verdict the
-    PR's own run reported, noted when it differs."""
+    branch's code (`registry comment`), not by the PR's own run; `own_run_passed`: whether
+    that run passed, noted when this verdict is invalid."""
     links = Links(blob_base)
     head = report["pull_request"]["head_sha"]
     top = (
         marker(COMMENT_KIND, verdict=verdict_class(report["verdict"]), head=head[:12])
         + f"\n## {verdict_title(report)}\n\n{verdict_advice(report['verdict'])}\n\n"
-        + _claim_note(report, claimed)
+        + _own_run_note(report, own_run_passed)
         + _checks_note(report, trusted)
         + summary_line(report)
     )
     full_link = http_url(details_url) if details_url else None
-    who = "the default branch's checks" if trusted else "this pull request's own checks"
+    whose = "the default branch's code" if trusted else "this pull request's own code"
     footer = (
-        f"<sub>registry {__version__} · {who} at {code(head[:12])}, against the fork "
-        f"point {code(report['merge_base'][:12])}"
+        f"<sub>registry {__version__} · checked {code(head[:12])} with {whose}, against the "
+        f"fork point {code(report['merge_base'][:12])}"
         + (f" · [the PR's validate run]({full_link})" if full_link else "")
         + "</sub>\n"
     )
