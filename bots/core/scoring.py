@@ -1,4 +1,5 @@
-"""What makes a score one score: its benchmark, metric and setting.
+"""What makes a score one score: its benchmark, metric and setting, and the subtask (an MMLU
+subject, an XNLI language) when the value is for a part of the benchmark.
 
 An entry holds at most one score per identity. The diff matches score records by it, the
 leaderboard refresh finds its own records by it, and imports, submissions and the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-SCORE_IDENTITY = ("benchmark", "metric", "setting")
+SCORE_IDENTITY = ("benchmark", "metric", "setting", "subtask")
 
 
 class ScoreKey(NamedTuple):
@@ -19,6 +20,7 @@ class ScoreKey(NamedTuple):
     benchmark: str
     metric: str
     setting: str
+    subtask: str = ""
 
     @classmethod
     def of(cls, record: Mapping[str, Any]) -> ScoreKey:
@@ -27,5 +29,7 @@ class ScoreKey(NamedTuple):
 
     @property
     def label(self) -> str:
-        """`benchmark · metric · setting`, leaving out the parts the score does not have."""
-        return " · ".join(part for part in self if part)
+        """`benchmark/subtask · metric · setting`, leaving out the parts the score does not
+        have."""
+        benchmark = f"{self.benchmark}/{self.subtask}" if self.subtask else self.benchmark
+        return " · ".join(part for part in (benchmark, self.metric, self.setting) if part)

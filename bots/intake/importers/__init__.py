@@ -2,9 +2,17 @@
 
 An importer turns a foreign record into entry data plus a source URL; `Importer.write` then
 creates the entry (canonical layout, validated) or, when the entry exists, fills only its empty
-fields and reports the rest as conflicts — the same rule as Hub auto-fill. Free-text names map
-to existing entries ignoring case and punctuation, else to a deterministic slug that is listed
-as invented.
+fields and reports the rest as conflicts — the same rule as Hub auto-fill.
+
+Names map to entries by identity first (`Importer.identify`): the id itself; the same id in
+other letter case (Hub ids ignore case); the same id spelled with other `-`, `_` or spaces
+(`Qwen/Qwen-2.5-72B` is `Qwen/Qwen2.5-72B`: one entry, never a near-duplicate beside it). A
+free-text name then maps through the entries' ids, names and `aliases` ignoring case and
+punctuation (`AI2` → `allenai` when allenai lists the alias), ids before names before the last
+segment of an id; a name two entries claim at the same rank maps to neither. A name that only
+matches the last segment of an id (`GPT-2` → `openai-community/gpt2`) is a weak match: it may
+name the family, not that checkpoint, so importers must not fill from it. A name with no entry
+gets a deterministic slug, listed as invented.
 
 Nothing is written while records are read: each entry is checked as text in memory, over the
 working tree and what earlier records of the same import produced (an `EntryFiles` overlay),
@@ -18,6 +26,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,16 +46,24 @@ from bots.core.findings import Severity
 from bots.core.markdown import truncate
 from bots.core.schemas import SchemaSet
 from bots.core.scoring import ScoreKey
-from bots.edit.yamledit import cite, edit_text, flowed, new_entry_text, put
+from bots.edit.yamledit import cite, edit_text, flowed, put
+from bots.intake.importers.bulktext import entry_text
 from bots.review.diff import render_value, same
 
 MAX_TEXT = 5000
+EXAMPLES_PER_REASON = 10  # skipped records listed one by one per reason; the rest counted
 
 
 def fold(text: str) -> str:
     """A name as the importers compare names: no case, no punctuation, no accents."""
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text.casefold() if ch.isalnum() and ch.isascii())
+
+
+def spelling(entry_id: str) -> str:
+    """An id as spelled loosely: no case, no `-`, `_` or spaces (dots kept: opt-1.3b is not
+    opt-13b)."""
+    return re.sub(r"[-_\s]+", "", entry_id.casefold())
 
 
 def slug(text: str) -> str:
@@ -57,28 +74,135 @@ def slug(text: str) -> str:
     return text[:96].strip("-._") or "unnamed"
 
 
+@dataclass(frozen=True)
+class Match:
+    """What a name means: an entry id and how it was found.
+
+    `how` is `id`, `case` (the id in other letter case), `spelling` (other `-`/`_`/spaces),
+    `name` or `alias` (an entry's name or alias), `id_name` (the last segment of an entry's
+    id: weak), `new` (a valid id with no entry) or `invented` (a slug for a free-text name)."""
+
+    id: str
+    how: str
+
+    @property
+    def exists(self) -> bool:
+        return self.how not in ("new", "invented")
+
+    @property
+    def weak(self) -> bool:
+        """A match that may name a family or series rather than this entry."""
+        return self.how == "id_name"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source for some of the fields an import fills (besides the record's own file)."""
+
+    url: str
+    fields: tuple[str, ...]
+    note: str | None = None
+    exclusive: bool = True  # the record's own source no longer cites these fields
+
+
+class NameTable:
+    """The names entries of one kind go by, ranked: ids, then names and aliases, then the last
+    segment of ids. A folded name claimed by two entries at its best rank is ambiguous."""
+
+    RANKS = ("id", "name", "alias", "id_name")
+
+    def __init__(self) -> None:
+        self._claims: dict[str, dict[int, set[str]]] = {}
+        self.exact: dict[str, str] = {}  # casefolded id → id
+        self.loose: dict[str, set[str]] = {}  # spelling(id) → ids
+
+    def learn(self, entry_id: str, data: dict[str, Any]) -> None:
+        self.exact.setdefault(entry_id.casefold(), entry_id)
+        self.loose.setdefault(spelling(entry_id), set()).add(entry_id)
+        names: list[tuple[int, Any]] = [(0, entry_id), (1, data.get("name"))]
+        names += [(2, alias) for alias in data.get("aliases") or []]
+        names.append((3, entry_id.split("/")[-1]))
+        for rank, name in names:
+            if isinstance(name, str) and fold(name):
+                self._claims.setdefault(fold(name), {}).setdefault(rank, set()).add(entry_id)
+
+    def lookup(self, name: str) -> Match | None:
+        """The entry a free-text name means, or None (none, or ambiguous)."""
+        claims = self._claims.get(fold(name))
+        if not claims:
+            return None
+        rank = min(claims)
+        ids = claims[rank]
+        if len(ids) != 1:
+            return None
+        return Match(next(iter(ids)), self.RANKS[rank])
+
+    def as_dict(self) -> dict[str, str]:
+        """fold(name) → id for every unambiguous name (what `Importer.names` returns)."""
+        out = {}
+        for name in self._claims:
+            found = self.lookup(name)
+            if found is not None:
+                out[name] = found.id
+        return out
+
+
 @dataclass
 class Report:
     created: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    # (what, why) or (what, why, group): the group is the reason without its particulars
+    skipped: list[tuple[str, ...]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
+    # what each part of a collection came to: part → outcome → count (the seed's summary)
+    parts: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def skip(self, what: str, why: str, group: str | None = None) -> None:
+        """Record a skipped record; `group` is the reason shared by records skipped alike."""
+        self.skipped.append((what, why, group or ""))
+
+    def tally(self, part: str, outcome: str, count: int = 1) -> None:
+        self.parts.setdefault(part, Counter())[outcome] += count
 
     def lines(self) -> list[str]:
         out = [f"conflict (kept): {c}" for c in self.conflicts]
-        out += [_line(f"skipped {what}: {why}") for what, why in self.skipped]
+        groups: Counter[str] = Counter()
+        for skipped in self.skipped:
+            what, why = skipped[0], skipped[1]
+            group = _group(skipped)
+            groups[group] += 1
+            if groups[group] <= EXAMPLES_PER_REASON:
+                out.append(_line(f"skipped {what}: {why}"))
+        for group, count in sorted(groups.items()):
+            if count > EXAMPLES_PER_REASON:
+                out.append(
+                    _line(f"… and {count - EXAMPLES_PER_REASON} more skipped: {group}", 300)
+                )
         invented = [i for i in self.invented if i in self.created]
         if invented:
             out.append("ids invented for names with no entry: " + ", ".join(invented))
-        reasons = Counter(_line(why.split(":")[0], 80) for _, why in self.skipped)
-        why = "; ".join(f"{n} {r}" for r, n in reasons.most_common())
+        for part, outcomes in self.parts.items():
+            total = sum(outcomes.values())
+            said = "; ".join(f"{n} {o}" for o, n in sorted(outcomes.items(), key=_by_count))
+            out.append(_line(f"{part}: {total} — {said}", 2000))
+        why = "; ".join(f"{n} {r}" for r, n in sorted(groups.items(), key=_by_count))
         out.append(
             f"{len(self.created)} created, {len(self.merged)} merged, {len(self.unchanged)} "
             f"unchanged, {len(self.skipped)} skipped" + (f" ({why})" if why else "")
         )
         return out
+
+
+def _group(skipped: tuple[str, ...]) -> str:
+    if len(skipped) > 2 and skipped[2]:
+        return _line(skipped[2], 120)
+    return _line(skipped[1].split(":")[0], 80)
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
 
 
 class Importer:
@@ -93,7 +217,7 @@ class Importer:
         self.today = today
         self.dry_run = dry_run
         self.report = Report()
-        self._names: dict[EntryKind, dict[str, str]] = {}
+        self._tables: dict[EntryKind, NameTable] = {}
         self._pending: dict[str, str] = {}  # relpath → checked text, written by finish()
         self.files = EntryFiles(root)
         self.index = EntryIndex(root, self.files)
@@ -104,10 +228,10 @@ class Importer:
 
     # --- names to ids ---------------------------------------------------------------------
 
-    def names(self, kind: EntryKind) -> dict[str, str]:
-        """fold(name, alias or id) → id, for the entries of `kind` (read once)."""
-        if kind not in self._names:
-            table: dict[str, str] = {}
+    def table(self, kind: EntryKind) -> NameTable:
+        """The names of the entries of `kind` (read once, then kept up to date)."""
+        if kind not in self._tables:
+            table = NameTable()
             reader = self._reader()
             relpaths = reader.files.walk(f"{ENTRIES_DIR}/{kind.folder}")
             for relpath in sorted(relpaths, key=lambda p: p.split("/")):
@@ -116,88 +240,171 @@ class Importer:
                 data = reader.load(relpath).data
                 if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                     continue
-                _learn(table, data["id"], data)
-            self._names[kind] = table
-        return self._names[kind]
+                table.learn(data["id"], data)
+            self._tables[kind] = table
+        return self._tables[kind]
 
-    def resolve(self, kind: EntryKind, name: str, namespace: str | None = None) -> str:
-        """The id of the entry `name` means: an existing one, else a deterministic new id."""
-        if valid_id(kind, name) and self.index.exists(EntryRef(kind, name)):
-            return name
-        known = self.names(kind).get(fold(name))
-        if known:
-            return known
-        if valid_id(kind, name):
-            return name
+    def names(self, kind: EntryKind) -> dict[str, str]:
+        """fold(name, alias or id) → id, for the entries of `kind`."""
+        return self.table(kind).as_dict()
+
+    def identify(self, kind: EntryKind, name: str, namespace: str | None = None) -> Match:
+        """The entry `name` means, and how it was found (see the module's docstring)."""
+        is_id = valid_id(kind, name)
+        if is_id and self.index.exists(EntryRef(kind, name)):
+            return Match(name, "id")
+        table = self.table(kind)
+        same_case = table.exact.get(name.casefold())
+        if same_case:
+            return Match(same_case, "case")
+        if kind.namespaced and is_id:
+            loose = table.loose.get(spelling(name), set())
+            if len(loose) == 1:
+                return Match(next(iter(loose)), "spelling")
+            # an id is an id: never matched by its folded name (opt-13b is not opt-1.3b)
+            return Match(name, "new")
+        found = table.lookup(name)
+        if found is not None:
+            return found
+        if is_id:
+            return Match(name, "new")
         invented = (
             slug(name) if not kind.namespaced else f"{slug(namespace or 'imported')}/{slug(name)}"
         )
-        if invented not in self.report.invented:
-            self.report.invented.append(invented)
-        return invented
+        return Match(invented, "invented")
 
-    def organization(self, listed: str, what: str) -> str | None:
-        """The registry's organization for the first of a comma-separated list of names; None
-        (with the reason recorded against `what`) when the registry does not have it yet."""
+    def resolve(self, kind: EntryKind, name: str, namespace: str | None = None) -> str:
+        """The id of the entry `name` means: an existing one, else a deterministic new id."""
+        match = self.identify(kind, name, namespace)
+        if match.how == "invented" and match.id not in self.report.invented:
+            self.report.invented.append(match.id)
+        return match.id
+
+    def organization(
+        self,
+        listed: str,
+        what: str,
+        *,
+        create_from: str | None = None,
+        url: str | None = None,
+        hub_url: str | None = None,
+    ) -> str | None:
+        """The registry's organization for the first of a comma-separated list of names.
+
+        Without `create_from`, None (with the reason recorded against `what`) when the registry
+        does not have it yet. With `create_from` (the source that names the organization) and
+        the organization's `url`, a missing organization is created: its id is the name's slug
+        (a Hub namespace stays as it is), its type `unknown`."""
         first = listed.split(",")[0].strip()
-        org = self.resolve(EntryKind.ORGANIZATION, first) if first else ""
-        if org and self.index.exists(EntryRef(EntryKind.ORGANIZATION, org)):
-            return org
-        self.report.skipped.append(
-            (
-                what,
-                f"organization {first!r} not in the registry: add it with registry new "
-                f"organization {slug(first)}, then import again",
-            ),
+        if not first:
+            self.report.skip(what, "no organization named", "no organization named")
+            return None
+        match = self.identify(EntryKind.ORGANIZATION, first)
+        if match.exists:
+            return match.id
+        if create_from and url:
+            return self.create_organization(slug(first), first, create_from, url, hub_url)
+        self.report.skip(
+            what,
+            f"organization {first!r} not in the registry: add it with registry new "
+            f"organization {slug(first)}, then import again",
+            "organization not in the registry",
         )
         return None
 
+    def create_organization(
+        self, org_id: str, name: str, source: str, url: str, hub_url: str | None = None
+    ) -> str | None:
+        """Create the organization `org_id` (type `unknown`), citing `source`; its id, or None
+        when the entry is refused (the reason is recorded)."""
+        ref = EntryRef(EntryKind.ORGANIZATION, org_id)
+        if self.index.exists(ref):
+            return org_id
+        data: dict[str, Any] = {"name": name[:200].strip(), "type": "unknown", "url": url}
+        if hub_url:
+            data["hub_url"] = hub_url
+        self.write(ref, data, source)
+        return org_id if self.index.exists(ref) else None
+
+    def current(self, ref: EntryRef) -> dict[str, Any] | None:
+        """The entry's data as this import sees it (None when there is no such entry)."""
+        if not self.files.is_file(ref.relpath):
+            return None
+        data = self._reader().load(ref.relpath).data
+        return data if isinstance(data, dict) else None
+
     # --- writing --------------------------------------------------------------------------
 
-    def write(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
+    def write(
+        self,
+        ref: EntryRef,
+        data: dict[str, Any],
+        source: str,
+        also: Sequence[Citation] = (),
+    ) -> str | None:
         """Create the entry, or fill the empty fields of the existing one (in memory: see
-        `finish`)."""
+        `finish`). `source` supports every field it fills except those a citation in `also`
+        names. Returns "created", "merged", "unchanged" or None (refused, with its reason)."""
         path = self.root / ref.relpath
         if not path.resolve().is_relative_to((self.root / ENTRIES_DIR).resolve()):
-            self.report.skipped.append((ref.id, "outside entries/: refused"))
-            return
+            self.report.skip(ref.id, "outside entries/: refused", "outside entries/: refused")
+            return None
         if self.files.is_file(ref.relpath):
-            self._merge(ref, data, source)
-        else:
-            self._create(ref, data, source)
+            return self._merge(ref, data, source, also)
+        return self._create(ref, data, source, also)
 
-    def _create(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
+    def _create(
+        self, ref: EntryRef, data: dict[str, Any], source: str, also: Sequence[Citation]
+    ) -> str | None:
         data = {"id": ref.id, **{k: v for k, v in data.items() if k != "id"}}
-        fields = [k for k in data if k not in ("id", "sources", "scores")]
+        cited = {f for c in also if c.exclusive for f in c.fields}
+        fields = [k for k in data if k not in ("id", "sources", "scores", "hub") and k not in cited]
         sources = data.setdefault("sources", [])
         given = next((s for s in sources if s.get("url") == source), None)
         if given is None:
-            sources.append({"url": source, "accessed": self.today, "fields": fields})
-        else:  # the importer's own record (with a note): complete it
-            given.update({"url": source, "accessed": self.today, "fields": fields})
-            note = given.pop("note", None)
-            if note:
-                given["note"] = note
-        text = new_entry_text(data, ref, self.schemas)
+            given = {"url": source}
+            sources.append(given)
+        note = given.pop("note", None)  # the importer's own record (with a note): complete it
+        given.update({"url": source, "accessed": self.today})
+        if fields:
+            given["fields"] = fields
+        if note:
+            given["note"] = note
+        for citation in also:
+            named = [f for f in citation.fields if _top(f) in data]
+            if named:
+                sources.append(_source_record(citation, named, self.today))
+        text = entry_text(data, ref, self.schemas)
         if not self._valid(ref, text):
-            return
+            return None
         self.report.created.append(ref.id)
-        if ref.kind in self._names:  # later records may refer to this one by name
-            _learn(self._names[ref.kind], ref.id, data)
+        if ref.kind in self._tables:  # later records may refer to this one by name
+            self._tables[ref.kind].learn(ref.id, data)
+        return "created"
 
-    def _merge(self, ref: EntryRef, data: dict[str, Any], source: str) -> None:
+    def _merge(
+        self, ref: EntryRef, data: dict[str, Any], source: str, also: Sequence[Citation]
+    ) -> str | None:
         original = self.files.read(ref.relpath).decode("utf-8")
         current = self._reader().load(ref.relpath).data or {}
         with edit_text(original, self.root / ref.relpath) as edit:
-            filled = self._merge_into(ref, edit.doc, current, data, source)
+            filled = self._merge_into(ref, edit.doc, current, data, source, also)
         if not filled:
             self.report.unchanged.append(ref.id)
-            return
-        if self._valid(ref, edit.text):
-            self.report.merged.append(ref.id)
+            return "unchanged"
+        if not self._valid(ref, edit.text):
+            return None
+        self.report.merged.append(ref.id)
+        return "merged"
 
     def _merge_into(
-        self, ref: EntryRef, doc: Any, current: dict[str, Any], data: dict[str, Any], source: str
+        self,
+        ref: EntryRef,
+        doc: Any,
+        current: dict[str, Any],
+        data: dict[str, Any],
+        source: str,
+        also: Sequence[Citation] = (),
     ) -> list[str]:
         """Put into `doc` what `data` adds to the entry; the fields it filled."""
         order = self.schemas.key_order(ref.kind)
@@ -206,6 +413,8 @@ class Importer:
             if key in ("id", "sources"):
                 continue
             mine = current.get(key)
+            if key == "hub" and mine is not None:
+                continue  # bot-owned, and newer than what a collection recorded
             if key == "scores":
                 filled += self._merge_scores(ref, doc, current, value, order)
                 continue
@@ -222,9 +431,15 @@ class Importer:
                         self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
             elif not _same_facts(mine, value):
                 self._conflict(ref, key, mine, value)
-        plain = [f for f in filled if f != "scores"]
-        if plain:
-            cite(doc, source, plain, self.today, order)
+        cited = {f for c in also if c.exclusive for f in c.fields}
+        plain = [f for f in filled if f != "scores" and not _top(f).startswith("hub")]
+        mine_to_cite = [f for f in plain if f not in cited and _top(f) not in cited]
+        if mine_to_cite:
+            cite(doc, source, mine_to_cite, self.today, order)
+        for citation in also:
+            named = [f for f in plain if f in citation.fields or _top(f) in citation.fields]
+            if named:
+                cite(doc, citation.url, named, self.today, order)
         return filled
 
     def _merge_scores(
@@ -241,6 +456,7 @@ class Importer:
             old = existing.get(ScoreKey.of(score))
             if old is None:
                 new.append(score)
+                existing[ScoreKey.of(score)] = score
             elif not same(old.get("value"), score.get("value")):
                 self._conflict(
                     ref, f"scores[{ScoreKey.of(score).label}]", old.get("value"), score.get("value")
@@ -280,8 +496,10 @@ class Importer:
         errors = [f for f in result.findings if f.severity is Severity.ERROR]
         if errors:
             first = errors[0]
-            self.report.skipped.append(
-                (ref.id, f"invalid: {first.field or 'entry'}: {first.message}"[:300])
+            self.report.skip(
+                ref.id,
+                f"invalid: {first.field or 'entry'}: {first.message}"[:300],
+                "invalid entry (see its reason)",
             )
             return False
         self._pending[relpath] = text
@@ -294,12 +512,15 @@ class Importer:
         self.index = EntryIndex(self.root, self.files)
 
 
-def _learn(table: dict[str, str], entry_id: str, data: dict[str, Any]) -> None:
-    """Add the names an entry goes by (id, its last segment, name, aliases) to a name table."""
-    names = [entry_id, entry_id.split("/")[-1], data.get("name"), *(data.get("aliases") or [])]
-    for name in names:
-        if isinstance(name, str) and fold(name):
-            table.setdefault(fold(name), entry_id)
+def _top(field_path: str) -> str:
+    return field_path.split(".")[0]
+
+
+def _source_record(citation: Citation, fields: list[str], today: dt.date) -> dict[str, Any]:
+    record: dict[str, Any] = {"url": citation.url, "accessed": today, "fields": fields}
+    if citation.note:
+        record["note"] = citation.note[:MAX_TEXT]
+    return record
 
 
 def _line(text: str, limit: int = 300) -> str:

@@ -1,0 +1,591 @@
+"""The earlier metadata collection (llm-pretraining-behaviours `metadata/`), moved over whole.
+
+Every file in the folder, and every row of its consolidated CSVs, is accounted for: imported
+(created, or merged into an entry that exists or that an earlier record created), or skipped
+with a one-line reason; the summary counts outcomes per part of the collection.
+
+The import reads everything first, then writes: each entry is assembled from all the records
+that speak about it (`Draft`: a value two records state differently fills nothing and is
+listed), then written once — organizations and datasets first, then models in base-model order
+with their scores. Facts cite the original file at the snapshot's commit (`files.COLLECTION`).
+See the modules for each part: `datasets` (which dataset a file describes), `models` (one id per
+Hub repo, Hub facts where they mean what they say), `scores` and `tasks` (both score layouts and
+the CSV, per subtask).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bots.core.entries import EntryKind, EntryRef, valid_id
+from bots.intake.importers import Citation, Importer
+from bots.intake.importers.seed.datasets import (
+    IDENTITIES,
+    DatasetFiles,
+    Identity,
+    dataset_ref,
+    info_claims,
+    new_dataset,
+)
+from bots.intake.importers.seed.drafts import Draft
+from bots.intake.importers.seed.files import (
+    ANNOTATION_ROWS,
+    CSV_FOLDER,
+    DATASET_FILES,
+    DATASET_INFO_ROWS,
+    EVALUATION_ROWS,
+    MODEL_FILES,
+    OTHER_FILES,
+    SCORE_FILES,
+    Unreadable,
+    empty,
+    number,
+    read_csv,
+    read_json,
+    source_url,
+)
+from bots.intake.importers.seed.models import (
+    PIPELINES,
+    ModelFacts,
+    ModelIds,
+    enum_values,
+    hub_id,
+    model_ref,
+    stage_list,
+)
+from bots.intake.importers.seed.scores import ScoreSink, file_scores, index, row_score
+from bots.intake.importers.seed.tasks import BENCHMARKS
+
+__all__ = ["SeedImporter"]
+
+ASSUMED_NOTE = (
+    "Task, modalities and access are assumed, not stated: the collection studies open-weight "
+    "text-generation models it evaluates with lm-evaluation-harness."
+)
+BASE_NOTE = "base_model from the Hub card; the card gives no relation: fine_tune assumed"
+NOT_RECORDS = {
+    "README.md": "the collection's own description: not a record",
+    "PROVENANCE.md": "the snapshot's provenance: not a record",
+    "models_list.txt": "a to-do list of model names: holds no facts",
+    "eval_harness_tasks.txt": "a list of harness task names: holds no facts",
+    "load.sql": "the CSVs' loading script: not a record",
+    "schema.sql": "the CSVs' table definitions: not a record",
+}
+FOLDERS = {"dataset_metadata": DATASET_FILES, "model_metadata": MODEL_FILES,
+           "model_scores": SCORE_FILES}  # fmt: skip
+CSVS = {"model_annotations.csv": ANNOTATION_ROWS, "dataset_info.csv": DATASET_INFO_ROWS,
+        "evaluation_results.csv": EVALUATION_ROWS}  # fmt: skip
+
+
+class SeedImporter:
+    def __init__(self, importer: Importer, folder: Path) -> None:
+        self.importer = importer
+        self.folder = folder
+        self.report = importer.report
+        self.ids = ModelIds(importer)
+        self.facts = ModelFacts(importer, enum_values(importer, EntryKind.MODEL, ("license",)))
+        self.datasets = DatasetFiles(folder)
+        self.models: dict[str, Draft] = {}
+        self.creation: dict[str, dict[str, Any]] = {}  # model id → what creating it needs
+        self.stems: dict[str, str] = {}  # a model file's stem → its model id
+        self.dataset_drafts: dict[str, Draft] = {}
+        self.identities: dict[str, Identity] = {}  # dataset id → what creating it needs
+        self.sink = ScoreSink()
+        self.not_carried: Counter[str] = Counter()
+
+    # --- the run --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        csvs = self._inventory()
+        self.datasets.read()
+        self._model_files()
+        self._annotations(csvs.get("model_annotations.csv"))
+        self._score_files()
+        self._evaluations(csvs.get("evaluation_results.csv"))
+        self._dataset_files()
+        self._dataset_info(csvs.get("dataset_info.csv"))
+        self._write_datasets()
+        self._write_models()
+        for reason, n in sorted(self.not_carried.items()):
+            self.report.tally("values not carried", reason, n)
+
+    def _outcome(self, part: str, record: str, outcome: str, group: str | None = None) -> None:
+        """Count `record`'s outcome; a skip is also listed with its reason."""
+        if outcome.startswith("skipped: "):
+            reason = outcome.removeprefix("skipped: ")
+            self.report.skip(record, reason, group or reason)
+            self.report.tally(part, "skipped: " + (group or reason))
+        else:
+            self.report.tally(part, outcome)
+
+    def _inventory(self) -> dict[str, Path]:
+        """Account for the files that are not records of a part, and find the CSVs."""
+        csvs: dict[str, Path] = {}
+        for path in sorted(self.folder.rglob("*")):
+            relpath = path.relative_to(self.folder).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                continue
+            top = relpath.split("/")[0]
+            if path.is_symlink():
+                self._outcome(OTHER_FILES, relpath, "skipped: a link, not followed")
+            elif top in FOLDERS and "/" in relpath and relpath.count("/") == 1:
+                if path.suffix != ".json":
+                    self._outcome(FOLDERS[top], relpath, "skipped: not a JSON file")
+            elif relpath.startswith(CSV_FOLDER + "/") and path.name in CSVS:
+                csvs[path.name] = path
+            elif top == "test":
+                self._outcome(OTHER_FILES, relpath, "skipped: a test fixture of the collection")
+            elif path.name.endswith("_schema.json"):
+                self._outcome(OTHER_FILES, relpath, "skipped: the collection's own JSON schema")
+            else:
+                reason = NOT_RECORDS.get(path.name, "not a record of any part")
+                self._outcome(OTHER_FILES, relpath, f"skipped: {reason}")
+        return csvs
+
+    def _rows(self, path: Path | None, part: str) -> list[tuple[str, dict[str, str]]]:
+        if path is None:
+            return []
+        relpath = path.relative_to(self.folder).as_posix()
+        try:
+            rows = read_csv(path)
+        except Unreadable as exc:
+            self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
+            return []
+        return [(f"{relpath} row {n} ({row.get('id', '')[:80]})", row) for n, row in
+                enumerate(rows, start=2)]  # fmt: skip
+
+    # --- models ---------------------------------------------------------------------------
+
+    def _model_draft(self, entry_id: str) -> Draft:
+        if entry_id not in self.models:
+            self.models[entry_id] = Draft(model_ref(entry_id))
+        return self.models[entry_id]
+
+    def _model_files(self) -> None:
+        files = self._json_files("model_metadata", MODEL_FILES)
+        for _, doc in files:
+            found, _ = hub_id(doc.get("id"))
+            if found:
+                self.ids.prefer(found)
+        for relpath, doc in files:
+            entry_id, why = self.ids.canonical(doc.get("id"))
+            if entry_id is None:
+                entry_id, _ = self.ids.canonical(Path(relpath).stem.replace("_", "/", 1))
+            if entry_id is None:
+                self._outcome(MODEL_FILES, relpath, f"skipped: {why}")
+                continue
+            self.stems[Path(relpath).stem] = entry_id
+            draft = self._model_draft(entry_id)
+            problems: list[str] = []
+            said = self.facts.file_claims(doc, draft, source_url(relpath), relpath, problems)
+            self._count_problems(problems)
+            known = self.creation.setdefault(entry_id, {"source": source_url(relpath)})
+            for key, value in said.items():
+                if known.get(key) in (None, [], False):
+                    known[key] = value
+
+    def _json_files(self, sub: str, part: str) -> list[tuple[str, dict[str, Any]]]:
+        out = []
+        folder = self.folder / sub
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            relpath = f"{sub}/{path.name}"
+            if path.is_symlink():
+                continue  # counted by the inventory
+            try:
+                doc = read_json(path)
+            except Unreadable as exc:
+                self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
+                continue
+            if not isinstance(doc, dict) or empty(doc):
+                self._outcome(part, relpath, "skipped: empty placeholder")
+                continue
+            out.append((relpath, doc))
+        return out
+
+    def _annotations(self, path: Path | None) -> None:
+        for record, row in self._rows(path, ANNOTATION_ROWS):
+            entry_id, why = self.ids.canonical(row.get("id"))
+            if entry_id is None:
+                self._outcome(ANNOTATION_ROWS, record, f"skipped: {why}")
+                continue
+            draft = self._model_draft(entry_id)
+            problems: list[str] = []
+            url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
+            self.facts.annotation_claims(row, draft, url, record, problems)
+            self._count_problems(problems)
+            self.creation.setdefault(entry_id, {"source": url, "assumed": True})
+
+    def _count_problems(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.not_carried[problem.split(":")[0] if ":" in problem else problem] += 1
+
+    # --- scores ---------------------------------------------------------------------------
+
+    def _score_files(self) -> None:
+        skipped: Counter[str] = Counter()
+        for relpath, doc in self._json_files("model_scores", SCORE_FILES):
+            stem = Path(relpath).stem.removeprefix("results_")
+            entry_id, why = self.ids.canonical(doc.get("model_name"))
+            if entry_id is None and not doc.get("model_name"):
+                entry_id, why = self.ids.canonical(stem)
+            if entry_id is None:
+                self._outcome(SCORE_FILES, relpath, f"skipped: {why}")
+                continue
+            if empty(doc.get("results")):
+                self._outcome(SCORE_FILES, relpath, "skipped: empty placeholder: no results")
+                continue
+            scores = file_scores(doc, relpath, skipped)
+            if not scores:
+                self._outcome(SCORE_FILES, relpath, "skipped: no score of a known benchmark")
+                continue
+            self.sink.add(entry_id, source_url(relpath), scores)
+            self._model_draft(entry_id).speaks(relpath, SCORE_FILES)
+            self.creation.setdefault(entry_id, {"source": source_url(relpath), "assumed": True})
+        for reason, n in skipped.items():
+            self.report.tally("score values not carried", reason, n)
+
+    def _evaluations(self, path: Path | None) -> None:
+        if path is None:
+            return
+        relpath = path.relative_to(self.folder).as_posix()
+        known: dict[str, Any] = {}
+        for record, row in self._rows(path, EVALUATION_ROWS):
+            entry_id, why = self.ids.canonical(row.get("id"))
+            if entry_id is None:
+                self._outcome(EVALUATION_ROWS, record, f"skipped: {why}")
+                continue
+            if entry_id not in known:
+                scores = [s for b in self.sink.batches.get(entry_id, {}).values() for s in b]
+                known[entry_id] = index(scores)
+            score, outcome = row_score(row, known[entry_id], relpath)
+            if score is not None:
+                self.sink.add(entry_id, source_url(relpath), [score])
+                self._model_draft(entry_id).speaks(relpath, EVALUATION_ROWS)
+                self.creation.setdefault(entry_id, {"source": source_url(relpath), "assumed": True})
+            self._outcome(EVALUATION_ROWS, record, outcome)
+
+    # --- datasets -------------------------------------------------------------------------
+
+    def _dataset_draft(self, identity: Identity) -> Draft:
+        self.identities.setdefault(identity.id, identity)
+        if identity.id not in self.dataset_drafts:
+            self.dataset_drafts[identity.id] = Draft(dataset_ref(identity))
+        return self.dataset_drafts[identity.id]
+
+    def _dataset_files(self) -> None:
+        files = self.datasets
+        for stem in files.stems():
+            file = files.files[stem]
+            if file.problem:
+                self._outcome(DATASET_FILES, file.relpath, f"skipped: {file.problem}", file.group)
+                continue
+            identity = IDENTITIES.get(stem)
+            if identity is None and stem in files.parent:
+                parent = IDENTITIES.get(files.parent[stem])
+                whole = parent.id if parent else files.parent[stem]
+                self._outcome(DATASET_FILES, file.relpath, f"a part of {whole}'s composition")
+                continue
+            if identity is None:
+                match = self.importer.identify(EntryKind.DATASET, stem)
+                if not match.exists or match.weak:
+                    self._outcome(
+                        DATASET_FILES,
+                        file.relpath,
+                        f"skipped: which dataset {stem!r} describes is not known: give its "
+                        "dataset entry the alias, then import again",
+                        "which dataset the file describes is not known",
+                    )
+                    continue
+                identity = Identity(match.id, match.id.split("/")[-1], match.id.split("/")[0])
+            draft = self._dataset_draft(identity)
+            for problem in files.claims(stem, draft):
+                self._count_problems([problem])
+                if "loop" in problem or "outside" in problem or "no such" in problem:
+                    self.report.skip(f"{file.relpath} domain", problem, problem.split(" (")[0])
+
+    def _dataset_info(self, path: Path | None) -> None:
+        url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
+        for record, row in self._rows(path, DATASET_INFO_ROWS):
+            entry_id, why = self.ids.canonical(row.get("id"))
+            if entry_id is None:
+                self._outcome(DATASET_INFO_ROWS, record, f"skipped: {why}")
+                continue
+            values = {k: v for k, v in row.items() if k != "id" and number(v) is not None}
+            if not values:
+                self._outcome(DATASET_INFO_ROWS, record, "skipped: no values (empty or -1)")
+                continue
+            draft = self.models.get(entry_id)
+            stem = draft.value(("training_stages", "pretraining", "data")) if draft else None
+            identity = IDENTITIES.get(stem) if isinstance(stem, str) else None
+            if identity is not None and identity.id in self.dataset_drafts:
+                problems = info_claims(row, self.dataset_drafts[identity.id], url, record)
+                self._count_problems(problems)
+                continue
+            self._info_on_model(entry_id, row, url, record)
+
+    def _info_on_model(self, entry_id: str, row: dict[str, str], url: str, record: str) -> None:
+        """A dataset_info row for a model whose training stage names no dataset: its shares
+        become the model's training data by category."""
+        draft = self._model_draft(entry_id)
+        scratch = Draft(draft.ref)
+        problems = info_claims(row, scratch, url, record)
+        found = {
+            k[2]: c.value for k, c in scratch.claims.items() if k[:2] == ("summary", "shares")
+        }
+        shares = {k: v for k, v in found.items() if v > 0 and k != "unknown"}
+        draft.speaks(record, DATASET_INFO_ROWS)
+        if shares:
+            items = [{"categories": [k], "share": v} for k, v in sorted(shares.items())]
+            draft.claim(("training_data_shares",), items, url, record)
+        for key in ("total_tokens", "english_share"):
+            if scratch.has(("summary", key)):
+                problems.append(
+                    f"a model's training-data {key.replace('_', ' ')} with no dataset entry "
+                    "to hold it"
+                )
+        self._count_problems(problems)
+        if entry_id not in self.creation:
+            self.creation[entry_id] = {"source": url, "assumed": True}
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _write_datasets(self) -> None:
+        for draft in list(self.models.values()):
+            for tag in (self.creation.get(draft.ref.id) or {}).get("datasets") or []:
+                self._tag_dataset(tag, draft.ref.id)
+        for score_model in self.sink.models():
+            for records in self.sink.batches[score_model].values():
+                for score in records:
+                    benchmark = score.record["benchmark"]
+                    if benchmark in BENCHMARKS and benchmark not in self.dataset_drafts:
+                        b = BENCHMARKS[benchmark]
+                        self._dataset_draft(Identity(b.id, b.name, b.organization))
+        pending = dict(self.dataset_drafts)
+        while pending:  # the datasets others refer to first
+            ready = [i for i, d in pending.items() if not (self._dataset_refs(d) & set(pending) - {i})]
+            for dataset_id in sorted(ready or pending):
+                self._write_dataset(pending.pop(dataset_id))
+
+    def _tag_dataset(self, tag: str, model: str) -> None:
+        if not valid_id(EntryKind.DATASET, tag):
+            self.not_carried["a dataset tag with no namespace: kept in hub.datasets only"] += 1
+            return
+        match = self.importer.identify(EntryKind.DATASET, tag)
+        entry_id = match.id if match.exists else tag
+        if entry_id in self.dataset_drafts or match.exists:
+            return
+        namespace, name = entry_id.split("/")
+        draft = self._dataset_draft(Identity(entry_id, name, namespace))
+        draft.notes[self.creation[model]["source"]] = f"{model}'s Hub card lists it as a dataset"
+
+    @staticmethod
+    def _dataset_refs(draft: Draft) -> set[str]:
+        parts = draft.value(("composition",)) or []
+        return {p["dataset"] for p in parts if isinstance(p, dict) and p.get("dataset")}
+
+    def _write_dataset(self, draft: Draft) -> None:
+        ref = draft.ref
+        identity = self.identities[ref.id]
+        data = draft.data()
+        parts = data.get("composition")
+        if isinstance(parts, list):
+            for part in parts:
+                if part.get("dataset") and not self._exists(EntryKind.DATASET, part["dataset"]):
+                    del part["dataset"]
+        source = next(iter(c.source for c in draft.claims.values()), None) or next(
+            iter(draft.notes), ""
+        )
+        if not source:
+            b = BENCHMARKS.get(ref.id)
+            source = f"https://huggingface.co/datasets/{ref.id}" if b else ""
+        exists = self._exists(EntryKind.DATASET, ref.id)
+        if not exists:
+            org = self.importer.organization(
+                identity.organization,
+                ref.id,
+                create_from=source,
+                url=f"https://huggingface.co/{identity.organization}",
+                hub_url=f"https://huggingface.co/{identity.organization}",
+            )
+            if org is None:
+                self._records_outcome(draft, None)
+                return
+            created = new_dataset(identity, draft)
+            created["organization"] = org
+            created["derived_from"] = [
+                d for d in created.get("derived_from", []) if self._exists(EntryKind.DATASET, d)
+            ] or None
+            data = {**{k: v for k, v in created.items() if v is not None}, **data}
+        for line in draft.disputes():
+            self.report.conflicts.append(line)
+        note = draft.notes.get(source)
+        if note and not exists:
+            data["sources"] = [{"url": source, "note": note}]
+        result = self.importer.write(ref, data, source, draft.citations(source))
+        self._records_outcome(draft, result)
+
+    def _records_outcome(self, draft: Draft, result: str | None) -> None:
+        first = True
+        for record, part in draft.records.items():
+            if result is None:
+                outcome = f"skipped: {draft.ref.id} not written (see its reason)"
+            elif result == "created":
+                outcome = "created" if first else "merged into an entry an earlier record created"
+            elif record not in draft.kept and part not in (SCORE_FILES, EVALUATION_ROWS):
+                outcome = "unchanged (nothing new, or only disputed values)"
+            else:
+                outcome = result
+            first = False
+            if part == EVALUATION_ROWS:
+                continue  # each row's outcome is counted where it is read
+            if part == SCORE_FILES and result is not None:
+                outcome = f"scores imported into {draft.ref.kind} entries"
+            self._outcome(part, record, outcome, "entry not written" if result is None else None)
+
+    def _exists(self, kind: EntryKind, entry_id: str) -> bool:
+        return self.importer.index.exists(EntryRef(kind, entry_id))
+
+    def _write_models(self) -> None:
+        pending = dict(self.models)
+        while pending:  # base models before the models made from them
+            ready = [
+                i for i, d in pending.items() if self._base(i) not in pending or self._base(i) == i
+            ]
+            for model_id in sorted(ready or pending):
+                self._write_model(pending.pop(model_id))
+
+    def _base(self, model_id: str) -> str | None:
+        raw = (self.creation.get(model_id) or {}).get("base")
+        if not isinstance(raw, str) or not raw.strip():
+            return None
+        found, _ = self.ids.canonical(raw)
+        if found is None:
+            found = self.stems.get(raw.strip())
+        return found
+
+    def _write_model(self, draft: Draft) -> None:
+        ref = draft.ref
+        known = self.creation.get(ref.id) or {}
+        exists = self._exists(EntryKind.MODEL, ref.id)
+        if exists:
+            self._check_context(draft)
+        data = draft.data()
+        self._stages(data, draft)
+        self._training_data(data, known)
+        base = self._base(ref.id)
+        if base and base != ref.id and self._exists(EntryKind.MODEL, base):
+            relation = "merge" if known.get("merged") else "fine_tune"
+            data["base_model"] = [{"id": base, "relation": relation}]
+            data.setdefault("training_type", "fine_tuned")
+        elif base and base != ref.id:
+            self.not_carried["a base model with no entry"] += 1
+        aliases = sorted(self.ids.aliases.get(ref.id, set()))
+        if aliases:
+            data["aliases"] = aliases
+        records, clashes = self.sink.records(ref.id)
+        self.report.conflicts.extend(clashes)
+        if records:
+            data["scores"] = records
+        source = known.get("source") or next(iter(c.source for c in draft.claims.values()), "")
+        also = draft.citations(source)
+        if not exists:
+            creation = self._new_model(ref, known, source)
+            if creation is None:
+                self._records_outcome(draft, None)
+                return
+            fields, assumed = creation
+            data = {**fields, **data}
+            if assumed:
+                also.append(Citation(source_url("README.md"), assumed, ASSUMED_NOTE))
+        if "base_model" in data and not exists:
+            also.append(Citation(source, ("base_model",), BASE_NOTE, exclusive=False))
+        for line in draft.disputes():
+            self.report.conflicts.append(line)
+        result = self.importer.write(ref, data, source, also)
+        if result in ("created", "merged"):
+            self.report.tally("scores", "written", len(records))
+        elif records:
+            self.report.tally("scores", f"not written ({ref.id}: {result or 'refused'})", len(records))
+        self._records_outcome(draft, result)
+
+    def _check_context(self, draft: Draft) -> None:
+        """A training sequence length that differs from the entry's context length is listed,
+        not filled (Mixtral's 4096 beside its 32768-token context)."""
+        current = self.importer.current(draft.ref) or {}
+        context = (current.get("output_quality") or {}).get("context_length")
+        path = ("architecture", "sequence_length")
+        length = draft.value(path)
+        if isinstance(context, int) and length is not None and length != context:
+            self.report.conflicts.append(
+                f"{draft.ref.id} architecture.sequence_length: the entry's context length is "
+                f"{context}, the collection says {length}: not filled"
+            )
+            draft.drop(path)
+
+    def _stages(self, data: dict[str, Any], draft: Draft) -> None:
+        stages = data.pop("training_stages", None)
+        if not isinstance(stages, dict):
+            return
+        for stage in stages.values():
+            stem = stage.pop("data", None)
+            identity = IDENTITIES.get(stem) if isinstance(stem, str) else None
+            if identity and self._exists(EntryKind.DATASET, identity.id):
+                stage["dataset"] = identity.id
+            elif stem:
+                self.not_carried["a training stage's data file that describes no dataset entry"] += 1
+        data["training_stages"] = stage_list(stages)
+
+    def _training_data(self, data: dict[str, Any], known: dict[str, Any]) -> None:
+        items: list[dict[str, Any]] = []
+        for tag in known.get("datasets") or []:
+            if valid_id(EntryKind.DATASET, tag):
+                match = self.importer.identify(EntryKind.DATASET, tag)
+                if self._exists(EntryKind.DATASET, match.id):
+                    items.append({"dataset": match.id})
+        items += data.pop("training_data_shares", None) or []
+        if items:
+            data["training_data"] = items
+
+    def _new_model(
+        self, ref: EntryRef, known: dict[str, Any], source: str
+    ) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+        """The fields a new model entry needs, and which of them are assumed."""
+        namespace = ref.id.split("/")[0]
+        author = known.get("author") if isinstance(known.get("author"), str) else namespace
+        org = self.importer.organization(
+            author or namespace,
+            ref.id,
+            create_from=source,
+            url=f"https://huggingface.co/{namespace}",
+            hub_url=f"https://huggingface.co/{namespace}",
+        )
+        if org is None:
+            return None
+        fields: dict[str, Any] = {
+            "name": ref.id.split("/")[-1],
+            "organization": org,
+            "url": f"https://huggingface.co/{ref.id}",
+        }
+        pipeline = known.get("pipeline")
+        assumed: tuple[str, ...] = ()
+        if known.get("assumed") and pipeline is None:
+            task = PIPELINES["text-generation"]
+            assumed = ("task_category", "modalities", "access")
+        elif str(pipeline) in PIPELINES:
+            task = PIPELINES[str(pipeline)]
+        else:
+            self.report.skip(
+                ref.id,
+                f"pipeline tag {str(pipeline)[:40]!r}: task category unknown",
+                "pipeline tag with no task category",
+            )
+            return None
+        if known.get("private"):
+            self.report.skip(ref.id, "a private or disabled Hub repo", "private Hub repo")
+            return None
+        fields["task_category"] = task[0]
+        fields["modalities"] = {"input": task[1], "output": task[2]}
+        fields["access"] = "open_weights"
+        return fields, assumed

@@ -1,0 +1,358 @@
+"""The collection's models: its model files (Hub `model_info` plus architecture and training
+stages), model_annotations.csv (architecture for models the files lack) and the model ids its
+scores and CSV rows use, spelled many ways.
+
+Identity first: every id the collection uses goes through `ModelIds`, which gives one entry per
+Hub repo — the registry's entry when it has one (same id, other letter case, or other `-`/`_`),
+else the spelling of the model's own file (the Hub's), so `EleutherAI/gpt-neo-125M` and
+`EleutherAI/gpt-neo-125m` are one model and `Qwen/Qwen-2.5-72B` is `Qwen/Qwen2.5-72B` (the
+other spelling becomes an alias). Root-level Hub names (`gpt2`) are the Hub's legacy ids of
+repos it has since moved (`openai-community/gpt2`): the 124M checkpoint, not the GPT-2 family.
+Local checkpoint paths and placeholder names are reasons, not ids. None of the collection's
+model records describes a family or series: each names one Hub repo (with its commit sha).
+
+Each fact goes where it means what it says: the Hub's repo creation and modification times,
+sha, pipeline tag, library, gating, safetensors counts, card base models and datasets go in the
+bot-owned `hub:` block (a repo's creation date is not a release date); the safetensors total is
+also the exact `parameters.total`; the card's base model is `base_model` (relation fine_tune:
+the card gives none), its `dataset:` tags the training data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.core.entries import EntryKind, EntryRef, valid_id
+from bots.core.markdown import http_url
+from bots.intake.importers import Citation, Importer, spelling
+from bots.intake.importers.seed.drafts import Draft
+from bots.intake.importers.seed.files import ANNOTATION_ROWS, MODEL_FILES, billions, count, number
+
+# The Hub moved its root-level repos under organizations in 2024; the old ids still resolve.
+LEGACY = {"gpt2": "openai-community", "gpt2-medium": "openai-community",
+          "gpt2-large": "openai-community", "gpt2-xl": "openai-community",
+          "distilgpt2": "distilbert"}  # fmt: skip
+# When the collection read the Hub: at the latest, the snapshot's commit (2025-05-15).
+HUB_READ = "2025-05-15T00:00:00Z"
+PIPELINES = {
+    "text-generation": ("generative", ["text"], ["text"]),
+    "text2text-generation": ("generative", ["text"], ["text"]),
+}
+ARCHITECTURE = {
+    "dimension": "hidden_size", "num_heads": "num_attention_heads", "num_layers": "num_layers",
+    "intermediate_size": "intermediate_size", "mlp_ratio": "mlp_ratio",
+    "mlp_experts": "num_experts", "mlp_experts_top_k": "experts_top_k",
+    "positional_embeddings": "positional_embeddings", "attention_variant": "attention_variant",
+    "attention_window": "attention_window", "biases": "biases", "block_type": "block_type",
+    "activation": "activation", "sequence_length": "sequence_length",
+    "weight_tying": "weight_tying", "vocab_size": "vocab_size", "layer_norm_type": "layer_norm",
+}  # fmt: skip
+COUNTS = {"hidden_size", "num_attention_heads", "num_layers", "intermediate_size",
+          "num_experts", "experts_top_k", "sequence_length", "vocab_size"}  # fmt: skip
+# the collection's words → the schema's
+WORDS = {
+    "positional_embeddings": {"rotary": "rope", "rope": "rope", "learned": "learned",
+                              "sinusoidal": "sinusoidal", "alibi": "alibi",
+                              "relative": "relative"},
+    "attention_variant": {"full": "full", "gqa": "gqa", "mqa": "mqa", "local": "local",
+                          "local,full": "local_and_full"},
+    "attention_window": {"standard": "standard", "sliding": "sliding"},
+    "biases": {"none": "none", "ln_only": "ln_only", "attn_only": "attn_only", "all": "all"},
+    "block_type": {"sequential": "sequential", "parallel": "parallel"},
+    "activation": {"swiglu": "swiglu", "gelu": "gelu", "gelu_fast": "gelu_fast",
+                   "gelu_new": "gelu_new", "silu": "silu", "relu": "relu", "geglu": "geglu"},
+    "layer_norm": {"non-parametric": "non_parametric", "parametric": "layernorm",
+                   "rmsnorm": "rmsnorm"},
+}  # fmt: skip
+OPTIMIZER = {"lr": "lr", "lr_min": "lr_min", "lr_schedule": "lr_schedule",
+             "lr_warmup": "lr_warmup_steps", "betas": "betas", "eps": "eps",
+             "weight_decay": "weight_decay", "grad_clip": "grad_clip"}  # fmt: skip
+SCHEDULES = {"linear", "cosine", "constant", "inverse_sqrt", "wsd", "none"}
+OPTIMIZERS = {"adam", "adamw", "adafactor", "sgd", "lion", "lamb"}
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")  # fmt: skip
+_STAGE = re.compile(r"[^a-z0-9]+")
+
+
+def hub_id(raw: Any) -> tuple[str | None, str]:
+    """The Hub id the collection means by `raw` (a model_name, a CSV id, a file's `id`), or
+    None and why it is none."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None, "no model id"
+    text = raw.strip()
+    if text.startswith(("/", "__data__", "_data_")) or "/data/" in text:
+        return None, "a local checkpoint path of the collection's authors, not a Hub repo"
+    if "/" not in text and "__" in text:
+        text = text.replace("__", "/", 1)  # the collection's file-name spelling of an id
+    if "/" not in text:
+        if text in LEGACY:
+            return f"{LEGACY[text]}/{text}", ""
+        if text == "model_name":
+            return None, "a placeholder name ('model_name'), not a model"
+        return None, "no namespace: a local checkpoint's name, not a Hub id"
+    if not valid_id(EntryKind.MODEL, text):
+        return None, "not a valid Hub model id"
+    return text, ""
+
+
+@dataclass
+class ModelIds:
+    """One id per model for everything the collection calls it."""
+
+    importer: Importer
+    preferred: dict[str, str] = field(default_factory=dict)  # spelling(id) → id
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # id → other spellings
+
+    def prefer(self, entry_id: str) -> None:
+        """The spelling the Hub itself gives (a model file's `id`) wins over later ones."""
+        self.preferred.setdefault(spelling(entry_id), entry_id)
+
+    def canonical(self, raw: Any) -> tuple[str | None, str]:
+        found, why = hub_id(raw)
+        if found is None:
+            return None, why
+        match = self.importer.identify(EntryKind.MODEL, found)
+        entry_id = match.id if match.exists else self.preferred.get(spelling(found), found)
+        self.preferred.setdefault(spelling(found), entry_id)
+        if found.casefold() != entry_id.casefold():  # another spelling, not just other case
+            self.aliases.setdefault(entry_id, set()).add(found.split("/")[-1])
+        return entry_id, ""
+
+
+def enum_values(importer: Importer, kind: EntryKind, path: tuple[str | int, ...]) -> set[str]:
+    """The values the schema allows at `path` (its enum, through references)."""
+    schemas = importer.schemas
+    node, doc = schemas.at(kind, path)
+    node, doc = schemas.resolve(node, doc)
+    found: set[str] = set()
+    for branch in [node, *node.get("anyOf", [])]:
+        branch, _ = schemas.resolve(branch, doc)
+        found.update(str(v) for v in branch.get("enum", []))
+    return found
+
+
+class ModelFacts:
+    """What a model file or an annotations row says, as claims on the model's draft."""
+
+    def __init__(self, importer: Importer, licenses: set[str]) -> None:
+        self.importer = importer
+        self.licenses = licenses
+
+    def file_claims(
+        self, doc: dict[str, Any], draft: Draft, source: str, record: str, problems: list[str]
+    ) -> dict[str, Any]:
+        """Claims from a model file; returns what the draft's creation needs besides (author,
+        pipeline tag, base model and dataset ids, stage data)."""
+        draft.speaks(record, MODEL_FILES)
+        claim = draft.claim
+        tags = [t for t in doc.get("tags") or [] if isinstance(t, str)]
+        for key, value in self._hub(doc, tags, draft.ref.id).items():
+            claim(("hub", key), value, source, record)
+        license_ = next((t.split(":", 1)[1].lower() for t in tags if t.startswith("license:")), None)
+        if license_ and license_ in self.licenses:
+            claim(("license",), license_, source, record)
+        elif license_:
+            problems.append(f"licence {license_!r} is not a licence id the registry knows")
+        if any(t.startswith("arxiv:") for t in tags):
+            problems.append("arxiv tags: papers the card cites; which one describes the model is not said")
+        total = count((doc.get("safetensors") or {}).get("total"))
+        if total:
+            claim(("parameters", "total"), total, source, record)
+        given = count(doc.get("total_params"))
+        if given:
+            claim(("parameters", "total"), given, source, record, rounded=_round(given))
+        self._architecture(doc, draft, source, record, problems)
+        for key, target in (("is_instruction_tuned", "instruction_tuned"),
+                            ("is_preference_tuned", "preference_tuned")):  # fmt: skip
+            if isinstance(doc.get(key), bool):
+                claim((target,), doc[key], source, record)
+        for stage in doc.get("training_stages") or []:
+            self._stage(stage, draft, source, record, problems)
+        for key in ("batch_instances", "batch_tokens"):
+            if count(doc.get(key)):
+                claim(("training_stages", "pretraining", key), count(doc[key]), source, record)
+        return {
+            "author": doc.get("author"),
+            "pipeline": doc.get("pipeline_tag"),
+            "base": doc.get("base_model"),
+            "merged": doc.get("merged") is True,
+            "datasets": [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")],
+            "private": doc.get("private") is True or doc.get("disabled") is True,
+        }
+
+    def annotation_claims(
+        self, row: dict[str, str], draft: Draft, source: str, record: str, problems: list[str]
+    ) -> None:
+        """Claims from a model_annotations.csv row (empty cells and -1 say nothing)."""
+        draft.speaks(record, ANNOTATION_ROWS)
+        doc: dict[str, Any] = {}
+        for key, text in row.items():
+            if key == "id" or text in ("", None):
+                continue
+            if text in ("true", "false"):
+                doc[key] = text == "true"
+            elif key in ("layer_norm_type", "positional_embeddings", "attention_variant",
+                         "biases", "block_type", "activation"):  # fmt: skip
+                doc[key] = text
+            else:
+                doc[key] = number(text)
+        self._architecture(doc, draft, source, record, problems)
+        for key, target in (("is_instruction_tuned", "instruction_tuned"),
+                            ("is_preference_tuned", "preference_tuned")):  # fmt: skip
+            if isinstance(doc.get(key), bool):
+                draft.claim((target,), doc[key], source, record)
+        total = count(doc.get("total_params"))
+        if total:
+            draft.claim(("parameters", "total"), total, source, record, rounded=_round(total))
+        for key in ("batch_instances", "batch_tokens"):
+            if count(doc.get(key)):
+                draft.claim(("training_stages", "pretraining", key), count(doc[key]), source, record)
+
+    # --- parts ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _hub(doc: dict[str, Any], tags: list[str], entry_id: str) -> dict[str, Any]:
+        """The bot-owned `hub:` block, as the collection read it from the Hub."""
+        block: dict[str, Any] = {"repo_id": entry_id}
+        if isinstance(doc.get("sha"), str) and _SHA.match(doc["sha"]):
+            block["sha"] = doc["sha"]
+        for key in ("created_at", "last_modified"):
+            if isinstance(doc.get(key), str) and _DATETIME.match(doc[key]):
+                block[key] = doc[key]
+        for key in ("library_name", "pipeline_tag"):
+            if isinstance(doc.get(key), str) and doc[key].strip():
+                block[key] = doc[key].strip()
+        license_ = next((t.split(":", 1)[1] for t in tags if t.startswith("license:")), None)
+        if license_:
+            block["license"] = license_
+        if doc.get("gated") in (False, "auto", "manual"):
+            block["gated"] = doc["gated"]
+        safetensors = doc.get("safetensors") or {}
+        total = count(safetensors.get("total"))
+        if total:
+            block["parameters"] = {"total": total}
+            by_dtype = {
+                k: int(v)
+                for k, v in sorted((safetensors.get("parameters") or {}).items())
+                if isinstance(k, str) and re.fullmatch(r"[A-Z0-9_]+", k) and count(v)
+            }
+            if by_dtype:
+                block["parameters"]["by_dtype"] = by_dtype
+        config = doc.get("config") or {}
+        architectures = [a for a in config.get("architectures") or [] if isinstance(a, str)]
+        if architectures:
+            block["architectures"] = architectures
+        if isinstance(config.get("model_type"), str):
+            block["model_type"] = config["model_type"]
+        base = doc.get("base_model")
+        if isinstance(base, str) and base.strip():
+            block["base_models"] = [{"id": base.strip()}]
+        datasets = [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")]
+        if datasets:
+            block["datasets"] = datasets
+        block["fetched_at"] = HUB_READ
+        return block
+
+    def _architecture(
+        self,
+        doc: dict[str, Any],
+        draft: Draft,
+        source: str,
+        record: str,
+        problems: list[str],
+    ) -> None:
+        for key, target in ARCHITECTURE.items():
+            value = doc.get(key)
+            if value is None or value == -1:
+                continue
+            if target in WORDS:
+                word = WORDS[target].get(str(value))
+                if word is None:
+                    problems.append(f"{key} {str(value)[:40]!r}: not a value the schema has")
+                    continue
+                value = word
+            elif target in COUNTS:
+                value = count(value)
+            elif target == "mlp_ratio":
+                value = number(value)
+                value = value if value is not None and value > 0 else None
+            elif not isinstance(value, bool):
+                continue
+            if value is not None:
+                draft.claim(("architecture", target), value, source, record)
+
+    def _stage(
+        self, stage: Any, draft: Draft, source: str, record: str, problems: list[str]
+    ) -> None:
+        if not isinstance(stage, dict) or not isinstance(stage.get("name"), str):
+            return
+        name = _STAGE.sub("_", stage["name"].lower()).strip("_") or "stage"
+        path = ("training_stages", name)
+        data = stage.get("data")
+        if isinstance(data, str) and data.strip():
+            draft.claim((*path, "data"), data.strip(), source, record)  # a dataset file's stem
+        tokens = billions(stage.get("total_tokens_billions"))
+        if tokens:
+            draft.claim((*path, "total_tokens"), tokens[0], source, record, rounded=True)
+        for key in ("batch_instances", "batch_tokens"):
+            if count(stage.get(key)):
+                draft.claim((*path, key), count(stage[key]), source, record)
+        optimizer = stage.get("optimizer")
+        if isinstance(optimizer, dict):
+            found = self._optimizer(optimizer, problems)
+            if found:
+                draft.claim((*path, "optimizer"), found, source, record)
+        reference = stage.get("reference")
+        if isinstance(reference, str) and http_url(reference.strip()):
+            note = "the collection cites it for this model's training stages"
+            citation = Citation(reference.strip(), ("training_stages",), note, exclusive=False)
+            if citation not in draft.extra:
+                draft.extra.append(citation)
+
+    @staticmethod
+    def _optimizer(optimizer: dict[str, Any], problems: list[str]) -> dict[str, Any] | None:
+        kind = str(optimizer.get("type", "")).lower()
+        if kind not in OPTIMIZERS:
+            problems.append(f"optimizer {kind[:40]!r}: not one the schema has")
+            return None
+        out: dict[str, Any] = {"type": kind}
+        params = optimizer.get("params") or {}
+        for key, target in OPTIMIZER.items():
+            value = params.get(key)
+            if value is None:
+                continue
+            if key == "lr_schedule":
+                if value in SCHEDULES:
+                    out[target] = value
+                continue
+            if key == "betas":
+                if isinstance(value, list) and len(value) == 2 and all(
+                    number(b) is not None and 0 <= b <= 1 for b in value
+                ):
+                    out[target] = [float(b) for b in value]
+                continue
+            if key == "lr_warmup":
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                    out[target] = value
+                continue
+            found = number(value)
+            if found is not None and found >= 0 and not (key == "lr" and found == 0):
+                out[target] = found
+        return out
+
+
+def _round(total: int) -> bool:
+    """A parameter count written as a round figure (7000000000: "7B") is rounded."""
+    return total >= 10**6 and total % 10**6 == 0
+
+
+def stage_list(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The draft's stages (a mapping by name) as the entry's list, pretraining first."""
+    order = sorted(stages, key=lambda n: (n != "pretraining", list(stages).index(n)))
+    return [{"name": name, **stages[name]} for name in order]
+
+
+def model_ref(entry_id: str) -> EntryRef:
+    return EntryRef(EntryKind.MODEL, entry_id)

@@ -1,0 +1,231 @@
+"""The collection's scores: its 187 score files and the 27,150 rows of evaluation_results.csv.
+
+A score file holds, per harness task, either metrics per shot setting (`{"25-shot": {"acc":
+…}}`: the nested layout) or the metrics themselves (`{"acc": …}`: the flat layout, 100 of the
+files, with no shot count). Every metric becomes a score record of the task's benchmark, with
+the subtask named (`cais/mmlu` · `abstract_algebra`), its stderr, the run's date and the task in
+the note. The CSV repeats most of these and adds others: a row with the value of a file's
+score is that score (and gives the flat layout's shot count, which the files leave out); a row
+with no such score is a score of its own, citing the CSV.
+
+Scores reach the registry through `ScoreSink.add`, one batch per (model, source file): the one
+call to switch to the score files of the `scoresets` branch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.core.scoring import ScoreKey
+from bots.intake.importers.seed.files import number, source_url
+from bots.intake.importers.seed.tasks import metric, setting, shots_of, task, value_range
+
+FLAT_NOTE = "shots not recorded"
+
+
+def exact(value: float) -> float:
+    """A value as the collection gave it, to 15 significant digits when it is written with an
+    exponent (beyond that it is float noise, and ruamel's round trip rewrites the last digit)."""
+    return float(f"{value:.15g}") if "e" in repr(value) else value
+
+
+def _day(text: Any) -> dt.date | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class Score:
+    """One score before it is written, with what the CSV matching needs."""
+
+    task: str
+    record: dict[str, Any]
+    shots_known: bool
+    origin: str  # the record (file or row) it came from
+
+    @property
+    def key(self) -> ScoreKey:
+        return ScoreKey.of(self.record)
+
+
+@dataclass
+class ScoreSink:
+    """Score batches per (model, source), kept until the model is written."""
+
+    batches: dict[str, dict[str, list[Score]]] = field(default_factory=dict)
+    tally: Counter[str] = field(default_factory=Counter)
+
+    def add(self, model: str, source: str, scores: list[Score]) -> None:
+        """The scores `source` gives for `model` (the one call the score files will replace)."""
+        self.batches.setdefault(model, {}).setdefault(source, []).extend(scores)
+
+    def models(self) -> list[str]:
+        return sorted(self.batches)
+
+    def records(self, model: str) -> tuple[list[dict[str, Any]], list[str]]:
+        """The score records of `model` in source order, one per identity; and a line for each
+        identity two sources give different values (the first is kept)."""
+        kept: dict[ScoreKey, Score] = {}
+        clashes: list[str] = []
+        for source in sorted(self.batches.get(model, {})):
+            for score in self.batches[model][source]:
+                old = kept.get(score.key)
+                if old is None:
+                    kept[score.key] = score
+                elif old.record["value"] != score.record["value"]:
+                    clashes.append(
+                        f"{model} scores[{score.key.label}]: {old.origin} gives "
+                        f"{old.record['value']}, {score.origin} {score.record['value']}: "
+                        "the first is kept"
+                    )
+                    self.tally["scores not kept: another run's value for the same score"] += 1
+        return [s.record for s in kept.values()], clashes
+
+
+def file_scores(
+    doc: dict[str, Any], relpath: str, skipped: Counter[str]
+) -> list[Score]:
+    """The scores of one score file (either layout); what it skips is counted in `skipped`."""
+    source = source_url(relpath)
+    day = _day(doc.get("last_updated"))
+    out: list[Score] = []
+    for tasks in (doc.get("results") or {}).values():
+        if not isinstance(tasks, dict):
+            continue
+        for name, entry in tasks.items():
+            if not isinstance(entry, dict):
+                continue
+            nested = any(isinstance(v, dict) for v in entry.values())
+            runs = (
+                [(shots_of(k), v) for k, v in entry.items() if isinstance(v, dict)]
+                if nested
+                else [(None, entry)]
+            )
+            for shots, metrics in runs:
+                found = task(name)
+                if found is None:
+                    skipped["metrics of a task with no known benchmark"] += _count(name, metrics)
+                    continue
+                run_day = _day(metrics.get("timestamp")) or day
+                for raw, value in metrics.items():
+                    score = _score(name, found, raw, value, metrics, shots, source, run_day)
+                    if score is None:
+                        if metric(name, raw) is not None:
+                            skipped["metric without a numeric value"] += 1
+                        continue
+                    score.shots_known = shots is not None
+                    score.origin = relpath
+                    out.append(score)
+    return out
+
+
+def _count(name: str, metrics: dict[str, Any]) -> int:
+    return sum(1 for raw in metrics if metric(name, raw) is not None)
+
+
+def _score(
+    name: str,
+    found: Any,
+    raw: str,
+    value: Any,
+    metrics: dict[str, Any],
+    shots: int | None,
+    source: str,
+    day: dt.date | None,
+) -> Score | None:
+    metric_name = metric(name, raw)
+    number_ = number(value) if metric_name else None
+    if metric_name is None or number_ is None:
+        return None
+    record: dict[str, Any] = {"benchmark": found.benchmark}
+    if found.subtask:
+        record["subtask"] = found.subtask
+    record["metric"] = metric_name
+    record["value"] = exact(number_)
+    stderr = number(metrics.get(f"{raw}_stderr"))
+    if stderr is not None and stderr >= 0:
+        record["stderr"] = exact(stderr)
+    bounds = value_range(metric_name)
+    if bounds:
+        record["range"] = bounds
+    said = setting(shots, found.variant)
+    if said:
+        record["setting"] = said
+    record["source"] = source
+    if day:
+        record["date"] = day
+    record["note"] = f"harness task {name}" + ("" if shots is not None else f"; {FLAT_NOTE}")
+    return Score(name, record, shots is not None, "")
+
+
+Index = dict[tuple[str, str], list[Score]]  # (task, metric) → the model's scores
+
+
+def index(scores: list[Score]) -> Index:
+    out: Index = {}
+    for score in scores:
+        out.setdefault((score.task, score.record["metric"]), []).append(score)
+    return out
+
+
+def row_score(row: dict[str, str], known: Index, relpath: str) -> tuple[Score | None, str]:
+    """What an evaluation_results.csv row is: the same score as one already read (which it
+    may complete with its shot count or stderr), or a new score; or why it is skipped.
+
+    Returns (the new score or None, the row's outcome); the outcome starts with "skipped: "
+    when the row is skipped."""
+    name = (row.get("benchmark") or "").strip()
+    found = task(name)
+    if found is None:
+        return None, "skipped: a task with no known benchmark"
+    metric_name = metric(name, (row.get("metric") or "").strip())
+    value = number(row.get("metric_value"))
+    if metric_name is None:
+        return None, "skipped: not a metric"
+    if value is None:
+        return None, "skipped: no value"
+    shots = shots_of((row.get("setting") or "").strip())
+    stderr = number(row.get("metric_stderr"))
+    for score in known.get((name, metric_name), []):
+        record = score.record
+        if abs(record["value"] - value) > 1e-9 * max(1.0, abs(value)):
+            continue
+        if score.shots_known and shots_of(str(record.get("setting", "")).split(",")[0]) != shots:
+            continue
+        outcome = "same score as a score file's"
+        if not score.shots_known and shots is not None:
+            said = setting(shots, found.variant)
+            if said:
+                record["setting"] = said
+            record["note"] = record["note"].replace(FLAT_NOTE, "shots from evaluation_results.csv")
+            score.shots_known = True
+            outcome += " (gives its shot count)"
+        if "stderr" not in record and stderr is not None and stderr >= 0:
+            record["stderr"] = exact(stderr)
+            outcome += " (gives its stderr)"
+        return None, outcome
+    record: dict[str, Any] = {"benchmark": found.benchmark}
+    if found.subtask:
+        record["subtask"] = found.subtask
+    record["metric"] = metric_name
+    record["value"] = exact(value)
+    if stderr is not None and stderr >= 0:
+        record["stderr"] = exact(stderr)
+    bounds = value_range(metric_name)
+    if bounds:
+        record["range"] = bounds
+    said = setting(shots, found.variant)
+    if said:
+        record["setting"] = said
+    record["source"] = source_url(relpath)
+    record["note"] = f"harness task {name}"
+    score = Score(name, record, shots is not None, f"{relpath} row")
+    known.setdefault((name, metric_name), []).append(score)
+    return score, "new score"

@@ -1,0 +1,150 @@
+"""lm-evaluation-harness task names as the collection writes them, as the registry's scores.
+
+A task is a benchmark (a dataset id on the Hub), the part of it the value is for (an MMLU
+subject, an XNLI language: the score's `subtask`), and sometimes a prompt variant that belongs in
+the setting (`gsm8k_cot`). Both generations of names map to one benchmark: the Open LLM
+Leaderboard's `hendrycksTest-anatomy` and `arc:challenge` and the harness's later `mmlu_anatomy`
+and `arc_challenge`. A group's own row (`xnli`, `anli`) is the group's aggregate: the benchmark
+without a subtask.
+
+Metric names and the setting's wording go through `metric` and `setting`, the one place to
+switch to the registry's metric vocabulary (bots/core/metrics.py) when it lands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A benchmark dataset on the Hub, as a dataset entry needs it."""
+
+    id: str
+    name: str
+    organization: str  # the Hub namespace
+
+
+BENCHMARKS = {b.id: b for b in (
+    Benchmark("cais/mmlu", "MMLU", "cais"),
+    Benchmark("allenai/ai2_arc", "AI2 Reasoning Challenge (ARC)", "allenai"),
+    Benchmark("Rowan/hellaswag", "HellaSwag", "Rowan"),
+    Benchmark("truthfulqa/truthful_qa", "TruthfulQA", "truthfulqa"),
+    Benchmark("allenai/winogrande", "WinoGrande", "allenai"),
+    Benchmark("openai/gsm8k", "GSM8K", "openai"),
+    Benchmark("ucinlp/drop", "DROP", "ucinlp"),
+    Benchmark("EleutherAI/lambada_openai", "LAMBADA (OpenAI's version)", "EleutherAI"),
+    Benchmark("cimec/lambada", "LAMBADA", "cimec"),
+    Benchmark("facebook/xnli", "XNLI", "facebook"),
+    Benchmark("facebook/anli", "Adversarial NLI (ANLI)", "facebook"),
+    Benchmark("baber/logiqa2", "LogiQA 2.0", "baber"),
+    Benchmark("allenai/math_qa", "MathQA", "allenai"),
+    Benchmark("EleutherAI/asdiv", "ASDiv", "EleutherAI"),
+    Benchmark("EleutherAI/arithmetic", "Arithmetic (GPT-3)", "EleutherAI"),
+    Benchmark("EleutherAI/hendrycks_math", "MATH", "EleutherAI"),
+    Benchmark("hitachi-nlp/FLD.v2", "Formal Logic Deduction (FLD)", "hitachi-nlp"),
+    Benchmark("openai/openai_humaneval", "HumanEval", "openai"),
+)}  # fmt: skip
+
+# task name (exact) → (benchmark, variant of the setting)
+EXACT: dict[str, tuple[str, str | None]] = {
+    "arc:challenge": ("allenai/ai2_arc", None),
+    "arc_challenge": ("allenai/ai2_arc", None),
+    "hellaswag": ("Rowan/hellaswag", None),
+    "truthfulqa:mc": ("truthfulqa/truthful_qa", None),
+    "truthfulqa_mc1": ("truthfulqa/truthful_qa", None),
+    "truthfulqa_mc2": ("truthfulqa/truthful_qa", None),
+    "truthfulqa_gen": ("truthfulqa/truthful_qa", None),
+    "winogrande": ("allenai/winogrande", None),
+    "gsm8k": ("openai/gsm8k", None),
+    "gsm8k_cot": ("openai/gsm8k", "chain-of-thought"),
+    "drop": ("ucinlp/drop", None),
+    "lambada_openai": ("EleutherAI/lambada_openai", None),
+    "lambada_standard": ("cimec/lambada", None),
+    "logiqa2": ("baber/logiqa2", None),
+    "mathqa": ("allenai/math_qa", None),
+    "asdiv": ("EleutherAI/asdiv", None),
+    "humaneval": ("openai/openai_humaneval", None),
+    "xnli": ("facebook/xnli", None),
+    "anli": ("facebook/anli", None),
+    "arithmetic": ("EleutherAI/arithmetic", None),
+    "minerva_math": ("EleutherAI/hendrycks_math", None),
+    "fld": ("hitachi-nlp/FLD.v2", None),
+}
+# task name prefix → benchmark: the rest of the name is the subtask
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("hendrycksTest-", "cais/mmlu"),
+    ("mmlu_", "cais/mmlu"),
+    ("xnli_", "facebook/xnli"),
+    ("anli_", "facebook/anli"),
+    ("arithmetic_", "EleutherAI/arithmetic"),
+    ("minerva_math_", "EleutherAI/hendrycks_math"),
+    ("fld_", "hitachi-nlp/FLD.v2"),
+)
+_SUBTASK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Task:
+    benchmark: str
+    subtask: str | None
+    variant: str | None
+
+
+def task(name: str) -> Task | None:
+    """The benchmark a harness task name stands for, or None when the collection's task is
+    not one this table knows."""
+    if name in EXACT:
+        benchmark, variant = EXACT[name]
+        return Task(benchmark, None, variant)
+    for prefix, benchmark in GROUPS:
+        rest = name.removeprefix(prefix)
+        if rest != name and _SUBTASK.match(rest):
+            return Task(benchmark, rest, None)
+    return None
+
+
+# A metric ruamel-free and lower case; the harness's `acc` is the registry's accuracy.
+METRICS = {"acc": "accuracy", "accuracy": "accuracy", "em": "exact_match",
+           "exact_match": "exact_match"}  # fmt: skip
+# The task's own metric when the harness reports it as `acc` (the later truthfulqa_mc* tasks).
+TASK_METRICS = {("truthfulqa_mc1", "accuracy"): "mc1", ("truthfulqa_mc2", "accuracy"): "mc2",
+                # the collection's CSV calls DROP's exact match "accuracy"
+                ("drop", "accuracy"): "exact_match"}  # fmt: skip
+_METRIC = re.compile(r"^[a-z0-9][a-z0-9_@.:-]*$")
+# Metrics outside 0–1, with the range the score record states.
+RANGES = {re.compile(r"^(bleu|rouge[0-9a-z]*)_max$"): (0, 100),
+          re.compile(r"^(bleu|rouge[0-9a-z]*)_diff$"): (-100, 100)}  # fmt: skip
+
+
+def metric(task_name: str, raw: str) -> str | None:
+    """The registry's name for a metric the collection reports for `task_name` (None for what
+    is not a metric: `timestamp`, `*_stderr`, `alias`)."""
+    if raw.endswith("_stderr") or raw in ("timestamp", "alias"):
+        return None
+    name = METRICS.get(raw, raw).lower()
+    name = TASK_METRICS.get((task_name, name), name)
+    return name if _METRIC.match(name) else None
+
+
+def value_range(name: str) -> dict[str, int] | None:
+    """The range a score record states for a metric outside 0–1, else None."""
+    for pattern, (low, high) in RANGES.items():
+        if pattern.match(name):
+            return {"min": low, "max": high}
+    return None
+
+
+def setting(shots: int | None, variant: str | None) -> str | None:
+    """The setting: `N-shot`, and the prompt variant after a comma."""
+    parts = [f"{shots}-shot"] if shots is not None else []
+    if variant:
+        parts.append(variant)
+    return ", ".join(parts) or None
+
+
+def shots_of(key: str) -> int | None:
+    """`25-shot` → 25; `x-shot` (the collection's "not recorded") → None."""
+    number, _, rest = key.partition("-")
+    return int(number) if rest == "shot" and number.isdigit() else None
