@@ -177,9 +177,7 @@ class Report:
                 out.append(_line(f"skipped {what}: {why}"))
         for group, count in sorted(groups.items()):
             if count > EXAMPLES_PER_REASON:
-                out.append(
-                    _line(f"… and {count - EXAMPLES_PER_REASON} more skipped: {group}", 300)
-                )
+                out.append(_line(f"… and {count - EXAMPLES_PER_REASON} more skipped: {group}", 300))
         invented = [i for i in self.invented if i in self.created]
         if invented:
             out.append("ids invented for names with no entry: " + ", ".join(invented))
@@ -385,30 +383,26 @@ class Importer:
     def _merge(
         self, ref: EntryRef, data: dict[str, Any], source: str, also: Sequence[Citation]
     ) -> str | None:
-        original = self.files.read(ref.relpath).decode("utf-8")
         current = self._reader().load(ref.relpath).data or {}
-        with edit_text(original, self.root / ref.relpath) as edit:
-            filled = self._merge_into(ref, edit.doc, current, data, source, also)
-        if not filled:
+        fills = self._fills(ref, current, data)  # decided on the fast loader's data
+        if not fills:
             self.report.unchanged.append(ref.id)
             return "unchanged"
+        original = self.files.read(ref.relpath).decode("utf-8")
+        with edit_text(original, self.root / ref.relpath) as edit:
+            self._apply(ref, edit.doc, fills, source, also)
         if not self._valid(ref, edit.text):
             return None
         self.report.merged.append(ref.id)
         return "merged"
 
-    def _merge_into(
-        self,
-        ref: EntryRef,
-        doc: Any,
-        current: dict[str, Any],
-        data: dict[str, Any],
-        source: str,
-        also: Sequence[Citation] = (),
-    ) -> list[str]:
-        """Put into `doc` what `data` adds to the entry; the fields it filled."""
-        order = self.schemas.key_order(ref.kind)
-        filled: list[str] = []
+    def _fills(
+        self, ref: EntryRef, current: dict[str, Any], data: dict[str, Any]
+    ) -> list[tuple[tuple[str, ...], Any]]:
+        """What `data` adds to the entry, as (path, value) pairs (a path of one key, or of a
+        key and one of its keys; ("scores",) with the new score records); the rest that
+        differs is reported as conflicts."""
+        fills: list[tuple[tuple[str, ...], Any]] = []
         for key, value in data.items():
             if key in ("id", "sources"):
                 continue
@@ -416,21 +410,39 @@ class Importer:
             if key == "hub" and mine is not None:
                 continue  # bot-owned, and newer than what a collection recorded
             if key == "scores":
-                filled += self._merge_scores(ref, doc, current, value, order)
-                continue
-            if mine is None:
-                put(doc, key, flowed(value), order)
-                filled.append(key)
+                new = self._new_scores(ref, current, value)
+                if new:
+                    fills.append((("scores",), new))
+            elif mine is None:
+                fills.append(((key,), value))
             elif isinstance(mine, dict) and isinstance(value, dict):
-                inner = self.schemas.key_order(ref.kind, (key,))
                 for sub, sub_value in value.items():
                     if mine.get(sub) is None:
-                        put(doc[key], sub, flowed(sub_value), inner)
-                        filled.append(f"{key}.{sub}")
+                        fills.append(((key, sub), sub_value))
                     elif not same(mine[sub], sub_value):
                         self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
             elif not _same_facts(mine, value):
                 self._conflict(ref, key, mine, value)
+        return fills
+
+    def _apply(
+        self,
+        ref: EntryRef,
+        doc: Any,
+        fills: list[tuple[tuple[str, ...], Any]],
+        source: str,
+        also: Sequence[Citation],
+    ) -> None:
+        order = self.schemas.key_order(ref.kind)
+        for path, value in fills:
+            if path == ("scores",) and doc.get("scores") is not None:
+                doc["scores"].extend(flowed(value))
+            elif len(path) == 1:
+                put(doc, path[0], flowed(value), order)
+            else:
+                inner = self.schemas.key_order(ref.kind, (path[0],))
+                put(doc[path[0]], path[1], flowed(value), inner)
+        filled = [".".join(path) for path, _ in fills]
         cited = {f for c in also if c.exclusive for f in c.fields}
         plain = [f for f in filled if f != "scores" and not _top(f).startswith("hub")]
         mine_to_cite = [f for f in plain if f not in cited and _top(f) not in cited]
@@ -440,16 +452,10 @@ class Importer:
             named = [f for f in plain if f in citation.fields or _top(f) in citation.fields]
             if named:
                 cite(doc, citation.url, named, self.today, order)
-        return filled
 
-    def _merge_scores(
-        self,
-        ref: EntryRef,
-        doc: Any,
-        current: dict[str, Any],
-        scores: list[dict[str, Any]],
-        order: list[str],
-    ) -> list[str]:
+    def _new_scores(
+        self, ref: EntryRef, current: dict[str, Any], scores: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         existing = {ScoreKey.of(s): s for s in current.get("scores") or [] if isinstance(s, dict)}
         new = []
         for score in scores:
@@ -461,13 +467,7 @@ class Importer:
                 self._conflict(
                     ref, f"scores[{ScoreKey.of(score).label}]", old.get("value"), score.get("value")
                 )
-        if not new:
-            return []
-        if doc.get("scores") is None:
-            put(doc, "scores", flowed(new), order)
-        else:
-            doc["scores"].extend(flowed(new))
-        return ["scores"]
+        return new
 
     def finish(self) -> Report:
         """Write every entry the import produced (each file atomically; nothing in a dry run)

@@ -91,6 +91,7 @@ class SeedImporter:
         self.creation: dict[str, dict[str, Any]] = {}  # model id → what creating it needs
         self.stems: dict[str, str] = {}  # a model file's stem → its model id
         self.dataset_drafts: dict[str, Draft] = {}
+        self.stem_ids: dict[str, str] = {}  # a dataset file's stem → the dataset it describes
         self.identities: dict[str, Identity] = {}  # dataset id → what creating it needs
         self.sink = ScoreSink()
         self.not_carried: Counter[str] = Counter()
@@ -106,6 +107,7 @@ class SeedImporter:
         self._evaluations(csvs.get("evaluation_results.csv"))
         self._dataset_files()
         self._dataset_info(csvs.get("dataset_info.csv"))
+        self._write_organizations()
         self._write_datasets()
         self._write_models()
         for reason, n in sorted(self.not_carried.items()):
@@ -171,8 +173,11 @@ class SeedImporter:
                 self.ids.prefer(found)
         for relpath, doc in files:
             entry_id, why = self.ids.canonical(doc.get("id"))
-            if entry_id is None:
-                entry_id, _ = self.ids.canonical(Path(relpath).stem.replace("_", "/", 1))
+            if entry_id is None and doc.get("id") is None:  # the file name: owner_name
+                stem = Path(relpath).stem
+                entry_id, why = self.ids.canonical(
+                    stem if "__" in stem else stem.replace("_", "/", 1)
+                )
             if entry_id is None:
                 self._outcome(MODEL_FILES, relpath, f"skipped: {why}")
                 continue
@@ -276,34 +281,40 @@ class SeedImporter:
 
     def _dataset_files(self) -> None:
         files = self.datasets
+        identities: dict[str, Identity] = {}
+        for stem in files.stems():  # which dataset each file describes
+            file = files.files[stem]
+            if file.problem or stem in files.parent:
+                continue
+            identity = IDENTITIES.get(stem)
+            if identity is None:
+                match = self.importer.identify(EntryKind.DATASET, stem)
+                if not match.exists:
+                    continue
+                identity = Identity(match.id, match.id.split("/")[-1], match.id.split("/")[0])
+            identities[stem] = identity
+            self.stem_ids[stem] = identity.id
         for stem in files.stems():
             file = files.files[stem]
             if file.problem:
                 self._outcome(DATASET_FILES, file.relpath, f"skipped: {file.problem}", file.group)
-                continue
-            identity = IDENTITIES.get(stem)
-            if identity is None and stem in files.parent:
-                parent = IDENTITIES.get(files.parent[stem])
-                whole = parent.id if parent else files.parent[stem]
+            elif stem in files.parent:
+                whole = self.stem_ids.get(files.parent[stem], files.parent[stem])
                 self._outcome(DATASET_FILES, file.relpath, f"a part of {whole}'s composition")
-                continue
-            if identity is None:
-                match = self.importer.identify(EntryKind.DATASET, stem)
-                if not match.exists or match.weak:
-                    self._outcome(
-                        DATASET_FILES,
-                        file.relpath,
-                        f"skipped: which dataset {stem!r} describes is not known: give its "
-                        "dataset entry the alias, then import again",
-                        "which dataset the file describes is not known",
-                    )
-                    continue
-                identity = Identity(match.id, match.id.split("/")[-1], match.id.split("/")[0])
-            draft = self._dataset_draft(identity)
-            for problem in files.claims(stem, draft):
-                self._count_problems([problem])
-                if "loop" in problem or "outside" in problem or "no such" in problem:
-                    self.report.skip(f"{file.relpath} domain", problem, problem.split(" (")[0])
+            elif stem not in identities:
+                self._outcome(
+                    DATASET_FILES,
+                    file.relpath,
+                    f"skipped: which dataset {stem!r} describes is not known: give its "
+                    "dataset entry the alias, then import again",
+                    "which dataset the file describes is not known",
+                )
+            else:
+                draft = self._dataset_draft(identities[stem])
+                for problem in files.claims(stem, draft):
+                    self._count_problems([problem])
+                    if "loop" in problem or "outside" in problem or "no such" in problem:
+                        self.report.skip(f"{file.relpath} domain", problem, problem.split(" (")[0])
 
     def _dataset_info(self, path: Path | None) -> None:
         url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
@@ -318,9 +329,9 @@ class SeedImporter:
                 continue
             draft = self.models.get(entry_id)
             stem = draft.value(("training_stages", "pretraining", "data")) if draft else None
-            identity = IDENTITIES.get(stem) if isinstance(stem, str) else None
-            if identity is not None and identity.id in self.dataset_drafts:
-                problems = info_claims(row, self.dataset_drafts[identity.id], url, record)
+            dataset = self.stem_ids.get(stem) if isinstance(stem, str) else None
+            if dataset is not None and dataset in self.dataset_drafts:
+                problems = info_claims(row, self.dataset_drafts[dataset], url, record)
                 self._count_problems(problems)
                 continue
             self._info_on_model(entry_id, row, url, record)
@@ -331,9 +342,7 @@ class SeedImporter:
         draft = self._model_draft(entry_id)
         scratch = Draft(draft.ref)
         problems = info_claims(row, scratch, url, record)
-        found = {
-            k[2]: c.value for k, c in scratch.claims.items() if k[:2] == ("summary", "shares")
-        }
+        found = {k[2]: c.value for k, c in scratch.claims.items() if k[:2] == ("summary", "shares")}
         shares = {k: v for k, v in found.items() if v > 0 and k != "unknown"}
         draft.speaks(record, DATASET_INFO_ROWS)
         if shares:
@@ -351,6 +360,21 @@ class SeedImporter:
 
     # --- writing --------------------------------------------------------------------------
 
+    def _write_organizations(self) -> None:
+        """The organizations the model files name as Hub authors (cited to those files)."""
+        for model_id in sorted(self.models):
+            known = self.creation.get(model_id) or {}
+            author = known.get("author")
+            if not isinstance(author, str) or self._exists(EntryKind.MODEL, model_id):
+                continue
+            self.importer.organization(
+                author,
+                model_id,
+                create_from=known["source"],
+                url=f"https://huggingface.co/{author}",
+                hub_url=f"https://huggingface.co/{author}",
+            )
+
     def _write_datasets(self) -> None:
         for draft in list(self.models.values()):
             for tag in (self.creation.get(draft.ref.id) or {}).get("datasets") or []:
@@ -364,7 +388,9 @@ class SeedImporter:
                         self._dataset_draft(Identity(b.id, b.name, b.organization))
         pending = dict(self.dataset_drafts)
         while pending:  # the datasets others refer to first
-            ready = [i for i, d in pending.items() if not (self._dataset_refs(d) & set(pending) - {i})]
+            ready = [
+                i for i, d in pending.items() if not (self._dataset_refs(d) & set(pending) - {i})
+            ]
             for dataset_id in sorted(ready or pending):
                 self._write_dataset(pending.pop(dataset_id))
 
@@ -401,14 +427,16 @@ class SeedImporter:
             b = BENCHMARKS.get(ref.id)
             source = f"https://huggingface.co/datasets/{ref.id}" if b else ""
         exists = self._exists(EntryKind.DATASET, ref.id)
+        also = draft.citations(source)
         if not exists:
+            hub_page = f"https://huggingface.co/{identity.organization}"
             org = self.importer.organization(
-                identity.organization,
-                ref.id,
-                create_from=source,
-                url=f"https://huggingface.co/{identity.organization}",
-                hub_url=f"https://huggingface.co/{identity.organization}",
-            )
+                identity.organization, ref.id, create_from=hub_page, url=hub_page,
+                hub_url=hub_page,
+            )  # fmt: skip
+            if identity.on_hub and draft.claims:  # a file's dataset, named by its Hub page
+                page = f"https://huggingface.co/datasets/{ref.id}"
+                also.append(Citation(page, ("name", "organization", "url")))
             if org is None:
                 self._records_outcome(draft, None)
                 return
@@ -423,7 +451,7 @@ class SeedImporter:
         note = draft.notes.get(source)
         if note and not exists:
             data["sources"] = [{"url": source, "note": note}]
-        result = self.importer.write(ref, data, source, draft.citations(source))
+        result = self.importer.write(ref, data, source, also)
         self._records_outcome(draft, result)
 
     def _records_outcome(self, draft: Draft, result: str | None) -> None:
@@ -440,8 +468,10 @@ class SeedImporter:
             first = False
             if part == EVALUATION_ROWS:
                 continue  # each row's outcome is counted where it is read
-            if part == SCORE_FILES and result is not None:
-                outcome = f"scores imported into {draft.ref.kind} entries"
+            if part == SCORE_FILES and result in ("created", "merged"):
+                outcome = "scores imported"
+            elif part == SCORE_FILES and result == "unchanged":
+                outcome = "unchanged (its scores are there)"
             self._outcome(part, record, outcome, "entry not written" if result is None else None)
 
     def _exists(self, kind: EntryKind, entry_id: str) -> bool:
@@ -504,10 +534,13 @@ class SeedImporter:
         for line in draft.disputes():
             self.report.conflicts.append(line)
         result = self.importer.write(ref, data, source, also)
-        if result in ("created", "merged"):
-            self.report.tally("scores", "written", len(records))
+        if records and result in ("created", "merged", "unchanged"):
+            outcome = "already in the registry" if result == "unchanged" else "written"
+            self.report.tally("scores", outcome, len(records))
         elif records:
-            self.report.tally("scores", f"not written ({ref.id}: {result or 'refused'})", len(records))
+            self.report.tally(
+                "scores", "not written: their model's entry was refused", len(records)
+            )
         self._records_outcome(draft, result)
 
     def _check_context(self, draft: Draft) -> None:
@@ -530,11 +563,13 @@ class SeedImporter:
             return
         for stage in stages.values():
             stem = stage.pop("data", None)
-            identity = IDENTITIES.get(stem) if isinstance(stem, str) else None
-            if identity and self._exists(EntryKind.DATASET, identity.id):
-                stage["dataset"] = identity.id
+            dataset = self.stem_ids.get(stem) if isinstance(stem, str) else None
+            if dataset and self._exists(EntryKind.DATASET, dataset):
+                stage["dataset"] = dataset
             elif stem:
-                self.not_carried["a training stage's data file that describes no dataset entry"] += 1
+                self.not_carried[
+                    "a training stage's data file that describes no dataset entry"
+                ] += 1
         data["training_stages"] = stage_list(stages)
 
     def _training_data(self, data: dict[str, Any], known: dict[str, Any]) -> None:

@@ -53,35 +53,83 @@ class Identity:
 
 
 IDENTITIES: dict[str, Identity] = {
-    "allenai_tulu-v2-sft-mixture": Identity("allenai/tulu-v2-sft-mixture", "Tulu V2 SFT mixture", "allenai"),
+    "allenai_tulu-v2-sft-mixture": Identity(
+        "allenai/tulu-v2-sft-mixture", "Tulu V2 SFT mixture", "allenai"
+    ),
     "amber": Identity("LLM360/AmberDatasets", "Amber training data", "LLM360"),
     "bigpython": Identity("Salesforce/BigPython", "BigPython", "Salesforce", on_hub=False),
     "bigquery": Identity("Salesforce/BigQuery", "BigQuery (CodeGen)", "Salesforce", on_hub=False),
-    "bloom": Identity("bigscience/bloom-training-data", "BLOOM training data (ROOTS)", "bigscience", on_hub=False),
+    "bloom": Identity(
+        "bigscience/bloom-training-data", "BLOOM training data (ROOTS)", "bigscience", on_hub=False
+    ),
     "cc100-xl": Identity("facebook/CC100-XL", "CC100-XL", "facebook", on_hub=False),
     "crystalcoder": Identity("LLM360/CrystalCoderDatasets", "CrystalCoder training data", "LLM360"),
     "dolma": Identity("allenai/dolma", "Dolma", "allenai"),
     "falcon_refinedweb": Identity("tiiuae/falcon-refinedweb", "RefinedWeb", "tiiuae"),
-    "falcon_refinedweb_7b": Identity("tiiuae/falcon-7b-training-data", "Falcon-7B training data", "tiiuae", on_hub=False, derived_from=("tiiuae/falcon-refinedweb",)),
-    "japanese-stablelm": Identity("stabilityai/japanese-stablelm-alpha-training-data", "Japanese StableLM Alpha training data", "stabilityai", on_hub=False),
-    "llama_data": Identity("meta-llama/llama-1-training-data", "LLaMA training data", "meta-llama", on_hub=False),
-    "llama2_data": Identity("meta-llama/llama-2-training-data", "Llama 2 training data", "meta-llama", on_hub=False),
-    "llama3_data": Identity("meta-llama/llama-3-training-data", "Llama 3 training data", "meta-llama", on_hub=False),
+    "falcon_refinedweb_7b": Identity(
+        "tiiuae/falcon-7b-training-data",
+        "Falcon-7B training data",
+        "tiiuae",
+        on_hub=False,
+        derived_from=("tiiuae/falcon-refinedweb",),
+    ),
+    "japanese-stablelm": Identity(
+        "stabilityai/japanese-stablelm-alpha-training-data",
+        "Japanese StableLM Alpha training data",
+        "stabilityai",
+        on_hub=False,
+    ),
+    "llama_data": Identity(
+        "meta-llama/llama-1-training-data", "LLaMA training data", "meta-llama", on_hub=False
+    ),
+    "llama2_data": Identity(
+        "meta-llama/llama-2-training-data", "Llama 2 training data", "meta-llama", on_hub=False
+    ),
+    "llama3_data": Identity(
+        "meta-llama/llama-3-training-data", "Llama 3 training data", "meta-llama", on_hub=False
+    ),
     "mpt": Identity("mosaicml/mpt-training-data", "MPT training data", "mosaicml", on_hub=False),
     "opt": Identity("facebook/opt-training-data", "OPT training data", "facebook", on_hub=False),
     "qwen": Identity("Qwen/qwen-training-data", "Qwen training data", "Qwen", on_hub=False),
-    "redpajama": Identity("togethercomputer/RedPajama-Data-1T", "RedPajama-Data-1T", "togethercomputer"),
-    "rinna": Identity("rinna/bilingual-gpt-neox-training-data", "rinna bilingual GPT-NeoX training data", "rinna", on_hub=False),
-    "sea-lion": Identity("aisingapore/sea-lion-training-data", "SEA-LION training data", "aisingapore", on_hub=False),
+    "redpajama": Identity(
+        "togethercomputer/RedPajama-Data-1T", "RedPajama-Data-1T", "togethercomputer"
+    ),
+    "rinna": Identity(
+        "rinna/bilingual-gpt-neox-training-data",
+        "rinna bilingual GPT-NeoX training data",
+        "rinna",
+        on_hub=False,
+    ),
+    "sea-lion": Identity(
+        "aisingapore/sea-lion-training-data", "SEA-LION training data", "aisingapore", on_hub=False
+    ),
     "slimpyjama-627b": Identity("cerebras/SlimPajama-627B", "SlimPajama-627B", "cerebras"),
-    "slimpyjama-627b-no-github": Identity("TinyLlama/slimpajama-627b-no-github", "SlimPajama-627B without GitHub", "TinyLlama", on_hub=False, derived_from=("cerebras/SlimPajama-627B",)),
-    "smollm_1T": Identity("HuggingFaceTB/smollm-1t-training-data", "SmolLM training data (1T tokens)", "HuggingFaceTB", on_hub=False),
-    "smollm_600B": Identity("HuggingFaceTB/smollm-600b-training-data", "SmolLM training data (600B tokens)", "HuggingFaceTB", on_hub=False),
+    "slimpyjama-627b-no-github": Identity(
+        "TinyLlama/slimpajama-627b-no-github",
+        "SlimPajama-627B without GitHub",
+        "TinyLlama",
+        on_hub=False,
+        derived_from=("cerebras/SlimPajama-627B",),
+    ),
+    "smollm_1T": Identity(
+        "HuggingFaceTB/smollm-1t-training-data",
+        "SmolLM training data (1T tokens)",
+        "HuggingFaceTB",
+        on_hub=False,
+    ),
+    "smollm_600B": Identity(
+        "HuggingFaceTB/smollm-600b-training-data",
+        "SmolLM training data (600B tokens)",
+        "HuggingFaceTB",
+        on_hub=False,
+    ),
     "starcoder": Identity("bigcode/starcoderdata", "StarCoder training data", "bigcode"),
     "the_pile": Identity("EleutherAI/pile", "The Pile", "EleutherAI"),
-    "tinyllama": Identity("TinyLlama/tinyllama-training-data", "TinyLlama training data", "TinyLlama", on_hub=False),
+    "tinyllama": Identity(
+        "TinyLlama/tinyllama-training-data", "TinyLlama training data", "TinyLlama", on_hub=False
+    ),
     "yi_34b_data": Identity("01-ai/yi-training-data", "Yi training data", "01-ai", on_hub=False),
-}  # fmt: skip
+}
 FIXTURES = {"test": "a test fixture of the collection's scripts (see its PROVENANCE.md)"}
 
 # The collection's doc_type names: a list is a path down its taxonomy (["code", "forums"] is
@@ -144,9 +192,10 @@ def shares(summary: dict[str, Any]) -> tuple[dict[str, float], float | None, str
     Values above 1 are percentages; values up to 1 are fractions, unless that reading adds up
     to more than the whole while reading them all as percentages does not. Two spellings of one
     share must agree."""
-    raw = {k: number(v) for k, v in summary.items() if k in SHARES or k == ENGLISH}
-    raw = {k: v for k, v in raw.items() if v is not None and v >= 0}
-    for reading in ("mixed", "percent"):
+    found = {k: number(v) for k, v in summary.items() if k in SHARES or k == ENGLISH}
+    raw = {k: v for k, v in found.items() if v is not None and v >= 0}
+    readings = ("mixed", "percent") if any(v > 1 for v in raw.values()) else ("mixed",)
+    for reading in readings:
         read: dict[str, float] = {}
         clash = None
         for key, value in raw.items():
@@ -164,7 +213,7 @@ def shares(summary: dict[str, Any]) -> tuple[dict[str, float], float | None, str
                 english = english / 100 if (english > 1 or reading == "percent") else english
                 english = round(english, 6) if english <= 1 else None
             return read, english, None
-    why = clash or f"the shares add up to {total:.1%} of the whole"
+    why = clash or f"the shares add up to {total:.1%} of the whole, read as fractions"
     return {}, None, why
 
 
@@ -196,10 +245,14 @@ class DatasetFiles:
             try:
                 doc = read_json(path)
             except Unreadable as exc:
-                self.files[stem] = DatasetFile(stem, relpath, None, f"unreadable: {exc}", "unreadable")
+                self.files[stem] = DatasetFile(
+                    stem, relpath, None, f"unreadable: {exc}", "unreadable"
+                )
                 continue
             if not isinstance(doc, dict) or empty(doc):
-                self.files[stem] = DatasetFile(stem, relpath, None, "empty placeholder", "empty placeholder")
+                self.files[stem] = DatasetFile(
+                    stem, relpath, None, "empty placeholder", "empty placeholder"
+                )
                 continue
             self.files[stem] = DatasetFile(stem, relpath, doc)
         for stem, file in self.files.items():
@@ -209,8 +262,16 @@ class DatasetFiles:
             if file.doc is None or file.problem:
                 continue
             for target, _ in self._pointers(file):
-                if target and target not in IDENTITIES and target in self.files:
+                if target and target != stem and target not in IDENTITIES and target in self.files:
                     self.parent.setdefault(target, stem)
+        for stem in list(self.parent):  # files that point at each other are parts of neither
+            seen, at = {stem}, self.parent.get(stem)
+            while at is not None and at not in seen:
+                seen.add(at)
+                at = self.parent.get(at)
+            if at is not None:
+                for looped in seen:
+                    self.parent.pop(looped, None)
 
     def identity(self, stem: str) -> Identity | None:
         return IDENTITIES.get(stem)
@@ -238,7 +299,9 @@ class DatasetFiles:
 
     # --- what a file says -----------------------------------------------------------------
 
-    def parts(self, stem: str, chain: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], list[str]]:
+    def parts(
+        self, stem: str, chain: tuple[str, ...] = ()
+    ) -> tuple[list[dict[str, Any]], list[str]]:
         """The composition parts of the dataset in `stem`, and a reason for each domain that
         gives none (a pointer loop, a missing file, a domain with nothing to say)."""
         file = self.files[stem]
@@ -253,7 +316,9 @@ class DatasetFiles:
             else:
                 part, problem = _part(domain), None
                 if part is None:
-                    problem = f"domain {str(domain.get('name'))[:60]!r}: no name or nothing to carry"
+                    problem = (
+                        f"domain {str(domain.get('name'))[:60]!r}: no name or nothing to carry"
+                    )
             if part is not None:
                 out.append(part)
             if problem:
@@ -274,7 +339,7 @@ class DatasetFiles:
             return None, f"file_pointer {pointer[:80]!r}: no such dataset file"
         identity = IDENTITIES.get(target)
         inner, _ = self.parts(target, chain)
-        summary = pointed.doc.get("summary") if isinstance(pointed.doc.get("summary"), dict) else {}
+        summary = _summary(pointed.doc)
         if len(inner) == 1 and identity is None:
             part = dict(inner[0])
         else:
@@ -300,7 +365,7 @@ class DatasetFiles:
         parts, problems = self.parts(stem)
         if parts:
             draft.claim(("composition",), parts, source, record)
-        summary = doc.get("summary") if isinstance(doc.get("summary"), dict) else {}
+        summary = _summary(doc)
         self.summary_claims(summary, draft, source, record, problems)
         documents = count(summary.get("total_documents"))
         if documents:
@@ -355,6 +420,11 @@ def info_claims(row: dict[str, str], draft: Draft, source: str, record: str) -> 
     if english is not None and 0 <= english <= 100:
         draft.claim(("summary", "english_share"), round(english / 100, 6), source, record)
     return problems
+
+
+def _summary(doc: dict[str, Any] | None) -> dict[str, Any]:
+    summary = (doc or {}).get("summary")
+    return summary if isinstance(summary, dict) else {}
 
 
 def _part(domain: dict[str, Any]) -> dict[str, Any] | None:

@@ -98,17 +98,21 @@ class Draft:
             named = fields.setdefault(claim.source, [])
             if name not in named:
                 named.append(name)
-        found = [
-            Citation(url, tuple(names), self.notes.get(url)) for url, names in fields.items()
-        ]
+        found = [Citation(url, tuple(names), self.notes.get(url)) for url, names in fields.items()]
         return found + self.extra
 
     def disputes(self) -> list[str]:
         """One line per disputed value: who said what."""
         out = []
         for path, claims in self.disputed.items():
+            by_value: dict[str, list[str]] = {}
+            for claim in claims:
+                said_by = by_value.setdefault(render_value(claim.value)[:80], [])
+                if claim.record not in said_by:
+                    said_by.append(claim.record)
             said = "; ".join(
-                f"{c.record} says {render_value(c.value)[:80]}" for c in _distinct(claims)
+                f"{_records(records)} {'say' if len(records) > 1 else 'says'} {value}"
+                for value, records in by_value.items()
             )
             out.append(
                 f"{self.ref.id} {'.'.join(path)}: the collection disagrees with itself "
@@ -132,9 +136,7 @@ def agree(old: Claim, new: Claim) -> bool:
     return False
 
 
-def _distinct(claims: list[Claim]) -> list[Claim]:
-    seen: list[Claim] = []
-    for claim in claims:
-        if not any(c.record == claim.record and c.value == claim.value for c in seen):
-            seen.append(claim)
-    return seen
+def _records(records: list[str]) -> str:
+    if len(records) <= 2:
+        return " and ".join(records)
+    return f"{records[0]} and {len(records) - 1} other records"

@@ -72,8 +72,11 @@ OPTIMIZER = {"lr": "lr", "lr_min": "lr_min", "lr_schedule": "lr_schedule",
 SCHEDULES = {"linear", "cosine", "constant", "inverse_sqrt", "wsd", "none"}
 OPTIMIZERS = {"adam", "adamw", "adafactor", "sgd", "lion", "lamb"}
 _SHA = re.compile(r"^[0-9a-f]{40}$")
-_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")  # fmt: skip
+_DATETIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
 _STAGE = re.compile(r"[^a-z0-9]+")
+MAX_NAME = 200  # a Hub name, tag or id longer than this is not carried
 
 
 def hub_id(raw: Any) -> tuple[str | None, str]:
@@ -150,13 +153,17 @@ class ModelFacts:
         tags = [t for t in doc.get("tags") or [] if isinstance(t, str)]
         for key, value in self._hub(doc, tags, draft.ref.id).items():
             claim(("hub", key), value, source, record)
-        license_ = next((t.split(":", 1)[1].lower() for t in tags if t.startswith("license:")), None)
+        license_ = next(
+            (t.split(":", 1)[1].lower() for t in tags if t.startswith("license:")), None
+        )
         if license_ and license_ in self.licenses:
             claim(("license",), license_, source, record)
         elif license_:
             problems.append(f"licence {license_!r} is not a licence id the registry knows")
         if any(t.startswith("arxiv:") for t in tags):
-            problems.append("arxiv tags: papers the card cites; which one describes the model is not said")
+            problems.append(
+                "arxiv tags: papers the card cites; which one describes the model is not said"
+            )
         total = count((doc.get("safetensors") or {}).get("total"))
         if total:
             claim(("parameters", "total"), total, source, record)
@@ -208,7 +215,9 @@ class ModelFacts:
             draft.claim(("parameters", "total"), total, source, record, rounded=_round(total))
         for key in ("batch_instances", "batch_tokens"):
             if count(doc.get(key)):
-                draft.claim(("training_stages", "pretraining", key), count(doc[key]), source, record)
+                draft.claim(
+                    ("training_stages", "pretraining", key), count(doc[key]), source, record
+                )
 
     # --- parts ----------------------------------------------------------------------------
 
@@ -222,10 +231,10 @@ class ModelFacts:
             if isinstance(doc.get(key), str) and _DATETIME.match(doc[key]):
                 block[key] = doc[key]
         for key in ("library_name", "pipeline_tag"):
-            if isinstance(doc.get(key), str) and doc[key].strip():
+            if isinstance(doc.get(key), str) and 0 < len(doc[key].strip()) <= MAX_NAME:
                 block[key] = doc[key].strip()
         license_ = next((t.split(":", 1)[1] for t in tags if t.startswith("license:")), None)
-        if license_:
+        if license_ and len(license_) <= MAX_NAME:
             block["license"] = license_
         if doc.get("gated") in (False, "auto", "manual"):
             block["gated"] = doc["gated"]
@@ -241,15 +250,19 @@ class ModelFacts:
             if by_dtype:
                 block["parameters"]["by_dtype"] = by_dtype
         config = doc.get("config") or {}
-        architectures = [a for a in config.get("architectures") or [] if isinstance(a, str)]
+        architectures = [
+            a for a in config.get("architectures") or [] if isinstance(a, str) and a.strip()
+        ][:20]
+        architectures = [a for a in architectures if len(a) <= MAX_NAME]
         if architectures:
             block["architectures"] = architectures
-        if isinstance(config.get("model_type"), str):
+        if isinstance(config.get("model_type"), str) and len(config["model_type"]) <= MAX_NAME:
             block["model_type"] = config["model_type"]
         base = doc.get("base_model")
-        if isinstance(base, str) and base.strip():
+        if isinstance(base, str) and 0 < len(base.strip()) <= MAX_NAME:
             block["base_models"] = [{"id": base.strip()}]
         datasets = [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")]
+        datasets = [d for d in datasets if 0 < len(d) <= MAX_NAME][:100]
         if datasets:
             block["datasets"] = datasets
         block["fetched_at"] = HUB_READ
@@ -288,7 +301,7 @@ class ModelFacts:
     ) -> None:
         if not isinstance(stage, dict) or not isinstance(stage.get("name"), str):
             return
-        name = _STAGE.sub("_", stage["name"].lower()).strip("_") or "stage"
+        name = _STAGE.sub("_", stage["name"][:60].lower()).strip("_") or "stage"
         path = ("training_stages", name)
         data = stage.get("data")
         if isinstance(data, str) and data.strip():
@@ -328,8 +341,10 @@ class ModelFacts:
                     out[target] = value
                 continue
             if key == "betas":
-                if isinstance(value, list) and len(value) == 2 and all(
-                    number(b) is not None and 0 <= b <= 1 for b in value
+                if (
+                    isinstance(value, list)
+                    and len(value) == 2
+                    and all(number(b) is not None and 0 <= b <= 1 for b in value)
                 ):
                     out[target] = [float(b) for b in value]
                 continue

@@ -74,7 +74,8 @@ class ScoreSink:
         identity two sources give different values (the first is kept)."""
         kept: dict[ScoreKey, Score] = {}
         clashes: list[str] = []
-        for source in sorted(self.batches.get(model, {})):
+        batches = self.batches.get(model, {})
+        for source in sorted(batches, key=lambda s: (s.endswith(".csv"), s)):  # files first
             for score in self.batches[model][source]:
                 old = kept.get(score.key)
                 if old is None:
@@ -89,9 +90,7 @@ class ScoreSink:
         return [s.record for s in kept.values()], clashes
 
 
-def file_scores(
-    doc: dict[str, Any], relpath: str, skipped: Counter[str]
-) -> list[Score]:
+def file_scores(doc: dict[str, Any], relpath: str, skipped: Counter[str]) -> list[Score]:
     """The scores of one score file (either layout); what it skips is counted in `skipped`."""
     source = source_url(relpath)
     day = _day(doc.get("last_updated"))
@@ -193,22 +192,25 @@ def row_score(row: dict[str, str], known: Index, relpath: str) -> tuple[Score | 
         return None, "skipped: no value"
     shots = shots_of((row.get("setting") or "").strip())
     stderr = number(row.get("metric_stderr"))
-    for score in known.get((name, metric_name), []):
-        record = score.record
-        if abs(record["value"] - value) > 1e-9 * max(1.0, abs(value)):
+    # the CSV calls each task's main metric "accuracy", whatever the harness named it
+    alike = [metric_name] + (["exact_match"] if metric_name == "accuracy" else [])
+    candidates = [s for m in alike for s in known.get((name, m), [])]
+    for score in candidates:
+        old = score.record
+        if abs(old["value"] - value) > 1e-9 * max(1.0, abs(value)):
             continue
-        if score.shots_known and shots_of(str(record.get("setting", "")).split(",")[0]) != shots:
+        if score.shots_known and shots_of(str(old.get("setting", "")).split(",")[0]) != shots:
             continue
         outcome = "same score as a score file's"
         if not score.shots_known and shots is not None:
             said = setting(shots, found.variant)
             if said:
-                record["setting"] = said
-            record["note"] = record["note"].replace(FLAT_NOTE, "shots from evaluation_results.csv")
+                old["setting"] = said
+            old["note"] = old["note"].replace(FLAT_NOTE, "shots from evaluation_results.csv")
             score.shots_known = True
             outcome += " (gives its shot count)"
-        if "stderr" not in record and stderr is not None and stderr >= 0:
-            record["stderr"] = exact(stderr)
+        if "stderr" not in old and stderr is not None and stderr >= 0:
+            old["stderr"] = exact(stderr)
             outcome += " (gives its stderr)"
         return None, outcome
     record: dict[str, Any] = {"benchmark": found.benchmark}
