@@ -779,3 +779,27 @@ def test_hostile_records_are_refused_with_reasons(
     assert "skipped dataset_metadata/escape.json: which dataset 'escape' describes" in out
     assert not (registry / ".github").exists()
     assert not list(registry.parent.glob("**/workflows/x*"))
+
+
+def test_shares_are_read_as_fractions_or_percentages_per_record() -> None:
+    from bots.intake.importers.seed.datasets import shares
+
+    mixed = {"percentage_web": 0.82, "percentage_code": 0.1343, "percentage_academic": 2.29,
+             "percentage_academic_papers": 0.0229, "percentage_english": 1.0}  # fmt: skip
+    assert shares(mixed) == ({"web": 0.82, "code": 0.1343, "academic_papers": 0.0229}, 1.0, None)
+    percent = {
+        "percentage_web": 82.0,
+        "percentage_books": 0.2,
+        "percentage_reference": 0.14,
+        "percentage_code": 13.43,
+        "percentage_english": 100.0,
+    }  # 0.2 is 0.2%, not 20%
+    assert shares(percent)[0] == {"web": 0.82, "books": 0.002, "reference": 0.0014,
+                                  "code": 0.1343}  # fmt: skip
+    clash = {"percentage_academic": 4.87, "percentage_academic_papers": 0.0387}
+    assert shares(clash)[2] == (
+        "percentage_academic_papers gives academic_papers as 0.0387, another key as 0.0487"
+    )
+    over = {"percentage_web": 80.52, "percentage_code": 19.48, "percentage_academic": 3.12,
+            "percentage_english": 72.28}  # fmt: skip
+    assert shares(over) == ({}, 0.7228, "the shares add up to 103.1% of the whole")

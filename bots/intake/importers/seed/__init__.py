@@ -110,6 +110,8 @@ class SeedImporter:
         self._write_organizations()
         self._write_datasets()
         self._write_models()
+        for reason, n in sorted(self.sink.tally.items()):
+            self.report.tally("scores", reason, n)
         for reason, n in sorted(self.not_carried.items()):
             self.report.tally("values not carried", reason, n)
 

@@ -195,26 +195,32 @@ def shares(summary: dict[str, Any]) -> tuple[dict[str, float], float | None, str
     found = {k: number(v) for k, v in summary.items() if k in SHARES or k == ENGLISH}
     raw = {k: v for k, v in found.items() if v is not None and v >= 0}
     readings = ("mixed", "percent") if any(v > 1 for v in raw.values()) else ("mixed",)
+    first_why = None
     for reading in readings:
+        why = None
         read: dict[str, float] = {}
-        clash = None
         for key, value in raw.items():
             if key == ENGLISH:
                 continue
             share = value / 100 if (value > 1 or reading == "percent") else value
             category = SHARES[key]
             if category in read and abs(read[category] - share) > 1e-6:
-                clash = f"{key} gives {category} as {share:g}, another key as {read[category]:g}"
+                why = f"{key} gives {category} as {share:g}, another key as {read[category]:g}"
             read.setdefault(category, round(share, 6))
         total = sum(read.values())
-        if clash is None and total <= 1 + SUM_TOLERANCE and all(v <= 1 for v in read.values()):
-            english = raw.get(ENGLISH)
-            if english is not None:
-                english = english / 100 if (english > 1 or reading == "percent") else english
-                english = round(english, 6) if english <= 1 else None
-            return read, english, None
-    why = clash or f"the shares add up to {total:.1%} of the whole, read as fractions"
-    return {}, None, why
+        if why is None and total > 1 + SUM_TOLERANCE:
+            why = f"the shares add up to {total:.1%} of the whole"
+        if why is None:
+            return read, _english(raw.get(ENGLISH), reading), None
+        first_why = first_why or why
+    return {}, _english(raw.get(ENGLISH), "mixed"), first_why
+
+
+def _english(value: float | None, reading: str) -> float | None:
+    if value is None:
+        return None
+    share = value / 100 if (value > 1 or reading == "percent") else value
+    return round(share, 6) if share <= 1 else None
 
 
 @dataclass
