@@ -255,5 +255,5 @@ def test_an_import_merge_keeps_every_comment_with_its_key(
     )  # fmt: skip
     assert run.code == 0, run.out + run.err
     after = (registry / BASE).read_text(encoding="utf-8")
-    assert "paper: https://arxiv.org/abs/2304.01373" in after
+    assert "architecture:\n  hidden_size: 4096\n" in after
     assert_comments_in_place(before, after)
