@@ -803,3 +803,24 @@ def test_shares_are_read_as_fractions_or_percentages_per_record() -> None:
     over = {"percentage_web": 80.52, "percentage_code": 19.48, "percentage_academic": 3.12,
             "percentage_english": 72.28}  # fmt: skip
     assert shares(over) == ({}, 0.7228, "the shares add up to 103.1% of the whole")
+
+
+def test_a_stage_people_wrote_gets_its_empty_keys_and_keeps_its_exact_count(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    write(registry, "entries/models/acme/base-7b.yaml", (
+        "id: acme/base-7b\nname: Acme Base 7B\norganization: acme\ntask_category: generative\n"
+        "modalities:\n  input: [text]\n  output: [text]\naccess: open_weights\n"
+        "parameters:\n  total: 6738415616\ntraining_data:\n  - dataset: acme/corpus\n"
+        "    categories: [web]\ntraining_stages:\n  - name: pretraining\n"
+        "    total_tokens: 299892736000\nsources:\n  - url: https://acme.example.org/\n"
+        "    fields: [parameters, training_data, training_stages]\n"
+    ))  # fmt: skip
+    result = run_import(registry_cli, registry, collection(tmp_path))
+    assert result.code == 0, result.out + result.err
+    [stage] = load(registry, "entries/models/acme/base-7b.yaml")["training_stages"]
+    assert stage["total_tokens"] == 299892736000 and "rounded" not in stage  # 299.89B agrees
+    assert stage["optimizer"]["lr_warmup_steps"] == 2000 and stage["dataset"] == "acme/corpus"
+    model = load(registry, "entries/models/acme/base-7b.yaml")
+    assert model["training_data"] == [{"dataset": "acme/corpus", "categories": ["web"]}]
+    assert "conflict (kept): acme/base-7b training" not in result.out

@@ -396,13 +396,12 @@ class Importer:
         self.report.merged.append(ref.id)
         return "merged"
 
-    def _fills(
-        self, ref: EntryRef, current: dict[str, Any], data: dict[str, Any]
-    ) -> list[tuple[tuple[str, ...], Any]]:
-        """What `data` adds to the entry, as (path, value) pairs (a path of one key, or of a
-        key and one of its keys; ("scores",) with the new score records); the rest that
-        differs is reported as conflicts."""
-        fills: list[tuple[tuple[str, ...], Any]] = []
+    def _fills(self, ref: EntryRef, current: dict[str, Any], data: dict[str, Any]) -> list[Fill]:
+        """What `data` adds to the entry, as (path, value) pairs: empty keys at any depth of a
+        mapping, empty keys of a record a list already holds (a training stage by its name, a
+        training-data item by its dataset), and ("scores",) with the new score records. The
+        rest that differs is reported as conflicts."""
+        fills: list[Fill] = []
         for key, value in data.items():
             if key in ("id", "sources"):
                 continue
@@ -416,33 +415,70 @@ class Importer:
             elif mine is None:
                 fills.append(((key,), value))
             elif isinstance(mine, dict) and isinstance(value, dict):
-                for sub, sub_value in value.items():
-                    if mine.get(sub) is None:
-                        fills.append(((key, sub), sub_value))
-                    elif not same(mine[sub], sub_value):
-                        self._conflict(ref, f"{key}.{sub}", mine[sub], sub_value)
+                fills += self._fill_mapping(ref, (key,), mine, value)
+            elif key in RECORDS and _records(mine) and _records(value):
+                fills += self._fill_records(ref, key, mine, value)
             elif not _same_facts(mine, value):
                 self._conflict(ref, key, mine, value)
         return fills
 
+    def _fill_mapping(
+        self, ref: EntryRef, path: tuple[str | int, ...], mine: dict[str, Any], theirs: dict
+    ) -> list[Fill]:
+        """The empty keys of `mine` that `theirs` fills; a qualifier (`rounded`, `note`) only
+        along with a value it qualifies, so a person's exact count is never marked rounded."""
+        rounded = theirs.get("rounded") is True
+        out: list[Fill] = []
+        for sub, value in theirs.items():
+            if sub in QUALIFIERS:
+                continue
+            here = (*path, sub)
+            if mine.get(sub) is None:
+                out.append((here, value))
+            elif isinstance(mine[sub], dict) and isinstance(value, dict):
+                out += self._fill_mapping(ref, here, mine[sub], value)
+            elif not _agree(mine[sub], value, rounded):
+                self._conflict(ref, _dotted(here), mine[sub], value)
+        if any(len(p) == len(path) + 1 and p[-1] in QUALIFIED for p, _ in out):
+            out += [((*path, q), theirs[q]) for q in QUALIFIERS if q in theirs and q not in mine]
+        return out
+
+    def _fill_records(
+        self, ref: EntryRef, key: str, mine: list[dict[str, Any]], theirs: list[dict[str, Any]]
+    ) -> list[Fill]:
+        """A list of records the entry has: each of the import's records fills the empty keys
+        of the entry's record with the same identity; one the entry lacks is a conflict (the
+        list is the person's statement: nothing is added to it)."""
+        identity = RECORDS[key]
+        out: list[Fill] = []
+        for record in theirs:
+            found = next(
+                (
+                    i
+                    for i, m in enumerate(mine)
+                    if _identity(m, identity) == _identity(record, identity)
+                ),
+                None,
+            )
+            if found is None:
+                self._conflict(ref, key, mine, theirs)
+                return []
+            out += self._fill_mapping(ref, (key, found), mine[found], record)
+        return out
+
     def _apply(
-        self,
-        ref: EntryRef,
-        doc: Any,
-        fills: list[tuple[tuple[str, ...], Any]],
-        source: str,
-        also: Sequence[Citation],
+        self, ref: EntryRef, doc: Any, fills: list[Fill], source: str, also: Sequence[Citation]
     ) -> None:
         order = self.schemas.key_order(ref.kind)
         for path, value in fills:
             if path == ("scores",) and doc.get("scores") is not None:
                 doc["scores"].extend(flowed(value))
-            elif len(path) == 1:
-                put(doc, path[0], flowed(value), order)
-            else:
-                inner = self.schemas.key_order(ref.kind, (path[0],))
-                put(doc[path[0]], path[1], flowed(value), inner)
-        filled = [".".join(path) for path, _ in fills]
+                continue
+            node = doc
+            for step in path[:-1]:
+                node = node[step]
+            put(node, str(path[-1]), flowed(value), self.schemas.key_order(ref.kind, path[:-1]))
+        filled = list(dict.fromkeys(_cited(path) for path, _ in fills))
         cited = {f for c in also if c.exclusive for f in c.fields}
         plain = [f for f in filled if f != "scores" and not _top(f).startswith("hub")]
         mine_to_cite = [f for f in plain if f not in cited and _top(f) not in cited]
@@ -510,6 +546,43 @@ class Importer:
         """Later records see the entries kept so far (exists, names, merges)."""
         self.files = EntryFiles(self.root, self._pending)
         self.index = EntryIndex(self.root, self.files)
+
+
+Fill = tuple[tuple[str | int, ...], Any]
+# lists of records an import may complete, by the key that says which record is which
+RECORDS = {"training_stages": "name", "training_data": "dataset"}
+QUALIFIERS = ("rounded", "note")
+QUALIFIED = {"total", "active", "total_tokens", "tokens"}  # the counts `rounded` is about
+ROUNDED_TOLERANCE = 0.1  # a rounded count within this share of an exact one is the same fact
+
+
+def _records(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def _identity(record: dict[str, Any], key: str) -> Any:
+    found = record.get(key)
+    return found if found is not None else repr(sorted(record.get("categories") or []))
+
+
+def _agree(mine: Any, theirs: Any, rounded: bool) -> bool:
+    """Equal as facts; a rounded figure agrees with an exact one close to it."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (mine, theirs))
+    if rounded and numbers and mine:
+        return bool(abs(mine - theirs) <= ROUNDED_TOLERANCE * abs(mine))
+    return _same_facts(mine, theirs)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _cited(path: tuple[str | int, ...]) -> str:
+    """The field a source names for a filled path: a key of a record in a list is the list's
+    field; otherwise the top-level key and the one under it."""
+    if any(isinstance(p, int) for p in path):
+        return str(path[0])
+    return ".".join(str(p) for p in path[:2])
 
 
 def _top(field_path: str) -> str:
