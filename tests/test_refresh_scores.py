@@ -87,11 +87,11 @@ def test_first_refresh_adds_bot_scores_and_keeps_peoples(
     mine = scores(board, BASE)
     assert mine[0] == {"benchmark": "acme/corpus", "metric": "accuracy", "value": 0.5,
                        "source": "https://acme.example.org/paper"}  # fmt: skip
-    ifeval = next(s for s in mine if s.get("metric") == "ifeval_normalized")
+    ifeval = next(s for s in mine if s.get("metric") == "normalized_score")
     assert ifeval["value"] == 41.5 and ifeval["leaderboard"] == "open-llm-leaderboard-v2"
     assert ifeval["upstream_revision"] == REV1
     assert ifeval["note"] == f"Row used: Precision bfloat16, Model sha {'b' * 40}."
-    assert "benchmark" not in next(s for s in mine if s["metric"] == "mmlu_pro_normalized")
+    assert "benchmark" not in next(s for s in mine if s["metric"] == "exact_match")
     refreshed = YAML(typ="safe").load((board / BOARD).read_text())["refreshed"]
     assert refreshed["revision"] == REV1 and "fullname" in refreshed["columns"]
     assert registry_cli("validate", board / BASE, board / BOARD, root=board).code == 0
@@ -121,20 +121,20 @@ def test_changed_unchanged_new_and_vanished(
     ]))  # fmt: skip
     result = refresh(registry_cli, board, "--allow-mass-change", today="2026-11-30")
     assert result.code == 0, result.err
-    assert "changed: acme/base mmlu_pro_normalized: 22 → 23" in result.out
+    assert "changed: acme/base exact_match: 22 → 23" in result.out
     assert "acme/base acme/corpus" not in result.out  # within the 0.01 tolerance
     assert "new: acme/other acme/corpus: — → 30" in result.out
     mine = {s["metric"]: s for s in scores(board, BASE)}
-    assert mine["ifeval_normalized"]["value"] == 41.5
-    assert mine["ifeval_normalized"]["upstream_revision"] == REV1  # untouched
-    assert mine["mmlu_pro_normalized"]["upstream_revision"] == REV2
+    assert mine["normalized_score"]["value"] == 41.5
+    assert mine["normalized_score"]["upstream_revision"] == REV1  # untouched
+    assert mine["exact_match"]["upstream_revision"] == REV2
     upstream.publish("3" * 40, parquet([row("acme/other", IFEval=30.0)]))
     gone = refresh(registry_cli, board, "--summary", str(board / "summary.md"), today="2026-12-01")
     assert gone.code == 0
     assert "vanished: acme/base acme/corpus: 41.5 → —" in gone.out
     assert {s["metric"] for s in scores(board, BASE)} >= {
-        "ifeval_normalized",
-        "mmlu_pro_normalized",
+        "normalized_score",
+        "exact_match",
     }
     assert (
         "### Gone from the leaderboard (kept, please review)" in (board / "summary.md").read_text()
@@ -194,7 +194,7 @@ def test_from_a_local_csv_and_dry_run(board: Path, registry_cli: Callable[..., R
     assert (board / BASE).read_bytes() == before
     real = refresh(registry_cli, board, "--from", str(table))
     assert real.code == 0
-    ifeval = next(s for s in scores(board, BASE) if s["metric"] == "ifeval_normalized")
+    ifeval = next(s for s in scores(board, BASE) if s["metric"] == "normalized_score")
     assert ifeval["upstream_revision"].startswith("sha256:")
 
 
@@ -455,7 +455,9 @@ def test_harness_results_add_missing_scores_and_never_change_existing(
             "--source-url", "https://acme.example.org/runs/1", "--today", "2026-11-23")  # fmt: skip
     first = registry_cli(*args, root=board)
     assert first.code == 0, first.err
-    assert "new: cais/mmlu acc 5-shot = 0.2725" not in first.out  # cais/mmlu is not an entry here
+    assert (
+        "new: cais/mmlu accuracy 5-shot = 0.2725" not in first.out
+    )  # cais/mmlu is not an entry here
     assert "no dataset entry for cais/mmlu: add it with registry new dataset cais/mmlu" in first.out
     assert "tasks with no known benchmark, skipped: some_custom_task" in first.out
     write(
@@ -468,17 +470,17 @@ def test_harness_results_add_missing_scores_and_never_change_existing(
     )
     second = registry_cli(*args, root=board)
     assert second.code == 0, second.err
-    assert "new: cais/mmlu acc 5-shot = 0.2725" in second.out
+    assert "new: cais/mmlu accuracy 5-shot = 0.2725" in second.out
     [mmlu] = [s for s in scores(board, BASE) if s.get("benchmark") == "cais/mmlu"]
-    assert mmlu == {"benchmark": "cais/mmlu", "metric": "acc", "value": 0.2725, "stderr": 0.0037,
-                    "setting": "5-shot", "source": "https://acme.example.org/runs/1",
+    assert mmlu == {"benchmark": "cais/mmlu", "metric": "accuracy", "value": 0.2725,
+                    "stderr": 0.0037, "setting": "5-shot", "source": "https://acme.example.org/runs/1",
                     "date": __import__("datetime").date(2026, 11, 23),
                     "note": "lm-evaluation-harness task mmlu."}  # fmt: skip
     again = registry_cli(*args, root=board)
     assert "0 new scores" in again.out
     results.write_text(json.dumps({**HARNESS, "results": {"mmlu": {"acc,none": 0.3}}}))
     conflict = registry_cli(*args, root=board)
-    assert "conflict (kept): cais/mmlu acc: the entry has 0.2725, the file 0.3" in conflict.out
+    assert "conflict (kept): cais/mmlu accuracy: the entry has 0.2725, the file 0.3" in conflict.out
     assert registry_cli("validate", board / BASE, root=board).code == 0
 
 
@@ -490,9 +492,9 @@ def test_v1_results_average_subtasks(board: Path, registry_cli: Callable[..., Ru
     model, found, skipped = parse(json.dumps(V1).encode())
     assert model == "acme/base" and skipped == []
     by_task = {(s.benchmark, s.metric): s for s in found}
-    mmlu = by_task[("cais/mmlu", "acc")]
+    mmlu = by_task[("cais/mmlu", "accuracy")]
     assert mmlu.shots == 5 and abs(mmlu.value - 0.48) < 1e-9
     assert mmlu.note == "lm-evaluation-harness: macro average of the 2 hendrycksTest subtasks."
-    assert by_task[("allenai/ai2_arc", "acc_norm")].shots == 25
+    assert by_task[("allenai/ai2_arc", "accuracy_norm")].shots == 25
     missing = registry_cli("refresh-scores", "--source", "lm-eval-harness", root=board)
     assert missing.code == 2 and "pass --from results.json" in missing.err
