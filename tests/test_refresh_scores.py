@@ -357,6 +357,32 @@ def test_a_registry_without_leaderboards_skips_the_refresh(
     assert github_server.requests == [] and daily.pulls() == {}
 
 
+@pytest.mark.e2e
+def test_a_mass_change_waits_for_a_maintainer_to_allow_it_on_a_manual_run(
+    daily: DailyRuns, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    write(daily.repo, BOARD, BOARD_TEXT)
+    upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
+    assert refresh(registry_cli, daily.repo).code == 0  # main already holds the bot's scores
+    daily.publish()
+    upstream.publish(REV2, parquet([row("acme/base", IFEval=4.15, MMLU_PRO=2.2)]))  # rescaled
+
+    stopped = daily.run()
+    assert stopped.code != 0
+    assert "2 of 2 tracked open-llm-leaderboard-v2 scores would change at once" in stopped.output
+    assert daily.pulls() == {}
+
+    # GitHub's workflow_dispatch payload carries the inputs as strings
+    unticked = daily.run("workflow_dispatch", {"inputs": {"allow-mass-change": "false"}})
+    assert unticked.code != 0 and daily.pulls() == {}
+    assert "scores would change at once" in unticked.output
+
+    allowed = daily.run("workflow_dispatch", {"inputs": {"allow-mass-change": "true"}})
+    assert allowed.code == 0, allowed.output[-4000:]
+    [pull] = daily.pulls().values()
+    assert "| `acme/base` | `acme/corpus` | 41.5 → 4.15 |" in pull.body
+
+
 # --- arena ratings --------------------------------------------------------------------------
 
 ARENA_BOARD = """\
