@@ -12,6 +12,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.conftest import Run, write
+from tests.e2e.act import ActRun
 from tests.github_standin import GitHubStandIn
 from tests.hub_standin import HubStandIn, dataset_json
 from tests.leaderboard_samples import BOARD_TEXT, parquet, row
@@ -205,69 +206,181 @@ def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
     assert bad.code == 2 and "not a leaderboard id" in bad.err
 
 
+def test_the_daily_run_lists_every_leaderboard_entry_as_a_json_array(
+    board: Path, registry_cli: Callable[..., Run]
+) -> None:
+    arena = BOARD_TEXT.replace("id: open-llm-leaderboard-v2", "id: image-arena")
+    write(board, "entries/leaderboards/image-arena.yaml", arena)
+    listed = registry_cli("refresh-scores", "--list-sources", root=board)
+    assert listed.code == 0 and listed.err == ""
+    assert listed.out == '["image-arena","open-llm-leaderboard-v2"]\n'  # one line, sorted
+
+
+def test_a_file_whose_name_is_no_leaderboard_id_is_named_and_left_out(
+    board: Path, registry_cli: Callable[..., Run]
+) -> None:
+    write(board, "entries/leaderboards/$(touch pwned).yaml", BOARD_TEXT)
+    write(board, "entries/leaderboards/nested/board.yaml", BOARD_TEXT)
+    listed = registry_cli("refresh-scores", "--list-sources", root=board)
+    assert listed.code == 0 and listed.out == '["open-llm-leaderboard-v2"]\n'
+    lines = listed.err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("entries/leaderboards/$(touch pwned).yaml: not refreshed: ")
+    assert "is not a valid leaderboard id" in lines[0]
+    assert lines[1].startswith("entries/leaderboards/nested/board.yaml: not refreshed: ")
+
+
+def test_a_registry_without_leaderboards_lists_none(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    listed = registry_cli("refresh-scores", "--list-sources", root=registry)
+    assert (listed.code, listed.out) == (0, "[]\n")
+
+
+def test_refresh_needs_a_source_or_the_listing(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    with pytest.raises(SystemExit) as neither:
+        registry_cli("refresh-scores", root=registry)
+    assert neither.value.code == 2
+
+
 # --- refresh-scores.yml under act -----------------------------------------------------------
 
 
-@pytest.mark.e2e
-def test_daily_workflow_opens_then_keeps_then_updates_one_pr(
-    tmp_path: Path, upstream: Upstream, github_server: GitHubStandIn
-) -> None:
-    import sys
+MIRROR = "entries/leaderboards/acme-evals.yaml"  # a second leaderboard, read from the same table
+ACT_ENV = {
+    "REGISTRY_HUB_WAIT_SCALE": "0",
+    "REGISTRY_GITHUB_THROTTLE": "0",
+    "REGISTRY_GITHUB_WAIT_SCALE": "0",
+}
 
-    from bots.cli import main
-    from tests.e2e.act import run_workflow
-    from tests.harness import REPOSITORY, TOKEN, add_bare_origin, commit_all, init_registry_repo
 
-    repo = tmp_path / "repo"
-    init_registry_repo(repo, with_tools=True)
-    write(repo, BOARD, BOARD_TEXT)
-    assert main(["--root", str(repo), "fmt"]) == 0
-    commit_all(repo, "a leaderboard")
-    origin = add_bare_origin(repo, tmp_path / "origin.git")
-    github = github_server
-    github.repos[REPOSITORY].origin = origin
-    github.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
-    branch = "bot/refresh-scores-open-llm-leaderboard-v2"
+class DailyRuns:
+    """A clone of a registry on main with a bare origin, and act runs of refresh-scores.yml."""
 
-    def run(n: int) -> str:
-        done = run_workflow(
-            repo, "refresh-scores.yml", "schedule", {"schedule": "41 5 * * *"},
-            work=tmp_path / f"act-{n}",
+    def __init__(self, tmp: Path, upstream: Upstream, github: GitHubStandIn) -> None:
+        from tests.harness import REPOSITORY, TOKEN, init_registry_repo
+
+        self.tmp, self.upstream, self.github = tmp, upstream, github
+        self.repo = tmp / "repo"
+        init_registry_repo(self.repo, with_tools=True)
+        self.runs = 0
+        self.state = github.repos[REPOSITORY]
+        github.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
+
+    def publish(self) -> None:
+        from bots.cli import main
+        from tests.harness import add_bare_origin, commit_all
+
+        assert main(["--root", str(self.repo), "fmt"]) == 0
+        commit_all(self.repo, "the registry")
+        self.state.origin = add_bare_origin(self.repo, self.tmp / "origin.git")
+
+    def run(self, event: str = "schedule", payload: dict[str, Any] | None = None) -> ActRun:
+        import sys
+
+        from tests.e2e.act import run_workflow
+        from tests.harness import TOKEN
+
+        self.runs += 1
+        return run_workflow(
+            self.repo, "refresh-scores.yml", event, payload or {"schedule": "41 5 * * *"},
+            work=self.tmp / f"act-{self.runs}",
             env={
-                "GITHUB_API_URL": github.base_url,
-                "HF_ENDPOINT": upstream.hub.endpoint,
+                "GITHUB_API_URL": self.github.base_url,
+                "HF_ENDPOINT": self.upstream.hub.endpoint,
                 "REGISTRY_TEST_PYTHON": sys.executable,
-                "REGISTRY_TEST_ARTIFACTS": str(tmp_path / "artifacts"),
-                "REGISTRY_HUB_WAIT_SCALE": "0",
-                "REGISTRY_GITHUB_THROTTLE": "0",
-                "REGISTRY_GITHUB_WAIT_SCALE": "0",
+                "REGISTRY_TEST_ARTIFACTS": str(self.tmp / "artifacts"),
+                **ACT_ENV,
             },
             token=TOKEN,
         )  # fmt: skip
-        assert done.code == 0, done.output[-4000:]
-        return done.output
 
-    try:
-        upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
-        run(1)
-        pulls = [i for i in github.repos[REPOSITORY].issues.values() if i.pull]
-        assert len(pulls) == 1 and pulls[0].title == "Refresh open-llm-leaderboard-v2 scores"
-        assert "| `acme/base` | `acme/corpus` | — → 41.5 | new |" in pulls[0].body
-        first = github.repos[REPOSITORY].branch_sha(branch)
-        assert first is not None
+    def pulls(self) -> dict[str, Any]:
+        """The open bot PRs, by branch."""
+        return {
+            i.pull["head_ref"]: i
+            for i in self.state.issues.values()
+            if i.pull and i.state == "open"
+        }
 
-        second = run(2)
-        assert "already holds these changes: not pushed" in second
-        assert github.repos[REPOSITORY].branch_sha(branch) == first
 
-        upstream.publish(REV2, parquet([row("acme/base", IFEval=45.0, MMLU_PRO=22.0)]))
-        run(3)
-        pulls = [i for i in github.repos[REPOSITORY].issues.values() if i.pull]
-        assert len(pulls) == 1 and github.count("POST", r"/pulls$") == 1
-        assert github.repos[REPOSITORY].branch_sha(branch) != first
-        assert "45" in pulls[0].body
-    finally:
-        github.stop()
+@pytest.fixture
+def daily(tmp_path: Path, upstream: Upstream, github_server: GitHubStandIn) -> DailyRuns:
+    return DailyRuns(tmp_path, upstream, github_server)
+
+
+@pytest.mark.e2e
+def test_daily_workflow_opens_then_keeps_then_updates_one_pr_per_leaderboard(
+    daily: DailyRuns, upstream: Upstream, github_server: GitHubStandIn
+) -> None:
+    write(daily.repo, BOARD, BOARD_TEXT)
+    write(daily.repo, MIRROR, BOARD_TEXT.replace("id: open-llm-leaderboard-v2", "id: acme-evals"))
+    daily.publish()
+    branches = ["bot/refresh-scores-acme-evals", "bot/refresh-scores-open-llm-leaderboard-v2"]
+
+    upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
+    first_run = daily.run()
+    assert first_run.code == 0, first_run.output[-4000:]
+    pulls = daily.pulls()
+    assert sorted(pulls) == branches  # the matrix is the registry's leaderboards
+    assert pulls[branches[0]].title == "Refresh acme-evals scores"
+    assert pulls[branches[1]].title == "Refresh open-llm-leaderboard-v2 scores"
+    assert "| `acme/base` | `acme/corpus` | — → 41.5 | new |" in pulls[branches[1]].body
+    first = {b: daily.state.branch_sha(b) for b in branches}
+    assert None not in first.values()
+
+    second = daily.run()
+    assert second.code == 0, second.output[-4000:]
+    assert second.output.count("already holds these changes: not pushed") == 2
+    assert {b: daily.state.branch_sha(b) for b in branches} == first
+
+    upstream.publish(REV2, parquet([row("acme/base", IFEval=45.0, MMLU_PRO=22.0)]))
+    third = daily.run()
+    assert third.code == 0, third.output[-4000:]
+    pulls = daily.pulls()
+    assert sorted(pulls) == branches and github_server.count("POST", r"/pulls$") == 2
+    assert all(daily.state.branch_sha(b) != first[b] for b in branches)
+    assert all("45" in pull.body for pull in pulls.values())
+
+
+@pytest.mark.e2e
+def test_a_registry_without_leaderboards_skips_the_refresh(
+    daily: DailyRuns, github_server: GitHubStandIn
+) -> None:
+    daily.publish()
+    done = daily.run()
+    assert done.code == 0, done.output[-4000:]
+    assert "leaderboards to refresh: []" in done.output
+    assert "[refresh-scores/registry refresh-scores" not in done.output  # that job never ran
+    assert github_server.requests == [] and daily.pulls() == {}
+
+
+@pytest.mark.e2e
+def test_a_mass_change_waits_for_a_maintainer_to_allow_it_on_a_manual_run(
+    daily: DailyRuns, upstream: Upstream, registry_cli: Callable[..., Run]
+) -> None:
+    write(daily.repo, BOARD, BOARD_TEXT)
+    upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
+    assert refresh(registry_cli, daily.repo).code == 0  # main already holds the bot's scores
+    daily.publish()
+    upstream.publish(REV2, parquet([row("acme/base", IFEval=4.15, MMLU_PRO=2.2)]))  # rescaled
+
+    stopped = daily.run()
+    assert stopped.code != 0
+    assert "2 of 2 tracked open-llm-leaderboard-v2 scores would change at once" in stopped.output
+    assert daily.pulls() == {}
+
+    # GitHub's workflow_dispatch payload carries the inputs as strings
+    unticked = daily.run("workflow_dispatch", {"inputs": {"allow-mass-change": "false"}})
+    assert unticked.code != 0 and daily.pulls() == {}
+    assert "scores would change at once" in unticked.output
+
+    allowed = daily.run("workflow_dispatch", {"inputs": {"allow-mass-change": "true"}})
+    assert allowed.code == 0, allowed.output[-4000:]
+    [pull] = daily.pulls().values()
+    assert "| `acme/base` | `acme/corpus` | 41.5 → 4.15 |" in pull.body
 
 
 # --- arena ratings --------------------------------------------------------------------------

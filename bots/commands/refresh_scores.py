@@ -9,17 +9,32 @@ are never touched.
 Guards: when a column the entry maps is gone, or more than 30% of the tracked scores would
 change at once, nothing is written and the exit status is 1 (--allow-mass-change after a
 review). Exit status: 0 done or nothing to do, 1 a guard or the source failed, 2 usage.
+
+--list-sources prints the leaderboard ids to refresh (every entries/leaderboards/<id>.yaml whose
+name is a valid id) as one JSON array, for the daily workflow's matrix; a file whose name is no
+leaderboard id is named on stderr and left out.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.core.entries import EntryIndex, EntryKind, EntryRef, valid_id
+from bots.core.entries import (
+    ENTRIES_DIR,
+    EntryFiles,
+    EntryIndex,
+    EntryKind,
+    EntryRef,
+    LocationError,
+    ref_for_relpath,
+    valid_id,
+)
 from bots.core.errors import RegistryError
 from bots.core.fileio import write_atomic
 from bots.core.loader import load_entry_file
@@ -30,7 +45,13 @@ from bots.sync.refresh import RefreshPlan, ScoreChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True, metavar="NAME", help="a leaderboard entry id")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--source", metavar="NAME", help="a leaderboard entry id")
+    which.add_argument(
+        "--list-sources",
+        action="store_true",
+        help="print the ids of the leaderboard entries as a JSON array, and do nothing else",
+    )
     parser.add_argument(
         "--from",
         dest="local",
@@ -52,6 +73,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source-url",
         help="lm-eval-harness: where the results are published (each score's source)",
     )
+
+
+def list_sources(root: Path) -> list[str]:
+    """The ids of the leaderboard entries, sorted: each a file name that is a valid id (so it
+    is safe as a matrix value, a branch name and a path). Any other file there is named on
+    stderr and left out; `registry validate` says what is wrong with it."""
+    ids = set()
+    for relpath in EntryFiles(root).walk(f"{ENTRIES_DIR}/{EntryKind.LEADERBOARD.folder}"):
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError as exc:
+            print(f"{relpath}: not refreshed: {exc}", file=sys.stderr)
+            continue
+        if ref.kind is EntryKind.LEADERBOARD and valid_id(ref.kind, ref.id):
+            ids.add(ref.id)
+    return sorted(ids)
 
 
 def _board(root: Path, name: str) -> tuple[Path, dict[str, Any]]:
@@ -79,6 +116,9 @@ def run(args: argparse.Namespace) -> int:
     from bots.sync.scores.tables import BoardSource
 
     root = registry_root(args)
+    if args.list_sources:
+        print(json.dumps(list_sources(root), separators=(",", ":")))
+        return 0
     schemas = load_schemas(root)
     today = args.today or dt.datetime.now(dt.UTC).date()
     if args.source == LM_EVAL:

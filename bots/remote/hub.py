@@ -270,7 +270,9 @@ _EXPLAINED: list[tuple[type[BaseException], str, str]] = [
     (RepositoryNotFoundError, "missing",
      "{repo} is not on the Hub (or is private): fix hub.repo_id, or set HF_TOKEN if it is private"),
     (HfHubHTTPError, "failed", "could not {what} {repo}: the Hub answered {status} — rerun later"),
-    (httpx2.TransportError, "failed", "could not {what} {repo}: cannot reach {endpoint} ({cause})"),
+    (httpx2.TransportError, "failed",
+     "could not {what} {repo}: cannot reach {endpoint} ({cause}) — check HF_ENDPOINT and the "
+     "network, then rerun"),
     # a body that does not decode (a broken gzip stream), redirects in a loop
     (httpx2.RequestError, "failed",
      "could not {what} {repo}: the answer from {endpoint} cannot be read ({cause}) — rerun later"),
