@@ -183,15 +183,28 @@ def render(
         + (f" · [the PR's validate run]({full_link})" if full_link else "")
         + "</sub>\n"
     )
-    elsewhere = report["findings_elsewhere"]
-    tail_parts = []
-    if elsewhere:
-        tail_parts.append(
-            "### Other entries this pull request breaks\n" + findings_block(elsewhere, links) + "\n"
-        )
-    tail_parts.append(_other_files(report))
-    tail = "".join(tail_parts)
+    tail = _tail(report, links, limit // 4)
     return _fit(top, report["entries"], links, tail, footer, limit)
+
+
+def _tail(report: dict[str, Any], links: Links, budget: int) -> str:
+    """The findings in untouched entries and the files outside entries/, within `budget`
+    characters: the findings are cut by whole lines, and whole parts are dropped — never a
+    slice through Markdown, which could leave a code span open."""
+    elsewhere = report["findings_elsewhere"]
+    parts = []
+    if elsewhere:
+        block = findings_block(elsewhere, links, max(budget // 2, 2_000))
+        parts.append("### Other entries this pull request breaks\n" + block + "\n")
+    parts.append(_other_files(report))
+    kept = []
+    for part in parts:
+        if len(part) <= budget:
+            kept.append(part)
+            budget -= len(part)
+        else:
+            kept.append("_More is not shown here: the comment is full._\n\n")
+    return "".join(kept)
 
 
 def _fit(
@@ -202,11 +215,8 @@ def _fit(
     footer: str,
     limit: int,
 ) -> str:
-    reserve = 400  # room for the note about what was cut
-    budget = limit - reserve - len(top) - len(footer)
-    if len(tail) > budget // 2:
-        tail = truncate(tail, budget // 2) + "\n\n"
-    budget -= len(tail)
+    reserve = 1_000  # room for the note about what was cut
+    budget = limit - reserve - len(top) - len(footer) - len(tail)
     body: list[str] = []
     cut: list[str] = []
     renderers: list[Callable[[dict[str, Any]], str]] = [
@@ -224,11 +234,11 @@ def _fit(
             cut.append(entry["id"] or entry["path"])
     note = ""
     if cut:
-        names = ", ".join(code(c) for c in cut[:5]) + (" …" if len(cut) > 5 else "")
+        # Names cut short before they become Markdown, so the note always fits whole.
+        names = ", ".join(code(truncate(c, 60)) for c in cut[:5]) + (" …" if len(cut) > 5 else "")
         note = (
             f"\n> [!NOTE]\n> {plural(len(cut), 'more entry')} not shown ({names}): GitHub "
             "limits a comment to 65,536 characters. The job summary of the validate run has "
             "everything.\n\n"
         )
-        note = note[:reserve]
     return top + "".join(body) + note + tail + footer
