@@ -948,3 +948,10 @@ def test_a_comment_cut_to_fit_never_slices_through_markdown() -> None:
     assert "more entries not shown" in comment
     assert comment.rstrip().endswith("</sub>")
     assert_inert(comment)
+
+
+def test_unsourced_fields_beyond_the_reports_list_are_counted() -> None:
+    provenance = {"facts": 5_000, "sourced": 15, "unsourced": [f"f{i}" for i in range(200)]}
+    comment = render(a_report(changed_entry([], provenance=provenance)))
+    assert "**Sources:** 15 of 5000 fields sourced" in comment
+    assert "`f19` and 4965 more" in comment

@@ -81,8 +81,9 @@ def provenance_line(entry: dict[str, Any]) -> str:
     if sourced >= facts:
         return f"\n**Sources:** all {plural(facts, 'field')} sourced.\n"
     listed = ", ".join(code(truncate(f, 100)) for f in unsourced[:LISTED_UNSOURCED])
-    if len(unsourced) > LISTED_UNSOURCED:
-        listed += f" and {len(unsourced) - LISTED_UNSOURCED} more"
+    missing = max(len(unsourced), facts - sourced)  # the report lists at most 200 of them
+    if missing > LISTED_UNSOURCED:
+        listed += f" and {missing - LISTED_UNSOURCED} more"
     return (
         f"\n**Sources:** {sourced} of {plural(facts, 'field')} sourced; no source names "
         f"{listed} (list each under the `fields` of the source that states it).\n"
