@@ -234,7 +234,14 @@ class Autofill:
                         hint = "; ".join(filter(None, (exc.hint, UNSETTLED)))
                         return self._failed(target, exc.message, exc.kind, hint)
                     findings.append(
-                        self._finding(target, ("hub",), exc.message, exc.hint, Severity.WARNING)
+                        self._finding(
+                            target,
+                            ("hub",),
+                            exc.message,
+                            exc.hint,
+                            Severity.WARNING,
+                            code=f"hub.{exc.kind}",
+                        )
                     )
             block = model_block(info, config)
         else:
