@@ -235,7 +235,14 @@ class Autofill:
                         # read, and the next run would never ask again.
                         return self._failed(target, exc.message, exc.kind, _unsettled(exc.hint))
                     findings.append(
-                        self._finding(target, ("hub",), exc.message, exc.hint, Severity.WARNING)
+                        self._finding(
+                            target,
+                            ("hub",),
+                            exc.message,
+                            exc.hint,
+                            Severity.WARNING,
+                            code=f"hub.{exc.kind}",
+                        )
                     )
             block = model_block(info, config)
         else:
