@@ -109,3 +109,10 @@ def test_harness_results_are_read_into_the_vocabulary() -> None:
     _, scores, skipped = parse(json.dumps(results).encode())
     assert {(s.metric, s.shots) for s in scores} == {("accuracy", 10), ("accuracy_norm", 10)}
     assert skipped == ["hellaswag (weird_metric: not a metric of the registry)"]
+
+
+def test_a_results_file_nested_too_deeply_is_a_source_error_not_a_crash() -> None:
+    from bots.sync.scores import SourceError
+
+    with pytest.raises(SourceError, match="not a JSON results file"):
+        parse(b"[" * 100_000 + b"]" * 100_000)

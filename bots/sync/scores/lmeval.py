@@ -124,7 +124,7 @@ def parse(data: bytes) -> tuple[str | None, list[TaskScore], list[str]]:
     """(model id, scores, tasks skipped) from a results file."""
     try:
         doc = json.loads(data)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise SourceError(f"not a JSON results file ({exc})") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
         raise SourceError("no `results` object: not an lm-evaluation-harness results file")
