@@ -103,3 +103,12 @@ def score_index(places: Iterable[tuple[str, Any]]) -> dict[ScoreKey, list[ScoreP
             if isinstance(record, dict):
                 found.setdefault(ScoreKey.of(record), []).append(ScorePlace(relpath, i))
     return found
+
+
+def describe(kind: str, entry_id: str) -> str:
+    """An entry as a reader names it: `model acme/base`; a score file as the scores of its
+    model (`scores of model acme/base from open-llm-leaderboard-v2`)."""
+    if kind == EntryKind.SCORES.value and entry_id.count("/") == 2:
+        model, slug = entry_id.rsplit("/", 1)
+        return f"scores of model {model} from {slug}"
+    return f"{kind} {entry_id}"
