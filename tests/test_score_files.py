@@ -417,3 +417,15 @@ def test_a_refresh_leaves_a_score_people_wrote_in_the_model_entry(
         "entry holds this score" in result.out  # fmt: skip
     filed = YAML(typ="safe").load((board / f"entries/scores/acme/base/{BOARD_ID}.yaml").read_text())
     assert [s["metric"] for s in filed["scores"]] == ["mmlu_pro_normalized"]
+
+
+def test_two_sources_of_one_import_store_a_shared_score_once(registry: Path) -> None:
+    importer = Importer(registry, load_schemas(registry), dt.date(2026, 1, 2))
+    mmlu = {"benchmark": "acme/corpus", "metric": "accuracy", "value": 0.61, "setting": "5-shot"}
+    other = dict(mmlu, setting="0-shot", value=0.5)
+    importer.write_scores("acme/base", "seed-json", SOURCE, [mmlu], "seed-metadata")
+    importer.write_scores("acme/base", "seed-csv", SOURCE + ".csv", [mmlu, other], "seed-metadata")
+    report = importer.finish()
+    assert report.created == ["acme/base/seed-json", "acme/base/seed-csv"]
+    csv = YAML(typ="safe").load((registry / "entries/scores/acme/base/seed-csv.yaml").read_text())
+    assert [s["setting"] for s in csv["scores"]] == ["0-shot"] and csv["source"] == SOURCE + ".csv"
