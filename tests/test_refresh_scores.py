@@ -17,7 +17,8 @@ from tests.github_standin import GitHubStandIn
 from tests.hub_standin import HubStandIn, dataset_json
 from tests.leaderboard_samples import BOARD_TEXT, parquet, row
 
-BOARD = "entries/leaderboards/open-llm-leaderboard-v2.yaml"
+BOARD_ID = "open-llm-leaderboard-v2"
+BOARD = f"entries/leaderboards/{BOARD_ID}.yaml"
 BASE = "entries/models/acme/base.yaml"
 OTHER = "entries/models/acme/other.yaml"
 DATASET = "open-llm-leaderboard/contents"
@@ -69,8 +70,28 @@ def refresh(cli: Callable[..., Run], root: Path, *args: str, today: str = "2026-
     )
 
 
-def scores(root: Path, relpath: str) -> list[dict[str, Any]]:
-    return YAML(typ="safe").load((root / relpath).read_text())["scores"]
+def score_file(relpath: str, board: str = "open-llm-leaderboard-v2") -> str:
+    """Where the refresh of `board` keeps the scores of the model entry at `relpath`."""
+    model = relpath.removeprefix("entries/models/").removesuffix(".yaml")
+    return f"entries/scores/{model}/{board}.yaml"
+
+
+def scores(
+    root: Path, relpath: str, board: str = "open-llm-leaderboard-v2"
+) -> list[dict[str, Any]]:
+    """The model's scores: its entry's own, then those of its score file from `board`."""
+    own = YAML(typ="safe").load((root / relpath).read_text()).get("scores") or []
+    filed = root / score_file(relpath, board)
+    return own + (YAML(typ="safe").load(filed.read_text())["scores"] if filed.exists() else [])
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under entries/, by path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "entries").rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_first_refresh_adds_bot_scores_and_keeps_peoples(
@@ -88,6 +109,11 @@ def test_first_refresh_adds_bot_scores_and_keeps_peoples(
     mine = scores(board, BASE)
     assert mine[0] == {"benchmark": "acme/corpus", "metric": "accuracy", "value": 0.5,
                        "source": "https://acme.example.org/paper"}  # fmt: skip
+    assert YAML(typ="safe").load((board / BASE).read_text())["scores"] == mine[:1]  # people's
+    filed = (board / score_file(BASE)).read_text()
+    assert "# Bot-owned score file, written by `registry refresh-scores" in filed
+    head = YAML(typ="safe").load(filed)
+    assert head["model"] == "acme/base" and head["owner"] == {"leaderboard": BOARD_ID}
     ifeval = next(s for s in mine if s.get("metric") == "normalized_score")
     assert ifeval["value"] == 41.5 and ifeval["leaderboard"] == "open-llm-leaderboard-v2"
     assert ifeval["upstream_revision"] == REV1
@@ -95,7 +121,10 @@ def test_first_refresh_adds_bot_scores_and_keeps_peoples(
     assert "benchmark" not in next(s for s in mine if s["metric"] == "exact_match")
     refreshed = YAML(typ="safe").load((board / BOARD).read_text())["refreshed"]
     assert refreshed["revision"] == REV1 and "fullname" in refreshed["columns"]
-    assert registry_cli("validate", board / BASE, board / BOARD, root=board).code == 0
+    checked = registry_cli(
+        "validate", board / BASE, board / BOARD, board / score_file(BASE), root=board
+    )
+    assert checked.code == 0, checked.out
 
 
 def test_an_unchanged_revision_downloads_nothing(
@@ -104,11 +133,12 @@ def test_an_unchanged_revision_downloads_nothing(
     upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5)]))
     assert refresh(registry_cli, board).code == 0
     assert upstream.downloads() == 1
-    before = {p: (board / p).read_bytes() for p in (BASE, BOARD)}
+    before = snapshot(board)
+    assert score_file(BASE) in before
     again = refresh(registry_cli, board, today="2026-11-24")
     assert again.code == 0 and "already refreshed: nothing downloaded" in again.out
     assert upstream.downloads() == 1
-    assert {p: (board / p).read_bytes() for p in (BASE, BOARD)} == before
+    assert snapshot(board) == before
 
 
 def test_changed_unchanged_new_and_vanished(
@@ -163,11 +193,11 @@ def test_column_drift_stops_the_refresh(
     board: Path, upstream: Upstream, registry_cli: Callable[..., Run]
 ) -> None:
     upstream.publish(REV1, parquet([row("acme/base")], drop=("MMLU-PRO",)))
-    before = (board / BASE).read_bytes()
+    before = snapshot(board)
     result = refresh(registry_cli, board)
     assert result.code == 1
     assert "no longer has the column(s) MMLU-PRO" in result.err
-    assert (board / BASE).read_bytes() == before
+    assert snapshot(board) == before
 
 
 def test_a_mass_change_stops_the_refresh_until_allowed(
@@ -176,11 +206,11 @@ def test_a_mass_change_stops_the_refresh_until_allowed(
     upstream.publish(REV1, parquet([row("acme/base", IFEval=41.5, MMLU_PRO=22.0)]))
     assert refresh(registry_cli, board).code == 0
     upstream.publish(REV2, parquet([row("acme/base", IFEval=4.15, MMLU_PRO=2.2)]))  # rescaled
-    before = (board / BASE).read_bytes()
+    before = snapshot(board)
     stopped = refresh(registry_cli, board)
     assert stopped.code == 1
     assert "2 of 2 tracked open-llm-leaderboard-v2 scores would change at once" in stopped.err
-    assert (board / BASE).read_bytes() == before
+    assert snapshot(board) == before
     assert refresh(registry_cli, board, "--allow-mass-change").code == 0
 
 
@@ -189,10 +219,10 @@ def test_from_a_local_csv_and_dry_run(board: Path, registry_cli: Callable[..., R
     (board / BOARD).write_text(board_text)
     table = board / "board.csv"
     table.write_text("fullname,Precision,Model sha,IFEval,MMLU-PRO\nacme/base,bfloat16,abc,50,25\n")
-    before = (board / BASE).read_bytes()
+    before = snapshot(board)
     dry = refresh(registry_cli, board, "--from", str(table), "--dry-run")
     assert dry.code == 0 and "new: acme/base acme/corpus: — → 50" in dry.out
-    assert (board / BASE).read_bytes() == before
+    assert snapshot(board) == before
     real = refresh(registry_cli, board, "--from", str(table))
     assert real.code == 0
     ifeval = next(s for s in scores(board, BASE) if s["metric"] == "normalized_score")
@@ -450,12 +480,15 @@ def test_arena_ratings_join_through_aliases_with_intervals_and_votes(
                           "--today", "2026-11-23", root=board)  # fmt: skip
     assert result.code == 0, result.err
     assert "new: acme/other elo: — → 1155.87" in result.out
-    [rating] = [s for s in scores(board, OTHER) if s.get("leaderboard") == "image-arena"]
+    [rating] = [
+        s for s in scores(board, OTHER, "image-arena") if s.get("leaderboard") == "image-arena"
+    ]
     assert rating["interval"] == {"low": 1152.8, "high": 1158.9} and rating["votes"] == 12040
     assert list(rating)[:5] == ["metric", "value", "interval", "votes", "range"]
     checked = registry_cli(
-        "validate", board / OTHER, board / "entries/leaderboards/image-arena.yaml", root=board
-    )
+        "validate", board / OTHER, board / "entries/leaderboards/image-arena.yaml",
+        board / score_file(OTHER, "image-arena"), root=board,
+    )  # fmt: skip
     assert checked.code == 0, checked.out
 
 
@@ -523,7 +556,9 @@ def test_a_table_from_a_url_is_recorded_at_the_etag_of_the_bytes_read(
     finally:
         upstream.stop()
     assert result.code == 0, result.err
-    [rating] = [s for s in scores(board, BASE) if s.get("leaderboard") == "text-arena"]
+    [rating] = [
+        s for s in scores(board, BASE, "text-arena") if s.get("leaderboard") == "text-arena"
+    ]
     read = asked.index("GET") + 1  # the version whose bytes were read
     assert rating["value"] == 1200 + read
     assert rating["upstream_revision"] == f'etag:"v{read}"'

@@ -1,10 +1,12 @@
-"""Refresh the bot-owned scores a leaderboard feeds into model entries.
+"""Refresh the bot-owned scores a leaderboard feeds into its score files.
 
 NAME is a leaderboard entry (entries/leaderboards/NAME.yaml). The table is read from its Hub
 dataset or URL — or from --from FILE — and only when its upstream revision moved since the last
-refresh recorded in that entry. New scores are added, scores that moved beyond the benchmark's
-tolerance rewritten, scores gone from the table reported (never deleted); scores people wrote
-are never touched.
+refresh recorded in that entry. Each model's scores from it live in the score file
+entries/scores/<model id>/NAME.yaml. New scores are added, scores that moved beyond the
+benchmark's tolerance rewritten, scores gone from the table reported (never deleted); scores
+people wrote are never touched (the leaderboard's records an earlier refresh wrote into a model
+entry are moved into its score file, once).
 
 Guards: when a column the entry maps is gone, or more than 30% of the tracked scores would
 change at once, nothing is written and the exit status is 1 (--allow-mass-change after a
@@ -39,6 +41,7 @@ from bots.core.errors import RegistryError
 from bots.core.fileio import write_atomic
 from bots.core.loader import load_entry_file
 from bots.core.markdown import code
+from bots.core.scorefiles import model_scores, score_file_relpaths
 from bots.core.scoring import ScoreKey
 from bots.remote.hubpages import hub_page
 from bots.sync.refresh import RefreshPlan, ScoreChange
@@ -150,12 +153,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.source} at {table.revision}: {counts}; {plan.unmatched} rows match no entry")
     if args.summary is not None:
         write_atomic(args.summary, summary(board, plan, drift))
-    if args.dry_run or not plan.writes:
+    for relpath, count in sorted(plan.moved.items()):
+        print(f"moved: {relpath}: its {count} {args.source} scores into its score file")
+    for model, label in plan.conflicts:
+        print(f"conflict (kept): {model} {label}: the model entry holds this score")
+    if args.dry_run or not (plan.writes or plan.moved):
         return 0
-    for path, text in apply(root, schemas, plan).items():
+    for path, text in apply(root, schemas, plan, board).items():
         write_atomic(path, text)
     write_atomic(board_path, record_refresh(board_path, schemas, table, today))
-    print(f"{len(plan.records)} entries updated")
+    print(f"{len(plan.records)} score files updated")
     return 0
 
 
@@ -196,9 +203,12 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
             "the model first (registry new model …)",
         )
     index = EntryIndex(root)
-    existing = {
-        ScoreKey.of(s): s for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
-    }
+    filed = [
+        data
+        for p in score_file_relpaths(models.files, ref_for_relpath(relpath).id)
+        if isinstance(data := load_entry_file(root / p).data, dict)
+    ]  # a score is stored once: those of its score files count too
+    existing = {ScoreKey.of(s): s for s in model_scores(models.data[relpath], filed)}
     new: list[dict[str, Any]] = []
     missing: set[str] = set()
     for score in task_scores:
@@ -266,16 +276,31 @@ def summary(board: dict[str, Any], plan: RefreshPlan, drift: str) -> str:
     """The PR body: what changed, biggest moves first, with the upstream revision."""
     dataset = board["data"].get("hub_dataset")
     revision = code(plan.revision)
+    score_file_pattern = f"entries/scores/<model id>/{board['id']}.yaml"
     if dataset and not plan.revision.startswith("sha256:"):
         revision = f"[{revision}]({hub_page(EntryKind.DATASET, dataset, plan.revision)})"
     parts = [
         f"## {board['name']}: score refresh\n\n",
         f"Read from upstream revision {revision} ([leaderboard]({board['url']})): "
-        f"{_counts(plan)}. Scores people wrote are untouched; vanished scores are kept and "
-        "listed for review.\n\n",
+        f"{_counts(plan)}, in each model's score file "
+        f"{code(score_file_pattern)}. Scores people wrote are "
+        "untouched; vanished scores are kept and listed for review.\n\n",
     ]
     if drift:
         parts.append(f"⚠️ {drift}.\n\n")
+    if plan.moved:
+        count = sum(plan.moved.values())
+        parts.append(
+            f"Moved {count} {board['id']} score{'s' if count != 1 else ''} that earlier "
+            f"refreshes wrote into {len(plan.moved)} model entr"
+            f"{'ies' if len(plan.moved) != 1 else 'y'} into their score files "
+            f"({code(score_file_pattern)}), once: a model entry "
+            "keeps only the scores people wrote.\n\n"
+        )
+    if plan.conflicts:
+        parts.append("### Kept in the model entry (people wrote these scores)\n\n")
+        parts += [f"- {code(m)} {code(label)}\n" for m, label in plan.conflicts[:200]]
+        parts.append("\n")
     moved = sorted(
         (c for c in plan.changes if c.kind != "vanished"),
         key=lambda c: (-abs(c.delta), c.kind != "changed", c.entry, c.benchmark),

@@ -26,6 +26,7 @@ from bots.check.rules import hub_claim, references, removed_entries
 from bots.core.entries import EntryKind, EntryRef, LocationError, ref_for_relpath, walk_key
 from bots.core.findings import Finding, Severity
 from bots.core.schemas import SchemaSet, schema_dir
+from bots.core.scorefiles import model_of, score_places
 from bots.remote.gitrepo import GitRepo, GitTree
 from bots.review.dependencies import dependency_order
 from bots.review.diff import EntryDiff, RevisionDiff, diff_revisions
@@ -62,9 +63,10 @@ def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str
     because of the `touched` paths (either side's path of every added, changed, renamed or
     removed file). An untouched entry's findings depend on other entries only through which
     ids exist (references, case twins, a Hub claim naming an entry), who claims its Hub repo,
-    and the lineage cycles it is on; so only touched entries that appear or disappear, change
-    their Hub claim or change their lineage parents can affect it. A superset is fine: both
-    sides of these files are checked and compared."""
+    the scores its model's other files hold, and the lineage cycles it is on; so only touched
+    entries that appear or disappear, change their Hub claim, hold a model's scores or change
+    their lineage parents can affect it. A superset is fine: both sides of these files are
+    checked and compared."""
     found: set[str] = set()
     appeared: set[EntryRef] = set()  # exists on one side only: added, removed, renamed
     gone: set[EntryRef] = set()
@@ -82,6 +84,10 @@ def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str
                 gone.add(ref)
             for checker in sides:
                 found.update(EntryRef(ref.kind, t).relpath for t in checker.index.case_twins(ref))
+        if ref.kind in (EntryKind.MODEL, EntryKind.SCORES):  # a score is stored once
+            model = ref.id if ref.kind is EntryKind.MODEL else model_of(ref)
+            for checker in sides:
+                found.update(score_places(checker.files, model))
         claimed = {_claim(checker, relpath) for checker in (head, base)}
         if len(claimed) > 1:
             claims.update((ref.kind, c) for c in claimed if c is not None)

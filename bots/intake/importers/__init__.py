@@ -36,7 +36,9 @@ from bots.core.fileio import write_atomic
 from bots.core.findings import Severity
 from bots.core.markdown import truncate
 from bots.core.schemas import SchemaSet
+from bots.core.scorefiles import score_file_ref, score_places
 from bots.core.scoring import ScoreKey
+from bots.edit.scorefile import edit_score_file
 from bots.edit.yamledit import cite, edit_text, flowed, new_entry_text, put
 from bots.review.diff import render_value, same
 
@@ -252,6 +254,68 @@ class Importer:
         else:
             doc["scores"].extend(flowed(new))
         return ["scores"]
+
+    def write_scores(
+        self, model_id: str, slug: str, source: str, records: list[dict[str, Any]], owner: str
+    ) -> None:
+        """Put a batch of score records of model `model_id`, all from `source`, into its score
+        file `entries/scores/<model_id>/<slug>.yaml` (created, or added to), written by
+        importer `owner` (the `registry import` format), in memory like every write (see
+        `finish`). Records carry no `source` of their own. A score the model already has (in
+        its entry or any score file) is left as it is, listed as a conflict when the values
+        differ; a record whose benchmark is not in the registry is skipped with its reason."""
+        ref = score_file_ref(model_id, slug)
+        if not valid_id(EntryKind.SCORES, ref.id):
+            self.report.skipped.append((ref.id, "not a valid score file id: refused"))
+            return
+        if not self.index.exists(EntryRef(EntryKind.MODEL, model_id)):
+            self.report.skipped.append(
+                (f"{ref.id} scores", f"model {model_id} not in the registry")
+            )
+            return
+        places = score_places(self.files, model_id)
+        reader = self._reader()
+        held = {p: reader.load(p).data or {} for p in places}
+        existing: dict[ScoreKey, dict[str, Any]] = {}
+        for data in held.values():
+            for score in data.get("scores") or []:
+                if isinstance(score, dict):
+                    existing.setdefault(ScoreKey.of(score), score)
+        new: list[dict[str, Any]] = []
+        for record in records:
+            key = ScoreKey.of(record)
+            benchmark = record.get("benchmark")
+            if isinstance(benchmark, str) and not self.index.exists(
+                EntryRef(EntryKind.DATASET, benchmark)
+            ):
+                self.report.skipped.append(
+                    (f"{model_id} {key.label}", f"benchmark {benchmark} not in the registry")
+                )
+                continue
+            old = existing.get(key)
+            if old is None:
+                existing[key] = record
+                new.append({k: v for k, v in record.items() if k != "source"})
+            elif not same(old.get("value"), record.get("value")):
+                model = EntryRef(EntryKind.MODEL, model_id)
+                self._conflict(model, f"scores[{key.label}]", old.get("value"), record.get("value"))
+        if not new:
+            if self.files.is_file(ref.relpath):
+                self.report.unchanged.append(ref.id)
+            return
+        created = not self.files.is_file(ref.relpath)
+        original = None if created else self.files.read(ref.relpath).decode("utf-8")
+        with edit_score_file(
+            original,
+            ref,
+            self.schemas,
+            source=source,
+            owner={"importer": owner},
+            writer=f"registry import {owner}",
+        ) as edit:
+            edit.records.extend(new)
+        if self._valid(ref, edit.text):
+            (self.report.created if created else self.report.merged).append(ref.id)
 
     def finish(self) -> Report:
         """Write every entry the import produced (each file atomically; nothing in a dry run)

@@ -27,7 +27,7 @@ from bots.review.prcomment.cells import INLINE_ROWS, STATUS, cell, plural, score
 from bots.review.prcomment.findings import FINDINGS_CHARS, Links, finding_line, findings_block
 from bots.review.prcomment.hubsection import hub_section
 from bots.review.prcomment.summary import summary_line, verdict_advice, verdict_title
-from bots.review.prcomment.tables import changes_tables
+from bots.review.prcomment.tables import changes_tables, split_record
 from bots.review.prreport import INVALID, verdict_class
 
 __all__ = [
@@ -63,7 +63,11 @@ def _entry_heading(entry: dict[str, Any], links: Links) -> str:
     icon, word = STATUS[entry["status"]]
     name = code(entry["id"]) if entry["id"] else code(entry["path"])
     kind = entry["kind"] or "file"
-    heading = f"### {icon} {kind} {name} — {word}\n\n"
+    if kind == "scores" and entry["id"] and entry["id"].count("/") == 2:
+        model, slug = entry["id"].rsplit("/", 1)
+        heading = f"### {icon} scores of model {code(model)} from {code(slug)} — {word}\n\n"
+    else:
+        heading = f"### {icon} {kind} {name} — {word}\n\n"
     path_text = code(entry["path"])
     url = links.to(entry["path"]) if entry["status"] != "removed" else None
     path_part = f"[{path_text}]({url})" if url else path_text
@@ -90,6 +94,28 @@ def provenance_line(entry: dict[str, Any]) -> str:
     )
 
 
+def score_file_line(entry: dict[str, Any]) -> str:
+    """What a score file's change does to its model's scores, counted (shown even when the
+    comment is too full for the tables)."""
+    labels: dict[str, set[str]] = {"added": set(), "changed": set(), "removed": set()}
+    for change in entry["changes"]:
+        field = change["field"]
+        if not field.startswith("scores["):
+            continue
+        whole = split_record(field) if field.endswith("]") else None
+        if whole is not None and change["change"] in labels:
+            labels[change["change"]].add(whole[1])
+        else:  # a field of a score: the score changed
+            labels["changed"].add(field[len("scores[") :].split("].", 1)[0])
+    counts = {c: len(found) for c, found in labels.items()}
+    what = ", ".join(f"{plural(n, 'score')} {c}" for c, n in counts.items() if n)
+    changed = f" {what}." if what else ""
+    return (
+        f"\nA bot-owned score file: its scores are the model's scores (people do not edit it by "
+        f"hand).{changed}\n"
+    )
+
+
 def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False) -> str:
     parts = [_entry_heading(entry, links)]
     if entry["problem"]:
@@ -97,6 +123,8 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
     budget = 2_000 if compact else FINDINGS_CHARS
     parts.append(findings_block(entry.get("findings", []), links, budget))  # what to fix, first
     parts.append(provenance_line(entry))
+    if entry["kind"] == "scores":
+        parts.append(score_file_line(entry))
     if compact:
         n = len(entry["changes"])
         if n:
