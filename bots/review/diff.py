@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.core.entries import LocationError, NotRegularFile, ref_for_relpath
+from bots.core.findings import shown
 from bots.core.loader import decode_entry_bytes, parse_entry_text
 from bots.core.scoring import SCORE_IDENTITY
 from bots.remote.gitrepo import FileChange, GitRepo
@@ -69,8 +70,8 @@ class EntryDiff:
     def to_json(self) -> dict[str, Any]:
         return {
             "status": self.status,
-            "path": self.path,
-            "old_path": self.old_path,
+            "path": shown(self.path),
+            "old_path": None if self.old_path is None else shown(self.old_path),
             "kind": self.kind,
             "id": self.id,
             "changes": [c.to_json() for c in self.changes],
