@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -440,6 +441,37 @@ def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
     assert [f.field for f in by_path[BASE_MODEL]] == ["license"] and elsewhere == []
     assert isinstance(checker.files, GitTree)
     assert checker.files.fetched == {BASE_MODEL}
+
+
+def test_files_over_the_size_limit_are_findings_from_their_size_and_never_read(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """A PR of huge files costs the check their sizes, not their bytes: each is refused from
+    its size alone, in validate's words, and none is ever held in memory."""
+    blob = 8 << 20
+
+    def add_huge_files(root: Path) -> None:
+        for i in range(3):
+            write(root, f"entries/models/acme/huge{i}.yaml", b"id: x\n" + b" " * blob)
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+    base, head = make_pr(pr_repo, add_huge_files)
+    tracemalloc.start()
+    try:
+        result, report, _ = report_for(pr_repo, registry_cli, base, head)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.code == 1, result.err
+    assert peak < blob, f"{peak >> 20} MiB held at once"
+    says = "file is 8192 KiB, over the 256 KiB limit"
+    huge = [e for e in report["entries"] if "huge" in e["path"]]
+    assert [e["problem"] for e in huge] == [says] * 3
+    assert [[(f["line"], f["message"], f["hint"]) for f in e["findings"]] for e in huge] == [
+        [(1, says, "entries are small: move long text to the linked source")]
+    ] * 3
+    base_model = next(e for e in report["entries"] if e["path"] == BASE_MODEL)
+    assert [f["field"] for f in base_model["findings"]] == ["license"]  # the rest is checked
 
 
 def test_an_out_path_that_is_a_file_is_a_usage_error(

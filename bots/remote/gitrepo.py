@@ -16,17 +16,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bots.core.entries import ENTRIES_DIR, EntryFiles, NotRegularFile, Text, walk_key
 from bots.core.errors import RegistryError
+from bots.core.loader import MAX_BYTES, FileTooLarge
 from bots.remote.githubenv import GitHubContext
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 _NOTHING = re.compile(r"(?!)")  # a line pattern that matches no line
-# `ls-tree -r -z` of a file: a blob, or a submodule's commit (a gitlink); never a folder.
-_LS_TREE_FILE = re.compile(r"([0-7]+) (?:blob|commit) ([0-9a-f]+)\t([^\0]*)\0")
+# `ls-tree -r -l -z` of a file: a blob and its size, or a submodule's commit (a gitlink, no
+# size); never a folder.
+_LS_TREE_FILE = re.compile(r"([0-7]+) (?:blob|commit) ([0-9a-f]+) +([0-9]+|-)\t([^\0]*)\0")
 SYMLINK_MODE = "120000"  # a blob holding a link's target, not a file's text
 SUBMODULE_MODE = "160000"  # a gitlink: another repository's commit, with no text here
 # What a path that git holds as something other than a file's text is, as findings name it.
@@ -61,6 +64,14 @@ def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | Non
 class GitError(RegistryError):
     """git is missing (`git.missing`) or failed (`git.failed`, `git.read`), a revision names no
     commit (`git.revision`), or the root is outside a working tree (`git.worktree`)."""
+
+
+class TreeFile(NamedTuple):
+    """One file of a commit's tree, as `git ls-tree` lists it."""
+
+    mode: str
+    sha: str
+    size: int  # bytes; 0 for a submodule, whose commit is not here
 
 
 @dataclass(frozen=True)
@@ -328,17 +339,23 @@ class GitRepo:
     def read_file(self, commit: str, path: str) -> bytes:
         """The text of the regular file `path` at `commit`; NotRegularFile when it is a
         symbolic link there (its blob is the link's target path, not an entry's text) or a
-        submodule (a commit of another repository, no text at all)."""
-        mode = self.tree_files(commit, path).get(path, ("", ""))[0]
-        if mode in SPECIAL_MODES:
-            raise NotRegularFile(path, SPECIAL_MODES[mode])
+        submodule (a commit of another repository, no text at all); FileTooLarge, unread,
+        when it is larger than an entry may be."""
+        found = self.tree_files(commit, path).get(path)
+        if found is not None and found.mode in SPECIAL_MODES:
+            raise NotRegularFile(path, SPECIAL_MODES[found.mode])
+        if found is not None and found.size > MAX_BYTES:
+            raise FileTooLarge(path, found.size)
         return self.read(commit, path)
 
-    def tree_files(self, commit: str, *paths: str) -> dict[str, tuple[str, str]]:
-        """Every file under `paths` at `commit` (symbolic links and submodules included):
-        path → (mode, object SHA), from one `git ls-tree`."""
-        out = _path(self._git("ls-tree", "-r", "-z", commit, "--", *paths))
-        return {path: (mode, sha) for mode, sha, path in _LS_TREE_FILE.findall(out)}
+    def tree_files(self, commit: str, *paths: str) -> dict[str, TreeFile]:
+        """Every file under `paths` at `commit` (symbolic links and submodules included),
+        with its mode, object and size, from one `git ls-tree`."""
+        out = _path(self._git("ls-tree", "-r", "-l", "-z", commit, "--", *paths))
+        return {
+            path: TreeFile(mode, sha, int(size) if size != "-" else 0)
+            for mode, sha, size, path in _LS_TREE_FILE.findall(out)
+        }
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The bytes of blobs: a few through the running `git cat-file` (inside `reading()`),
@@ -420,12 +437,16 @@ class GitTree(EntryFiles):
         self.repo = repo
         self.commit = commit
         files = repo.tree_files(commit, ENTRIES_DIR)
-        self.blobs = {path: sha for path, (_, sha) in files.items()}
+        self.blobs = {path: file.sha for path, file in files.items()}
         # Links and submodules are listed (validate names them) but never read: a link's blob
-        # is a target path, a submodule is another repository's commit.
+        # is a target path, a submodule is another repository's commit. Nor is a file larger
+        # than an entry may be: the check says so from its size.
         self.specials = {
-            path: SPECIAL_MODES[mode] for path, (mode, _) in files.items() if mode in SPECIAL_MODES
+            path: SPECIAL_MODES[file.mode]
+            for path, file in files.items()
+            if file.mode in SPECIAL_MODES
         }
+        self.oversized = {path: file.size for path, file in files.items() if file.size > MAX_BYTES}
         self._bytes: dict[str, bytes] = {}
         self._walks: dict[str, list[str]] = {}
         self._tree: dict[str, tuple[set[str], set[str]]] = {}
@@ -458,6 +479,8 @@ class GitTree(EntryFiles):
             raise FileNotFoundError(2, "No such file or directory", relpath)
         if relpath in self.specials:
             raise NotRegularFile(relpath, self.specials[relpath])
+        if relpath in self.oversized:
+            raise FileTooLarge(relpath, self.oversized[relpath])
         if relpath not in self._bytes:
             self.prefetch([relpath])
         return self._bytes[relpath]
@@ -473,6 +496,7 @@ class GitTree(EntryFiles):
             and p not in self._bytes
             and p not in self.overlay
             and p not in self.specials
+            and p not in self.oversized
         }
         if wanted:
             texts = self.repo.read_blobs(wanted.values())

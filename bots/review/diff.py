@@ -13,7 +13,7 @@ from typing import Any
 
 from bots.core.entries import LocationError, NotRegularFile, ref_for_relpath
 from bots.core.findings import shown
-from bots.core.loader import decode_entry_bytes, parse_entry_text
+from bots.core.loader import FileTooLarge, decode_entry_bytes, parse_entry_text
 from bots.core.scoring import SCORE_IDENTITY
 from bots.remote.gitrepo import FileChange, GitRepo
 
@@ -280,9 +280,13 @@ def diff_revisions(repo: GitRepo, base: str, head: str) -> RevisionDiff:
         try:
             old_raw = repo.read_file(fork_point, old_path) if change.status in "DMR" else None
             new_raw = repo.read_file(head_sha, change.path) if change.status in "AMR" else None
-        except NotRegularFile as exc:  # a link: its blob is a target path, never parsed
+        except (NotRegularFile, FileTooLarge) as exc:  # a link, a submodule, a huge blob: unread
             entry = entry_diff(change, None, None)
-            entry.problem = f"{exc.strerror}: {exc.hint}"
+            entry.problem = (
+                exc.problem.message
+                if isinstance(exc, FileTooLarge)
+                else f"{exc.strerror}: {exc.hint}"
+            )
             entries.append(entry)
             continue
         entries.append(entry_diff(change, old_raw, new_raw))
