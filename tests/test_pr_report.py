@@ -163,6 +163,23 @@ def test_a_pr_changing_the_checks_is_flagged(
     assert "changes how entries are checked (`schemas/model.schema.json`)" in comment
 
 
+def test_moving_a_check_out_of_bots_is_flagged_as_changing_the_checks(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """git diff pairs a move into a rename and names only its new path, outside bots/."""
+    write(pr_repo, "bots/check/rules.py", 'RULES = "strict"\n# the licence rule\n')
+    commit_all(pr_repo, "the checks")
+
+    def move_the_rules_away(root: Path) -> None:
+        git(root, "mv", "bots/check/rules.py", "attic-rules.py")
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+    base, head = make_pr(pr_repo, move_the_rules_away)
+    _, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert report["other_files"] == ["attic-rules.py", "bots/check/rules.py"]
+    assert "changes how entries are checked (`bots/check/rules.py`)" in comment
+
+
 def test_github_format_annotates_and_writes_the_job_summary(
     pr_repo: Path,
     tmp_path: Path,

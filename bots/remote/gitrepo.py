@@ -209,8 +209,11 @@ class GitRepo:
         return _parse_name_status(out)
 
     def changed_other_files(self, base: str, head: str) -> list[str]:
-        """Changed paths outside entries/, as text to show (a byte that is not UTF-8 as `\\xff`)."""
-        out = self._git("diff", "--name-only", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}")
+        """Changed paths outside entries/, as text to show (a byte that is not UTF-8 as `\\xff`).
+        A moved file is listed at both ends: moving bots/check/rules.py away changes bots/."""
+        out = self._git(
+            "diff", "--name-only", "--no-renames", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}"
+        )
         return [p for p in out.decode("utf-8", "backslashreplace").split("\0") if p]
 
     def dirty(self, *paths: str) -> list[str]:
