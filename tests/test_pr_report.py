@@ -437,6 +437,59 @@ def test_a_schema_change_is_checked_against_every_entry(
     assert "languages" in report["findings_elsewhere"][0]["message"]
 
 
+def break_the_schemas(how: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        if how == "delete the model schema":
+            git(root, "rm", "-q", "schemas/model.schema.json")
+        elif how == "move the shared definitions":
+            git(root, "mv", "schemas/defs.schema.json", "schemas/defs.old.json")
+        elif how == "delete the folder":
+            git(root, "rm", "-r", "-q", "schemas")
+        elif how == "break the model schema's JSON":
+            write(root, "schemas/model.schema.json", '{\n  "type": "object",\n  oops\n}\n')
+        else:
+            write(root, "schemas/model.schema.json", '{"type": 5}\n')
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+    return change
+
+
+INCOMPLETE = "the head's schemas/ is incomplete: "
+
+
+@pytest.mark.parametrize(
+    ("how", "where", "says"),
+    [
+        ("delete the model schema", "schemas/model.schema.json:1:1",
+         INCOMPLETE + "model.schema.json is missing (model entries are checked against it)"),
+        ("move the shared definitions", "schemas/defs.schema.json:1:1",
+         INCOMPLETE + "defs.schema.json is missing (dataset.schema.json refers to it)"),
+        ("delete the folder", "schemas:1:1", "the head's schemas/ folder is gone"),
+        ("break the model schema's JSON", "schemas/model.schema.json:3:3",
+         "the head's schemas/model.schema.json is not valid JSON (Expecting property name "
+         "enclosed in double quotes)"),
+        ("write a model schema that does not compile", "schemas/model.schema.json:1:1",
+         "the head's schemas/model.schema.json does not compile: 5 is not valid under any of "
+         "the schemas listed in the 'anyOf' keyword"),
+    ],
+)  # fmt: skip
+def test_a_pr_breaking_the_schemas_is_told_which_file_and_checked_against_the_packaged_ones(
+    how: str, where: str, says: str, pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    base, head = make_pr(pr_repo, break_the_schemas(how))
+    result, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1 and "internal error" not in result.err, result.err
+    [broken] = report["findings_elsewhere"]
+    assert f"{broken['path']}:{broken['line']}:{broken['column']}" == where
+    assert broken["message"] == says
+    assert broken["hint"].endswith(
+        "; the entries were checked against the registry's packaged schemas"
+    )
+    [entry] = report["entries"]
+    assert [f["field"] for f in entry["findings"]] == ["license"]  # the packaged schemas' check
+    assert "checked against the registry" in comment
+
+
 def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
     """Untouched entries are neither read nor checked, on either side of the PR."""
     from bots.remote.gitrepo import GitRepo, GitTree
