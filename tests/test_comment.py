@@ -6,6 +6,7 @@ records as small tables, scores with their scale, provenance, folding, an honest
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -955,3 +956,31 @@ def test_unsourced_fields_beyond_the_reports_list_are_counted() -> None:
     comment = render(a_report(changed_entry([], provenance=provenance)))
     assert "**Sources:** 15 of 5000 fields sourced" in comment
     assert "`f19` and 4965 more" in comment
+
+
+def test_a_submodule_and_a_name_that_is_not_utf8_are_findings_in_the_trusted_comment(
+    pull: PullRequest,
+) -> None:
+    """Git objects no checker can read as text still get a ❌ comment naming each, never
+    a crashed check; the PR's other entries are checked as usual."""
+
+    def hostile_paths(root: Path) -> None:
+        add_model(root)
+        break_license(root)
+        write(root, "entries/models/acme/" + os.fsdecode(b"\xffx.yaml"), NEW_MODEL)
+        submodule = "entries/models/acme/sub.yaml"
+        (root / submodule).mkdir()  # an unpopulated submodule's folder
+        git(root, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},{submodule}")
+
+    pull.push(hostile_paths)
+    result = from_event(pull)
+    assert result.code == 0, result.err
+    [body] = pull.comments()
+    assert body.startswith(f"{MARKER} verdict=failing")
+    assert "The check crashed" not in body
+    assert "## ❌ Registry check: 3 errors" in body
+    assert "`apache2` is not a known licence id" in body
+    assert "a submodule is not an entry: remove it" in body
+    assert "`entries/models/acme/\\xffx.yaml:1:1`" in body and "rename it: a file name" in body
+    assert pull.labels() == ["needs-fix"]
+    assert_inert(body)

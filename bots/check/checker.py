@@ -55,6 +55,7 @@ from bots.core.entries import (
 from bots.core.errors import RegistryError
 from bots.core.findings import Finding, Severity, field_path
 from bots.core.loader import (
+    FileTooLarge,
     JsonPath,
     LoadedEntry,
     LoadProblem,
@@ -207,6 +208,8 @@ class Checker:
         except NotRegularFile as exc:
             special = LoadProblem(1, 1, exc.strerror or "", exc.hint, "io.not-regular")
             return LoadedEntry(None, [special])
+        except FileTooLarge as exc:  # known by its size (a git blob), never read
+            return LoadedEntry(None, [exc.problem])
         except OSError as exc:
             unreadable = LoadProblem(
                 1,

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bots.core.errors import RegistryError
+from bots.core.findings import name_bytes
 
 
 class EntryKind(StrEnum):
@@ -97,8 +98,30 @@ class LocationError(RegistryError, ValueError):
     should be."""
 
 
+def _check_utf8_name(relpath: str) -> None:
+    """Refuse a path with a file or folder name that is not UTF-8: no id can be read from it,
+    and no page or report can show it as written."""
+    parts = relpath.split("/")
+    for at, part in enumerate(parts):
+        if part.isascii():
+            continue
+        raw = name_bytes(part)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            what = "file" if at == len(parts) - 1 else "folder"
+            raise LocationError(
+                "location.encoding",
+                f"the {what} name '{raw.decode('utf-8', 'backslashreplace')}' is not UTF-8 "
+                f"(byte 0x{raw[exc.start]:02x})",
+                f"rename it: a {what} name must be UTF-8, and an entry's id uses only "
+                "letters, digits, '.', '-' and '_'",
+            ) from None
+
+
 def ref_for_relpath(relpath: str) -> EntryRef:
     """Map `entries/models/ns/name.yaml` to its EntryRef, or explain why it is not an entry."""
+    _check_utf8_name(relpath)
     parts = relpath.split("/")
     if len(parts) < 3 or parts[0] != ENTRIES_DIR or parts[1] not in KIND_BY_FOLDER:
         folders = ", ".join(f"{ENTRIES_DIR}/{k.folder}/" for k in EntryKind)
@@ -178,6 +201,8 @@ class NotRegularFile(OSError):
     def hint(self) -> str:
         if self.what.startswith("a symbolic link"):
             return "entries must be regular files: replace the link with the file"
+        if self.what.startswith("a submodule"):
+            return "a submodule is not an entry: remove it with git rm --cached"
         return "entries must be regular files: replace it with the entry's YAML file"
 
 
