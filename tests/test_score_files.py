@@ -407,7 +407,7 @@ def test_a_refresh_moves_what_earlier_refreshes_wrote_into_the_model_entry_once(
 def test_a_refresh_leaves_a_score_people_wrote_in_the_model_entry(
     board: Path, registry_cli: Callable[..., Run]
 ) -> None:
-    peoples = EARLIER.split("  - benchmark: acme/corpus\n    metric: ifeval")[0].replace(
+    peoples = EARLIER.split("  - benchmark: acme/corpus\n    metric: normalized_score")[0].replace(
         "metric: accuracy", "metric: normalized_score"
     )
     edit(board, BASE_MODEL, "sources:", peoples + "sources:")

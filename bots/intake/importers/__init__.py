@@ -35,6 +35,7 @@ from bots.core.entries import (
 from bots.core.fileio import write_atomic
 from bots.core.findings import Severity
 from bots.core.markdown import truncate
+from bots.core.metrics import canonical_metric, canonical_setting
 from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import score_file_ref, score_places
 from bots.core.scoring import ScoreKey
@@ -43,6 +44,25 @@ from bots.edit.yamledit import cite, edit_text, flowed, new_entry_text, put
 from bots.review.diff import render_value, same
 
 MAX_TEXT = 5000
+
+
+def in_vocabulary(record: dict[str, Any]) -> dict[str, Any] | None:
+    """A score record with the registry's metric name and setting (`acc` → accuracy, `5 shot,
+    lm-evaluation-harness` → `5-shot`, the tool into the note); None when its metric is not in
+    the vocabulary (schemas/metrics.schema.json)."""
+    metric = canonical_metric(str(record.get("metric", "")))
+    if metric is None:
+        return None
+    out = {**record, "metric": metric}
+    if isinstance(record.get("setting"), str):
+        setting, tool = canonical_setting(record["setting"])
+        out.pop("setting")
+        if setting:
+            out["setting"] = setting
+        if tool:
+            note = f"Evaluated with {tool}."
+            out["note"] = f"{out['note']} {note}" if out.get("note") else note
+    return out
 
 
 def fold(text: str) -> str:
@@ -282,7 +302,13 @@ class Importer:
                 if isinstance(score, dict):
                     existing.setdefault(ScoreKey.of(score), score)
         new: list[dict[str, Any]] = []
-        for record in records:
+        for raw in records:
+            record = in_vocabulary(raw)
+            if record is None:
+                self.report.skipped.append(
+                    (f"{model_id} score", f"metric {raw.get('metric')} not in the vocabulary")
+                )
+                continue
             key = ScoreKey.of(record)
             benchmark = record.get("benchmark")
             if isinstance(benchmark, str) and not self.index.exists(

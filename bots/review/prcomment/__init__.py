@@ -224,7 +224,8 @@ def _tail(report: dict[str, Any], links: Links, budget: int) -> str:
     parts = []
     if elsewhere:
         block = findings_block(elsewhere, links, max(budget // 2, 2_000))
-        parts.append("### Other entries this pull request breaks\n" + block + "\n")
+        what = "entries" if all(f["path"].startswith("entries/") for f in elsewhere) else "files"
+        parts.append(f"### Other {what} this pull request breaks\n" + block + "\n")
     parts.append(_other_files(report))
     kept = []
     for part in parts:
