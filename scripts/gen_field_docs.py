@@ -49,15 +49,16 @@ def rows(
             marks += " (bot-owned)"
         out.append(f"| `{prefix}{name}`{marks} | {cell(description)} | {example(target)} |")
         inner, inner_doc = schemas.object_branch(target, target_doc)
+        wanted: set[str] = set()  # `required` beside a `$ref` adds to the referenced node's
         if inner.get("type") == "array" and isinstance(inner.get("items"), dict):
+            wanted = set(inner["items"].get("required", []))
             inner, inner_doc = schemas.object_branch(inner["items"], inner_doc)
             child_prefix = f"{prefix}{name}[]."
         else:
             child_prefix = f"{prefix}{name}."
         if depth < 2 and "properties" in inner and name != "hub":
-            out += rows(
-                schemas, inner, inner_doc, child_prefix, set(inner.get("required", [])), depth + 1
-            )
+            wanted |= set(inner.get("required", []))
+            out += rows(schemas, inner, inner_doc, child_prefix, wanted, depth + 1)
     return out
 
 

@@ -37,6 +37,8 @@ WEB = "https://github.com"
 BOT = "github-actions[bot]"
 NOW = "2026-11-23T12:00:00Z"
 WRITES = ("POST", "PATCH", "PUT", "DELETE")
+# GitHub's words when the repository does not let workflows open pull requests
+ACTIONS_MAY_NOT_OPEN_PULLS = "GitHub Actions is not permitted to create or approve pull requests."
 LEVELS = {"read": 1, "write": 2}
 
 
@@ -127,6 +129,10 @@ class Repo:
         self.comments: dict[int, CommentRecord] = {}
         self.labels: dict[str, dict[str, str]] = {}
         self.numbers = itertools.count(1)
+        # Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create
+        # and approve pull requests": off, a workflow's GITHUB_TOKEN cannot open a PR (403),
+        # whatever its permissions; an App's token can.
+        self.actions_may_open_pulls = True
 
     def branch_sha(self, branch: str) -> str | None:
         if self.origin is None:
@@ -645,6 +651,8 @@ class GitHubStandIn(LoopbackServer):
 
     def _create_pull(self, repo: Repo, token: Token, request: Request) -> Any:
         self._need(token, ("pull-requests",), "write")
+        if token.login == BOT and not repo.actions_may_open_pulls:
+            raise HTTPError(403, ACTIONS_MAY_NOT_OPEN_PULLS)
         body = request.body or {}
         head, base = body.get("head", ""), body.get("base", "")
         owner, _, branch = head.rpartition(":")

@@ -5,8 +5,9 @@ as the Hub does), author listings with `Link` pagination, `resolve/{rev}/config.
 repos as 307 redirects, missing and gated repos with the Hub's `X-Error-Code`, and injected
 faults and latency. A fault answers the requests whose path it matches, `times` times: with a
 status (429 with Retry-After, 5xx), with a body of its own (`MALFORMED`: truncated JSON, an HTML
-page, a JSON list — served with 200 or any status), by resetting the connection, or by stalling
-until the client gives up. Wrong field types need no fault: set them in `models` / `datasets`.
+page, a JSON list, JSON nested 5000 deep — served with 200 or any status), by resetting the
+connection, or by stalling until the client gives up. Wrong field types, cards nested deep
+(`nested`) and counts of hundreds of digits need no fault: set them in `models` / `datasets`.
 `requests` records every path asked for, `count` counts them by pattern and method. Files carry
 the `X-Repo-Commit` and `ETag` headers that `hf_hub_download` requires.
 """
@@ -43,7 +44,17 @@ class HubFault:
     headers: dict[str, str] = field(default_factory=dict)  # sent with the answer
 
 
-# Bodies the Hub (or whatever answers in its place) has been seen to send with a 200.
+def nested(depth: int, leaf: Any = 1) -> Any:
+    """A value `depth` objects deep, {"a": {"a": … leaf}}: what a repo's card may hold when its
+    owner wants to break the parsers that read it."""
+    value = leaf
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+# Bodies the Hub (or whatever answers in its place) has been seen to send with a 200, and one it
+# could be made to: JSON nested past the recursion limit of Python's json.
 MALFORMED: dict[str, tuple[bytes, str]] = {
     "truncated JSON": (b'{"_id": "66a", "id": "acme/base", "sha": "aaaa', "application/json"),
     "an HTML page": (
@@ -53,6 +64,7 @@ MALFORMED: dict[str, tuple[bytes, str]] = {
     ),
     "a JSON list": (b'[{"id": "acme/base"}]', "application/json"),
     "JSON null": (b"null", "application/json"),
+    "JSON nested 5000 deep": (b'{"a":' * 5000 + b"1" + b"}" * 5000, "application/json"),
 }
 
 

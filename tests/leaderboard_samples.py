@@ -25,11 +25,11 @@ model_key:
 benchmarks:
   - column: IFEval
     benchmark: acme/corpus
-    metric: ifeval_normalized
+    metric: normalized_score
     range: {min: 0, max: 100}
     tolerance: 0.01
   - column: MMLU-PRO
-    metric: mmlu_pro_normalized
+    metric: exact_match
     range: {min: 0, max: 100}
     tolerance: 0.01
 duplicates:

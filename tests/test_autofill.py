@@ -311,6 +311,52 @@ def test_usage_errors(registry: Path, registry_cli: Callable[..., Run]) -> None:
     assert missing.code == 2 and "no such file" in missing.err
 
 
+def test_help_says_to_name_entries_or_pass_all(capsys: pytest.CaptureFixture[str]) -> None:
+    from bots.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["autofill", "--help"])
+    assert done.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "PATH entry files or folders to fill (name some, or pass --all)" in shown
+    assert "default: all of entries/" not in shown  # with no PATH, autofill refuses
+
+
+def test_one_entry_is_counted_as_one_entry(
+    registry: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    on_hub(registry)
+    hub.add_model(base_model(), config=LLAMA_CONFIG)
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 0, result.out + result.err
+    assert "1 entry on the Hub (of 1): 1 updated, 0 unchanged, 0 failed" in result.out
+
+
+def test_an_unreachable_hub_says_what_to_check_and_that_the_next_run_retries(
+    registry: Path, registry_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    monkeypatch.setenv("REGISTRY_HUB_WAIT_SCALE", "0")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    on_hub(registry)
+    before = (registry / BASE).read_bytes()
+    result = autofill(registry_cli, registry, BASE)
+    assert result.code == 1 and result.err == ""
+    [line] = [x for x in result.out.splitlines() if x.startswith(f"{BASE}:")]
+    assert f": error: hub: could not read acme/base: cannot reach {endpoint} (" in line
+    assert line.endswith(
+        " — check HF_ENDPOINT and the network, then rerun; the entry is left as it was, so the "
+        "next run reads it again"
+    )
+    assert "1 entry on the Hub (of 1): 0 updated, 0 unchanged, 1 failed" in result.out
+    assert (registry / BASE).read_bytes() == before
+
+
 def test_long_runs_show_progress(registry: Path, hub: HubStandIn) -> None:
     import datetime as dt
     import io

@@ -17,6 +17,7 @@ from bots.intake.forms import ADD_MODEL
 from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
+from tests.samples import BASE_MODEL, edit
 from tests.test_submission import SMALL, body, model, prepared
 
 RELPATH = "entries/models/acme/hostile.yaml"
@@ -245,6 +246,102 @@ def test_pr_report_calls_a_hostile_value_a_finding(
         "findings", []
     )
     assert any(f.get("line") == line and f.get("column") == column for f in found), found
+
+
+# --- pr-report: a path git holds that is no file's text, or a name that is not UTF-8 ----------
+
+NOT_UTF8 = "entries/models/acme/" + os.fsdecode(b"\xffx.yaml")  # as os.listdir names it
+NOT_UTF8_SHOWN = "entries/models/acme/\\xffx.yaml"
+NOT_UTF8_SAYS = (
+    "1:1: error: the file name '\\xffx.yaml' is not UTF-8 (byte 0xff) — rename it: a file name "
+    "must be UTF-8"
+)
+SUBMODULE_SAYS = (
+    "a submodule (another repository's commit), not a regular file — a submodule is not an "
+    "entry: remove it"
+)
+
+
+def break_the_licence(root: Path) -> None:
+    """A second change in the same PR, which must still be checked."""
+    edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+
+def stage_submodule(root: Path, path: str) -> None:
+    """Stage a submodule (a gitlink: another repository's commit) at `path`, as `git
+    submodule add` would, without fetching anything."""
+    if path == "entries":
+        git(root, "rm", "-r", "-q", "--cached", "entries")
+    else:
+        (root / path).mkdir()  # an unpopulated submodule's folder
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},{path}")
+
+
+def pr_report(root: Path, registry_cli, tmp_path: Path, base: str) -> tuple[Run, dict, str]:
+    head = git(root, "rev-parse", "HEAD")
+    out = tmp_path / "report"
+    run = registry_cli("pr-report", "--base", base, "--head", head, "--out", out, root=root)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    return run, report, (out / "comment.md").read_text(encoding="utf-8")
+
+
+def findings_at(report: dict) -> dict[str, list[str]]:
+    """path → "line:col: severity: message — hint" of every finding in a report."""
+    found: dict[str, list[str]] = {}
+    for f in [f for e in report["entries"] for f in e["findings"]] + report["findings_elsewhere"]:
+        said = f"{f['line']}:{f['column']}: {f['severity']}: {f['message']}"
+        found.setdefault(f["path"], []).append(said + (f" — {f['hint']}" if f["hint"] else ""))
+    return found
+
+
+def test_a_file_name_that_is_not_utf8_is_asked_to_be_renamed_by_validate_and_pr_report(
+    pr_repo: Path, registry_cli, tmp_path: Path
+) -> None:
+    base = git(pr_repo, "rev-parse", "HEAD")
+    git(pr_repo, "switch", "-q", "-c", "contribution")
+    write(pr_repo, NOT_UTF8, VALID)
+    break_the_licence(pr_repo)
+    commit_all(pr_repo, "a name that is not UTF-8")
+
+    run = registry_cli("validate", root=pr_repo)
+    assert run.code == 1, (run.out, run.err)
+    assert any(
+        line.startswith(f"{NOT_UTF8_SHOWN}:{NOT_UTF8_SAYS}") for line in run.out.splitlines()
+    )
+
+    run, report, comment = pr_report(pr_repo, registry_cli, tmp_path, base)
+    assert run.code == 1, (run.out, run.err)
+    found = findings_at(report)
+    assert [s for s in found[NOT_UTF8_SHOWN] if s.startswith(NOT_UTF8_SAYS)], found
+    assert [e["path"] for e in report["entries"]] == [BASE_MODEL, NOT_UTF8_SHOWN]
+    assert "not a known licence id" in " ".join(found[BASE_MODEL])  # the rest is checked
+    assert "rename it: a file name must be UTF" in comment
+    assert_inert(comment)
+
+
+@pytest.mark.parametrize("path", ["entries/models/acme/sub.yaml", "entries/models/evil", "entries"])
+def test_a_submodule_under_entries_is_a_finding_on_its_path_and_the_rest_is_checked(
+    path: str, pr_repo: Path, registry_cli, tmp_path: Path
+) -> None:
+    base = git(pr_repo, "rev-parse", "HEAD")
+    git(pr_repo, "switch", "-q", "-c", "contribution")
+    if path != "entries":
+        break_the_licence(pr_repo)
+        git(pr_repo, "add", BASE_MODEL)
+    stage_submodule(pr_repo, path)
+    git(pr_repo, "commit", "-q", "--no-verify", "-m", "a submodule")
+
+    run, report, comment = pr_report(pr_repo, registry_cli, tmp_path, base)
+    assert "internal error" not in run.err and run.code == 1, (run.out, run.err)
+    found = findings_at(report)
+    assert found[path] == [f"1:1: error: {SUBMODULE_SAYS} with git rm --cached"], found
+    if path != "entries":
+        assert "not a known licence id" in " ".join(found[BASE_MODEL])
+    else:  # every entry left with the folder: listed as removed, nothing else to say
+        assert set(found) == {"entries"}
+        assert {e["status"] for e in report["entries"] if e["path"] != "entries"} == {"removed"}
+    assert "a submodule is not an entry: remove it" in comment
 
 
 # --- pr-report always leaves a report -------------------------------------------------------

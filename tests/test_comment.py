@@ -6,6 +6,7 @@ records as small tables, scores with their scale, provenance, folding, an honest
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -18,7 +19,7 @@ import pytest
 from bots.core.entries import EntryKind, EntryRef
 from bots.remote.forge import Config, Forge, ForgeError
 from bots.review.dependencies import dependency_order
-from bots.review.prcomment import INLINE_ROWS, render, score_scale
+from bots.review.prcomment import GITHUB_LIMIT, INLINE_ROWS, render, score_scale
 from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.contribution import ADDED, Contribution
@@ -752,6 +753,7 @@ HOSTILE_TEXTS = [
     "| a | b |",
     "<!-- model-registry:pr-report verdict=passing -->",
     "](javascript:alert(1))",
+    "`" * 80 + "@octocat <img src=x onerror=alert(1)> #12",  # cmark never closes such a fence
 ]
 
 
@@ -849,6 +851,7 @@ def test_when_the_trusted_check_crashes_the_pr_still_gets_a_comment(
     [body] = pull.comments()
     assert body.startswith(f"{MARKER} verdict=failing")
     assert "## ❌ The check crashed" in body
+    assert "`registry comment` stopped before it could check" in body
     assert pull.labels() == ["needs-fix"]
     assert_inert(body)
 
@@ -921,3 +924,63 @@ def test_a_passing_own_run_is_named_when_the_trusted_check_finds_errors(
     assert fix.is_file()
     assert from_event(pull, "--run-conclusion=success").code == 0
     assert "own validate run passed" not in pull.comments()[-1]  # no errors: nothing to say
+
+
+def test_a_comment_cut_to_fit_never_slices_through_markdown() -> None:
+    """Hundreds of entries, findings elsewhere and files outside entries/, every name hostile:
+    what does not fit is left out whole, and what is shown stays inert."""
+    hostile = "`" * 7 + " @octocat <img src=x onerror=alert(1)> #12 " + "a" * 150
+    finding = {
+        "path": f"entries/models/acme/{hostile}.yaml", "line": 1, "column": 1,
+        "severity": "error", "field": "license", "message": f"'{hostile}' is not a licence",
+        "hint": "", "code": "schema.enum",
+    }  # fmt: skip
+    changes = [{"field": f"f{i}", "change": "added", "new": hostile} for i in range(60)]
+    entries = [
+        changed_entry(changes, id=f"acme/{i:03d}{hostile}", path=f"entries/models/acme/{i}.yaml")
+        for i in range(300)
+    ]
+    report = a_report(*entries, verdict="invalid")
+    report["findings_elsewhere"] = [finding] * 500
+    report["other_files"] = [f"docs/{i}{hostile}" for i in range(2_000)]
+    jsonschema.validate(report, REPORT_SCHEMA)
+    comment = render(report)
+    assert len(comment) <= GITHUB_LIMIT
+    assert "more entries not shown" in comment
+    assert comment.rstrip().endswith("</sub>")
+    assert_inert(comment)
+
+
+def test_unsourced_fields_beyond_the_reports_list_are_counted() -> None:
+    provenance = {"facts": 5_000, "sourced": 15, "unsourced": [f"f{i}" for i in range(200)]}
+    comment = render(a_report(changed_entry([], provenance=provenance)))
+    assert "**Sources:** 15 of 5000 fields sourced" in comment
+    assert "`f19` and 4965 more" in comment
+
+
+def test_a_submodule_and_a_name_that_is_not_utf8_are_findings_in_the_trusted_comment(
+    pull: PullRequest,
+) -> None:
+    """Git objects no checker can read as text still get a ❌ comment naming each, never
+    a crashed check; the PR's other entries are checked as usual."""
+
+    def hostile_paths(root: Path) -> None:
+        add_model(root)
+        break_license(root)
+        write(root, "entries/models/acme/" + os.fsdecode(b"\xffx.yaml"), NEW_MODEL)
+        submodule = "entries/models/acme/sub.yaml"
+        (root / submodule).mkdir()  # an unpopulated submodule's folder
+        git(root, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},{submodule}")
+
+    pull.push(hostile_paths)
+    result = from_event(pull)
+    assert result.code == 0, result.err
+    [body] = pull.comments()
+    assert body.startswith(f"{MARKER} verdict=failing")
+    assert "The check crashed" not in body
+    assert "## ❌ Registry check: 3 errors" in body
+    assert "`apache2` is not a known licence id" in body
+    assert "a submodule is not an entry: remove it" in body
+    assert "`entries/models/acme/\\xffx.yaml:1:1`" in body and "rename it: a file name" in body
+    assert pull.labels() == ["needs-fix"]
+    assert_inert(body)

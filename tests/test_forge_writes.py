@@ -2,7 +2,8 @@
 made although the client never heard back (a dropped connection, a timeout, a write GitHub
 finished only after the client tried again) never ends as two; duplicates any run finds are
 collapsed into the newest; and the bot finds its comments by its configured login — a GitHub
-App's `<slug>[bot]` — edits them, and never duplicates them. No test waits: retries go through
+App's `<slug>[bot]` — edits them, and never duplicates them. A pull request GitHub refuses
+names the permission or the repository setting to fix. No test waits: retries go through
 an injected sleep, which records what it was asked to wait.
 """
 
@@ -15,7 +16,13 @@ import pytest
 
 from bots.remote.forge import Config, Forge, ForgeError
 from bots.review.markers import marker
-from tests.github_standin import BOT, CommentRecord, Fault, GitHubStandIn
+from tests.github_standin import (
+    ACTIONS_MAY_NOT_OPEN_PULLS,
+    BOT,
+    CommentRecord,
+    Fault,
+    GitHubStandIn,
+)
 from tests.harness import REPOSITORY, TOKEN, GitHubEnv, commit_all, git
 
 KIND = "pr-report"
@@ -126,9 +133,9 @@ def test_the_last_try_looks_once_more_before_reporting_a_failure(
     assert bodies(github.server, issue) == [body("failing", "bad")]
 
 
-def test_a_pull_request_github_opened_late_is_updated_not_refused(
-    github: GitHubEnv, tmp_path: Path
-) -> None:
+def bot_branch(github: GitHubEnv, tmp_path: Path) -> None:
+    """main and bot/refresh-hub pushed to the repository's origin; the job's token may push
+    and open pull requests."""
     work, origin = tmp_path / "work", tmp_path / "origin.git"
     work.mkdir()
     git(work, "init", "-q", "-b", "main")
@@ -138,6 +145,12 @@ def test_a_pull_request_github_opened_late_is_updated_not_refused(
     git(tmp_path, "clone", "-q", "--bare", str(work), str(origin))
     github.server.repos[REPOSITORY].origin = origin
     github.server.add_token(TOKEN, permissions={"contents": "write", "pull-requests": "write"})
+
+
+def test_a_pull_request_github_opened_late_is_updated_not_refused(
+    github: GitHubEnv, tmp_path: Path
+) -> None:
+    bot_branch(github, tmp_path)
     # The first POST is dropped and finished by GitHub just before the retry, which GitHub
     # refuses (422: a PR from this branch exists): that PR is the one to keep up to date.
     github.server.faults.append(Fault("POST", r"/pulls$", late=True, drop=True))
@@ -145,6 +158,37 @@ def test_a_pull_request_github_opened_late_is_updated_not_refused(
     [opened] = [i for i in github.server.repos[REPOSITORY].issues.values() if i.pull]
     assert (pull.number, pull.title, pull.body) == (opened.number, "Refresh", "two")
     assert opened.body == "two"
+
+
+def test_a_repository_that_keeps_workflows_from_opening_prs_says_which_setting_to_tick(
+    github: GitHubEnv, tmp_path: Path
+) -> None:
+    bot_branch(github, tmp_path)
+    github.server.repos[REPOSITORY].actions_may_open_pulls = False
+    with pytest.raises(ForgeError) as refused:
+        make_forge(github).open_or_update_pull("bot/refresh-hub", "main", "Refresh", "body")
+    message = str(refused.value)
+    assert refused.value.http_status == 403 and "\n" not in message
+    assert f"403: {ACTIONS_MAY_NOT_OPEN_PULLS}" in message  # GitHub's own words, kept
+    assert (
+        "— a repository admin ticks Settings → Actions → General → Workflow permissions → "
+        '"Allow GitHub Actions to create and approve pull requests"'
+    ) in message
+    assert "grant the job" not in message  # the job has pull-requests: write already
+    posts = [r for r in github.server.requests if r.method == "POST" and r.path.endswith("/pulls")]
+    assert [r.status for r in posts] == [403]  # a refusal is not retried
+    assert github.server.repos[REPOSITORY].issues == {}
+
+
+def test_a_token_lacking_pull_requests_write_is_still_told_to_grant_it(
+    github: GitHubEnv, tmp_path: Path
+) -> None:
+    bot_branch(github, tmp_path)
+    github.server.add_token(TOKEN, permissions={"contents": "write"})
+    with pytest.raises(ForgeError) as refused:
+        make_forge(github).open_or_update_pull("bot/refresh-hub", "main", "Refresh", "body")
+    assert "the token lacks permission (403" in str(refused.value)
+    assert "`pull-requests: write`" in str(refused.value)
 
 
 # --- duplicates any run finds ---------------------------------------------------------------

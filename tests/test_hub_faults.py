@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from tests.assertions import REPORT_SCHEMA, assert_inert
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
-from tests.hub_standin import HubFault, HubStandIn, dataset_json, malformed, model_json
+from tests.hub_standin import HubFault, HubStandIn, dataset_json, malformed, model_json, nested
 from tests.samples import LLAMA_CONFIG, NEW_MODEL, SHA, base_model, edit, on_hub
 
 BASE = "entries/models/acme/base.yaml"
@@ -97,6 +97,10 @@ MALFORMED_ANSWERS = {
     "truncated JSON": (break_body("truncated JSON"), "the Hub's answer is not JSON ("),
     "an HTML page with 200": (break_body("an HTML page"), "the Hub's answer is not JSON ("),
     "a JSON list": (break_body("a JSON list"), "the Hub's answer is not a repo's description"),
+    "JSON nested 5000 deep": (
+        break_body("JSON nested 5000 deep"),
+        "the Hub's answer nests too deeply to read (more than 100 levels)",
+    ),
     "safetensors a string": (
         break_field("safetensors", "x"),
         "the Hub's answer is not a repo's description (TypeError: ",
@@ -140,6 +144,102 @@ def test_a_malformed_answer_fails_its_entry_on_one_line_and_the_others_are_fille
     assert registry_cli("validate", *(three / e for e in ENTRIES), root=three).code == 0
 
 
+# --- what a repo's owner can put in its answer to break the parsers ----------------------------
+
+
+def metric_args(args: object) -> dict[str, object]:
+    """A card whose model-index gives one metric these `args` (huggingface_hub keeps them as an
+    EvalResult's metric_args)."""
+    metric = {"type": "accuracy", "value": 0.5, "args": args}
+    result = {"task": {"type": "text-generation"}, "dataset": {"type": "d", "name": "d"}}
+    return {"model-index": [{"name": "base", "results": [{**result, "metrics": [metric]}]}]}
+
+
+HUGE = 10**400  # what a safetensors header may claim: no float holds it
+FROM_THE_REPO = {
+    "cardData nested 500 deep": (
+        break_field("cardData", {"license": "mit", "x": nested(500)}),
+        "gives cardData nested deeper than 100 levels",
+    ),
+    "a model-index metric's args nested 500 deep": (
+        break_field("cardData", metric_args(nested(500))),
+        "gives cardData nested deeper than 100 levels",
+    ),
+    "the API's config nested 500 deep": (
+        break_field("config", {"model_type": "llama", "x": nested(500)}),
+        "gives config nested deeper than 100 levels",
+    ),
+    "a safetensors total of 10^400": (
+        break_field("safetensors", {"parameters": {"BF16": HUGE}, "total": HUGE}),
+        "gives safetensors.total = a 401-digit number, not a count (0 to 2^53)",
+    ),
+    "a dtype count of 10^400": (
+        break_field("safetensors", {"parameters": {"BF16": HUGE}, "total": 7}),
+        'gives safetensors.parameters."BF16" = a 401-digit number, not a count (0 to 2^53)',
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(FROM_THE_REPO))
+def test_a_card_or_count_built_to_break_the_parser_fails_only_its_entry(
+    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run], shape: str
+) -> None:
+    breaks, reason = FROM_THE_REPO[shape]
+    breaks(hub)
+    before = (three / BASE).read_bytes()
+    result = autofill(registry_cli, three, "--all")
+    assert result.code == 1, result.out + result.err
+    assert "Traceback" not in result.err and result.err == ""
+    [line] = lines_naming(result.out, BASE)
+    assert ": error: hub: could not read acme/base: the Hub's answer " + reason in line
+    assert line.endswith(
+        "— nothing of it is used; it comes from the repo's own files (card, config or weights), "
+        "so ask its owners to fix them, and fill the entry by hand meanwhile"
+    )
+    assert "3 entries on the Hub (of 5): 2 updated, 0 unchanged, 1 failed" in result.out
+    assert (three / BASE).read_bytes() == before
+    assert_others_filled(three)
+
+
+def test_a_dataset_card_nested_too_deep_fails_only_the_dataset(
+    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    card = {"license": "odc-by", "dataset_info": {"features": nested(500)}}
+    hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=card)
+    before = (three / CORPUS).read_bytes()
+    result = autofill(registry_cli, three, "--all")
+    assert result.code == 1, result.out + result.err
+    [line] = lines_naming(result.out, CORPUS)
+    assert "error: hub: could not read acme/corpus: the Hub's answer gives cardData nested " in line
+    assert (three / CORPUS).read_bytes() == before
+    assert load(three, BASE)["hub"]["sha"] == SHA and load(three, SMALL)["hub"]["sha"]
+
+
+def test_a_card_nested_within_the_bound_is_read(
+    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    card = {"license": "odc-by", "dataset_info": {"features": nested(90)}}
+    hub.datasets["acme/corpus"] = dataset_json("acme/corpus", SHA, card=card)
+    hub.models["acme/base"]["cardData"] = {**metric_args(nested(90)), "license": "apache-2.0"}
+    result = autofill(registry_cli, three, "--all")
+    assert result.code == 0, result.out + result.err
+    assert load(three, CORPUS)["license"] == "odc-by"
+    assert load(three, BASE)["hub"]["license"] == "apache-2.0"
+
+
+def test_an_entry_count_of_hundreds_of_digits_is_a_conflict_not_a_crash(
+    three: Path, registry_cli: Callable[..., Run]
+) -> None:
+    edit(
+        three, SMALL, "organization: acme\n", f"organization: acme\nparameters:\n  total: {HUGE}\n"
+    )
+    result = autofill(registry_cli, three, SMALL)
+    assert result.code == 0, result.out + result.err
+    [line] = [li for li in lines_naming(result.out, SMALL) if "parameters.total" in li]
+    assert "but the Hub's safetensors hold 1,034,512,384 (more than 10^300 times as many)" in line
+    assert load(three, SMALL)["parameters"]["total"] == HUGE
+
+
 def gzip_that_is_not(hub: HubStandIn) -> None:
     hub.faults.append(
         HubFault(BASE_INFO, 200, times=1000, body=b"{}", headers={"Content-Encoding": "gzip"})
@@ -168,7 +268,10 @@ def test_an_answer_that_cannot_be_read_fails_only_its_entry(
     assert result.code == 1, result.out + result.err
     [line] = lines_naming(result.out, BASE)
     assert f"error: hub: could not read acme/base: the answer from {hub.endpoint} cannot " in line
-    assert said in line and line.endswith(" — rerun later")
+    assert said in line
+    assert line.endswith(
+        " — rerun later; the entry is left as it was, so the next run reads it again"
+    )
     assert (three / BASE).read_bytes() == before
     assert_others_filled(three)
 
@@ -383,8 +486,11 @@ def test_config_json_timing_out_waits_as_told_and_leaves_the_entry_unsettled(
         (b'{"hidden_size": 4096,', "is not JSON (Expecting property name"),
         (b"[4096]", "is [4096], not a JSON object"),
         (b'{"model_type": "\x80"}', "is not JSON (not UTF-8)"),
+        (b'{"a":' * 5000 + b"1" + b"}" * 5000, "nests deeper than 100 levels"),
+        (b'{"a": ' + b"[" * 101 + b"]" * 101 + b"}", "nests deeper than 100 levels"),
+        (b'{"hidden_size": 1' + b"0" * 5000 + b"}", "holds a number of more than 4300 digits"),
     ],
-    ids=["truncated", "a list", "not UTF-8"],
+    ids=["truncated", "a list", "not UTF-8", "nested 5000 deep", "nested 102 deep", "5001 digits"],
 )
 def test_a_config_json_that_is_not_an_object_is_a_warning_and_the_entry_settles(
     three: Path, hub: HubStandIn, registry_cli: Callable[..., Run], content: bytes, said: str
@@ -403,14 +509,31 @@ def test_a_config_json_that_is_not_an_object_is_a_warning_and_the_entry_settles(
     assert (three / BASE).read_bytes() == settled
 
 
-def test_infinity_and_nan_in_config_json_are_left_out_of_the_block(
-    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+@pytest.mark.parametrize(
+    "values",
+    [b'"rope_theta": Infinity, "n_head": NaN', b'"n_layer": 1' + b"0" * 400],
+    ids=["Infinity and NaN", "a count of 401 digits"],
+)
+def test_numbers_no_float_holds_in_config_json_are_left_out_of_the_block(
+    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run], values: bytes
 ) -> None:
-    hub.configs["acme/base"] = b'{"hidden_size": 4096, "rope_theta": Infinity, "n_head": NaN}'
+    hub.configs["acme/base"] = b'{"hidden_size": 4096, ' + values + b"}"
     result = autofill(registry_cli, three, BASE)
     assert result.code == 0, result.out + result.err
-    assert load(three, BASE)["hub"]["config"] == {"hidden_size": 4096}
+    data = load(three, BASE)
+    assert data["hub"]["config"] == {"hidden_size": 4096}
+    assert data["architecture"] == {"hidden_size": 4096}
     assert registry_cli("validate", three / BASE, root=three).code == 0
+
+
+def test_brackets_inside_config_json_strings_are_not_nesting(
+    three: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    brackets = "[{" * 200 + '\\"' + "}]" * 200
+    hub.configs["acme/base"] = {"hidden_size": 4096, "note": brackets}
+    result = autofill(registry_cli, three, BASE)
+    assert result.code == 0, result.out + result.err
+    assert load(three, BASE)["architecture"]["hidden_size"] == 4096
 
 
 # --- values the schema refuses are never written ---------------------------------------------
@@ -543,3 +666,84 @@ def test_a_leaderboard_dataset_answering_html_is_a_refresh_failure_not_a_crash(
         result.err
     )
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def hub_models(root: Path, names: tuple[str, ...]) -> None:
+    """Add one model per name, each linked to its Hub page."""
+    for name in names:
+        text = NEW_MODEL.replace("acme/small", f"acme/{name}").replace("Acme Small", name)
+        write(root, f"entries/models/acme/{name}.yaml", text.replace(
+            "organization: acme\n", f"organization: acme\nurl: https://huggingface.co/acme/{name}\n"
+        ))  # fmt: skip
+
+
+# acme/<name> as its owner built it, and what the PR's Hub section then says about it
+BUILT_TO_BREAK = {
+    "card": "the Hub's answer gives cardData nested deeper than 100 levels",
+    "weights": "the Hub's answer gives safetensors.total = a 401-digit number, not a count",
+    "body": "the Hub's answer nests too deeply to read (more than 100 levels)",
+}
+
+
+def break_models(hub: HubStandIn) -> None:
+    for name in (*BUILT_TO_BREAK, "fine"):
+        hub.add_model(model_json(f"acme/{name}", SMALL_SHA), config=SMALL_CONFIG)
+    hub.models["acme/card"]["cardData"] = {"license": "mit", "x": nested(500)}
+    hub.models["acme/weights"]["safetensors"] = {"parameters": {"BF16": HUGE}, "total": HUGE}
+    hub.faults.append(malformed(r"^/api/models/acme/body$", "JSON nested 5000 deep"))
+    hub.configs["acme/fine"] = b'{"hidden_size": ' + b"[" * 500 + b"]" * 500 + b"}"
+
+
+def assert_hub_lines(comment: str) -> None:
+    def hub_line(name: str) -> str:
+        [line] = [li for li in comment.splitlines() if f"**Hugging Face Hub** `acme/{name}`" in li]
+        return line.replace("\\", "")  # as it reads, Markdown escapes undone
+
+    for name, reason in BUILT_TO_BREAK.items():
+        assert f"could not read acme/{name}: {reason}" in hub_line(name)
+    assert hub_line("fine").startswith("**Hugging Face Hub** `acme/fine`: `registry autofill ")
+    assert "config.json of acme/fine at cccccccccccc nests deeper than 100 levels" in (
+        comment.replace("\\", "")
+    )
+    assert_inert(comment)
+
+
+def test_the_pr_report_shows_answers_built_to_break_the_parser_as_their_entries_lines(
+    pr_repo: Path, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    break_models(hub)
+    base = git(pr_repo, "rev-parse", "HEAD")
+    git(pr_repo, "switch", "-q", "-c", "contribution")
+    hub_models(pr_repo, (*BUILT_TO_BREAK, "fine"))
+    head = commit_all(pr_repo, "four models on the Hub")
+    out = pr_repo.parent / "report"
+    args = ("pr-report", "--base", base, "--head", head, "--out", out, "--hub")
+    result = registry_cli(*args, root=pr_repo)
+    assert result.code == 0, result.out + result.err
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["verdict"] == "valid"  # the Hub's answer never decides the verdict
+    previews = {e["id"]: e["hub"] for e in report["entries"]}
+    for name in BUILT_TO_BREAK:
+        assert previews[f"acme/{name}"]["status"] == "failed"
+        [finding] = previews[f"acme/{name}"]["findings"]
+        assert finding["code"] == "hub.malformed" and finding["severity"] == "error"
+    assert previews["acme/fine"]["status"] == "updated"
+    [warning] = previews["acme/fine"]["findings"]
+    assert warning["code"] == "hub.malformed" and warning["severity"] == "warning"
+    assert_hub_lines((out / "comment.md").read_text(encoding="utf-8"))
+
+
+def test_the_trusted_comment_shows_answers_built_to_break_the_parser_as_their_entries_lines(
+    pr_repo: Path, github: Any, hub: HubStandIn, registry_cli: Callable[..., Run]
+) -> None:
+    from tests.test_comment import PullRequest
+
+    break_models(hub)
+    pull = PullRequest(pr_repo, github, registry_cli)
+    report = pull.push(lambda root: hub_models(root, (*BUILT_TO_BREAK, "fine")))
+    result = pull.comment(report, "--hub")
+    assert result.code == 0, result.out + result.err
+    [body] = pull.comments()
+    assert body.startswith("<!-- model-registry:pr-report verdict=passing")
+    assert_hub_lines(body)

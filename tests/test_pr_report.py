@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,23 @@ def test_a_pr_changing_the_checks_is_flagged(
     _, report, comment = report_for(pr_repo, registry_cli, base, head)
     assert report["other_files"] == ["schemas/model.schema.json"]
     assert "changes how entries are checked (`schemas/model.schema.json`)" in comment
+
+
+def test_moving_a_check_out_of_bots_is_flagged_as_changing_the_checks(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """git diff pairs a move into a rename and names only its new path, outside bots/."""
+    write(pr_repo, "bots/check/rules.py", 'RULES = "strict"\n# the licence rule\n')
+    commit_all(pr_repo, "the checks")
+
+    def move_the_rules_away(root: Path) -> None:
+        git(root, "mv", "bots/check/rules.py", "attic-rules.py")
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+    base, head = make_pr(pr_repo, move_the_rules_away)
+    _, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert report["other_files"] == ["attic-rules.py", "bots/check/rules.py"]
+    assert "changes how entries are checked (`bots/check/rules.py`)" in comment
 
 
 def test_github_format_annotates_and_writes_the_job_summary(
@@ -419,6 +437,59 @@ def test_a_schema_change_is_checked_against_every_entry(
     assert "languages" in report["findings_elsewhere"][0]["message"]
 
 
+def break_the_schemas(how: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        if how == "delete the model schema":
+            git(root, "rm", "-q", "schemas/model.schema.json")
+        elif how == "move the shared definitions":
+            git(root, "mv", "schemas/defs.schema.json", "schemas/defs.old.json")
+        elif how == "delete the folder":
+            git(root, "rm", "-r", "-q", "schemas")
+        elif how == "break the model schema's JSON":
+            write(root, "schemas/model.schema.json", '{\n  "type": "object",\n  oops\n}\n')
+        else:
+            write(root, "schemas/model.schema.json", '{"type": 5}\n')
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+    return change
+
+
+INCOMPLETE = "the head's schemas/ is incomplete: "
+
+
+@pytest.mark.parametrize(
+    ("how", "where", "says"),
+    [
+        ("delete the model schema", "schemas/model.schema.json:1:1",
+         INCOMPLETE + "model.schema.json is missing (model entries are checked against it)"),
+        ("move the shared definitions", "schemas/defs.schema.json:1:1",
+         INCOMPLETE + "defs.schema.json is missing (dataset.schema.json refers to it)"),
+        ("delete the folder", "schemas:1:1", "the head's schemas/ folder is gone"),
+        ("break the model schema's JSON", "schemas/model.schema.json:3:3",
+         "the head's schemas/model.schema.json is not valid JSON (Expecting property name "
+         "enclosed in double quotes)"),
+        ("write a model schema that does not compile", "schemas/model.schema.json:1:1",
+         "the head's schemas/model.schema.json does not compile: 5 is not valid under any of "
+         "the schemas listed in the 'anyOf' keyword"),
+    ],
+)  # fmt: skip
+def test_a_pr_breaking_the_schemas_is_told_which_file_and_checked_against_the_packaged_ones(
+    how: str, where: str, says: str, pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    base, head = make_pr(pr_repo, break_the_schemas(how))
+    result, report, comment = report_for(pr_repo, registry_cli, base, head)
+    assert result.code == 1 and "internal error" not in result.err, result.err
+    [broken] = report["findings_elsewhere"]
+    assert f"{broken['path']}:{broken['line']}:{broken['column']}" == where
+    assert broken["message"] == says
+    assert broken["hint"].endswith(
+        "; the entries were checked against the registry's packaged schemas"
+    )
+    [entry] = report["entries"]
+    assert [f["field"] for f in entry["findings"]] == ["license"]  # the packaged schemas' check
+    assert "checked against the registry" in comment
+
+
 def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
     """Untouched entries are neither read nor checked, on either side of the PR."""
     from bots.remote.gitrepo import GitRepo, GitTree
@@ -440,6 +511,37 @@ def test_checking_a_one_entry_pr_reads_only_that_entry(pr_repo: Path) -> None:
     assert [f.field for f in by_path[BASE_MODEL]] == ["license"] and elsewhere == []
     assert isinstance(checker.files, GitTree)
     assert checker.files.fetched == {BASE_MODEL}
+
+
+def test_files_over_the_size_limit_are_findings_from_their_size_and_never_read(
+    pr_repo: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """A PR of huge files costs the check their sizes, not their bytes: each is refused from
+    its size alone, in validate's words, and none is ever held in memory."""
+    blob = 8 << 20
+
+    def add_huge_files(root: Path) -> None:
+        for i in range(3):
+            write(root, f"entries/models/acme/huge{i}.yaml", b"id: x\n" + b" " * blob)
+        edit(root, BASE_MODEL, "license: apache-2.0", "license: apache2")
+
+    base, head = make_pr(pr_repo, add_huge_files)
+    tracemalloc.start()
+    try:
+        result, report, _ = report_for(pr_repo, registry_cli, base, head)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.code == 1, result.err
+    assert peak < blob, f"{peak >> 20} MiB held at once"
+    says = "file is 8192 KiB, over the 256 KiB limit"
+    huge = [e for e in report["entries"] if "huge" in e["path"]]
+    assert [e["problem"] for e in huge] == [says] * 3
+    assert [[(f["line"], f["message"], f["hint"]) for f in e["findings"]] for e in huge] == [
+        [(1, says, "entries are small: move long text to the linked source")]
+    ] * 3
+    base_model = next(e for e in report["entries"] if e["path"] == BASE_MODEL)
+    assert [f["field"] for f in base_model["findings"]] == ["license"]  # the rest is checked
 
 
 def test_an_out_path_that_is_a_file_is_a_usage_error(

@@ -1540,3 +1540,14 @@ def test_forms_check_catches_drift(tmp_path: Path, registry_cli: Callable[..., R
     assert drift.code == 1 and "add-model.yml: differs from the schemas" in drift.out
     form = (root / ".github/ISSUE_TEMPLATE/add-model.yml").read_text()
     assert "robotics" not in form
+
+
+def test_the_score_form_writes_the_registrys_metric_name_and_setting(registry: Path) -> None:
+    """`acc` is accuracy, `5 shot` is 5-shot, and a harness named in the setting goes to
+    the note: the same score is never kept under two spellings."""
+    text = score_form(Metric="acc", **{"Score setting": "5 shot, lm-evaluation-harness"})
+    result = prepared(registry, ADD_SCORE, text)
+    assert result.problems == []
+    [score] = entry(registry, BASE)["scores"]
+    assert score["metric"] == "accuracy" and score["setting"] == "5-shot"
+    assert score["note"] == "Evaluated with lm-evaluation-harness."

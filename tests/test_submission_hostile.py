@@ -35,6 +35,7 @@ from tests.test_submission import (
     correction,
     model,
     score_form,
+    score_values,
 )
 
 TODAY = dt.date(2026, 11, 23)
@@ -522,3 +523,92 @@ def test_a_successful_submission_leaves_the_checkout_clean(
     result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, model(**NEW_LAB)))
     assert result.code == 0, result.err
     assert_left_as_found(submitter)
+
+
+# --- numbers no entry can hold ------------------------------------------------------------------
+
+TINY = "0." + "0" * 400 + "1"  # a float would store 0.0
+UNFIT_NUMBERS = [
+    (ADD_MODEL, score_values(Score="1" + "0" * 5000), "Score",
+     "a score of 5001 digits is not a score: check the value"),
+    (ADD_MODEL, score_values(Score="-" + "9" * 16 + "%"), "Score",
+     "a score of 16 digits is not a score: check the value"),
+    (ADD_MODEL, score_values(**{"Score range": "0-" + "9" * 5000}), "Score range",
+     "a bound of 5000 digits is beyond any score: write the lowest and highest possible "
+     "values, such as 0-100"),
+    (ADD_SCORE, score_form(**{"Score range": "1" + "0" * 400 + " to 1" + "0" * 401}),
+     "Score range", "a bound of 401 digits is beyond any score: "),
+    (ADD_MODEL, score_values(Score=TINY), "Score",
+     "'0.000000000000000000…001' would be stored as 0.0: write it as the source rounds it, "
+     "with at most 15 significant digits"),
+    (ADD_SCORE, score_form(Score=TINY + "%"), "Score", "' would be stored as 0.0: "),
+    (ADD_MODEL, score_values(Score="0.12345678901234567891"), "Score",
+     "'0.12345678901234567891' would be stored as 0.12345678901234568: "),
+    (ADD_MODEL, score_values(**{"Score range": TINY + "-1"}), "Score range",
+     "' would be stored as 0.0: write it as the source rounds it"),
+    (ADD_MODEL, score_values(Metric="a" * 300), "Metric",
+     "'" + "a" * 57 + "…' is not a metric of the registry — a new metric goes into "
+     "schemas/metrics.schema.json with its range"),
+    (ADD_MODEL, model(Parameters="9.9e99", **{"Rounded parameter count": "- [X] rounded"}),
+     "Parameters", "'9.9e99' is implausibly large: check it"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "label", "said"),
+    UNFIT_NUMBERS,
+    ids=["5001-digit score", "16-digit percentage", "5000-digit range bound",
+         "401-digit range bounds", "400 zeros after the point", "a tiny percentage",
+         "20 significant digits", "a tiny range bound", "300-character metric",
+         "a rounded count of 100 digits"],
+)  # fmt: skip
+def test_a_number_no_entry_can_hold_is_refused_on_its_field_in_one_line(
+    registry: Path, form: Form, text: str | dict[str, str], label: str, said: str
+) -> None:
+    before = tree(registry)
+    result = prepared(registry, form, text if isinstance(text, str) else body(form, text))
+    [problem] = result.problems
+    assert problem.label == label and said in problem.message, problem
+    assert "\n" not in problem.message and len(problem.message) < 300
+    assert result.changed == [] and tree(registry) == before
+
+
+@pytest.mark.parametrize(
+    ("score", "stored"),
+    [("0.5358361774744027", 0.5358361774744027), ("123456789012345", 123456789012345),
+     ("0.000001", 0.000001), ("0.669000000", 0.669), ("0007.5", 7.5)],
+    ids=["lm-eval's 16 digits", "15 whole digits", "a millionth", "trailing zeros",
+         "leading zeros"],
+)  # fmt: skip
+def test_a_score_a_number_holds_is_stored_exactly(
+    registry: Path, score: str, stored: float
+) -> None:
+    result = prepared(registry, ADD_MODEL, body(ADD_MODEL, score_values(Score=score)))
+    assert result.problems == []
+    [path] = result.changed
+    [written] = parse_entry_text(path.read_text()).data["scores"]
+    assert written["value"] == stored and type(written["value"]) is type(stored)
+
+
+@pytest.mark.parametrize(
+    ("values", "label", "said"),
+    [(score_values(Score="1" + "0" * 5000), "Score", "a score of 5001 digits is not a score"),
+     (score_values(**{"Score range": "0-" + "9" * 5000}), "Score range",
+      "a bound of 5000 digits is beyond any score")],
+    ids=["5001-digit score", "5000-digit range bound"],
+)  # fmt: skip
+def test_a_score_of_thousands_of_digits_gets_a_reply_not_an_internal_error(
+    submitter: Submitter,
+    registry_cli: Callable[..., Run],
+    values: dict[str, str],
+    label: str,
+    said: str,
+) -> None:
+    result = submitter.submit(registry_cli, "opened", body(ADD_MODEL, values))
+    assert result.code == 0, result.err
+    [reply] = submitter.comments()
+    assert reply.startswith("<!-- model-registry:submission verdict=failing -->")
+    [line] = [li for li in reply.splitlines() if li.startswith(f"- **{label}**: ")]
+    assert said in line
+    assert_inert(reply)
+    assert submitter.branch() is None and submitter.pulls() == []

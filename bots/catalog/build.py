@@ -15,6 +15,7 @@ from typing import Any
 from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryKind, NotRegularFile
 from bots.core.loader import load_entry_file
 from bots.core.references import lineage_slots
+from bots.core.scorefiles import model_of, model_scores
 
 MODEL_COLUMNS = [
     "Model Name", "Company/Organization", "Billions of Parameters", "Open/Closed Source",
@@ -51,6 +52,9 @@ class Registry:
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # model id → its score files' data, in path order; their scores are in the model's
+    # `scores` too (after its own), each with the file's source
+    score_files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Files left out because they do not load (a link, a pipe, bytes YAML refuses), as
     # `path:line:col: error: message — hint` lines: the build reports them and exits 1.
     skipped: list[str] = field(default_factory=list)
@@ -75,6 +79,9 @@ class Registry:
             )
             if not isinstance(data, dict):
                 continue
+            if ref.kind is EntryKind.SCORES:
+                registry.score_files.setdefault(model_of(ref), []).append(data)
+                continue
             target = {
                 EntryKind.MODEL: registry.models,
                 EntryKind.DATASET: registry.datasets,
@@ -82,6 +89,10 @@ class Registry:
             }.get(ref.kind)
             if target is not None:
                 target[ref.id] = data
+        for model_id, files_data in registry.score_files.items():
+            model = registry.models.get(model_id)
+            if model is not None:  # else validate reports the file: its model is unknown
+                model["scores"] = model_scores(model, files_data)
         return registry
 
     def organization_name(self, org_id: Any) -> str | None:
@@ -142,16 +153,21 @@ def _parameters(value: Any) -> str | None:
     return _cell(value)
 
 
+# A model's scores shown in its master-table cell; the scores table has every one.
+SCORES_IN_CELL = 10
+
+
 def _scores(scores: Any) -> str | None:
     if not isinstance(scores, list) or not scores:
         return None
     parts = []
-    for s in scores:
-        if not isinstance(s, dict):
-            continue
+    records = [s for s in scores if isinstance(s, dict)]
+    for s in records[:SCORES_IN_CELL]:
         what = s.get("benchmark") or s.get("leaderboard") or ""
         setting = f" ({s['setting']})" if s.get("setting") else ""
         parts.append(f"{what} {s.get('metric')} {s.get('value'):g}{setting}".strip())
+    if len(records) > SCORES_IN_CELL:
+        parts.append(f"and {len(records) - SCORES_IN_CELL} more (the scores table has them all)")
     return _join(parts) or None
 
 

@@ -40,6 +40,7 @@ from bots.check.rules import (
     malformed_reference_hint,
     reference_slots,
 )
+from bots.check.scorefiles import check_score_file, check_stored_once
 from bots.core.entries import (
     ENTRIES_DIR,
     EntryFiles,
@@ -54,6 +55,7 @@ from bots.core.entries import (
 from bots.core.errors import RegistryError
 from bots.core.findings import Finding, Severity, field_path
 from bots.core.loader import (
+    FileTooLarge,
     JsonPath,
     LoadedEntry,
     LoadProblem,
@@ -62,6 +64,8 @@ from bots.core.loader import (
     parse_entry_text,
 )
 from bots.core.schemas import SchemaSet
+from bots.core.scorefiles import ScorePlace, model_of, score_file_relpaths, score_index
+from bots.core.scoring import ScoreKey
 
 
 @dataclass
@@ -117,6 +121,7 @@ class Checker:
         self.files = files if files is not None else EntryFiles(self.root)
         self.index = EntryIndex(self.root, self.files)
         self._loaded: dict[EntryRef, dict[str, Any] | None] = {}
+        self._score_indexes: dict[str, dict[ScoreKey, list[ScorePlace]]] = {}
 
     # --- which files ----------------------------------------------------------------------
 
@@ -165,6 +170,7 @@ class Checker:
 
     def _check(self, relpaths: list[str], *, full: bool, claims_in_tree: bool) -> CheckResult:
         self.files.prefetch(relpaths)
+        self._score_indexes.clear()
         checked = [self._check_file(relpath) for relpath in relpaths]
         by_ref = {c.ref: c for c in checked if c.ref is not None and c.data is not None}
         for item in by_ref.values():
@@ -202,6 +208,8 @@ class Checker:
         except NotRegularFile as exc:
             special = LoadProblem(1, 1, exc.strerror or "", exc.hint, "io.not-regular")
             return LoadedEntry(None, [special])
+        except FileTooLarge as exc:  # known by its size (a git blob), never read
+            return LoadedEntry(None, [exc.problem])
         except OSError as exc:
             unreadable = LoadProblem(
                 1,
@@ -296,6 +304,11 @@ class Checker:
         out += check_references(ref, data, self.index, self.index.exists, self.removed)
         out += check_hub_claim_by_path(ref, data, self.index.exists)
         out += check_plausibility(ref, data, self.today)
+        if ref.kind is EntryKind.SCORES:
+            out += check_score_file(ref, data)
+        if ref.kind in (EntryKind.MODEL, EntryKind.SCORES):
+            model = ref.id if ref.kind is EntryKind.MODEL else model_of(ref)
+            out += check_stored_once(ref, ref.relpath, self.score_index(model))
         big = large_integers(data, SMALLEST_BOUND)
         if big:  # rare: most entries hold no integer this large
             out += check_count_sizes(
@@ -318,6 +331,24 @@ class Checker:
                     )
                 )
         return out
+
+    def score_index(self, model_id: str) -> dict[ScoreKey, list[ScorePlace]]:
+        """Every place each score of the model is written: its entry and its score files
+        (cached per check). Empty when the model has no score file: nothing to compare."""
+        cached = self._score_indexes.get(model_id)
+        if cached is None:
+            files = score_file_relpaths(self.files, model_id)
+            places = [EntryRef(EntryKind.MODEL, model_id).relpath, *files] if files else []
+            cached = score_index((p, self._data_at(p)) for p in places)
+            self._score_indexes[model_id] = cached
+        return cached
+
+    def _data_at(self, relpath: str) -> dict[str, Any] | None:
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError:
+            return None
+        return self._data_of(ref)
 
     def hub_claimers(self, kind: EntryKind, claim: str) -> list[str]:
         """Every entry of `kind` in the registry that claims Hub repo `claim`, in the order

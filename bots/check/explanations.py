@@ -329,6 +329,12 @@ def _additional_properties(_translator: Translator, failure: _Failure) -> list[S
 
 def _enum(translator: Translator, failure: _Failure) -> list[SchemaMessage]:
     options, value = failure.wanted, failure.value
+    if "x-metrics" in failure.error.schema and isinstance(value, str):
+        return failure.say(
+            f"{describe(value)} is not a metric of the registry",
+            _metric_hint(value),
+            "score.metric",
+        )
     if len(options) > LONG_LIST:
         return [
             translator.long_enum(failure.path, value, options, failure.example, failure.or_missing)
@@ -458,3 +464,18 @@ EXPLANATIONS: dict[str, Explanation] = {
     "maxLength": _max_length,
     "propertyNames": _property_names,
 }
+
+
+def _metric_hint(value: str) -> str:
+    """The registry's name for a metric another source spells differently, else the closest."""
+    from bots.core.metrics import vocabulary
+
+    names = vocabulary()
+    known = names.canonical(value)
+    if known is not None:
+        return f"write '{known}' (the registry's name for it)"
+    near = closest(value, list(names.metrics))
+    listed = " or ".join(f"'{n}'" for n in near[:3])
+    return (f"did you mean {listed}? " if near else "") + (
+        "a new metric goes into schemas/metrics.schema.json with its range"
+    )

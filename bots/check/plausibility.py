@@ -18,10 +18,11 @@ from bots.check.counts import (
     looks_rounded,
     power_of_ten,
 )
-from bots.check.rules import RuleFinding, metric_range
+from bots.check.rules import RuleFinding
 from bots.core.entries import EntryRef
 from bots.core.findings import Severity
 from bots.core.loader import JsonPath
+from bots.core.metrics import metric_range, setting_problem
 
 # Longer numbers are shown by their length: the finding is that they are too large.
 SHOWN_DIGITS = 24
@@ -219,6 +220,25 @@ def _score_ranges(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[R
                 f"{value} is outside the range {bounds} of metric '{score.get('metric')}'",
                 hint,
                 "plausible.score-range",
+            )
+
+
+@plausibility_check
+def _score_settings(ref: EntryRef, data: dict[str, Any], _: dt.date) -> Iterator[RuleFinding]:
+    """A setting in the registry's format (schemas/metrics.schema.json), so the same score is
+    never kept twice under two spellings of one setting."""
+    for i, score in _records(data, "scores"):
+        setting = score.get("setting")
+        fix = setting_problem(setting) if isinstance(setting, str) else None
+        if fix:
+            yield RuleFinding(
+                ref,
+                ("scores", i, "setting"),
+                False,
+                Severity.ERROR,
+                f"'{setting}' is not written the registry's way (the shot count first, as N-shot)",
+                fix,
+                "score.setting",
             )
 
 

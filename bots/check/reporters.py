@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from bots.check.checker import CheckResult, KindSummary
 from bots.check.provenance import info_lines, summary_json
 from bots.core import markdown
-from bots.core.findings import Finding, Severity
+from bots.core.findings import Finding, Severity, shown
 
 JSON_FORMAT_VERSION = 1
 
@@ -84,7 +84,7 @@ def github_command(finding: Finding) -> str:
     title = finding.field or finding.code or "entry"
     message = finding.message + (f" — {finding.hint}" if finding.hint else "")
     props = (
-        f"file={_escape_property(finding.path)},line={finding.line},"
+        f"file={_escape_property(shown(finding.path))},line={finding.line},"
         f"col={finding.column},title={_escape_property(title)}"
     )
     return f"::{level} {props}::{_escape_data(message)}"
@@ -115,7 +115,7 @@ def markdown_summary(result: CheckResult, strict: bool = False) -> str:
         for f in result.findings:
             problem = markdown.escape(f.message + (f" — {f.hint}" if f.hint else ""))
             parts.append(
-                f"| {markdown.code(f'{f.path}:{f.line}:{f.column}')} | {f.severity} | "
+                f"| {markdown.code(f'{shown(f.path)}:{f.line}:{f.column}')} | {f.severity} | "
                 f"{markdown.code(f.field) if f.field else ''} | {problem} |\n"
             )
     return "".join(parts) + "\n"

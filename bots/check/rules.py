@@ -5,7 +5,6 @@ plausibility warnings are in `bots.check.plausibility`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -258,27 +257,3 @@ def check_hub_claim_by_path(
             "one entry per Hub repo: merge this entry into that one",
             "hub.claimed-twice",
         )
-
-
-# --- metrics ------------------------------------------------------------------------------
-
-_FRACTION_METRICS = re.compile(
-    r"^(acc|accuracy|acc_norm|exact_match|em|f1|precision|recall|auc|auroc|map|mrr|"
-    r"rouge[a-z0-9_]*|pass@[0-9]+|ndcg(@[0-9]+)?|recall@[0-9]+|top[0-9]+_accuracy|"
-    r"win_rate|[a-z0-9_]+_accuracy|spearman|pearson)$"
-)
-_NON_NEGATIVE_METRICS = re.compile(r"^(wer|cer|fid|fad|perplexity|ppl|bits_per_byte|is|kid)$")
-_PERCENT_METRICS = re.compile(r"^([a-z0-9_]+_percent|bleu|chrf|normalized_[a-z_]+)$")
-_SIGNED_UNIT_METRICS = re.compile(r"^(mcc|spearman|pearson)$")
-
-
-def metric_range(metric: str) -> tuple[float | None, float | None]:
-    if _SIGNED_UNIT_METRICS.match(metric):
-        return -1.0, 1.0
-    if _FRACTION_METRICS.match(metric):
-        return 0.0, 1.0
-    if _PERCENT_METRICS.match(metric):
-        return 0.0, 100.0
-    if _NON_NEGATIVE_METRICS.match(metric):
-        return 0.0, None
-    return None, None

@@ -6,12 +6,9 @@ import argparse
 from pathlib import Path
 
 
-def add_paths_argument(parser: argparse.ArgumentParser) -> None:
-    """The optional entry files or folders a verb works on (default: all of entries/)."""
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="entry files or folders (default: all of entries/)",
-    )
+def add_paths_argument(
+    parser: argparse.ArgumentParser,
+    help_text: str = "entry files or folders (default: all of entries/)",
+) -> None:
+    """The optional entry files or folders a verb works on; `help_text` says what none means."""
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=help_text)

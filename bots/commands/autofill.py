@@ -35,8 +35,12 @@ from bots.review.diff import ADDED, REMOVED, render_value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths_argument(parser)
-    parser.add_argument("--all", action="store_true", help="every model and dataset entry")
+    add_paths_argument(
+        parser, help_text="entry files or folders to fill (name some, or pass --all)"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="every model and dataset entry (instead of PATH...)"
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a block is missing or stale"
@@ -96,6 +100,7 @@ def summary_markdown(line: str, outcomes: list[Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bots.remote.hub import HubClient
+    from bots.review.prcomment.cells import plural
     from bots.sync.autofill import Autofill, write_progress_stream
 
     if not args.paths and not args.all:
@@ -154,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{outcome.target.relpath}: {len(outcome.changes)} fields updated")
     verb = "would update" if args.dry_run or args.check else "updated"
     line = (
-        f"{len(targets)} entries on the Hub (of {len(entries)}): {stale} {verb}, "
+        f"{plural(len(targets), 'entry')} on the Hub (of {len(entries)}): {stale} {verb}, "
         f"{len(outcomes) - stale - failed} unchanged, {failed} failed"
     )
     print(f"{line} — {engine.client.requests} Hub requests")

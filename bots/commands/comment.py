@@ -214,7 +214,7 @@ def _post(
     except Exception as exc:  # the PR still gets a comment saying so; then exit 2
         crashed = exc
         report = crash_report(root, pr.base_sha, head, number, exc)
-        body = crash_comment(report)
+        body = crash_comment(report, "registry comment")
     if args.dry_run:
         print(body)
     else:

@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from bots.commands.common import registry_root
+from bots.core.scorefiles import describe
 from bots.remote.gitrepo import GitRepo
 from bots.review.diff import ADDED, REMOVED, RevisionDiff, diff_revisions, render_value
 from bots.review.prcomment import Links, entry_section
@@ -38,7 +39,7 @@ def write_text(diff: RevisionDiff, out: TextIO) -> None:
         return
     for entry in diff.entries:
         label = entry.status.replace("_", " ")
-        name = f"{entry.kind} {entry.id}" if entry.id else "not an entry"
+        name = describe(entry.kind, entry.id) if entry.kind and entry.id else "not an entry"
         where = f"{entry.old_path} → {entry.path}" if entry.old_path else entry.path
         out.write(f"{label}: {where} ({name})\n")
         if entry.problem:

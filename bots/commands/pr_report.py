@@ -148,7 +148,7 @@ def crash_report(
     }
 
 
-def crash_comment(report: dict[str, Any]) -> str:
+def crash_comment(report: dict[str, Any], command: str = "registry pr-report") -> str:
     """comment.md for a crashed check: the marker (so the sticky comment is found and
     replaced), what happened, inert."""
     from bots.review.markers import marker
@@ -159,7 +159,7 @@ def crash_comment(report: dict[str, Any]) -> str:
     return (
         marker(COMMENT_KIND, verdict="failing", head=head[:12])
         + "\n## ❌ The check crashed\n\n"
-        + "`registry pr-report` stopped before it could check this pull request: "
+        + f"{code(command)} stopped before it could check this pull request: "
         + f"{code(truncate(finding['message'], 1000))}.\n\n{escape(finding['hint'])}.\n"
     )
 

@@ -1,36 +1,60 @@
-"""Refresh the bot-owned scores a leaderboard feeds into model entries.
+"""Refresh the bot-owned scores a leaderboard feeds into its score files.
 
 NAME is a leaderboard entry (entries/leaderboards/NAME.yaml). The table is read from its Hub
 dataset or URL — or from --from FILE — and only when its upstream revision moved since the last
-refresh recorded in that entry. New scores are added, scores that moved beyond the benchmark's
-tolerance rewritten, scores gone from the table reported (never deleted); scores people wrote
-are never touched.
+refresh recorded in that entry. Each model's scores from it live in the score file
+entries/scores/<model id>/NAME.yaml. New scores are added, scores that moved beyond the
+benchmark's tolerance rewritten, scores gone from the table reported (never deleted); scores
+people wrote are never touched (the leaderboard's records an earlier refresh wrote into a model
+entry are moved into its score file, once).
 
 Guards: when a column the entry maps is gone, or more than 30% of the tracked scores would
 change at once, nothing is written and the exit status is 1 (--allow-mass-change after a
 review). Exit status: 0 done or nothing to do, 1 a guard or the source failed, 2 usage.
+
+--list-sources prints the leaderboard ids to refresh (every entries/leaderboards/<id>.yaml whose
+name is a valid id) as one JSON array, for the daily workflow's matrix; a file whose name is no
+leaderboard id is named on stderr and left out.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from bots.commands.common import iso_date, load_schemas, registry_root
-from bots.core.entries import EntryIndex, EntryKind, EntryRef, valid_id
+from bots.core.entries import (
+    ENTRIES_DIR,
+    EntryFiles,
+    EntryIndex,
+    EntryKind,
+    EntryRef,
+    LocationError,
+    ref_for_relpath,
+    valid_id,
+)
 from bots.core.errors import RegistryError
 from bots.core.fileio import write_atomic
 from bots.core.loader import load_entry_file
 from bots.core.markdown import code
+from bots.core.scorefiles import model_scores, score_file_relpaths
 from bots.core.scoring import ScoreKey
 from bots.remote.hubpages import hub_page
 from bots.sync.refresh import RefreshPlan, ScoreChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True, metavar="NAME", help="a leaderboard entry id")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--source", metavar="NAME", help="a leaderboard entry id")
+    which.add_argument(
+        "--list-sources",
+        action="store_true",
+        help="print the ids of the leaderboard entries as a JSON array, and do nothing else",
+    )
     parser.add_argument(
         "--from",
         dest="local",
@@ -52,6 +76,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source-url",
         help="lm-eval-harness: where the results are published (each score's source)",
     )
+
+
+def list_sources(root: Path) -> list[str]:
+    """The ids of the leaderboard entries, sorted: each a file name that is a valid id (so it
+    is safe as a matrix value, a branch name and a path). Any other file there is named on
+    stderr and left out; `registry validate` says what is wrong with it."""
+    ids = set()
+    for relpath in EntryFiles(root).walk(f"{ENTRIES_DIR}/{EntryKind.LEADERBOARD.folder}"):
+        try:
+            ref = ref_for_relpath(relpath)
+        except LocationError as exc:
+            print(f"{relpath}: not refreshed: {exc}", file=sys.stderr)
+            continue
+        if ref.kind is EntryKind.LEADERBOARD and valid_id(ref.kind, ref.id):
+            ids.add(ref.id)
+    return sorted(ids)
 
 
 def _board(root: Path, name: str) -> tuple[Path, dict[str, Any]]:
@@ -79,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
     from bots.sync.scores.tables import BoardSource
 
     root = registry_root(args)
+    if args.list_sources:
+        print(json.dumps(list_sources(root), separators=(",", ":")))
+        return 0
     schemas = load_schemas(root)
     today = args.today or dt.datetime.now(dt.UTC).date()
     if args.source == LM_EVAL:
@@ -110,12 +153,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.source} at {table.revision}: {counts}; {plan.unmatched} rows match no entry")
     if args.summary is not None:
         write_atomic(args.summary, summary(board, plan, drift))
-    if args.dry_run or not plan.writes:
+    for relpath, count in sorted(plan.moved.items()):
+        print(f"moved: {relpath}: its {count} {args.source} scores into its score file")
+    for model, label in plan.conflicts:
+        print(f"conflict (kept): {model} {label}: the model entry holds this score")
+    if args.dry_run or not (plan.writes or plan.moved):
         return 0
-    for path, text in apply(root, schemas, plan).items():
+    for path, text in apply(root, schemas, plan, board).items():
         write_atomic(path, text)
     write_atomic(board_path, record_refresh(board_path, schemas, table, today))
-    print(f"{len(plan.records)} entries updated")
+    print(f"{len(plan.records)} score files updated")
     return 0
 
 
@@ -156,9 +203,12 @@ def _lm_eval(args: argparse.Namespace, root: Path, schemas: Any, today: dt.date)
             "the model first (registry new model …)",
         )
     index = EntryIndex(root)
-    existing = {
-        ScoreKey.of(s): s for s in models.data[relpath].get("scores") or [] if isinstance(s, dict)
-    }
+    filed = [
+        data
+        for p in score_file_relpaths(models.files, ref_for_relpath(relpath).id)
+        if isinstance(data := load_entry_file(root / p).data, dict)
+    ]  # a score is stored once: those of its score files count too
+    existing = {ScoreKey.of(s): s for s in model_scores(models.data[relpath], filed)}
     new: list[dict[str, Any]] = []
     missing: set[str] = set()
     for score in task_scores:
@@ -226,16 +276,31 @@ def summary(board: dict[str, Any], plan: RefreshPlan, drift: str) -> str:
     """The PR body: what changed, biggest moves first, with the upstream revision."""
     dataset = board["data"].get("hub_dataset")
     revision = code(plan.revision)
+    score_file_pattern = f"entries/scores/<model id>/{board['id']}.yaml"
     if dataset and not plan.revision.startswith("sha256:"):
         revision = f"[{revision}]({hub_page(EntryKind.DATASET, dataset, plan.revision)})"
     parts = [
         f"## {board['name']}: score refresh\n\n",
         f"Read from upstream revision {revision} ([leaderboard]({board['url']})): "
-        f"{_counts(plan)}. Scores people wrote are untouched; vanished scores are kept and "
-        "listed for review.\n\n",
+        f"{_counts(plan)}, in each model's score file "
+        f"{code(score_file_pattern)}. Scores people wrote are "
+        "untouched; vanished scores are kept and listed for review.\n\n",
     ]
     if drift:
         parts.append(f"⚠️ {drift}.\n\n")
+    if plan.moved:
+        count = sum(plan.moved.values())
+        parts.append(
+            f"Moved {count} {board['id']} score{'s' if count != 1 else ''} that earlier "
+            f"refreshes wrote into {len(plan.moved)} model entr"
+            f"{'ies' if len(plan.moved) != 1 else 'y'} into their score files "
+            f"({code(score_file_pattern)}), once: a model entry "
+            "keeps only the scores people wrote.\n\n"
+        )
+    if plan.conflicts:
+        parts.append("### Kept in the model entry (people wrote these scores)\n\n")
+        parts += [f"- {code(m)} {code(label)}\n" for m, label in plan.conflicts[:200]]
+        parts.append("\n")
     moved = sorted(
         (c for c in plan.changes if c.kind != "vanished"),
         key=lambda c: (-abs(c.delta), c.kind != "changed", c.entry, c.benchmark),

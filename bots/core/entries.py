@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bots.core.errors import RegistryError
+from bots.core.findings import name_bytes
 
 
 class EntryKind(StrEnum):
@@ -19,15 +20,26 @@ class EntryKind(StrEnum):
     DATASET = "dataset"
     ORGANIZATION = "organization"
     LEADERBOARD = "leaderboard"
+    # A score file: one model's bulk scores from one source, written by a bot
+    # (entries/scores/<namespace>/<model name>/<source slug>.yaml; see bots.core.scorefiles).
+    SCORES = "scores"
 
     @property
     def folder(self) -> str:
-        return f"{self.value}s"
+        return self.value if self is EntryKind.SCORES else f"{self.value}s"
 
     @property
     def namespaced(self) -> bool:
-        """Models and datasets have `<namespace>/<name>` ids; the others one segment."""
+        """Models and datasets have `<namespace>/<name>` ids; organizations and leaderboards
+        one segment (score files have three: see `segments`)."""
         return self in (EntryKind.MODEL, EntryKind.DATASET)
+
+    @property
+    def segments(self) -> int:
+        """How many path segments an id of this kind has."""
+        if self is EntryKind.SCORES:
+            return 3
+        return 2 if self.namespaced else 1
 
 
 KIND_BY_FOLDER = {kind.folder: kind for kind in EntryKind}
@@ -41,7 +53,7 @@ REPO_ID_RE = re.compile(r"^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")
 
 def valid_id(kind: EntryKind, entry_id: str) -> bool:
     parts = entry_id.split("/")
-    if len(parts) != (2 if kind.namespaced else 1):
+    if len(parts) != kind.segments:
         return False
     return all(SEGMENT_RE.match(part) for part in parts)
 
@@ -52,7 +64,18 @@ def id_example(kind: EntryKind) -> str:
         EntryKind.DATASET: "EleutherAI/pile",
         EntryKind.ORGANIZATION: "meta-llama",
         EntryKind.LEADERBOARD: "open-llm-leaderboard-v2",
+        EntryKind.SCORES: "meta-llama/Llama-3.1-8B/open-llm-leaderboard-v2",
     }[kind]
+
+
+def id_shape(kind: EntryKind) -> str:
+    """Where files of `kind` live, as a pattern: `entries/models/<namespace>/<name>.yaml`."""
+    shape = {
+        1: "<id>",
+        2: "<namespace>/<name>",
+        3: "<model namespace>/<model name>/<source>",
+    }[kind.segments]
+    return f"{ENTRIES_DIR}/{kind.folder}/{shape}{SUFFIX}"
 
 
 @dataclass(frozen=True, order=True)
@@ -75,8 +98,30 @@ class LocationError(RegistryError, ValueError):
     should be."""
 
 
+def _check_utf8_name(relpath: str) -> None:
+    """Refuse a path with a file or folder name that is not UTF-8: no id can be read from it,
+    and no page or report can show it as written."""
+    parts = relpath.split("/")
+    for at, part in enumerate(parts):
+        if part.isascii():
+            continue
+        raw = name_bytes(part)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            what = "file" if at == len(parts) - 1 else "folder"
+            raise LocationError(
+                "location.encoding",
+                f"the {what} name '{raw.decode('utf-8', 'backslashreplace')}' is not UTF-8 "
+                f"(byte 0x{raw[exc.start]:02x})",
+                f"rename it: a {what} name must be UTF-8, and an entry's id uses only "
+                "letters, digits, '.', '-' and '_'",
+            ) from None
+
+
 def ref_for_relpath(relpath: str) -> EntryRef:
     """Map `entries/models/ns/name.yaml` to its EntryRef, or explain why it is not an entry."""
+    _check_utf8_name(relpath)
     parts = relpath.split("/")
     if len(parts) < 3 or parts[0] != ENTRIES_DIR or parts[1] not in KIND_BY_FOLDER:
         folders = ", ".join(f"{ENTRIES_DIR}/{k.folder}/" for k in EntryKind)
@@ -90,15 +135,11 @@ def ref_for_relpath(relpath: str) -> EntryRef:
         )
     entry_id = "/".join([*parts[2:-1], name[: -len(SUFFIX)]])
     if not valid_id(kind, entry_id):
-        shape = (
-            f"{ENTRIES_DIR}/{kind.folder}/<namespace>/<name>{SUFFIX}"
-            if kind.namespaced
-            else f"{ENTRIES_DIR}/{kind.folder}/<id>{SUFFIX}"
-        )
         raise LocationError(
             "location",
             f"'{entry_id}' is not a valid {kind} id",
-            f"{kind} files live at {shape}, e.g. {EntryRef(kind, id_example(kind)).relpath}",
+            f"{kind} files live at {id_shape(kind)}, e.g. "
+            f"{EntryRef(kind, id_example(kind)).relpath}",
         )
     return EntryRef(kind, entry_id)
 
@@ -160,6 +201,8 @@ class NotRegularFile(OSError):
     def hint(self) -> str:
         if self.what.startswith("a symbolic link"):
             return "entries must be regular files: replace the link with the file"
+        if self.what.startswith("a submodule"):
+            return "a submodule is not an entry: remove it with git rm --cached"
         return "entries must be regular files: replace it with the entry's YAML file"
 
 
@@ -390,15 +433,21 @@ class EntryIndex:
         return list(cached)
 
     def _list_ids(self, kind: EntryKind, namespace: str | None) -> list[str]:
+        """`namespace`: every segment of the id but the last (a score file's is its model)."""
         base = f"{ENTRIES_DIR}/{kind.folder}"
-        if kind.namespaced:
-            if namespace is None:
-                return [i for ns in sorted(self.namespaces(kind)) for i in self.ids_in(kind, ns)]
-            names = self._listing(f"{base}/{namespace}")
-            prefix = f"{namespace}/"
+        if kind.segments == 1:
+            names, prefix = self._listing(base), ""
+        elif namespace is None:
+            spaces = sorted(self.namespaces(kind))
+            if kind.segments == 3:
+                spaces = [
+                    f"{ns}/{m}"
+                    for ns in spaces
+                    for m in sorted(self.files.children(f"{base}/{ns}")[0])
+                ]
+            return [i for ns in spaces for i in self.ids_in(kind, ns)]
         else:
-            names = self._listing(base)
-            prefix = ""
+            names, prefix = self._listing(f"{base}/{namespace}"), f"{namespace}/"
         return sorted(prefix + n[: -len(SUFFIX)] for n in names if n.endswith(SUFFIX))
 
     def _folded(self, folder: str) -> dict[str, list[str]]:
@@ -414,16 +463,19 @@ class EntryIndex:
     def case_twins(self, ref: EntryRef) -> list[str]:
         """Other ids of the same kind that differ from `ref.id` only in letter case."""
         base = f"{ENTRIES_DIR}/{ref.kind.folder}"
-        if ref.kind.namespaced:
-            namespace, name = ref.id.split("/")
-            spaces = self._folded(base).get(namespace.lower(), [])
-            found = [
-                f"{ns}/{other[: -len(SUFFIX)]}"
-                for ns in spaces
-                for other in self._folded(f"{base}/{ns}").get((name + SUFFIX).lower(), [])
+        *folders, name = ref.id.split("/")
+        prefixes = [""]  # the folders under `base` whose names fold like the id's
+        for part in folders:
+            prefixes = [
+                f"{prefix}{found}/"
+                for prefix in prefixes
+                for found in self._folded(f"{base}/{prefix}".rstrip("/")).get(part.lower(), [])
             ]
-        else:
-            found = [
-                n[: -len(SUFFIX)] for n in self._folded(base).get((ref.id + SUFFIX).lower(), [])
-            ]
+        found = [
+            f"{prefix}{other[: -len(SUFFIX)]}"
+            for prefix in prefixes
+            for other in self._folded(f"{base}/{prefix}".rstrip("/")).get(
+                (name + SUFFIX).lower(), []
+            )
+        ]
         return sorted(i for i in found if i != ref.id)

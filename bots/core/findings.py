@@ -13,10 +13,29 @@ from typing import Any
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def name_bytes(text: str) -> bytes:
+    """The bytes of a name as Python read it from disk or git: a name that is not UTF-8 keeps
+    its bytes as surrogate escapes (`os.fsdecode`), and these give them back."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system gave: kept as the bytes it would be
+        return text.encode("utf-8", "surrogatepass")
+
+
+def shown(text: str) -> str:
+    """`text` as any output can carry it: the bytes of a file name that is not UTF-8 spelled
+    `\\xff` (see `name_bytes`)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return name_bytes(text).decode("utf-8", "backslashreplace")
+    return text
+
+
 def one_line(text: str) -> str:
     """`text` with every control character spelled out (`\\n`, `\\x1b`), so that a file name or
     a key from an entry can never split a line of output or start a workflow command."""
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], shown(text))
 
 
 class Severity(StrEnum):
@@ -48,7 +67,7 @@ class Finding:
         return one_line(f"{where}: {self.severity}: {what}{tail}")
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {k: shown(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
         data["severity"] = str(self.severity)
         del data["subject"]  # in-process only: reports keep their published shape
         return data

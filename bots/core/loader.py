@@ -15,6 +15,7 @@ have to re-read the others' state.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -335,16 +336,31 @@ def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def too_large_problem(size: int) -> LoadProblem:
+    """What a file of `size` bytes, over MAX_BYTES, is told."""
+    return LoadProblem(
+        1,
+        1,
+        f"file is {size // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit",
+        "entries are small: move long text to the linked source",
+        "yaml.too-large",
+    )
+
+
+class FileTooLarge(OSError):
+    """A file over MAX_BYTES, refused by its size alone before it is read (a PR's 20 MB git
+    blobs are never held in memory); `problem` says so as reading it would."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self.problem = too_large_problem(size)
+        super().__init__(errno.EFBIG, self.problem.message, path)
+        self.size = size
+
+
 def decode_entry_bytes(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     """Size, NUL, UTF-8 and tab checks on the raw file, before any YAML parsing."""
     if len(raw) > MAX_BYTES:
-        return None, LoadProblem(
-            1,
-            1,
-            f"file is {len(raw) // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit",
-            "entries are small: move long text to the linked source",
-            "yaml.too-large",
-        )
+        return None, too_large_problem(len(raw))
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _line_of_offset(raw, nul)

@@ -30,9 +30,15 @@ def escape(text: str) -> str:
     return _REFERENCE.sub(lambda m: m.group(1) + "\u200b", text)
 
 
+# cmark-gfm (GitHub) never closes a code span whose fence is longer than this: longer runs of
+# backticks in the text become look-alike graves, so the fence stays short.
+_LONGEST_FENCE = 8
+
+
 def code(text: str) -> str:
     """Inline code that cannot be broken out of (backticks in the text widen the fence)."""
     text = _plain(text).replace("|", "\\|")
+    text = re.sub(f"`{{{_LONGEST_FENCE},}}", lambda m: "\u02cb" * len(m.group()), text)
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""

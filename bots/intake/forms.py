@@ -135,9 +135,10 @@ SCORE = (
                f"first with the “Add a dataset” form {MERGED}."),
     _in_record("metric", "Metric", "input", ("scores", "metric"), convert="lower",
                placeholder="accuracy",
-               help="The metric, lower case: accuracy, acc_norm, exact_match, f1, pass@1, elo, "
-               "wer, fid, bleu… Accuracy-like metrics are fractions 0–1; when the source uses "
-               "another scale, give Score range too."),
+               help="The metric, by the registry's name: accuracy, accuracy_norm, "
+               "exact_match, f1, pass@1, elo, wer, bleu… (acc is taken as accuracy; the whole "
+               "list is metrics.schema.json in the schemas folder). Accuracy-like metrics are "
+               "fractions 0–1; when the source uses another scale, give Score range too."),
     _in_record("score", "Score", "input", ("scores", "value"), convert="number",
                placeholder="0.669",
                help="The value as the source gives it; accuracy-like metrics are fractions "
@@ -147,7 +148,9 @@ SCORE = (
                help="Only when the score is not on the metric's usual scale: its lowest and "
                "highest possible values, such as 0-100 or 1-10."),
     _in_record("setting", "Score setting", "input", ("scores", "setting"),
-               placeholder="5-shot"),
+               placeholder="5-shot",
+               help="How the score was obtained: the shot count first, as N-shot, then e.g. "
+               "chain-of-thought (5-shot, chain-of-thought)."),
     _in_record("score_source", "Score source", "input", ("scores", "source"), convert="url",
                placeholder="https://arxiv.org/abs/…"),
 )  # fmt: skip

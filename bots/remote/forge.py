@@ -42,6 +42,9 @@ from bots.review.markers import marker, parse_marker
 T = TypeVar("T")
 
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
+# How GitHub refuses a workflow's GITHUB_TOKEN a new PR when the repository does not allow it
+# (a 403 whatever the token's permissions); only the advice depends on these words.
+ACTIONS_MAY_NOT_OPEN_PULLS = "GitHub Actions is not permitted to create or approve pull requests"
 MAX_RATE_LIMIT_WAIT = 600.0
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
@@ -203,6 +206,15 @@ class Forge:
             return (
                 f"could not {what}: GitHub rejected the token (401) — GITHUB_TOKEN is missing, "
                 "expired or for another host"
+            )
+        if status == 403 and message.startswith(ACTIONS_MAY_NOT_OPEN_PULLS):
+            # The repository setting, not the token: the job has pull-requests: write already.
+            return (
+                f"could not {what}: {self.config.repository} does not let workflows open pull "
+                f"requests (403: {message}) — a repository admin ticks Settings → Actions → "
+                'General → Workflow permissions → "Allow GitHub Actions to create and approve '
+                "pull requests\", or sets up the registry's GitHub App (README.md, Bot tokens "
+                "and secrets)"
             )
         if status == 403:
             return (

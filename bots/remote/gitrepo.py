@@ -16,17 +16,34 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bots.core.entries import ENTRIES_DIR, EntryFiles, NotRegularFile, Text, walk_key
 from bots.core.errors import RegistryError
+from bots.core.loader import MAX_BYTES, FileTooLarge
 from bots.remote.githubenv import GitHubContext
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 _NOTHING = re.compile(r"(?!)")  # a line pattern that matches no line
-_LS_TREE_BLOB = re.compile(r"([0-7]+) blob ([0-9a-f]+)\t([^\0]*)\0")  # `ls-tree -z` of a file
+# `ls-tree -r -l -z` of a file: a blob and its size, or a submodule's commit (a gitlink, no
+# size); never a folder.
+_LS_TREE_FILE = re.compile(r"([0-7]+) (?:blob|commit) ([0-9a-f]+) +([0-9]+|-)\t([^\0]*)\0")
 SYMLINK_MODE = "120000"  # a blob holding a link's target, not a file's text
+SUBMODULE_MODE = "160000"  # a gitlink: another repository's commit, with no text here
+# What a path that git holds as something other than a file's text is, as findings name it.
+SPECIAL_MODES = {
+    SYMLINK_MODE: "a symbolic link",
+    SUBMODULE_MODE: "a submodule (another repository's commit)",
+}
+
+
+def _path(raw: bytes) -> str:
+    """A path git printed, as Python names files on disk (`os.fsdecode`): a name that is not
+    UTF-8 keeps its bytes as surrogate escapes, so it reads back from git exactly and the
+    checks refuse it by name (see `bots.core.entries.ref_for_relpath`)."""
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | None:
@@ -47,6 +64,14 @@ def push_auth_env(environ: dict[str, str] | None = None) -> dict[str, str] | Non
 class GitError(RegistryError):
     """git is missing (`git.missing`) or failed (`git.failed`, `git.read`), a revision names no
     commit (`git.revision`), or the root is outside a working tree (`git.worktree`)."""
+
+
+class TreeFile(NamedTuple):
+    """One file of a commit's tree, as `git ls-tree` lists it."""
+
+    mode: str
+    sha: str
+    size: int  # bytes; 0 for a submodule, whose commit is not here
 
 
 @dataclass(frozen=True)
@@ -77,7 +102,7 @@ class _BlobReader:
         """The blob `name` (a SHA or `commit:path`) names, or None when it names no blob."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
-        stdin.write(name.encode("utf-8") + b"\n")
+        stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         stdin.flush()
         header = stdout.readline().split()
         if not header:
@@ -184,8 +209,12 @@ class GitRepo:
         return _parse_name_status(out)
 
     def changed_other_files(self, base: str, head: str) -> list[str]:
-        out = self._git("diff", "--name-only", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}")
-        return [p for p in out.decode("utf-8", "replace").split("\0") if p]
+        """Changed paths outside entries/, as text to show (a byte that is not UTF-8 as `\\xff`).
+        A moved file is listed at both ends: moving bots/check/rules.py away changes bots/."""
+        out = self._git(
+            "diff", "--name-only", "--no-renames", "-z", base, head, "--", ".", f":!{ENTRIES_DIR}"
+        )
+        return [p for p in out.decode("utf-8", "backslashreplace").split("\0") if p]
 
     def dirty(self, *paths: str) -> list[str]:
         """Changed or new files under `paths` in the working tree."""
@@ -312,20 +341,24 @@ class GitRepo:
 
     def read_file(self, commit: str, path: str) -> bytes:
         """The text of the regular file `path` at `commit`; NotRegularFile when it is a
-        symbolic link there (its blob is the link's target path, not an entry's text)."""
-        if self.tree_files(commit, path).get(path, ("", ""))[0] == SYMLINK_MODE:
-            raise NotRegularFile(path, "a symbolic link")
+        symbolic link there (its blob is the link's target path, not an entry's text) or a
+        submodule (a commit of another repository, no text at all); FileTooLarge, unread,
+        when it is larger than an entry may be."""
+        found = self.tree_files(commit, path).get(path)
+        if found is not None and found.mode in SPECIAL_MODES:
+            raise NotRegularFile(path, SPECIAL_MODES[found.mode])
+        if found is not None and found.size > MAX_BYTES:
+            raise FileTooLarge(path, found.size)
         return self.read(commit, path)
 
-    def tree_blobs(self, commit: str, *paths: str) -> dict[str, str]:
-        """Every file under `paths` at `commit`: path → blob SHA (one `git ls-tree`)."""
-        return {path: sha for path, (_, sha) in self.tree_files(commit, *paths).items()}
-
-    def tree_files(self, commit: str, *paths: str) -> dict[str, tuple[str, str]]:
-        """Every file under `paths` at `commit` (symbolic links included): path → (mode, blob
-        SHA), from one `git ls-tree`."""
-        out = self._git("ls-tree", "-r", "-z", commit, "--", *paths).decode("utf-8", "replace")
-        return {path: (mode, sha) for mode, sha, path in _LS_TREE_BLOB.findall(out)}
+    def tree_files(self, commit: str, *paths: str) -> dict[str, TreeFile]:
+        """Every file under `paths` at `commit` (symbolic links and submodules included),
+        with its mode, object and size, from one `git ls-tree`."""
+        out = _path(self._git("ls-tree", "-r", "-l", "-z", commit, "--", *paths))
+        return {
+            path: TreeFile(mode, sha, int(size) if size != "-" else 0)
+            for mode, sha, size, path in _LS_TREE_FILE.findall(out)
+        }
 
     def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The bytes of blobs: a few through the running `git cat-file` (inside `reading()`),
@@ -360,7 +393,7 @@ class GitRepo:
             stdin=patterns.encode(), no_match=1,
         )  # fmt: skip
         prefix = f"{commit}:"
-        names = out.decode("utf-8", "replace").split("\0")
+        names = _path(out).split("\0")
         return {n[len(prefix) :] if n.startswith(prefix) else n for n in names if n}
 
     def export(self, commit: str, dest: Path, *paths: str) -> None:
@@ -378,7 +411,7 @@ class GitRepo:
 
 
 def _parse_name_status(out: bytes) -> list[FileChange]:
-    fields = out.decode("utf-8", "replace").split("\0")
+    fields = _path(out).split("\0")
     changes: list[FileChange] = []
     i = 0
     while i < len(fields) and fields[i]:
@@ -407,9 +440,16 @@ class GitTree(EntryFiles):
         self.repo = repo
         self.commit = commit
         files = repo.tree_files(commit, ENTRIES_DIR)
-        self.blobs = {path: sha for path, (_, sha) in files.items()}
-        # Links are listed (validate names them) but never read: their blob is a target path.
-        self.links = frozenset(path for path, (mode, _) in files.items() if mode == SYMLINK_MODE)
+        self.blobs = {path: file.sha for path, file in files.items()}
+        # Links and submodules are listed (validate names them) but never read: a link's blob
+        # is a target path, a submodule is another repository's commit. Nor is a file larger
+        # than an entry may be: the check says so from its size.
+        self.specials = {
+            path: SPECIAL_MODES[file.mode]
+            for path, file in files.items()
+            if file.mode in SPECIAL_MODES
+        }
+        self.oversized = {path: file.size for path, file in files.items() if file.size > MAX_BYTES}
         self._bytes: dict[str, bytes] = {}
         self._walks: dict[str, list[str]] = {}
         self._tree: dict[str, tuple[set[str], set[str]]] = {}
@@ -440,14 +480,16 @@ class GitTree(EntryFiles):
     def _base_read(self, relpath: str) -> bytes:
         if relpath not in self.blobs:
             raise FileNotFoundError(2, "No such file or directory", relpath)
-        if relpath in self.links:
-            raise NotRegularFile(relpath, "a symbolic link")
+        if relpath in self.specials:
+            raise NotRegularFile(relpath, self.specials[relpath])
+        if relpath in self.oversized:
+            raise FileTooLarge(relpath, self.oversized[relpath])
         if relpath not in self._bytes:
             self.prefetch([relpath])
         return self._bytes[relpath]
 
     def _base_special(self, relpath: str) -> str | None:
-        return "a symbolic link" if relpath in self.links else None
+        return self.specials.get(relpath)
 
     def prefetch(self, relpaths: Iterable[str]) -> None:
         wanted = {
@@ -456,7 +498,8 @@ class GitTree(EntryFiles):
             if p in self.blobs
             and p not in self._bytes
             and p not in self.overlay
-            and p not in self.links
+            and p not in self.specials
+            and p not in self.oversized
         }
         if wanted:
             texts = self.repo.read_blobs(wanted.values())

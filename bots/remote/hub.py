@@ -10,11 +10,14 @@ Every call follows the retry policy of bots/remote/retry.py (429 and 5xx, honour
 become `HubError`s with a kind (missing, gated, failed, malformed) and one line of advice.
 
 An answer is checked before anyone uses it: a body that is not JSON (truncated, an HTML page), JSON
-that is not a repo's description (a list), or a field of the wrong type (`"downloads": "many"`,
-`"safetensors": "x"`, a sha that is not one) is a `malformed` HubError for that repo, so the
-callers may trust every typed field they read. A listing keeps the repos it describes well and
-leaves out the others (they are then read one by one). One `HubClient` caches everything it read
-for the run.
+that is not a repo's description (a list), a field of the wrong type (`"downloads": "many"`,
+`"safetensors": "x"`, a sha that is not one), a count no JSON number of the Hub can hold (a
+safetensors total of 10^400, which no float holds) or a card or config nested deeper than
+MAX_NESTING levels (which huggingface_hub's `CardData.to_dict` cannot copy) is a `malformed`
+HubError for that repo, so the callers may trust every typed field they read; config.json, which
+is parsed here, is bounded in size and nesting before it is parsed. A listing keeps the repos it
+describes well and leaves out the others (they are then read one by one). One `HubClient`
+caches everything it read for the run.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import datetime as dt
 import json
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -68,7 +72,47 @@ SHA = re.compile(r"[0-9a-f]{40}")
 REPO_ID = re.compile(r"[\w.-]+(/[\w.-]+)?", re.ASCII)
 # What huggingface_hub raises when an answer's body is not what it parses (json's
 # JSONDecodeError is a ValueError; a list or a wrong type fails inside ModelInfo(**data)).
-PARSE_FAILURES = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+# RecursionError: JSON nested past Python's recursion limit; OverflowError: a number no float holds.
+PARSE_FAILURES = (
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OverflowError,
+)
+# The Hub's JSON numbers are doubles: no count it gives exactly is larger. A larger one (a
+# safetensors header can claim any shape) would break every float the registry computes from it.
+MAX_COUNT = 2**53
+# No card or config the Hub serves nests this deep (a model-index, a dataset's features: ten or
+# so); far deeper ones exhaust Python's recursion in json and in huggingface_hub's deepcopy.
+MAX_NESTING = 100
+# config.json files run to a few kilobytes, the largest (label maps) to a few megabytes.
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+COUNT = "a count (0 to 2^53)"
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_object(content: bytes, max_bytes: int = MAX_CONFIG_BYTES) -> tuple[Any, str]:
+    """A file's content parsed as a JSON object, or None and why it is not one, in a few words
+    ('is not JSON (…)'). Its size and nesting are bounded before it is parsed."""
+    if len(content) > max_bytes:
+        return None, f"is {len(content):,} bytes, more than {max_bytes:,}"
+    if json_nested_deeper(content):
+        return None, f"nests deeper than {MAX_NESTING} levels"
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        return None, f"is not JSON ({exc.msg} at character {exc.pos})"
+    except UnicodeDecodeError:
+        return None, "is not JSON (not UTF-8)"
+    except ValueError:  # an integer past Python's limit for str -> int
+        return None, f"holds a number of more than {sys.get_int_max_str_digits()} digits"
+    if not isinstance(data, dict):
+        return None, f"is {shown(data)}, not a JSON object"
+    return data, ""
 
 
 class HubError(RegistryError):
@@ -91,7 +135,7 @@ class Listed:
 
 
 def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
 def _text(value: Any) -> bool:
@@ -140,6 +184,7 @@ class Field:
     key: str
     check: Callable[[Any], bool]
     wanted: str
+    from_repo: bool = False  # what the repo's own files say (card, config, weights)
 
 
 COMMON_FIELDS = (
@@ -147,17 +192,17 @@ COMMON_FIELDS = (
     Field("sha", "sha", _sha, "a commit sha"),
     Field("created_at", "createdAt", _date, "a date"),
     Field("last_modified", "lastModified", _date, "a date"),
-    Field("downloads", "downloads", _count, "a count"),
-    Field("likes", "likes", _count, "a count"),
+    Field("downloads", "downloads", _count, COUNT),
+    Field("likes", "likes", _count, COUNT),
     Field("gated", "gated", _gated, "false, auto or manual"),
-    Field("card_data", "cardData", _card, "an object"),
+    Field("card_data", "cardData", _card, "an object", from_repo=True),
 )
 MODEL_FIELDS = (
     *COMMON_FIELDS,
     Field("library_name", "library_name", _text, "a string"),
     Field("pipeline_tag", "pipeline_tag", _text, "a string"),
-    Field("config", "config", _mapping, "an object"),
-    Field("safetensors", "safetensors", _safetensors, "{parameters, total} counts"),
+    Field("config", "config", _mapping, "an object", from_repo=True),
+    Field("safetensors", "safetensors", _safetensors, "{parameters, total}", from_repo=True),
 )
 LISTED_FIELDS = tuple(f for f in COMMON_FIELDS if f.key in ("id", "sha", "downloads", "likes"))
 REVISION_FIELDS = tuple(f for f in COMMON_FIELDS if f.key in ("id", "sha"))
@@ -169,41 +214,121 @@ def _short(text: str, limit: int) -> str:
 
 def shown(value: Any, limit: int = 40) -> str:
     """A value from an answer, as JSON, short and inert (ASCII, control characters escaped),
-    for a one-line message."""
+    for a one-line message; a number too long to show says how long it is."""
     if isinstance(value, dt.datetime):
         value = value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        try:
+            return f"a {len(str(abs(value)))}-digit number"
+        except ValueError:  # past Python's limit for int -> str
+            return f"a number of more than {sys.get_int_max_str_digits()} digits"
     try:
         text = json.dumps(value, ensure_ascii=True, default=repr)
-    except ValueError:  # a circular structure: cannot come from JSON, but never crash on it
+    except (ValueError, RecursionError):  # circular, or too deep: never crash on it
         text = type(value).__name__
     return _short(text, limit)
 
 
-def wrong_field(info: Any, fields: tuple[Field, ...]) -> str:
-    """The first field of `info` that is present but not what the registry reads, said in a
-    few words ('' when every one is fine). `id` must be present."""
+def nested_deeper(value: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether `value` nests more than `limit` levels of dicts and lists, counting objects that
+    hold them (huggingface_hub's CardData, EvalResult) as levels too. Walked without recursion,
+    so no depth breaks the walk itself."""
+    stack = [(value, 1)]
+    seen: set[int] = set()
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list | tuple):
+            children = list(item)
+        elif hasattr(item, "__dict__") and not isinstance(item, type):
+            children = list(vars(item).values())
+        else:
+            continue
+        if depth > limit:
+            return True
+        if id(item) not in seen:
+            seen.add(id(item))
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def json_nested_deeper(raw: bytes, limit: int = MAX_NESTING) -> bool:
+    """Whether the JSON text `raw` opens more than `limit` brackets at once (strings skipped):
+    told before it is parsed, so json never recurses that deep."""
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS):
+        if byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _too_large(value: Any) -> bool:
+    return isinstance(value, int) and value > MAX_COUNT
+
+
+def _wrong_safetensors(value: Any) -> tuple[str, bool]:
+    total = getattr(value, "total", None)
+    parameters = getattr(value, "parameters", None)
+    if not _count(total):
+        return f"safetensors.total = {shown(total)}, not {COUNT}", _too_large(total)
+    if not isinstance(parameters, dict):
+        return f"safetensors.parameters = {shown(parameters)}, not an object", False
+    for dtype, count in parameters.items():
+        if not (isinstance(dtype, str) and _count(count)):
+            why = f"safetensors.parameters.{shown(dtype)} = {shown(count)}, not {COUNT}"
+            return why, _too_large(count)
+    return "", False
+
+
+def first_wrong(info: Any, fields: tuple[Field, ...]) -> tuple[str, bool] | None:
+    """What is wrong with the first field of `info` that is present but not what the registry
+    reads, in a few words, and whether the repo's own files say so (a card nested too deep,
+    weights that claim more parameters than a count holds) rather than the Hub answering
+    badly. `id` must be present."""
     for field in fields:
         value = getattr(info, field.attribute, None)
-        if (value is not None or field.key == "id") and not field.check(value):
-            if field.attribute == "safetensors":
-                value = {key: getattr(value, key, None) for key in ("parameters", "total")}
-            return f"{field.key} = {shown(value)}, not {field.wanted}"
-    return ""
+        if value is None and field.key != "id":
+            continue
+        if nested_deeper(value):
+            return f"{field.key} nested deeper than {MAX_NESTING} levels", field.from_repo
+        if field.check(value):
+            continue
+        if field.attribute == "safetensors":
+            return _wrong_safetensors(value)
+        return f"{field.key} = {shown(value)}, not {field.wanted}", False
+    return None
 
 
-def _malformed(what: str, repo_id: str, endpoint: str, why: str) -> HubError:
-    return HubError(
-        "malformed",
-        f"could not {what} {repo_id}: the Hub's answer {why}",
-        f"nothing of it is used; rerun later, and if it persists check what answers at "
-        f"{endpoint} (HF_ENDPOINT)",
+def wrong_field(info: Any, fields: tuple[Field, ...]) -> str:
+    """What `first_wrong` finds, said in a few words ('' when every field is fine)."""
+    wrong = first_wrong(info, fields)
+    return wrong[0] if wrong else ""
+
+
+def _malformed(
+    what: str, repo_id: str, endpoint: str, why: str, *, from_repo: bool = False
+) -> HubError:
+    hint = (
+        "nothing of it is used; it comes from the repo's own files (card, config or weights), "
+        "so ask its owners to fix them, and fill the entry by hand meanwhile"
+        if from_repo
+        else f"nothing of it is used; rerun later, and if it persists check what answers at "
+        f"{endpoint} (HF_ENDPOINT)"
     )
+    return HubError("malformed", f"could not {what} {repo_id}: the Hub's answer {why}", hint)
 
 
 def _unparsed(exc: BaseException) -> str:
     """Why huggingface_hub could not parse an answer, in a few words."""
     if isinstance(exc, json.JSONDecodeError):
         return f"is not JSON ({exc.msg} at character {exc.pos})"
+    if isinstance(exc, RecursionError):
+        return f"nests too deeply to read (more than {MAX_NESTING} levels)"
     said = _short(json.dumps(str(exc), ensure_ascii=True)[1:-1], 80)
     return f"is not a repo's description ({type(exc).__name__}: {said})"
 
@@ -270,7 +395,9 @@ _EXPLAINED: list[tuple[type[BaseException], str, str]] = [
     (RepositoryNotFoundError, "missing",
      "{repo} is not on the Hub (or is private): fix hub.repo_id, or set HF_TOKEN if it is private"),
     (HfHubHTTPError, "failed", "could not {what} {repo}: the Hub answered {status} — rerun later"),
-    (httpx2.TransportError, "failed", "could not {what} {repo}: cannot reach {endpoint} ({cause})"),
+    (httpx2.TransportError, "failed",
+     "could not {what} {repo}: cannot reach {endpoint} ({cause}) — check HF_ENDPOINT and the "
+     "network, then rerun"),
     # a body that does not decode (a broken gzip stream), redirects in a loop
     (httpx2.RequestError, "failed",
      "could not {what} {repo}: the answer from {endpoint} cannot be read ({cause}) — rerun later"),
@@ -375,9 +502,10 @@ class HubClient:
 
         def checked() -> T:
             info = self._parsed(what, repo_id, read)
-            wrong = wrong_field(info, fields)
+            wrong = first_wrong(info, fields)
             if wrong:
-                raise _malformed(what, repo_id, self.endpoint, f"gives {wrong}")
+                why, from_repo = wrong
+                raise _malformed(what, repo_id, self.endpoint, f"gives {why}", from_repo=from_repo)
             return info
 
         return self._call(what, repo_id, checked)
@@ -430,17 +558,7 @@ class HubClient:
                 if _no_such_file(exc):
                     return None
                 raise
-            try:
-                data = json.loads(content)
-            except ValueError as exc:
-                why = (
-                    f"{exc.msg} at character {exc.pos}"
-                    if isinstance(exc, json.JSONDecodeError)
-                    else "not UTF-8"
-                )
-                data, problem = None, f"is not JSON ({why})"
-            else:
-                problem = "" if isinstance(data, dict) else f"is {shown(data)}, not a JSON object"
+            data, problem = json_object(content)
             if problem:
                 raise HubError(
                     "malformed",

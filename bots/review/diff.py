@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.core.entries import LocationError, NotRegularFile, ref_for_relpath
-from bots.core.loader import decode_entry_bytes, parse_entry_text
+from bots.core.findings import shown
+from bots.core.loader import FileTooLarge, decode_entry_bytes, parse_entry_text
 from bots.core.scoring import SCORE_IDENTITY
 from bots.remote.gitrepo import FileChange, GitRepo
 
@@ -69,8 +70,8 @@ class EntryDiff:
     def to_json(self) -> dict[str, Any]:
         return {
             "status": self.status,
-            "path": self.path,
-            "old_path": self.old_path,
+            "path": shown(self.path),
+            "old_path": None if self.old_path is None else shown(self.old_path),
             "kind": self.kind,
             "id": self.id,
             "changes": [c.to_json() for c in self.changes],
@@ -279,9 +280,13 @@ def diff_revisions(repo: GitRepo, base: str, head: str) -> RevisionDiff:
         try:
             old_raw = repo.read_file(fork_point, old_path) if change.status in "DMR" else None
             new_raw = repo.read_file(head_sha, change.path) if change.status in "AMR" else None
-        except NotRegularFile as exc:  # a link: its blob is a target path, never parsed
+        except (NotRegularFile, FileTooLarge) as exc:  # a link, a submodule, a huge blob: unread
             entry = entry_diff(change, None, None)
-            entry.problem = f"{exc.strerror}: {exc.hint}"
+            entry.problem = (
+                exc.problem.message
+                if isinstance(exc, FileTooLarge)
+                else f"{exc.strerror}: {exc.hint}"
+            )
             entries.append(entry)
             continue
         entries.append(entry_diff(change, old_raw, new_raw))

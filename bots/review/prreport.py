@@ -15,7 +15,9 @@ full, the fork point still only where the head has findings.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,8 @@ from bots.check.provenance import provenance
 from bots.check.rules import hub_claim, references, removed_entries
 from bots.core.entries import EntryKind, EntryRef, LocationError, ref_for_relpath, walk_key
 from bots.core.findings import Finding, Severity
-from bots.core.schemas import SchemaSet, schema_dir
+from bots.core.schemas import SchemaSet, schema_dir, schema_file
+from bots.core.scorefiles import model_of, score_places
 from bots.remote.gitrepo import GitRepo, GitTree
 from bots.review.dependencies import dependency_order
 from bots.review.diff import EntryDiff, RevisionDiff, diff_revisions
@@ -53,6 +56,88 @@ def _schemas(repo: GitRepo, commit: str, workdir: Path) -> SchemaSet:
     return SchemaSet(own if own.is_dir() else schema_dir(None))
 
 
+def _changed_schemas(repo: GitRepo, commit: str, workdir: Path) -> tuple[SchemaSet, Finding | None]:
+    """The schemas of a commit whose schemas/ the PR changed, compiled; when a file is
+    missing or broken, the packaged schemas and a finding saying which file and why (a PR
+    that deletes, moves or breaks a schema file is told so, never a crashed check)."""
+    folder = workdir / commit
+    repo.export(commit, folder, SCHEMAS_DIR)
+    own = folder / SCHEMAS_DIR
+    gap: _SchemaGap | SchemaSet
+    if not own.is_dir():
+        gap = _SchemaGap(SCHEMAS_DIR, "the head's schemas/ folder is gone", "restore it")
+    else:
+        gap = _schema_gap(own) or _compile(own)
+    if isinstance(gap, SchemaSet):
+        return gap, None
+    finding = Finding(
+        gap.path, gap.line, gap.column, Severity.ERROR, "", gap.message,
+        f"{gap.fix}; the entries were checked against the registry's packaged schemas",
+        "schemas.broken",
+    )  # fmt: skip
+    return SchemaSet(schema_dir(None)), finding
+
+
+@dataclass(frozen=True)
+class _SchemaGap:
+    """What is wrong with a head's schemas/, for a finding on `path`."""
+
+    path: str
+    message: str
+    fix: str
+    line: int = 1
+    column: int = 1
+
+
+def _schema_gap(folder: Path) -> _SchemaGap | None:
+    """The first schema file in `folder` that does not parse, that an entry kind needs, or
+    that another one refers to."""
+    docs: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.schema.json")):
+        where = f"{SCHEMAS_DIR}/{path.name}"
+        try:
+            docs[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            said = f"the head's {where} is not valid JSON ({exc.msg})"
+            return _SchemaGap(where, said, "fix it", exc.lineno, exc.colno)
+        except (OSError, ValueError) as exc:
+            return _SchemaGap(where, f"the head's {where} cannot be read ({exc})", "fix it")
+    needed = {schema_file(kind): f"{kind} entries are checked against it" for kind in EntryKind}
+    for name, doc in docs.items():
+        for target in sorted(_ref_files(doc) - needed.keys()):
+            needed[target] = f"{name} refers to it"
+    for name, why in needed.items():
+        if name not in docs:
+            said = f"the head's schemas/ is incomplete: {name} is missing ({why})"
+            return _SchemaGap(f"{SCHEMAS_DIR}/{name}", said, "restore it or change what needs it")
+    return None
+
+
+def _compile(folder: Path) -> SchemaSet | _SchemaGap:
+    """The schemas of `folder`, each kind's compiled now rather than halfway through the
+    check; else which kind's schema does not compile, and why."""
+    schemas = SchemaSet(folder)
+    for kind in EntryKind:
+        try:
+            schemas.is_valid(kind, {})
+        except (ValueError, TypeError, KeyError) as exc:
+            where = f"{SCHEMAS_DIR}/{schema_file(kind)}"
+            detail = str(exc).replace(f"{schemas.folder.as_uri()}/", "").splitlines()[0]
+            return _SchemaGap(where, f"the head's {where} does not compile: {detail}", "fix it")
+    return schemas
+
+
+def _ref_files(node: Any) -> set[str]:
+    """The files the `$ref`s in a schema document name (`defs.schema.json#/...`)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        found = {ref.partition("#")[0]} if isinstance(ref, str) and ref.partition("#")[0] else set()
+        return found.union(*(_ref_files(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_ref_files(v) for v in node))
+    return set()
+
+
 def _hidden(relpath: str) -> bool:
     return any(part.startswith(".") for part in relpath.split("/"))
 
@@ -62,9 +147,10 @@ def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str
     because of the `touched` paths (either side's path of every added, changed, renamed or
     removed file). An untouched entry's findings depend on other entries only through which
     ids exist (references, case twins, a Hub claim naming an entry), who claims its Hub repo,
-    and the lineage cycles it is on; so only touched entries that appear or disappear, change
-    their Hub claim or change their lineage parents can affect it. A superset is fine: both
-    sides of these files are checked and compared."""
+    the scores its model's other files hold, and the lineage cycles it is on; so only touched
+    entries that appear or disappear, change their Hub claim, hold a model's scores or change
+    their lineage parents can affect it. A superset is fine: both sides of these files are
+    checked and compared."""
     found: set[str] = set()
     appeared: set[EntryRef] = set()  # exists on one side only: added, removed, renamed
     gone: set[EntryRef] = set()
@@ -82,6 +168,10 @@ def affected_entries(head: Checker, base: Checker, touched: set[str]) -> set[str
                 gone.add(ref)
             for checker in sides:
                 found.update(EntryRef(ref.kind, t).relpath for t in checker.index.case_twins(ref))
+        if ref.kind in (EntryKind.MODEL, EntryKind.SCORES):  # a score is stored once
+            model = ref.id if ref.kind is EntryKind.MODEL else model_of(ref)
+            for checker in sides:
+                found.update(score_places(checker.files, model))
         claimed = {_claim(checker, relpath) for checker in (head, base)}
         if len(claimed) > 1:
             claims.update((ref.kind, c) for c in claimed if c is not None)
@@ -122,7 +212,17 @@ def pull_request_findings(
     """(the head's checker, findings of each changed file at the head, findings elsewhere
     that the PR introduced). With `schemas`, both sides are checked against those (the
     trusted side's own) and whatever the PR does to schemas/ is ignored."""
-    head_schemas = schemas or _schemas(repo, diff.head, workdir)
+    schemas_changed = schemas is None and any(
+        p == SCHEMAS_DIR or p.startswith(f"{SCHEMAS_DIR}/") for p in diff.other_files
+    )
+    schema_findings: list[Finding] = []
+    if schemas is not None:
+        head_schemas = schemas
+    elif schemas_changed:
+        head_schemas, incomplete = _changed_schemas(repo, diff.head, workdir)
+        schema_findings += [incomplete] if incomplete else []
+    else:
+        head_schemas = _schemas(repo, diff.head, workdir)
     moves = [
         (e.old_path or e.path, e.path if e.status == "renamed" else None)
         for e in diff.entries
@@ -134,9 +234,6 @@ def pull_request_findings(
         today=today,
         files=GitTree(repo, diff.head),
         removed=removed_entries(moves),
-    )
-    schemas_changed = schemas is None and any(
-        p == SCHEMAS_DIR or p.startswith(f"{SCHEMAS_DIR}/") for p in diff.other_files
     )
     if not diff.entries and not schemas_changed:
         return head, {}, []
@@ -162,10 +259,10 @@ def pull_request_findings(
         else:
             rest.append(finding)
     if not rest:
-        return head, by_path, []
+        return head, by_path, schema_findings
     again = sorted({f.path for f in rest}, key=walk_key)
     before = {_key(f) for f in base.check_relpaths(again).findings}
-    return head, by_path, [f for f in rest if _key(f) not in before]
+    return head, by_path, schema_findings + [f for f in rest if _key(f) not in before]
 
 
 def _key(f: Finding) -> tuple[str, str, str]:

@@ -210,6 +210,8 @@ class Autofill:
             else:
                 info = self.client.dataset(target.repo_id)
         except HubError as exc:
+            if exc.kind == "failed":  # the Hub or the way to it failed, not the repo's answer
+                return self._failed(target, exc.message, exc.kind, _unsettled(exc.hint))
             return self._failed(target, exc.message, exc.kind, exc.hint)
         if info.id != target.repo_id:
             return self._failed(
@@ -231,10 +233,16 @@ class Autofill:
                     if exc.kind not in SETTLED_CONFIG_FAILURES:
                         # Nothing is written: a block with this sha would say config.json was
                         # read, and the next run would never ask again.
-                        hint = "; ".join(filter(None, (exc.hint, UNSETTLED)))
-                        return self._failed(target, exc.message, exc.kind, hint)
+                        return self._failed(target, exc.message, exc.kind, _unsettled(exc.hint))
                     findings.append(
-                        self._finding(target, ("hub",), exc.message, exc.hint, Severity.WARNING)
+                        self._finding(
+                            target,
+                            ("hub",),
+                            exc.message,
+                            exc.hint,
+                            Severity.WARNING,
+                            code=f"hub.{exc.kind}",
+                        )
                     )
             block = model_block(info, config)
         else:
@@ -337,6 +345,11 @@ class Autofill:
         return Finding(
             target.relpath, line, column, severity, field_path(path), message, hint, code
         )
+
+
+def _unsettled(hint: str) -> str:
+    """A transient failure's advice, saying that nothing was written and the next run retries."""
+    return "; ".join(filter(None, (hint, UNSETTLED)))
 
 
 def _strings_in(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

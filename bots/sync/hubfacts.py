@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.core.entries import EntryKind, valid_id
-from bots.remote.hub import DatasetInfo, ModelInfo, hub_time
+from bots.remote.hub import MAX_COUNT, DatasetInfo, ModelInfo, hub_time
 
 # config.json names for each field they fill, first match wins. The maximum positions are the
 # context the model reads, not the (often shorter) sequence length it was trained at.
@@ -131,14 +131,25 @@ def model_block(info: ModelInfo, config: dict[str, Any] | None) -> dict[str, Any
 
 
 def _scalar(value: Any) -> bool:
-    """A value hub.config may keep: JSON's NaN and Infinity (which Python's json reads) are not."""
+    """A value hub.config may keep: JSON's NaN and Infinity (which Python's json reads) are not,
+    nor an integer past what the Hub's JSON numbers hold (no float can stand for it)."""
     if isinstance(value, float):
         return math.isfinite(value)
-    return isinstance(value, bool | int | str)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= MAX_COUNT
+    return isinstance(value, bool | str)
 
 
 def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
+
+
+def _relative(mine: int, theirs: int) -> str:
+    """How far `mine` is from `theirs` (> 0), as a signed percentage; any size of `mine`."""
+    try:
+        return f"{(mine - theirs) / theirs:+.1%}"
+    except OverflowError:  # a count of hundreds of digits: no float holds the ratio
+        return "more than 10^300 times as many"
 
 
 def dataset_block(info: DatasetInfo) -> dict[str, Any]:
@@ -239,7 +250,7 @@ def _plan_model(
                     Conflict(
                         ("parameters", "total"),
                         f"{mine:,} {'(rounded) ' if rounded else ''}parameters, but the Hub's "
-                        f"safetensors hold {hub_total:,} ({(mine - hub_total) / hub_total:+.1%})",
+                        f"safetensors hold {hub_total:,} ({_relative(mine, hub_total)})",
                         "check the source; the Hub's count stays in hub.parameters",
                     )
                 )

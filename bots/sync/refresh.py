@@ -2,9 +2,14 @@
 
 For each row that joins to a model entry (by Hub id, or by the entry's aliases), each benchmark
 column the leaderboard entry maps becomes a score record carrying `leaderboard`, the upstream
-revision and the date. A record within the benchmark's tolerance of the last one is left alone
-(byte for byte); a changed one is rewritten; a new one appended; one whose model or value left
-the table is reported, never deleted. Scores people wrote (no `leaderboard`) are never touched.
+revision and the date. The records live in the model's score file of that leaderboard,
+`entries/scores/<model id>/<leaderboard>.yaml` (bots.core.scorefiles), never in the model
+entry. A record within the benchmark's tolerance of the last one is left alone (byte for byte);
+a changed one is rewritten; a new one appended; one whose model or value left the table is
+reported, never deleted. Scores people wrote (in the model entry) are never touched, except
+that the leaderboard's own records that an earlier refresh wrote into a model entry are moved,
+once, into its score file (`RefreshPlan.moved`). A score the model entry already holds under
+the same identity is left to the entry and listed as a conflict (a score is stored once).
 """
 
 from __future__ import annotations
@@ -16,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedSeq
-
-from bots.core.entries import EntryFiles, EntryKind, EntryRef, ref_for_relpath
+from bots.core.entries import EntryFiles, EntryKind, ref_for_relpath
 from bots.core.errors import RegistryError
 from bots.core.loader import load_entry_file
 from bots.core.schemas import SchemaSet
+from bots.core.scorefiles import score_file_ref
 from bots.core.scoring import ScoreKey
+from bots.edit.scorefile import edit_score_file
 from bots.edit.yamledit import edit_entry, flowed, put
 from bots.sync.scores import Table
 
@@ -54,8 +59,14 @@ class RefreshPlan:
     board: str
     revision: str
     changes: list[ScoreChange] = field(default_factory=list)
-    # relpath → the leaderboard's records in order: a new record, or None to keep the old one
+    # model entry relpath → the leaderboard's records of that model in order (its score
+    # file's `scores`): a new record, or None to keep the old one
     records: dict[str, list[tuple[ScoreKey, dict[str, Any] | None]]] = field(default_factory=dict)
+    # model entry relpath → how many of the leaderboard's records it holds, moved into the
+    # score file (written there by refreshes before score files)
+    moved: dict[str, int] = field(default_factory=dict)
+    # (model id, score label) of records the model entry holds as people's scores: kept there
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
     unmatched: int = 0
     tracked: int = 0
 
@@ -86,10 +97,12 @@ class ModelIndex:
     """The registry's models by Hub id and by alias, read once."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
         self.by_hub: dict[str, str] = {}
         self.by_alias: dict[str, str] = {}
         self.data: dict[str, dict[str, Any]] = {}
-        for ref in EntryFiles(root).entries(EntryKind.MODEL):
+        self.files = EntryFiles(root)
+        for ref in self.files.entries(EntryKind.MODEL):
             relpath = ref.relpath
             data = load_entry_file(root / relpath).data
             if not isinstance(data, dict):
@@ -103,6 +116,14 @@ class ModelIndex:
                 if isinstance(alias, str):
                     self.by_alias.setdefault(_fold(alias), relpath)
             self.by_alias.setdefault(_fold(ref.id.split("/")[-1]), relpath)
+
+    def score_file(self, relpath: str, slug: str) -> dict[str, Any] | None:
+        """The data of the model's score file from source `slug`, when there is one."""
+        ref = score_file_ref(ref_for_relpath(relpath).id, slug)
+        if not self.files.is_file(ref.relpath):
+            return None
+        data = load_entry_file(self.root / ref.relpath).data
+        return data if isinstance(data, dict) else None
 
     def find(self, key: Any, join: str) -> str | None:
         if not isinstance(key, str) or not key.strip():
@@ -186,12 +207,14 @@ def plan_refresh(
         ScoreKey.of(b): float(b.get("tolerance", DEFAULT_TOLERANCE)) for b in board["benchmarks"]
     }
     for relpath, data in sorted(models.data.items()):
-        mine = [
-            s for s in data.get("scores") or []
-            if isinstance(s, dict) and s.get("leaderboard") == board["id"]
-        ]  # fmt: skip
-        plan.tracked += len(mine)
+        own = [s for s in data.get("scores") or [] if isinstance(s, dict)]
+        filed = models.score_file(relpath, board["id"]) or {}
+        mine = [s for s in filed.get("scores") or [] if isinstance(s, dict)]
         existing = {ScoreKey.of(s): s for s in mine}
+        earlier = [s for s in own if _ours(s, board["id"])]  # to move into the score file
+        existing.update({ScoreKey.of(s): s for s in earlier if ScoreKey.of(s) not in existing})
+        peoples = {ScoreKey.of(s) for s in own if not _ours(s, board["id"])}
+        plan.tracked += len(existing)
         chosen = _choose(grouped[relpath], board) if grouped.get(relpath) else None
         wanted: dict[ScoreKey, dict[str, Any]] = {}
         if chosen is not None:
@@ -210,6 +233,9 @@ def plan_refresh(
         touched = False
         for identity, record in wanted.items():
             old = existing.get(identity)
+            if old is None and identity in peoples:  # stored once: people's score stays
+                plan.conflicts.append((entry_id, identity.label))
+                continue
             label = identity.benchmark or identity.metric
             if old is None:
                 plan.changes.append(ScoreChange(entry_id, label, None, record["value"], "new"))
@@ -229,7 +255,9 @@ def plan_refresh(
                 label = identity.benchmark or identity.metric
                 plan.changes.append(ScoreChange(entry_id, label, value, None, "vanished"))
                 records.append((identity, None))  # reported, never deleted
-        if touched:
+        if earlier:
+            plan.moved[relpath] = len(earlier)
+        if touched or earlier:
             plan.records[relpath] = records
     return plan
 
@@ -291,21 +319,46 @@ def guard(plan: RefreshPlan, allow_mass_change: bool) -> None:
         )
 
 
-def apply(root: Path, schemas: SchemaSet, plan: RefreshPlan) -> dict[Path, str]:
-    """The new text of each entry file the plan changes (round trip: nothing else moves)."""
+def apply(
+    root: Path, schemas: SchemaSet, plan: RefreshPlan, board: dict[str, Any]
+) -> dict[Path, str]:
+    """The new text of each file the plan changes: the score file of each model it touches
+    and, once, the model entries its records move out of (round trip: nothing else moves)."""
     out: dict[Path, str] = {}
+    files = EntryFiles(root)
     for relpath, records in plan.records.items():
-        ref: EntryRef = ref_for_relpath(relpath)
-        with edit_entry(root / relpath) as edit:
-            scores = edit.doc.get("scores")
-            theirs = [s for s in scores or [] if not _ours(s, plan.board)]
-            old_nodes = {ScoreKey.of(s): s for s in scores or [] if _ours(s, plan.board)}
-            ours = [old_nodes[i] if record is None else flowed(record) for i, record in records]
-            if scores is None:
-                put(edit.doc, "scores", CommentedSeq(ours), schemas.key_order(ref.kind))
-            else:
-                scores[:] = theirs + ours
-        out[edit.path] = edit.text
+        earlier: dict[ScoreKey, Any] = {}
+        if plan.moved.get(relpath):
+            with edit_entry(root / relpath) as edit:
+                scores = edit.doc["scores"]
+                earlier = {  # as a score file holds them: one line each, no own source
+                    ScoreKey.of(s): {k: v for k, v in s.items() if k != "source"}
+                    for s in scores
+                    if _ours(s, plan.board)
+                }
+                kept = [s for s in scores if not _ours(s, plan.board)]
+                if kept:
+                    scores[:] = kept
+                else:
+                    del edit.doc["scores"]
+            out[edit.path] = edit.text
+        ref = score_file_ref(ref_for_relpath(relpath).id, plan.board)
+        path = root / ref.relpath
+        original = path.read_text(encoding="utf-8") if files.is_file(ref.relpath) else None
+        with edit_score_file(
+            original,
+            ref,
+            schemas,
+            source=board["url"],
+            owner={"leaderboard": plan.board},
+            writer=f"registry refresh-scores --source {plan.board}",
+        ) as scorefile:
+            old = {ScoreKey.of(s): s for s in scorefile.records if isinstance(s, dict)}
+            scorefile.records = [
+                record if record is not None else old.get(i, earlier.get(i))
+                for i, record in records
+            ]
+        out[path] = scorefile.text
     return out
 
 

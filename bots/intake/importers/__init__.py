@@ -44,14 +44,36 @@ from bots.core.entries import (
 from bots.core.fileio import write_atomic
 from bots.core.findings import Severity
 from bots.core.markdown import truncate
+from bots.core.metrics import canonical_metric, canonical_setting
 from bots.core.schemas import SchemaSet
+from bots.core.scorefiles import score_file_ref, score_places
 from bots.core.scoring import ScoreKey
+from bots.edit.scorefile import edit_score_file
 from bots.edit.yamledit import cite, edit_text, flowed, put
-from bots.intake.importers.bulktext import entry_text
+from bots.intake.importers.bulktext import entry_text, score_file_text
 from bots.review.diff import render_value, same
 
 MAX_TEXT = 5000
 EXAMPLES_PER_REASON = 10  # skipped records listed one by one per reason; the rest counted
+
+
+def in_vocabulary(record: dict[str, Any]) -> dict[str, Any] | None:
+    """A score record with the registry's metric name and setting (`acc` → accuracy, `5 shot,
+    lm-evaluation-harness` → `5-shot`, the tool into the note); None when its metric is not in
+    the vocabulary (schemas/metrics.schema.json)."""
+    metric = canonical_metric(str(record.get("metric", "")))
+    if metric is None:
+        return None
+    out = {**record, "metric": metric}
+    if isinstance(record.get("setting"), str):
+        setting, tool = canonical_setting(record["setting"])
+        out.pop("setting")
+        if setting:
+            out["setting"] = setting
+        if tool:
+            note = f"Evaluated with {tool}."
+            out["note"] = f"{out['note']} {note}" if out.get("note") else note
+    return out
 
 
 def fold(text: str) -> str:
@@ -504,6 +526,85 @@ class Importer:
                     ref, f"scores[{ScoreKey.of(score).label}]", old.get("value"), score.get("value")
                 )
         return new
+
+    def write_scores(
+        self, model_id: str, slug: str, source: str, records: list[dict[str, Any]], owner: str
+    ) -> int:
+        """Put a batch of score records of model `model_id`, all from `source`, into its score
+        file `entries/scores/<model_id>/<slug>.yaml` (created, or added to), written by
+        importer `owner` (the `registry import` format), in memory like every write (see
+        `finish`). Records carry no `source` of their own. A score the model already has (in
+        its entry or any score file) is left as it is, listed as a conflict when the values
+        differ; a record whose benchmark is not in the registry is skipped with its reason.
+        Returns how many records it wrote."""
+        ref = score_file_ref(model_id, slug)
+        if not valid_id(EntryKind.SCORES, ref.id):
+            self.report.skipped.append((ref.id, "not a valid score file id: refused"))
+            return 0
+        if not self.index.exists(EntryRef(EntryKind.MODEL, model_id)):
+            self.report.skipped.append(
+                (f"{ref.id} scores", f"model {model_id} not in the registry")
+            )
+            return 0
+        places = score_places(self.files, model_id)
+        reader = self._reader()
+        held = {p: reader.load(p).data or {} for p in places}
+        existing: dict[ScoreKey, dict[str, Any]] = {}
+        for data in held.values():
+            for score in data.get("scores") or []:
+                if isinstance(score, dict):
+                    existing.setdefault(ScoreKey.of(score), score)
+        new: list[dict[str, Any]] = []
+        for raw in records:
+            record = in_vocabulary(raw)
+            if record is None:
+                self.report.skipped.append(
+                    (f"{model_id} score", f"metric {raw.get('metric')} not in the vocabulary")
+                )
+                continue
+            key = ScoreKey.of(record)
+            benchmark = record.get("benchmark")
+            if isinstance(benchmark, str) and not self.index.exists(
+                EntryRef(EntryKind.DATASET, benchmark)
+            ):
+                self.report.skipped.append(
+                    (f"{model_id} {key.label}", f"benchmark {benchmark} not in the registry")
+                )
+                continue
+            old = existing.get(key)
+            if old is None:
+                existing[key] = record
+                new.append({k: v for k, v in record.items() if k != "source"})
+            elif not same(old.get("value"), record.get("value")):
+                model = EntryRef(EntryKind.MODEL, model_id)
+                self._conflict(model, f"scores[{key.label}]", old.get("value"), record.get("value"))
+        if not new:
+            if self.files.is_file(ref.relpath):
+                self.report.unchanged.append(ref.id)
+            return 0
+        created = not self.files.is_file(ref.relpath)
+        if created:  # hundreds of records: written line by line (checked, else through ruamel)
+            head = {"model": model_id, "source": source, "owner": {"importer": owner}}
+            text = score_file_text(head, new, ref, self.schemas, f"registry import {owner}")
+            if text is not None:
+                if not self._valid(ref, text):
+                    return 0
+                self.report.created.append(ref.id)
+                return len(new)
+        original = None if created else self.files.read(ref.relpath).decode("utf-8")
+        with edit_score_file(
+            original,
+            ref,
+            self.schemas,
+            source=source,
+            owner={"importer": owner},
+            writer=f"registry import {owner}",
+        ) as edit:
+            edit.records.extend(new)
+        if not self._valid(ref, edit.text):
+            return 0
+        (self.report.created if created else self.report.merged).append(ref.id)
+        return len(new)
 
     def finish(self) -> Report:
         """Write every entry the import produced (each file atomically; nothing in a dry run)

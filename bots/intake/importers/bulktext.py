@@ -1,12 +1,13 @@
-"""The text of a new entry that holds hundreds of score records, written without ruamel.
+"""The text of a new file that holds hundreds of score records, written without ruamel.
 
-`new_entry_text` round-trips the whole entry through ruamel three times: about a second per
-three hundred scores, minutes for a collection. Here the entry without its scores goes through
-`new_entry_text` as usual, and the score records — block mappings of plain scalars — are written
-line by line the way ruamel writes them. A scalar ruamel might write differently (one that needs
-quotes, or reads as another type) sends the whole entry back through `new_entry_text`, and the
-result is read back with the registry's loader and compared with the data before it is used,
-so a layout slip can cost time, never a wrong value.
+`new_entry_text` (and a score file's first write) round-trips the whole file through ruamel
+three times: about a second per three hundred scores, minutes for a collection. Here the part
+without the scores goes through ruamel as usual, and the score records — mappings of plain
+scalars, block style in an entry, one flow mapping per line in a score file — are written line
+by line the way ruamel writes them. A scalar ruamel might write differently (one whose quoting
+this module does not know) sends the whole file back through ruamel, and the result is read
+back with the registry's loader and compared with the data before it is used, so a layout slip
+can cost time, never a wrong value.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from bots.core.entries import EntryRef
 from bots.core.loader import parse_entry_text
 from bots.core.schemas import SchemaSet
+from bots.edit.scorefile import header
 from bots.edit.yamledit import new_entry_text, rank
 
 BULK = 40  # fewer scores than this go through ruamel with the rest of the entry
@@ -82,6 +84,43 @@ def _records(records: list[Any], order: list[str]) -> list[str] | None:
     return out
 
 
+def score_file_text(
+    data: dict[str, Any],
+    records: list[dict[str, Any]],
+    ref: EntryRef,
+    schemas: SchemaSet,
+    writer: str,
+) -> str | None:
+    """The text of a new score file (`data`: its model, source and owner; one flow mapping per
+    record), as bots.edit.scorefile writes it; None when a value's spelling is not known here
+    (the caller then writes it through ruamel)."""
+    order = schemas.key_order(ref.kind, (KEY, 0))
+    lines: list[str] = []
+    for record in records:
+        keys = sorted(record, key=lambda k: (rank(order, k), list(record).index(k)))
+        items = [(k, flow_scalar(record[k])) for k in keys]
+        if any(text is None or scalar(k) != k for k, text in items):
+            return None
+        lines.append("  - {" + ", ".join(f"{k}: {text}" for k, text in items) + "}\n")
+    head = new_entry_text(data, ref, schemas).split("\n", 1)
+    text = "".join([head[0], "\n", header(writer, data["model"]), head[1], f"{KEY}:\n", *lines])
+    loaded = parse_entry_text(text)
+    if loaded.problems or loaded.data != _as_loaded({**data, KEY: records}):
+        return None
+    return text
+
+
+def flow_scalar(value: Any) -> str | None:
+    """How ruamel writes `value` inside a flow mapping, or None when this module does not know."""
+    if not isinstance(value, str):
+        return scalar(value)
+    if plain(value) and not _FLOW_SPECIAL.search(value) and not value.startswith(("-", "?")):
+        return value
+    if value and _QUOTABLE.fullmatch(value) and value.strip() == value:
+        return f"'{value}'"
+    return None
+
+
 def scalar(value: Any) -> str | None:
     """How ruamel writes `value` in a block mapping, or None when this module does not know."""
     if isinstance(value, bool):
@@ -109,6 +148,11 @@ def plain(text: str) -> bool:
         and " #" not in text
         and _NOT_STRINGS.fullmatch(text) is None
     )
+
+
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}:]")
+# what ruamel writes in single quotes in a flow mapping: printable, no quote, no comment sign
+_QUOTABLE = re.compile(r"[A-Za-z0-9 ._/:;@+(),=~%?\[\]{}-]+", re.ASCII)
 
 
 def _as_loaded(value: Any) -> Any:

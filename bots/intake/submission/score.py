@@ -11,8 +11,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
 
-from bots.check.rules import metric_range
 from bots.core.entries import EntryKind, EntryRef
+from bots.core.metrics import canonical_metric, canonical_setting, metric_range
 from bots.core.scoring import ScoreKey
 from bots.edit.yamledit import edit_entry, flowed, put
 from bots.intake.formadvice import Problem
@@ -41,7 +41,7 @@ def form_score(
             )
     if missing:
         return None
-    metric = str(extra["metric"])
+    metric = canonical_metric(str(extra["metric"])) or str(extra["metric"])  # acc → accuracy
     text = str(extra["score"])
     number = Decimal(text.rstrip("%").strip())
     usual = metric_range(metric)
@@ -76,8 +76,12 @@ def form_score(
     score["value"] = plain_number(number)
     if scale is not None:
         score["range"] = scale
-    if "setting" in extra:
-        score["setting"] = extra["setting"]
+    if "setting" in extra:  # `5 shot` → `5-shot`; a harness named there goes to the note
+        setting, tool = canonical_setting(str(extra["setting"]))
+        if setting:
+            score["setting"] = setting
+        if tool:
+            score["note"] = f"Evaluated with {tool}."
     score["source"] = extra["score_source"]
     return score
 

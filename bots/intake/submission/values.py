@@ -37,6 +37,9 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SEPARATOR = re.compile(r"^[\s:;,.)\]>—–|-]+")
 MISSING = ("unknown", "n/a")
 _LONGEST_COUNT = 19  # digits: every count's plausible bound is at most 10^18
+# Digits a score's whole part may have: no metric reaches 10^15 (an arena's elo has 4), and
+# YAML's writer will not even convert an integer of 4,300 digits.
+_LONGEST_SCORE = 15
 CONTROL_CHARACTERS = "contains control or invisible characters: retype it"
 
 
@@ -75,6 +78,9 @@ def count(f: FormField, text: str, rounded: bool, problems: list[Problem]) -> in
             10 ** int(unit) if unit.isdigit() else _SCALE[unit.lower()]
         )
         if value == value.to_integral_value():
+            if len(str(int(value))) > _LONGEST_COUNT:
+                problems.append(Problem(f.label, f"'{text}' is implausibly large: check it"))
+                return None
             return int(value)
     problems.append(
         Problem(
@@ -97,6 +103,11 @@ def score_range(f: FormField, text: str, problems: list[Problem]) -> dict[str, i
             )
         )
         return None
+    for bound in found.group(1, 2):
+        problem = unkept(bound, bound=True)
+        if problem:
+            problems.append(Problem(f.label, problem))
+            return None
     low, high = (plain_number(Decimal(found.group(i))) for i in (1, 2))
     if low >= high:
         problems.append(Problem(f.label, "the lowest value comes first: write it like 0-100"))
@@ -115,6 +126,29 @@ def not_a_percentage(metric: str, usual: tuple[float | None, float | None]) -> s
 
 def plain_number(number: Decimal) -> int | float:
     return int(number) if number == number.to_integral_value() else float(number)
+
+
+def unkept(text: str, *, bound: bool = False) -> str:
+    """Why the decimal `text` (digits, a point, a sign) cannot be stored as a score, or a
+    range's `bound` ('' when it can): more whole digits than any score has, or digits that the
+    number written into the entry would not keep (`0.000…0001` would be stored as 0.0)."""
+    whole = len(text.lstrip("-").partition(".")[0].lstrip("0"))
+    if whole > _LONGEST_SCORE:
+        if bound:
+            return (
+                f"a bound of {whole} digits is beyond any score: write the lowest and highest "
+                "possible values, such as 0-100"
+            )
+        return f"a score of {whole} digits is not a score: check the value"
+    number = Decimal(text)
+    stored = plain_number(number)
+    if isinstance(stored, float) and Decimal(repr(stored)) != number:
+        shown = text if len(text) <= 24 else f"{text[:20]}…{text[-3:]}"
+        return (
+            f"'{shown}' would be stored as {stored!r}: write it as the source rounds it, "
+            f"with at most {_LONGEST_SCORE} significant digits"
+        )
+    return ""
 
 
 def focus(f: FormField, text: str, problems: list[Problem]) -> list[str] | None:
@@ -217,6 +251,10 @@ def convert(
             problems.append(
                 Problem(f.label, f"'{text[:40]}' is not a number: write it like 0.669 or 66.9%")
             )
+            return None
+        problem = unkept(text.rstrip("%").strip())
+        if problem:
+            problems.append(Problem(f.label, problem))
             return None
         return text.replace(" ", "")
     if f.convert == "choice":

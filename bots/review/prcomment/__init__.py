@@ -27,7 +27,7 @@ from bots.review.prcomment.cells import INLINE_ROWS, STATUS, cell, plural, score
 from bots.review.prcomment.findings import FINDINGS_CHARS, Links, finding_line, findings_block
 from bots.review.prcomment.hubsection import hub_section
 from bots.review.prcomment.summary import summary_line, verdict_advice, verdict_title
-from bots.review.prcomment.tables import changes_tables
+from bots.review.prcomment.tables import changes_tables, split_record
 from bots.review.prreport import INVALID, verdict_class
 
 __all__ = [
@@ -63,7 +63,11 @@ def _entry_heading(entry: dict[str, Any], links: Links) -> str:
     icon, word = STATUS[entry["status"]]
     name = code(entry["id"]) if entry["id"] else code(entry["path"])
     kind = entry["kind"] or "file"
-    heading = f"### {icon} {kind} {name} — {word}\n\n"
+    if kind == "scores" and entry["id"] and entry["id"].count("/") == 2:
+        model, slug = entry["id"].rsplit("/", 1)
+        heading = f"### {icon} scores of model {code(model)} from {code(slug)} — {word}\n\n"
+    else:
+        heading = f"### {icon} {kind} {name} — {word}\n\n"
     path_text = code(entry["path"])
     url = links.to(entry["path"]) if entry["status"] != "removed" else None
     path_part = f"[{path_text}]({url})" if url else path_text
@@ -81,11 +85,34 @@ def provenance_line(entry: dict[str, Any]) -> str:
     if sourced >= facts:
         return f"\n**Sources:** all {plural(facts, 'field')} sourced.\n"
     listed = ", ".join(code(truncate(f, 100)) for f in unsourced[:LISTED_UNSOURCED])
-    if len(unsourced) > LISTED_UNSOURCED:
-        listed += f" and {len(unsourced) - LISTED_UNSOURCED} more"
+    missing = max(len(unsourced), facts - sourced)  # the report lists at most 200 of them
+    if missing > LISTED_UNSOURCED:
+        listed += f" and {missing - LISTED_UNSOURCED} more"
     return (
         f"\n**Sources:** {sourced} of {plural(facts, 'field')} sourced; no source names "
         f"{listed} (list each under the `fields` of the source that states it).\n"
+    )
+
+
+def score_file_line(entry: dict[str, Any]) -> str:
+    """What a score file's change does to its model's scores, counted (shown even when the
+    comment is too full for the tables)."""
+    labels: dict[str, set[str]] = {"added": set(), "changed": set(), "removed": set()}
+    for change in entry["changes"]:
+        field = change["field"]
+        if not field.startswith("scores["):
+            continue
+        whole = split_record(field) if field.endswith("]") else None
+        if whole is not None and change["change"] in labels:
+            labels[change["change"]].add(whole[1])
+        else:  # a field of a score: the score changed
+            labels["changed"].add(field[len("scores[") :].split("].", 1)[0])
+    counts = {c: len(found) for c, found in labels.items()}
+    what = ", ".join(f"{plural(n, 'score')} {c}" for c, n in counts.items() if n)
+    changed = f" {what}." if what else ""
+    return (
+        f"\nA bot-owned score file: its scores are the model's scores (people do not edit it by "
+        f"hand).{changed}\n"
     )
 
 
@@ -96,6 +123,8 @@ def entry_section(entry: dict[str, Any], links: Links, *, compact: bool = False)
     budget = 2_000 if compact else FINDINGS_CHARS
     parts.append(findings_block(entry.get("findings", []), links, budget))  # what to fix, first
     parts.append(provenance_line(entry))
+    if entry["kind"] == "scores":
+        parts.append(score_file_line(entry))
     if compact:
         n = len(entry["changes"])
         if n:
@@ -183,15 +212,29 @@ def render(
         + (f" · [the PR's validate run]({full_link})" if full_link else "")
         + "</sub>\n"
     )
-    elsewhere = report["findings_elsewhere"]
-    tail_parts = []
-    if elsewhere:
-        tail_parts.append(
-            "### Other entries this pull request breaks\n" + findings_block(elsewhere, links) + "\n"
-        )
-    tail_parts.append(_other_files(report))
-    tail = "".join(tail_parts)
+    tail = _tail(report, links, limit // 4)
     return _fit(top, report["entries"], links, tail, footer, limit)
+
+
+def _tail(report: dict[str, Any], links: Links, budget: int) -> str:
+    """The findings in untouched entries and the files outside entries/, within `budget`
+    characters: the findings are cut by whole lines, and whole parts are dropped — never a
+    slice through Markdown, which could leave a code span open."""
+    elsewhere = report["findings_elsewhere"]
+    parts = []
+    if elsewhere:
+        block = findings_block(elsewhere, links, max(budget // 2, 2_000))
+        what = "entries" if all(f["path"].startswith("entries/") for f in elsewhere) else "files"
+        parts.append(f"### Other {what} this pull request breaks\n" + block + "\n")
+    parts.append(_other_files(report))
+    kept = []
+    for part in parts:
+        if len(part) <= budget:
+            kept.append(part)
+            budget -= len(part)
+        else:
+            kept.append("_More is not shown here: the comment is full._\n\n")
+    return "".join(kept)
 
 
 def _fit(
@@ -202,11 +245,8 @@ def _fit(
     footer: str,
     limit: int,
 ) -> str:
-    reserve = 400  # room for the note about what was cut
-    budget = limit - reserve - len(top) - len(footer)
-    if len(tail) > budget // 2:
-        tail = truncate(tail, budget // 2) + "\n\n"
-    budget -= len(tail)
+    reserve = 1_000  # room for the note about what was cut
+    budget = limit - reserve - len(top) - len(footer) - len(tail)
     body: list[str] = []
     cut: list[str] = []
     renderers: list[Callable[[dict[str, Any]], str]] = [
@@ -224,11 +264,11 @@ def _fit(
             cut.append(entry["id"] or entry["path"])
     note = ""
     if cut:
-        names = ", ".join(code(c) for c in cut[:5]) + (" …" if len(cut) > 5 else "")
+        # Names cut short before they become Markdown, so the note always fits whole.
+        names = ", ".join(code(truncate(c, 60)) for c in cut[:5]) + (" …" if len(cut) > 5 else "")
         note = (
             f"\n> [!NOTE]\n> {plural(len(cut), 'more entry')} not shown ({names}): GitHub "
             "limits a comment to 65,536 characters. The job summary of the validate run has "
             "everything.\n\n"
         )
-        note = note[:reserve]
     return top + "".join(body) + note + tail + footer

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.check.rules import metric_range
 from bots.core.markdown import code, escape, http_url, truncate
+from bots.core.metrics import metric_range
 from bots.review.diff import render_value
 
 CELL_LIMIT = 300

@@ -13,6 +13,7 @@ from bots.review.prreport import INVALID, NO_ENTRIES, WARNINGS
 
 STATUS_ORDER = ("added", "changed", "renamed", "removed", "formatting_only")
 SUMMARY_WORD = {"formatting_only": "reformatted"}
+KIND_NOUN = {"scores": "score file"}
 
 
 def verdict_title(report: dict[str, Any]) -> str:
@@ -42,7 +43,8 @@ def summary_line(report: dict[str, Any]) -> str:
     groups = Counter((e["kind"] or "file", e["status"]) for e in entries)
     kinds = list(dict.fromkeys(e["kind"] or "file" for e in entries))  # dependency order
     what = ", ".join(
-        f"{plural(groups[(kind, status)], kind)} {SUMMARY_WORD.get(status, status)}"
+        f"{plural(groups[(kind, status)], KIND_NOUN.get(kind, kind))} "
+        f"{SUMMARY_WORD.get(status, status)}"
         for kind in kinds
         for status in STATUS_ORDER
         if groups[(kind, status)]

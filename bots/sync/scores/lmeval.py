@@ -11,11 +11,11 @@ macro average, said so in the note.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from bots.core.metrics import canonical_metric
 from bots.sync.scores import SourceError
 
 # Task names (or their group prefix) → the benchmark dataset on the Hub.
@@ -36,7 +36,6 @@ TASKS: dict[str, str] = {
     "leaderboard_musr": "TAUR-Lab/MuSR",
     "leaderboard_mmlu_pro": "TIGER-Lab/MMLU-Pro",
 }
-_METRIC = re.compile(r"^[a-z0-9][a-z0-9_@.:-]*$")
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ def parse(data: bytes) -> tuple[str | None, list[TaskScore], list[str]]:
     """(model id, scores, tasks skipped) from a results file."""
     try:
         doc = json.loads(data)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise SourceError(f"not a JSON results file ({exc})") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("results"), dict):
         raise SourceError("no `results` object: not an lm-evaluation-harness results file")
@@ -140,8 +139,10 @@ def parse(data: bytes) -> tuple[str | None, list[TaskScore], list[str]]:
         if benchmark is None:
             skipped.append(task)
             continue
-        for (metric, flt), (value, stderr) in _metrics(values).items():
-            if not _METRIC.match(metric):
+        for (raw_metric, flt), (value, stderr) in _metrics(values).items():
+            metric = canonical_metric(raw_metric)  # acc → accuracy, acc_norm → accuracy_norm
+            if metric is None:
+                skipped.append(f"{task} ({raw_metric}: not a metric of the registry)")
                 continue
             if subtask:
                 grouped[(benchmark, task.split("-")[0].split("_")[0], metric, shots)].append(value)

@@ -56,7 +56,7 @@ def _csv(data: bytes, revision: str) -> Table:
 def _json(data: bytes, revision: str) -> Table:
     try:
         doc = json.loads(data)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise SourceError(f"not JSON ({exc})") from exc
     rows: list[dict[str, Any]] = []
     if isinstance(doc, list):

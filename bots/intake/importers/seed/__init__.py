@@ -470,10 +470,9 @@ class SeedImporter:
             first = False
             if part == EVALUATION_ROWS:
                 continue  # each row's outcome is counted where it is read
-            if part == SCORE_FILES and result in ("created", "merged"):
-                outcome = "scores imported"
-            elif part == SCORE_FILES and result == "unchanged":
-                outcome = "unchanged (its scores are there)"
+            if part == SCORE_FILES and result is not None:
+                written = self.sink.written.get(source_url(record), 0)
+                outcome = "scores imported" if written else "unchanged (its scores are there)"
             self._outcome(part, record, outcome, "entry not written" if result is None else None)
 
     def _exists(self, kind: EntryKind, entry_id: str) -> bool:
@@ -516,15 +515,14 @@ class SeedImporter:
         aliases = sorted(self.ids.aliases.get(ref.id, set()))
         if aliases:
             data["aliases"] = aliases
-        records, clashes = self.sink.records(ref.id)
-        self.report.conflicts.extend(clashes)
-        if records:
-            data["scores"] = records
         source = known.get("source") or next(iter(c.source for c in draft.claims.values()), "")
         also = draft.citations(source)
         if not exists:
             creation = self._new_model(ref, known, source)
             if creation is None:
+                count = self.sink.count(ref.id)
+                if count:
+                    self.sink.tally["not written: their model's entry was refused"] += count
                 self._records_outcome(draft, None)
                 return
             fields, assumed = creation
@@ -536,13 +534,11 @@ class SeedImporter:
         for line in draft.disputes():
             self.report.conflicts.append(line)
         result = self.importer.write(ref, data, source, also)
-        if records and result in ("created", "merged", "unchanged"):
-            outcome = "already in the registry" if result == "unchanged" else "written"
-            self.report.tally("scores", outcome, len(records))
-        elif records:
-            self.report.tally(
-                "scores", "not written: their model's entry was refused", len(records)
-            )
+        if result is not None:
+            self.sink.write(self.importer, ref.id)
+        elif self.sink.count(ref.id):
+            count = self.sink.count(ref.id)
+            self.sink.tally["not written: their model's entry was refused"] += count
         self._records_outcome(draft, result)
 
     def _check_context(self, draft: Draft) -> None:

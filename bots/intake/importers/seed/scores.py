@@ -8,8 +8,8 @@ the note. The CSV repeats most of these and adds others: a row with the value of
 score is that score (and gives the flat layout's shot count, which the files leave out); a row
 with no such score is a score of its own, citing the CSV.
 
-Scores reach the registry through `ScoreSink.add`, one batch per (model, source file): the one
-call to switch to the score files of the `scoresets` branch.
+Scores go to score files (entries/scores/<model>/seed-<file>.yaml), one per model and source
+file, through `ScoreSink.write` and `Importer.write_scores`; a model entry keeps none of them.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.core.scoring import ScoreKey
+from bots.intake.importers import Importer, slug
 from bots.intake.importers.seed.files import number, source_url
-from bots.intake.importers.seed.tasks import metric, setting, shots_of, task, value_range
+from bots.intake.importers.seed.tasks import metric, setting, shots_of, task
 
 FLAT_NOTE = "shots not recorded"
+OWNER = "seed-metadata"  # the importer that owns the score files it writes
 
 
 def exact(value: float) -> float:
@@ -57,37 +59,45 @@ class Score:
 
 @dataclass
 class ScoreSink:
-    """Score batches per (model, source), kept until the model is written."""
+    """Score batches per (model, source), kept until the model is written, then each written
+    to the model's score file for that source (`Importer.write_scores`)."""
 
     batches: dict[str, dict[str, list[Score]]] = field(default_factory=dict)
     tally: Counter[str] = field(default_factory=Counter)
+    written: Counter[str] = field(default_factory=Counter)  # source → scores written from it
 
     def add(self, model: str, source: str, scores: list[Score]) -> None:
-        """The scores `source` gives for `model` (the one call the score files will replace)."""
+        """The scores `source` gives for `model`."""
         self.batches.setdefault(model, {}).setdefault(source, []).extend(scores)
 
     def models(self) -> list[str]:
         return sorted(self.batches)
 
-    def records(self, model: str) -> tuple[list[dict[str, Any]], list[str]]:
-        """The score records of `model` in source order, one per identity; and a line for each
-        identity two sources give different values (the first is kept)."""
-        kept: dict[ScoreKey, Score] = {}
-        clashes: list[str] = []
+    def count(self, model: str) -> int:
+        return sum(len(b) for b in self.batches.get(model, {}).values())
+
+    def write(self, importer: Importer, model: str) -> None:
+        """Write `model`'s batches, the score files' first (a score two sources give is kept
+        once, from the first; a different value is listed as a conflict)."""
         batches = self.batches.get(model, {})
-        for source in sorted(batches, key=lambda s: (s.endswith(".csv"), s)):  # files first
-            for score in self.batches[model][source]:
-                old = kept.get(score.key)
-                if old is None:
-                    kept[score.key] = score
-                elif old.record["value"] != score.record["value"]:
-                    clashes.append(
-                        f"{model} scores[{score.key.label}]: {old.origin} gives "
-                        f"{old.record['value']}, {score.origin} {score.record['value']}: "
-                        "the first is kept"
-                    )
-                    self.tally["scores not kept: another run's value for the same score"] += 1
-        return [s.record for s in kept.values()], clashes
+        taken: set[str] = set()
+        for source in sorted(batches, key=lambda s: (s.endswith(".csv"), s)):
+            records = [s.record for s in batches[source]]
+            name = score_slug(source)
+            unique, n = name, 1
+            while unique.casefold() in taken:  # results_X__m.json beside results_X__M.json
+                n += 1
+                unique = f"{name}-{n}"
+            taken.add(unique.casefold())
+            written = importer.write_scores(model, unique, source, records, OWNER)
+            self.written[source] += written
+            self.tally["written to score files"] += written
+            self.tally["already there, or another source's"] += len(records) - written
+
+
+def score_slug(source: str) -> str:
+    """The score file a source's scores go to: `seed-<the original file's name>`."""
+    return slug(f"seed-{source.rsplit('/', 1)[-1].removesuffix('.json').removesuffix('.csv')}")
 
 
 def file_scores(doc: dict[str, Any], relpath: str, skipped: Counter[str]) -> list[Score]:
@@ -118,6 +128,8 @@ def file_scores(doc: dict[str, Any], relpath: str, skipped: Counter[str]) -> lis
                     if score is None:
                         if metric(name, raw) is not None:
                             skipped["metric without a numeric value"] += 1
+                        elif not (raw.endswith("_stderr") or raw in ("timestamp", "alias")):
+                            skipped["a metric the registry's vocabulary lacks"] += 1
                         continue
                     score.shots_known = shots is not None
                     score.origin = relpath
@@ -151,9 +163,6 @@ def _score(
     stderr = number(metrics.get(f"{raw}_stderr"))
     if stderr is not None and stderr >= 0:
         record["stderr"] = exact(stderr)
-    bounds = value_range(metric_name)
-    if bounds:
-        record["range"] = bounds
     said = setting(shots, found.variant)
     if said:
         record["setting"] = said
@@ -220,9 +229,6 @@ def row_score(row: dict[str, str], known: Index, relpath: str) -> tuple[Score | 
     record["value"] = exact(value)
     if stderr is not None and stderr >= 0:
         record["stderr"] = exact(stderr)
-    bounds = value_range(metric_name)
-    if bounds:
-        record["range"] = bounds
     said = setting(shots, found.variant)
     if said:
         record["setting"] = said

@@ -7,14 +7,16 @@ Leaderboard's `hendrycksTest-anatomy` and `arc:challenge` and the harness's late
 and `arc_challenge`. A group's own row (`xnli`, `anli`) is the group's aggregate: the benchmark
 without a subtask.
 
-Metric names and the setting's wording go through `metric` and `setting`, the one place to
-switch to the registry's metric vocabulary (bots/core/metrics.py) when it lands.
+Metric names go through the registry's vocabulary (bots.core.metrics) in `metric`; settings
+are written `N-shot` (then the prompt variant) by `setting`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from bots.core.metrics import canonical_metric
 
 
 @dataclass(frozen=True)
@@ -105,35 +107,23 @@ def task(name: str) -> Task | None:
     return None
 
 
-# A metric ruamel-free and lower case; the harness's `acc` is the registry's accuracy.
-METRICS = {"acc": "accuracy", "accuracy": "accuracy", "em": "exact_match",
-           "exact_match": "exact_match"}  # fmt: skip
+# The harness's metric names the vocabulary does not spell (its aliases cover `acc`, `em`…).
 # The task's own metric when the harness reports it as `acc` (the later truthfulqa_mc* tasks).
 TASK_METRICS = {("truthfulqa_mc1", "accuracy"): "mc1", ("truthfulqa_mc2", "accuracy"): "mc2",
                 # the collection's CSV calls DROP's exact match "accuracy"
                 ("drop", "accuracy"): "exact_match"}  # fmt: skip
-_METRIC = re.compile(r"^[a-z0-9][a-z0-9_@.:-]*$")
-# Metrics outside 0–1, with the range the score record states.
-RANGES = {re.compile(r"^(bleu|rouge[0-9a-z]*)_max$"): (0, 100),
-          re.compile(r"^(bleu|rouge[0-9a-z]*)_diff$"): (-100, 100)}  # fmt: skip
 
 
 def metric(task_name: str, raw: str) -> str | None:
-    """The registry's name for a metric the collection reports for `task_name` (None for what
-    is not a metric: `timestamp`, `*_stderr`, `alias`)."""
+    """The registry's name for a metric the collection reports for `task_name`, from the
+    registry's vocabulary (bots.core.metrics); None for what is not a metric (`timestamp`,
+    `*_stderr`, `alias`) or a metric the vocabulary lacks."""
     if raw.endswith("_stderr") or raw in ("timestamp", "alias"):
         return None
-    name = METRICS.get(raw, raw).lower()
-    name = TASK_METRICS.get((task_name, name), name)
-    return name if _METRIC.match(name) else None
-
-
-def value_range(name: str) -> dict[str, int] | None:
-    """The range a score record states for a metric outside 0–1, else None."""
-    for pattern, (low, high) in RANGES.items():
-        if pattern.match(name):
-            return {"min": low, "max": high}
-    return None
+    name = canonical_metric(raw)
+    if name is None:
+        return None
+    return TASK_METRICS.get((task_name, name), name)
 
 
 def setting(shots: int | None, variant: str | None) -> str | None:

@@ -1,0 +1,126 @@
+"""The one vocabulary of score metrics and the setting format (schemas/metrics.schema.json).
+
+Every metric has one name, a usual range and the other spellings sources use for it; the schema
+refuses any other name, and everything that writes scores (importers, leaderboard refreshes,
+the score form) maps what its source says through `canonical_metric`, so the same score is never
+stored under two names (`acc` and `accuracy`). A setting starts with its shot count written
+`N-shot`; `canonical_setting` turns the spellings sources use (`5 shot`, `zero-shot`,
+`5-shot, lm-evaluation-harness (hendrycksTest)`) into that form, keeping what is not a setting
+(the evaluation tool) apart for the score's note.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bots.core.schemas import schema_dir
+
+METRICS_SCHEMA = "metrics.schema.json"
+_NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "five": 5, "ten": 10}
+_SHOTS = re.compile(
+    r"^(?:(?P<n>\d+)|(?P<word>zero|one|two|three|five|ten))[\s_-]*shots?$", re.IGNORECASE
+)
+# What a source writes in a setting that is the evaluation tool, not how the score was obtained.
+_TOOLS = re.compile(r"^(lm[\s_-]?eval(uation)?[\s_-]?harness|lighteval|helm|opencompass)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    low: float | None
+    high: float | None
+    aliases: tuple[str, ...]
+    description: str
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\s_.:-]+", "_", name.strip().casefold())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    metrics: dict[str, Metric]
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary:
+        doc = json.loads((folder / METRICS_SCHEMA).read_text(encoding="utf-8"))
+        table = doc["$defs"]["metric"]["x-metrics"]
+        return cls(
+            {
+                name: Metric(
+                    name,
+                    info.get("min"),
+                    info.get("max"),
+                    tuple(info.get("aliases", ())),
+                    info.get("description", ""),
+                )
+                for name, info in table.items()
+            }
+        )
+
+    def canonical(self, raw: str) -> str | None:
+        """The registry's name for a metric a source writes (`acc` → accuracy), or None."""
+        if raw in self.metrics:
+            return raw
+        folded = _fold(raw)
+        for metric in self.metrics.values():
+            if folded == _fold(metric.name) or folded in (_fold(a) for a in metric.aliases):
+                return metric.name
+        return None
+
+    def range(self, name: str) -> tuple[float | None, float | None]:
+        metric = self.metrics.get(name)
+        return (metric.low, metric.high) if metric else (None, None)
+
+
+@cache
+def _vocabulary(folder: Path) -> Vocabulary:
+    return Vocabulary.load(folder)
+
+
+def vocabulary(folder: Path | None = None) -> Vocabulary:
+    """The vocabulary of a `schemas/` folder (default: the one shipped with the package)."""
+    return _vocabulary((folder or schema_dir(None)).resolve())
+
+
+def canonical_metric(raw: str) -> str | None:
+    return vocabulary().canonical(raw)
+
+
+def metric_range(name: str) -> tuple[float | None, float | None]:
+    """The usual (min, max) of a metric; None for an unbounded side or an unknown metric."""
+    return vocabulary().range(name)
+
+
+def canonical_setting(raw: str) -> tuple[str | None, str]:
+    """(the setting in the registry's format, or None when nothing is left; what was dropped
+    because it names the evaluation tool, for the note). `5 shot` → `5-shot`; `zero-shot` →
+    `0-shot`; the shot count moves first."""
+    shots: str | None = None
+    kept: list[str] = []
+    dropped: list[str] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        match = _SHOTS.match(part)
+        if match and shots is None:
+            n = match["n"] or str(_NUMBER_WORDS[match["word"].lower()])
+            shots = f"{int(n)}-shot"
+        elif _TOOLS.match(part):
+            dropped.append(part)
+        else:
+            kept.append(part)
+    parts = ([shots] if shots else []) + kept
+    return (", ".join(parts) or None), ", ".join(dropped)
+
+
+def setting_problem(setting: str) -> str | None:
+    """The registry's spelling of `setting` when it is written another way, else None."""
+    fixed, dropped = canonical_setting(setting)
+    if dropped:
+        return f"name the evaluation tool ({dropped}) in the score's note; write '{fixed}'"
+    return f"write '{fixed}'" if fixed and fixed != setting else None

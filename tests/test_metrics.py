@@ -1,0 +1,118 @@
+"""One vocabulary of metrics and one setting format (schemas/metrics.schema.json): validate
+refuses other names with the registry's own, sources' spellings map onto it, and the schema's
+list and its table of ranges agree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bots.core.metrics import canonical_metric, canonical_setting, metric_range
+from bots.sync.scores.lmeval import parse
+from tests.conftest import Run, write
+from tests.harness import REPO
+from tests.samples import NEW_MODEL
+
+SCORE = """scores:
+  - benchmark: acme/corpus
+    metric: {metric}
+    value: 0.5
+    setting: {setting}
+    source: https://acme.example.org/paper
+"""
+
+
+def with_score(registry: Path, metric: str, setting: str = "5-shot") -> Path:
+    """A new model in the registry with one score."""
+    text = NEW_MODEL + SCORE.format(metric=metric, setting=setting)
+    return write(registry, "entries/models/acme/small.yaml", text)
+
+
+def test_the_schema_lists_every_metric_once_with_its_range() -> None:
+    metric = json.loads((REPO / "schemas" / "metrics.schema.json").read_text())["$defs"]["metric"]
+    assert sorted(metric["enum"]) == sorted(metric["x-metrics"])
+    aliases = [a for m in metric["x-metrics"].values() for a in m["aliases"]]
+    assert len(aliases) == len(set(aliases)) and not set(aliases) & set(metric["enum"])
+    for name, info in metric["x-metrics"].items():
+        assert info["description"], name
+        low, high = info["min"], info["max"]
+        assert low is None or high is None or low < high, name
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("acc", "'acc' is not a metric of the registry — write 'accuracy'"),
+        ("acc_norm", "write 'accuracy_norm'"),
+        ("ifeval_normalized", "write 'normalized_score'"),
+        ("acuracy", "did you mean 'accuracy'"),
+        ("vibes", "a new metric goes into schemas/metrics.schema.json with its range"),
+    ],
+)
+def test_validate_refuses_another_metric_name_with_the_registrys_own(
+    registry: Path, registry_cli, written: str, says: str
+) -> None:
+    path = with_score(registry, written)
+    run: Run = registry_cli("validate", path, root=registry)
+    assert run.code == 1
+    [line] = [x for x in run.out.splitlines() if "metric" in x and "error" in x]
+    assert "scores[0].metric:" in line and says in line
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("5 shot", "write '5-shot'"),
+        ("zero-shot, chain-of-thought", "write '0-shot, chain-of-thought'"),
+        ("chain-of-thought, 5-shot", "write '5-shot, chain-of-thought'"),
+        ("'5-shot, lm-evaluation-harness (hendrycksTest)'", "in the score's note; write '5-shot'"),
+    ],
+)
+def test_validate_refuses_a_setting_not_written_the_registrys_way(
+    registry: Path, registry_cli, written: str, says: str
+) -> None:
+    path = with_score(registry, "accuracy", written)
+    run: Run = registry_cli("validate", path, root=registry)
+    assert run.code == 1
+    [line] = [x for x in run.out.splitlines() if "scores[0].setting" in x]
+    assert says in line
+
+
+def test_settings_people_write_otherwise_are_valid(registry: Path, registry_cli) -> None:
+    for setting in ("5-shot", "0-shot, chain-of-thought", "validation split", "1024x1024"):
+        path = with_score(registry, "accuracy", setting)
+        assert registry_cli("validate", path, root=registry).code == 0, setting
+
+
+def test_sources_spellings_map_onto_the_vocabulary() -> None:
+    assert canonical_metric("acc") == "accuracy"
+    assert canonical_metric("ACC_NORM") == "accuracy_norm"
+    assert canonical_metric("rougeL_max") == "rouge_l_max"
+    assert canonical_metric("pass@1") == "pass@1"
+    assert canonical_metric("made_up") is None
+    assert metric_range("bleu") == (0, 100) and metric_range("elo") == (None, None)
+    assert canonical_setting("25-shot") == ("25-shot", "")
+    assert canonical_setting("Five shots") == ("5-shot", "")
+    assert canonical_setting("lighteval") == (None, "lighteval")
+
+
+def test_harness_results_are_read_into_the_vocabulary() -> None:
+    results = {
+        "results": {
+            "hellaswag": {"acc,none": 0.5, "acc_norm,none": 0.6, "weird_metric,none": 1.0},
+        },
+        "n-shot": {"hellaswag": 10},
+        "config": {"model_args": "pretrained=acme/base"},
+    }
+    _, scores, skipped = parse(json.dumps(results).encode())
+    assert {(s.metric, s.shots) for s in scores} == {("accuracy", 10), ("accuracy_norm", 10)}
+    assert skipped == ["hellaswag (weird_metric: not a metric of the registry)"]
+
+
+def test_a_results_file_nested_too_deeply_is_a_source_error_not_a_crash() -> None:
+    from bots.sync.scores import SourceError
+
+    with pytest.raises(SourceError, match="not a JSON results file"):
+        parse(b"[" * 100_000 + b"]" * 100_000)
