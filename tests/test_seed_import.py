@@ -838,3 +838,26 @@ def test_a_stage_people_wrote_gets_its_empty_keys_and_keeps_its_exact_count(
     model = load(registry, "entries/models/acme/base-7b.yaml")
     assert model["training_data"] == [{"dataset": "acme/corpus", "categories": ["web"]}]
     assert "conflict (kept): acme/base-7b training" not in result.out
+
+
+def test_a_new_score_file_is_written_exactly_as_the_score_file_writer_would(
+    tmp_path: Path,
+) -> None:
+    from bots.edit.scorefile import _new_text
+    from bots.intake.importers.bulktext import score_file_text
+
+    schemas = load_schemas(tmp_path)
+    ref = EntryRef(EntryKind.SCORES, "acme/m/seed-results_acme-m")
+    head = {"model": "acme/m", "source": f"{BLOB}/model_scores/results_acme__m.json",
+            "owner": {"importer": "seed-metadata"}}  # fmt: skip
+    records = [
+        {"benchmark": "cais/mmlu", "subtask": subtask, "metric": "accuracy", "value": value,
+         "stderr": 6.4e-05, "setting": setting, "date": dt.date(2024, 1, 2), "note": note}
+        for subtask in ("2da", "en", "-x", "true", "counting_and_prob")
+        for value in (0.6160409556313993, 1e-08, -3.37, 0.0, 3)
+        for setting in ("0-shot, chain-of-thought", "5-shot")
+        for note in ("harness task arc:challenge", "harness task x; shots not recorded", "[x]")
+    ]  # fmt: skip
+    writer = "registry import seed-metadata"
+    fast = score_file_text(head, records, ref, schemas, writer)
+    assert fast == _new_text(head, records, ref, schemas, writer)
