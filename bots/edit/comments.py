@@ -43,6 +43,7 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import ScannerError
 from ruamel.yaml.tokens import BlockEntryToken, CommentToken, ScalarToken
@@ -522,7 +523,7 @@ class KeptComments:
         """`data` written by `yaml` with every comment back in its place. Header lines
         starting with `drop_header` are left out (and not missed)."""
         buffer = io.StringIO()
-        yaml.dump(data, buffer)
+        yaml.dump(exact_floats(data), buffer)
         body = buffer.getvalue()
         tree = _tree(body, yaml)
         built: dict[int, _Node] = {}
@@ -678,3 +679,23 @@ def _outermost_on_line(entry: _Entry) -> tuple[int, int, int]:
     while outer.parent.owner is not None and outer.parent.owner.start[0] == line:
         outer = outer.parent.owner
     return line, outer.start[1], entry.depth
+
+
+def exact_floats(node: Any) -> Any:
+    """`node`, with every float written in exponent form (`2.99558924108276e+29`) made a plain
+    float: ruamel's round trip rewrites the last digit of a quarter of those (…276e+29 →
+    …275e+29), which would change the value; a plain float is written as Python's repr, exactly.
+    Other floats keep their spelling (`0.50`)."""
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, value in list(items):
+        if isinstance(value, ScalarFloat) and getattr(value, "_exp", None):
+            node[key] = float(value)
+        elif isinstance(value, dict | list):
+            exact_floats(value)
+    return node

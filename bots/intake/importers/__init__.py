@@ -48,6 +48,7 @@ from bots.core.metrics import canonical_metric, canonical_setting
 from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import score_file_ref, score_places
 from bots.core.scoring import ScoreKey
+from bots.edit.layout import canonical_text
 from bots.edit.scorefile import edit_score_file
 from bots.edit.yamledit import cite, edit_text, flowed, put
 from bots.intake.importers.bulktext import entry_text, score_file_text
@@ -413,7 +414,8 @@ class Importer:
         original = self.files.read(ref.relpath).decode("utf-8")
         with edit_text(original, self.root / ref.relpath) as edit:
             self._apply(ref, edit.doc, fills, source, also)
-        if not self._valid(ref, edit.text):
+        text = canonical_text(edit.text, ref, self.schemas)  # a filled nested key in its place
+        if not self._valid(ref, text):
             return None
         self.report.merged.append(ref.id)
         return "merged"
