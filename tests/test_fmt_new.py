@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write
+from tests.samples import NEW_MODEL
 
 MESSY = """# Acme's flagship model.
 sources:
@@ -230,3 +231,23 @@ def test_fmt_refuses_a_date_it_cannot_hold_with_one_line(registry: Path, registr
         assert run.code == 1 and "internal error" not in run.err
         assert "entries/models/acme/base.yaml:1:1: error: cannot lay this file out" in run.err
     assert path.read_text() == text
+
+
+def test_fmt_never_changes_a_number_written_with_an_exponent(registry: Path, registry_cli) -> None:
+    """ruamel's round trip rewrites the last digit of some exponent floats
+    (2.99558924108276e+29 → …275e+29): fmt writes them exactly."""
+    from ruamel.yaml import YAML
+
+    values = ["2.99558924108276e+29", "1.34364244112401e-07", "9.38595867742349e-10"]
+    text = (
+        NEW_MODEL + "scores:\n"
+        + "".join(
+            f"  - benchmark: acme/corpus\n    metric: perplexity\n    value: {v}\n"
+            f"    setting: {i}-shot\n    source: https://acme.example.org/paper\n"
+            for i, v in enumerate(values)
+        )
+    )  # fmt: skip
+    path = write(registry, "entries/models/acme/small.yaml", text)
+    assert registry_cli("fmt", path, root=registry).code == 0
+    written = [s["value"] for s in YAML(typ="safe").load(path.read_text())["scores"]]
+    assert written == [float(v) for v in values]
