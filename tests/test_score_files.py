@@ -339,6 +339,32 @@ def test_the_build_counts_score_files_as_the_models_scores(
     assert f'<a href="{SOURCE}">source</a>' in page
 
 
+def test_subtasks_and_stderr_reach_the_scores_table_the_cell_and_the_page(
+    registry: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """Per-subject scores (MMLU's 57) stay apart in every output, not 57 identical rows."""
+    subjects = [
+        f"{{benchmark: acme/corpus, subtask: {name}, metric: accuracy, value: 0.{i}5, "
+        f"stderr: 0.01, setting: 5-shot}}"
+        for i, name in enumerate(["anatomy", "virology"])
+    ]
+    write(registry, PAPER, score_file(subjects))
+    out = registry.parent / "dist"
+    assert registry_cli("build", "--out", out, root=registry).code == 0
+    con = duckdb.connect(str(out / "registry.duckdb"), read_only=True)
+    rows = con.execute(
+        "select subtask, value, stderr from scores where model = 'acme/base' order by subtask"
+    ).fetchall()
+    assert rows == [("anatomy", 0.05, 0.01), ("virology", 0.15, 0.01)]
+    import pandas as pd
+
+    models = pd.read_csv(out / "models.csv", keep_default_na=False)
+    cell = models[models["Model Name"] == "Acme Base"].iloc[0]["Performance Metrics"]
+    assert "acme/corpus · anatomy accuracy 0.05 (5-shot)" in cell
+    page = (out / "site/entries/models/acme/base.html").read_text()
+    assert "<td>acme/corpus</td><td>anatomy</td><td>accuracy</td><td>0.05</td><td>0.01</td>" in page
+
+
 # --- the leaderboard refresh ---------------------------------------------------------------
 
 

@@ -164,6 +164,8 @@ def _scores(scores: Any) -> str | None:
     records = [s for s in scores if isinstance(s, dict)]
     for s in records[:SCORES_IN_CELL]:
         what = s.get("benchmark") or s.get("leaderboard") or ""
+        if s.get("subtask"):
+            what += f" · {s['subtask']}"
         setting = f" ({s['setting']})" if s.get("setting") else ""
         parts.append(f"{what} {s.get('metric')} {s.get('value'):g}{setting}".strip())
     if len(records) > SCORES_IN_CELL:
@@ -287,7 +289,18 @@ def relational(registry: Registry) -> dict[str, list[dict[str, Any]]]:
     return {"scores": scores, "lineage": lineage, "training_stages": stages}
 
 
-SCORE_COLUMNS = ("benchmark", "leaderboard", "setting", "metric", "value", "stderr", "source")
+SCORE_COLUMNS = (
+    "benchmark",
+    "subtask",
+    "leaderboard",
+    "setting",
+    "metric",
+    "value",
+    "stderr",
+    "date",
+    "source",
+    "note",
+)
 
 
 def _score_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -177,14 +177,15 @@ def _score_rows(scores: Any) -> str:
     for s in scores or []:
         if not isinstance(s, dict):
             continue
-        cells = [s.get("benchmark") or s.get("leaderboard"), s.get("metric"), s.get("value"),
-                 s.get("setting")]  # fmt: skip
+        cells = [s.get("benchmark") or s.get("leaderboard"), s.get("subtask"), s.get("metric"),
+                 s.get("value"), s.get("stderr"), s.get("setting")]  # fmt: skip
         tds = "".join(f"<td>{esc(c)}</td>" for c in cells)
         rows.append(f"<tr>{tds}<td>{_link(s.get('source'), 'source')}</td></tr>")
     if not rows:
         return "<p>No scores recorded.</p>"
     heads = "".join(
-        f'<th scope="col">{h}</th>' for h in ("benchmark", "metric", "value", "setting", "source")
+        f'<th scope="col">{h}</th>'
+        for h in ("benchmark", "subtask", "metric", "value", "stderr", "setting", "source")
     )
     return f"<table><thead><tr>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
