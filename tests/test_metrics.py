@@ -48,6 +48,8 @@ def test_the_schema_lists_every_metric_once_with_its_range() -> None:
         ("acc_norm", "write 'accuracy_norm'"),
         ("ifeval_normalized", "write 'normalized_score'"),
         ("acuracy", "did you mean 'accuracy'"),
+        ("acc_nrom", "or 'accuracy_norm'?"),
+        ("acc_stderr", "a standard error goes in the score's `stderr` field"),
         ("vibes", "a new metric goes into schemas/metrics.schema.json with its range"),
     ],
 )
@@ -68,6 +70,10 @@ def test_validate_refuses_another_metric_name_with_the_registrys_own(
         ("zero-shot, chain-of-thought", "write '0-shot, chain-of-thought'"),
         ("chain-of-thought, 5-shot", "write '5-shot, chain-of-thought'"),
         ("'5-shot, lm-evaluation-harness (hendrycksTest)'", "in the score's note; write '5-shot'"),
+        ("lm-eval-harness", "in the score's note and leave the setting out"),
+        ("few-shot", "write the number of shots as N-shot (5-shot), not 'few-shot'"),
+        ("'5-shot, 10-shot'", "give one shot count, not 2 (5-shot, 10-shot)"),
+        ("-1-shot", "write the number of shots as N-shot"),
     ],
 )
 def test_validate_refuses_a_setting_not_written_the_registrys_way(

@@ -474,7 +474,10 @@ def _metric_hint(value: str) -> str:
     known = names.canonical(value)
     if known is not None:
         return f"write '{known}' (the registry's name for it)"
-    near = closest(value, list(names.metrics))
+    if value.endswith("_stderr") and names.canonical(value[: -len("_stderr")]):
+        return "a standard error goes in the score's `stderr` field, beside its value"
+    spellings = {a: m.name for m in names.metrics.values() for a in (m.name, *m.aliases)}
+    near = list(dict.fromkeys(spellings[n] for n in closest(value, list(spellings))))
     listed = " or ".join(f"'{n}'" for n in near[:3])
     return (f"did you mean {listed}? " if near else "") + (
         "a new metric goes into schemas/metrics.schema.json with its range"

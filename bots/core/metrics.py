@@ -118,9 +118,20 @@ def canonical_setting(raw: str) -> tuple[str | None, str]:
     return (", ".join(parts) or None), ", ".join(dropped)
 
 
+_VAGUE_SHOTS = re.compile(r"^(few|many|some|n|k)[\s_-]*shots?$|^-\d+[\s_-]*shots?$", re.I)
+
+
 def setting_problem(setting: str) -> str | None:
-    """The registry's spelling of `setting` when it is written another way, else None."""
+    """What to write instead of `setting` when it is not in the registry's format, else None."""
+    parts = [p.strip() for p in setting.split(",")]
+    counts = [p for p in parts if _SHOTS.match(p)]
+    if len(counts) > 1:
+        return f"give one shot count, not {len(counts)} ({', '.join(counts)})"
+    vague = next((p for p in parts if _VAGUE_SHOTS.match(p)), None)
+    if vague:
+        return f"write the number of shots as N-shot (5-shot), not '{vague}'"
     fixed, dropped = canonical_setting(setting)
     if dropped:
-        return f"name the evaluation tool ({dropped}) in the score's note; write '{fixed}'"
+        where = f"name the evaluation tool ({dropped}) in the score's note"
+        return f"{where}; write '{fixed}'" if fixed else f"{where} and leave the setting out"
     return f"write '{fixed}'" if fixed and fixed != setting else None
