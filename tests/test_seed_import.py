@@ -861,3 +861,29 @@ def test_a_new_score_file_is_written_exactly_as_the_score_file_writer_would(
     writer = "registry import seed-metadata"
     fast = score_file_text(head, records, ref, schemas, writer)
     assert fast == _new_text(head, records, ref, schemas, writer)
+
+
+def test_a_base_model_named_only_by_a_hub_tag_is_carried_with_the_tags_relation(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    def child(name: str, tag: str) -> dict[str, Any]:
+        tags = ["transformers", tag]
+        return {**MODEL, "id": f"acme/{name}", "tags": tags, "training_stages": []}
+
+    folder = collection(
+        tmp_path,
+        **{
+            "model_metadata/acme_chat-7b.json": child("chat-7b", "base_model:acme/base-7b"),
+            "model_metadata/acme_q-7b.json": child("q-7b", "base_model:quantized:acme/base-7b"),
+        },
+    )
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    chat = load(registry, "entries/models/acme/chat-7b.yaml")
+    assert chat["base_model"] == [{"id": "acme/base-7b", "relation": "fine_tune"}]
+    assert chat["hub"]["base_models"] == [{"id": "acme/base-7b"}]
+    quantized = load(registry, "entries/models/acme/q-7b.yaml")
+    assert quantized["base_model"] == [{"id": "acme/base-7b", "relation": "quantization"}]
+    assert quantized["hub"]["base_models"] == [{"id": "acme/base-7b", "relation": "quantized"}]
+    notes = [s.get("note") or "" for s in quantized["sources"]]
+    assert not any("fine_tune assumed" in n for n in notes)  # the tag named the relation
