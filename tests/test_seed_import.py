@@ -8,6 +8,7 @@ the rules one by one, on small folders shaped like the real files.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -28,6 +29,7 @@ from bots.core.scoring import ScoreKey
 from bots.edit.yamledit import new_entry_text
 from bots.intake.importers import Importer
 from bots.intake.importers.bulktext import entry_text
+from bots.intake.importers.seed.models import ARCHITECTURE
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
 
@@ -309,6 +311,45 @@ def test_every_fact_cites_the_original_file_at_the_snapshot(imported: Imported) 
     assert f"{BLOB}/model_metadata/01-ai_Yi-34B.json" in urls
     assert all("/blob/main/" not in u for u in urls)
     assert all(s["source"].startswith(BLOB) for s in scores_of(imported.root, "01-ai/Yi-34B"))
+
+
+def test_each_source_cites_only_the_fields_its_own_record_holds(imported: Imported) -> None:
+    """falcon-7b's file has no parameter count (its CSV row has): the file must not claim it."""
+    table = COLLECTION / "duckdb" / "2025_03_03.duckdb" / "model_annotations.csv"
+    with table.open(newline="") as handle:
+        rows = {r["id"].casefold(): r for r in csv.DictReader(handle)}
+
+    def holds(record: dict[str, Any], field_name: str) -> bool:
+        top, _, sub = field_name.partition(".")
+        if top == "parameters":
+            total = (record.get("safetensors") or {}).get("total")
+            return any(v not in (None, "", -1, "-1") for v in (total, record.get("total_params")))
+        if top == "architecture":
+            keys = [k for k, target in ARCHITECTURE.items() if not sub or target == sub]
+            return any(record.get(k) not in (None, "", -1, "-1") for k in keys)
+        return True
+
+    checked = 0
+    for path in sorted((imported.root / "entries" / "models").rglob("*.yaml")):
+        model = load(imported.root, str(path.relative_to(imported.root)))
+        for source in model.get("sources") or []:
+            url = source["url"]
+            if url.startswith(f"{BLOB}/model_metadata/"):
+                record = json.loads((COLLECTION / url[len(BLOB) + 1 :]).read_text())
+            elif url.endswith("model_annotations.csv") and model["id"].casefold() in rows:
+                record = rows[model["id"].casefold()]
+            else:
+                continue
+            for field_name in source.get("fields") or []:
+                checked += 1
+                assert holds(record, field_name), f"{model['id']}: {url} cites {field_name}"
+    assert checked > 100
+    falcon = imported.entry("models", "tiiuae/falcon-7b")
+    own = next(s for s in falcon["sources"] if s["url"].endswith("tiiuae_falcon-7b.json"))
+    assert not any(f.startswith("parameters") for f in own["fields"])
+    assert "parameters.total" in next(
+        s["fields"] for s in falcon["sources"] if s["url"].endswith("model_annotations.csv")
+    )
 
 
 # --- the rules, on small folders shaped like the real ones -----------------------------------
@@ -887,3 +928,4 @@ def test_a_base_model_named_only_by_a_hub_tag_is_carried_with_the_tags_relation(
     assert quantized["hub"]["base_models"] == [{"id": "acme/base-7b", "relation": "quantized"}]
     notes = [s.get("note") or "" for s in quantized["sources"]]
     assert not any("fine_tune assumed" in n for n in notes)  # the tag named the relation
+
