@@ -447,7 +447,8 @@ def test_a_model_file_becomes_an_entry_with_its_facts_where_they_belong(
     assert "release_date" not in model
     assert model["hub"]["created_at"] == "2023-11-01T07:01:12+00:00"
     assert model["hub"]["datasets"] == ["acme/corpus", "the_pile"]
-    assert model["training_data"] == [{"dataset": "acme/corpus"}]
+    # the_pile: the Hub's old id of the Pile (the collection's the_pile.json)
+    assert model["training_data"] == [{"dataset": "acme/corpus"}, {"dataset": "EleutherAI/pile"}]
     [stage] = model["training_stages"]
     assert stage["total_tokens"] == 299890000000 and stage["rounded"] is True
     assert stage["optimizer"]["lr_warmup_steps"] == 2000
@@ -929,3 +930,22 @@ def test_a_base_model_named_only_by_a_hub_tag_is_carried_with_the_tags_relation(
     notes = [s.get("note") or "" for s in quantized["sources"]]
     assert not any("fine_tune assumed" in n for n in notes)  # the tag named the relation
 
+
+def test_a_hub_dataset_tag_for_a_dataset_the_collection_describes_is_that_dataset(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    tags = ["transformers", "dataset:EleutherAI/the_pile", "dataset:the_pile"]
+    folder = collection(
+        tmp_path,
+        **{
+            "model_metadata/acme_base-7b.json": {**MODEL, "tags": tags},
+            "dataset_metadata/the_pile.json": CORPUS,
+        },
+    )
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    assert (registry / "entries/datasets/EleutherAI/pile.yaml").is_file()
+    assert not (registry / "entries/datasets/EleutherAI/the_pile.yaml").exists()
+    model = load(registry, "entries/models/acme/base-7b.yaml")
+    assert model["training_data"] == [{"dataset": "EleutherAI/pile"}]
+    assert model["hub"]["datasets"] == ["EleutherAI/the_pile", "the_pile"]  # as the Hub says

@@ -27,6 +27,7 @@ from typing import Any
 from bots.core.entries import EntryKind, EntryRef, valid_id
 from bots.core.markdown import http_url
 from bots.intake.importers import Citation, Importer, spelling
+from bots.intake.importers.seed.datasets import tag_dataset
 from bots.intake.importers.seed.drafts import Draft
 from bots.intake.importers.seed.files import ANNOTATION_ROWS, MODEL_FILES, billions, count, number
 
@@ -186,13 +187,14 @@ class ModelFacts:
             if count(doc.get(key)):
                 claim(("training_stages", "pretraining", key), count(doc[key]), source, record)
         base = base_model(doc, tags)
+        datasets = [tag_dataset(t.split(":", 1)[1]) for t in tags if t.startswith("dataset:")]
         return {
             "author": doc.get("author"),
             "pipeline": doc.get("pipeline_tag"),
             "base": base[0] if base else None,
             "relation": base[1] if base else None,
             "merged": doc.get("merged") is True,
-            "datasets": [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")],
+            "datasets": list(dict.fromkeys(datasets)),
             "private": doc.get("private") is True or doc.get("disabled") is True,
         }
 
