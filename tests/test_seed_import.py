@@ -872,7 +872,9 @@ def test_a_stage_people_wrote_gets_its_empty_keys_and_keeps_its_exact_count(
         "    total_tokens: 299892736000\nsources:\n  - url: https://acme.example.org/\n"
         "    fields: [parameters, training_data, training_stages]\n"
     ))  # fmt: skip
-    result = run_import(registry_cli, registry, collection(tmp_path))
+    tags = [t for t in MODEL["tags"] if t != "dataset:the_pile"]  # the entry's data agrees
+    model_file = {"model_metadata/acme_base-7b.json": {**MODEL, "tags": tags}}
+    result = run_import(registry_cli, registry, collection(tmp_path, **model_file))
     assert result.code == 0, result.out + result.err
     [stage] = load(registry, "entries/models/acme/base-7b.yaml")["training_stages"]
     assert stage["total_tokens"] == 299892736000 and "rounded" not in stage  # 299.89B agrees
@@ -949,3 +951,18 @@ def test_a_hub_dataset_tag_for_a_dataset_the_collection_describes_is_that_datase
     model = load(registry, "entries/models/acme/base-7b.yaml")
     assert model["training_data"] == [{"dataset": "EleutherAI/pile"}]
     assert model["hub"]["datasets"] == ["EleutherAI/the_pile", "the_pile"]  # as the Hub says
+
+
+def test_an_exponent_float_is_written_so_every_yaml_reader_reads_a_number(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    import yaml as pyyaml  # YAML 1.1: reads `1e-05` (no dot in the mantissa) as a string
+
+    result = run_import(registry_cli, registry, collection(tmp_path))
+    assert result.code == 0, result.out + result.err
+    path = registry / "entries/models/acme/base-7b.yaml"
+    [stage] = pyyaml.safe_load(path.read_text())["training_stages"]
+    assert stage["optimizer"]["eps"] == 1e-05 and stage["optimizer"]["lr_min"] == 3e-05
+    assert load(registry, "entries/models/acme/base-7b.yaml")["training_stages"] == [stage]
+    check = registry_cli("fmt", "--check", path, root=registry)
+    assert check.code == 0, check.out + check.err  # fmt keeps the spelling
