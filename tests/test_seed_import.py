@@ -8,6 +8,7 @@ the rules one by one, on small folders shaped like the real files.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -28,6 +29,7 @@ from bots.core.scoring import ScoreKey
 from bots.edit.yamledit import new_entry_text
 from bots.intake.importers import Importer
 from bots.intake.importers.bulktext import entry_text
+from bots.intake.importers.seed.models import ARCHITECTURE
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
 
@@ -311,6 +313,45 @@ def test_every_fact_cites_the_original_file_at_the_snapshot(imported: Imported) 
     assert all(s["source"].startswith(BLOB) for s in scores_of(imported.root, "01-ai/Yi-34B"))
 
 
+def test_each_source_cites_only_the_fields_its_own_record_holds(imported: Imported) -> None:
+    """falcon-7b's file has no parameter count (its CSV row has): the file must not claim it."""
+    table = COLLECTION / "duckdb" / "2025_03_03.duckdb" / "model_annotations.csv"
+    with table.open(newline="") as handle:
+        rows = {r["id"].casefold(): r for r in csv.DictReader(handle)}
+
+    def holds(record: dict[str, Any], field_name: str) -> bool:
+        top, _, sub = field_name.partition(".")
+        if top == "parameters":
+            total = (record.get("safetensors") or {}).get("total")
+            return any(v not in (None, "", -1, "-1") for v in (total, record.get("total_params")))
+        if top == "architecture":
+            keys = [k for k, target in ARCHITECTURE.items() if not sub or target == sub]
+            return any(record.get(k) not in (None, "", -1, "-1") for k in keys)
+        return True
+
+    checked = 0
+    for path in sorted((imported.root / "entries" / "models").rglob("*.yaml")):
+        model = load(imported.root, str(path.relative_to(imported.root)))
+        for source in model.get("sources") or []:
+            url = source["url"]
+            if url.startswith(f"{BLOB}/model_metadata/"):
+                record = json.loads((COLLECTION / url[len(BLOB) + 1 :]).read_text())
+            elif url.endswith("model_annotations.csv") and model["id"].casefold() in rows:
+                record = rows[model["id"].casefold()]
+            else:
+                continue
+            for field_name in source.get("fields") or []:
+                checked += 1
+                assert holds(record, field_name), f"{model['id']}: {url} cites {field_name}"
+    assert checked > 100
+    falcon = imported.entry("models", "tiiuae/falcon-7b")
+    own = next(s for s in falcon["sources"] if s["url"].endswith("tiiuae_falcon-7b.json"))
+    assert not any(f.startswith("parameters") for f in own["fields"])
+    assert "parameters.total" in next(
+        s["fields"] for s in falcon["sources"] if s["url"].endswith("model_annotations.csv")
+    )
+
+
 # --- the rules, on small folders shaped like the real ones -----------------------------------
 
 MODEL: dict[str, Any] = {
@@ -406,7 +447,8 @@ def test_a_model_file_becomes_an_entry_with_its_facts_where_they_belong(
     assert "release_date" not in model
     assert model["hub"]["created_at"] == "2023-11-01T07:01:12+00:00"
     assert model["hub"]["datasets"] == ["acme/corpus", "the_pile"]
-    assert model["training_data"] == [{"dataset": "acme/corpus"}]
+    # the_pile: the Hub's old id of the Pile (the collection's the_pile.json)
+    assert model["training_data"] == [{"dataset": "acme/corpus"}, {"dataset": "EleutherAI/pile"}]
     [stage] = model["training_stages"]
     assert stage["total_tokens"] == 299890000000 and stage["rounded"] is True
     assert stage["optimizer"]["lr_warmup_steps"] == 2000
@@ -830,7 +872,9 @@ def test_a_stage_people_wrote_gets_its_empty_keys_and_keeps_its_exact_count(
         "    total_tokens: 299892736000\nsources:\n  - url: https://acme.example.org/\n"
         "    fields: [parameters, training_data, training_stages]\n"
     ))  # fmt: skip
-    result = run_import(registry_cli, registry, collection(tmp_path))
+    tags = [t for t in MODEL["tags"] if t != "dataset:the_pile"]  # the entry's data agrees
+    model_file = {"model_metadata/acme_base-7b.json": {**MODEL, "tags": tags}}
+    result = run_import(registry_cli, registry, collection(tmp_path, **model_file))
     assert result.code == 0, result.out + result.err
     [stage] = load(registry, "entries/models/acme/base-7b.yaml")["training_stages"]
     assert stage["total_tokens"] == 299892736000 and "rounded" not in stage  # 299.89B agrees
@@ -861,3 +905,64 @@ def test_a_new_score_file_is_written_exactly_as_the_score_file_writer_would(
     writer = "registry import seed-metadata"
     fast = score_file_text(head, records, ref, schemas, writer)
     assert fast == _new_text(head, records, ref, schemas, writer)
+
+
+def test_a_base_model_named_only_by_a_hub_tag_is_carried_with_the_tags_relation(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    def child(name: str, tag: str) -> dict[str, Any]:
+        tags = ["transformers", tag]
+        return {**MODEL, "id": f"acme/{name}", "tags": tags, "training_stages": []}
+
+    folder = collection(
+        tmp_path,
+        **{
+            "model_metadata/acme_chat-7b.json": child("chat-7b", "base_model:acme/base-7b"),
+            "model_metadata/acme_q-7b.json": child("q-7b", "base_model:quantized:acme/base-7b"),
+        },
+    )
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    chat = load(registry, "entries/models/acme/chat-7b.yaml")
+    assert chat["base_model"] == [{"id": "acme/base-7b", "relation": "fine_tune"}]
+    assert chat["hub"]["base_models"] == [{"id": "acme/base-7b"}]
+    quantized = load(registry, "entries/models/acme/q-7b.yaml")
+    assert quantized["base_model"] == [{"id": "acme/base-7b", "relation": "quantization"}]
+    assert quantized["hub"]["base_models"] == [{"id": "acme/base-7b", "relation": "quantized"}]
+    notes = [s.get("note") or "" for s in quantized["sources"]]
+    assert not any("fine_tune assumed" in n for n in notes)  # the tag named the relation
+
+
+def test_a_hub_dataset_tag_for_a_dataset_the_collection_describes_is_that_dataset(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    tags = ["transformers", "dataset:EleutherAI/the_pile", "dataset:the_pile"]
+    folder = collection(
+        tmp_path,
+        **{
+            "model_metadata/acme_base-7b.json": {**MODEL, "tags": tags},
+            "dataset_metadata/the_pile.json": CORPUS,
+        },
+    )
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    assert (registry / "entries/datasets/EleutherAI/pile.yaml").is_file()
+    assert not (registry / "entries/datasets/EleutherAI/the_pile.yaml").exists()
+    model = load(registry, "entries/models/acme/base-7b.yaml")
+    assert model["training_data"] == [{"dataset": "EleutherAI/pile"}]
+    assert model["hub"]["datasets"] == ["EleutherAI/the_pile", "the_pile"]  # as the Hub says
+
+
+def test_an_exponent_float_is_written_so_every_yaml_reader_reads_a_number(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    import yaml as pyyaml  # YAML 1.1: reads `1e-05` (no dot in the mantissa) as a string
+
+    result = run_import(registry_cli, registry, collection(tmp_path))
+    assert result.code == 0, result.out + result.err
+    path = registry / "entries/models/acme/base-7b.yaml"
+    [stage] = pyyaml.safe_load(path.read_text())["training_stages"]
+    assert stage["optimizer"]["eps"] == 1e-05 and stage["optimizer"]["lr_min"] == 3e-05
+    assert load(registry, "entries/models/acme/base-7b.yaml")["training_stages"] == [stage]
+    check = registry_cli("fmt", "--check", path, root=registry)
+    assert check.code == 0, check.out + check.err  # fmt keeps the spelling

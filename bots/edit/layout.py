@@ -9,6 +9,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import RoundTripRepresenter, SafeRepresenter
 
 from bots.core.entries import EntryKind, EntryRef
 from bots.core.schemas import SchemaSet, schema_file
@@ -23,8 +25,29 @@ def schema_line(ref: EntryRef) -> str:
     return f"{SCHEMA_LINE_PREFIX}{'../' * depth}schemas/{schema_file(ref.kind)}"
 
 
+def dotted_exponent(text: str) -> str:
+    """`1e-05` as `1.0e-05`: a YAML 1.1 reader (PyYAML) reads an exponent float with no dot in
+    its mantissa as a string; with the dot every YAML reader reads the number."""
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+
+
+class _Representer(RoundTripRepresenter):
+    pass
+
+
+def _represent_float(representer: SafeRepresenter, data: float) -> ScalarNode:
+    node = SafeRepresenter.represent_float(representer, data)
+    node.value = dotted_exponent(node.value)
+    return node
+
+
+_Representer.add_representer(float, _represent_float)
+
+
 def round_trip_yaml() -> YAML:
     yaml = YAML()
+    yaml.Representer = _Representer  # floats: see dotted_exponent
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096

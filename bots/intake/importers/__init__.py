@@ -379,7 +379,7 @@ class Importer:
     ) -> str | None:
         data = {"id": ref.id, **{k: v for k, v in data.items() if k != "id"}}
         cited = {f for c in also if c.exclusive for f in c.fields}
-        fields = [k for k in data if k not in ("id", "sources", "scores", "hub") and k not in cited]
+        fields = _uncited(data, cited)
         sources = data.setdefault("sources", [])
         given = next((s for s in sources if s.get("url") == source), None)
         if given is None:
@@ -502,8 +502,15 @@ class Importer:
             for step in path[:-1]:
                 node = node[step]
             put(node, str(path[-1]), flowed(value), self.schemas.key_order(ref.kind, path[:-1]))
-        filled = list(dict.fromkeys(_cited(path) for path, _ in fills))
         cited = {f for c in also if c.exclusive for f in c.fields}
+        named_fills: list[str] = []
+        for path, value in fills:  # a whole mapping filled from two sources: each its keys
+            if len(path) == 1 and isinstance(value, dict):
+                named_fills += _uncited({str(path[0]): value}, cited)
+                named_fills += [f"{path[0]}.{k}" for k in value if f"{path[0]}.{k}" in cited]
+            else:
+                named_fills.append(_cited(path))
+        filled = list(dict.fromkeys(named_fills))
         plain = [f for f in filled if f != "scores" and not _top(f).startswith("hub")]
         mine_to_cite = [f for f in plain if f not in cited and _top(f) not in cited]
         if mine_to_cite:
@@ -686,6 +693,23 @@ def _cited(path: tuple[str | int, ...]) -> str:
     if any(isinstance(p, int) for p in path):
         return str(path[0])
     return ".".join(str(p) for p in path[:2])
+
+
+def _uncited(data: dict[str, Any], cited: set[str]) -> list[str]:
+    """The fields of a new entry its own source supports: those no other citation names. A
+    mapping another source fills part of (`parameters.total` from a CSV row) leaves the source
+    only its other keys, each named (`architecture.vocab_size`), or none at all."""
+    fields: list[str] = []
+    for key, value in data.items():
+        if key in ("id", "sources", "scores", "hub") or key in cited:
+            continue
+        if not isinstance(value, dict) or not any(_top(f) == key for f in cited):
+            fields.append(key)
+            continue
+        # `rounded` qualifies the count beside it: it goes with that count's source
+        rest = [k for k in value if k != "rounded" and f"{key}.{k}" not in cited]
+        fields += [f"{key}.{k}" for k in rest]
+    return fields
 
 
 def _top(field_path: str) -> str:

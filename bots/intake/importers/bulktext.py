@@ -20,6 +20,7 @@ from typing import Any
 from bots.core.entries import EntryRef
 from bots.core.loader import parse_entry_text
 from bots.core.schemas import SchemaSet
+from bots.edit.layout import dotted_exponent
 from bots.edit.scorefile import header
 from bots.edit.yamledit import new_entry_text, rank
 
@@ -131,7 +132,7 @@ def scalar(value: Any) -> str | None:
         text = repr(value).lower()
         if not math.isfinite(value) or ("e" in text and len(text.split("e")[0]) > 16):
             return None  # ruamel's round trip rewrites the last digit of some of these
-        return text
+        return dotted_exponent(text)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, str) and plain(value):

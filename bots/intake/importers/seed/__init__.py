@@ -507,7 +507,7 @@ class SeedImporter:
         self._training_data(data, known)
         base = self._base(ref.id)
         if base and base != ref.id and self._exists(EntryKind.MODEL, base):
-            relation = "merge" if known.get("merged") else "fine_tune"
+            relation = known.get("relation") or ("merge" if known.get("merged") else "fine_tune")
             data["base_model"] = [{"id": base, "relation": relation}]
             data.setdefault("training_type", "fine_tuned")
         elif base and base != ref.id:
@@ -529,7 +529,7 @@ class SeedImporter:
             data = {**fields, **data}
             if assumed:
                 also.append(Citation(source_url("README.md"), assumed, ASSUMED_NOTE))
-        if "base_model" in data and not exists:
+        if "base_model" in data and not exists and not known.get("relation"):
             also.append(Citation(source, ("base_model",), BASE_NOTE, exclusive=False))
         for line in draft.disputes():
             self.report.conflicts.append(line)

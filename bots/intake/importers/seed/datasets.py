@@ -130,6 +130,21 @@ IDENTITIES: dict[str, Identity] = {
     ),
     "yi_34b_data": Identity("01-ai/yi-training-data", "Yi training data", "01-ai", on_hub=False),
 }
+# Hub dataset ids that moved under an organization (the Hub redirects the old one)
+HUB_MOVED = {"c4": "allenai/c4", "gsm8k": "openai/gsm8k"}
+
+
+def tag_dataset(tag: str) -> str:
+    """The dataset a Hub card's `dataset:` tag names, through the same identity table as the
+    collection's files: `the_pile` and `EleutherAI/the_pile` are EleutherAI/pile, the Pile's
+    file, not a second dataset beside it. Any other tag is its own id."""
+    namespace, _, name = tag.rpartition("/")
+    identity = IDENTITIES.get(name)
+    if identity and namespace.casefold() in ("", identity.organization.casefold()):
+        return identity.id
+    return HUB_MOVED.get(tag, tag)
+
+
 FIXTURES = {"test": "a test fixture of the collection's scripts (see its PROVENANCE.md)"}
 
 # The collection's doc_type names: a list is a path down its taxonomy (["code", "forums"] is

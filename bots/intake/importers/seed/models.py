@@ -27,6 +27,7 @@ from typing import Any
 from bots.core.entries import EntryKind, EntryRef, valid_id
 from bots.core.markdown import http_url
 from bots.intake.importers import Citation, Importer, spelling
+from bots.intake.importers.seed.datasets import tag_dataset
 from bots.intake.importers.seed.drafts import Draft
 from bots.intake.importers.seed.files import ANNOTATION_ROWS, MODEL_FILES, billions, count, number
 
@@ -36,6 +37,11 @@ LEGACY = {"gpt2": "openai-community", "gpt2-medium": "openai-community",
           "distilgpt2": "distilbert"}  # fmt: skip
 # When the collection read the Hub: at the latest, the snapshot's commit (2025-05-15).
 HUB_READ = "2025-05-15T00:00:00Z"
+# the Hub's `base_model:<relation>:<id>` tag → the registry's relation (a bare
+# `base_model:<id>` tag, like a top-level base_model key, names no relation)
+TAG_RELATIONS = {
+    "finetune": "fine_tune", "quantized": "quantization", "adapter": "adapter", "merge": "merge",
+}  # fmt: skip
 PIPELINES = {
     "text-generation": ("generative", ["text"], ["text"]),
     "text2text-generation": ("generative", ["text"], ["text"]),
@@ -180,12 +186,15 @@ class ModelFacts:
         for key in ("batch_instances", "batch_tokens"):
             if count(doc.get(key)):
                 claim(("training_stages", "pretraining", key), count(doc[key]), source, record)
+        base = base_model(doc, tags)
+        datasets = [tag_dataset(t.split(":", 1)[1]) for t in tags if t.startswith("dataset:")]
         return {
             "author": doc.get("author"),
             "pipeline": doc.get("pipeline_tag"),
-            "base": doc.get("base_model"),
+            "base": base[0] if base else None,
+            "relation": base[1] if base else None,
             "merged": doc.get("merged") is True,
-            "datasets": [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")],
+            "datasets": list(dict.fromkeys(datasets)),
             "private": doc.get("private") is True or doc.get("disabled") is True,
         }
 
@@ -258,9 +267,11 @@ class ModelFacts:
             block["architectures"] = architectures
         if isinstance(config.get("model_type"), str) and len(config["model_type"]) <= MAX_NAME:
             block["model_type"] = config["model_type"]
-        base = doc.get("base_model")
-        if isinstance(base, str) and 0 < len(base.strip()) <= MAX_NAME:
-            block["base_models"] = [{"id": base.strip()}]
+        base = base_model(doc, tags)
+        if base and len(base[0]) <= MAX_NAME:
+            block["base_models"] = [{"id": base[0]}]
+            if base[2]:
+                block["base_models"][0]["relation"] = base[2]
         datasets = [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")]
         datasets = [d for d in datasets if 0 < len(d) <= MAX_NAME][:100]
         if datasets:
@@ -371,3 +382,20 @@ def stage_list(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def model_ref(entry_id: str) -> EntryRef:
     return EntryRef(EntryKind.MODEL, entry_id)
+
+
+def base_model(doc: dict[str, Any], tags: list[str]) -> tuple[str, str | None, str | None] | None:
+    """The card's base model: its id, the registry's relation when the card names one, and
+    the Hub's own word for it. The top-level `base_model` key first, else the Hub's
+    `base_model:<id>` or `base_model:<relation>:<id>` tag (Nous-Hermes-2-Yi-34B has only the
+    tag)."""
+    given = doc.get("base_model")
+    if isinstance(given, str) and given.strip():
+        return given.strip(), None, None
+    for tag in tags:
+        parts = tag.split(":")
+        if parts[0] != "base_model" or len(parts) not in (2, 3) or not parts[-1].strip():
+            continue
+        hub_word = parts[1] if len(parts) == 3 else None
+        return parts[-1].strip(), TAG_RELATIONS.get(hub_word or ""), hub_word
+    return None
