@@ -966,3 +966,32 @@ def test_an_exponent_float_is_written_so_every_yaml_reader_reads_a_number(
     assert load(registry, "entries/models/acme/base-7b.yaml")["training_stages"] == [stage]
     check = registry_cli("fmt", "--check", path, root=registry)
     assert check.code == 0, check.out + check.err  # fmt keeps the spelling
+
+
+def test_records_of_shapes_the_collection_never_writes_are_reasons_not_crashes(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """A field of the wrong type, nesting past any record's, a BOM: that record is skipped
+    with its reason (or read), and the rest of the collection comes in."""
+    deep = "[" * 5_000 + "1" + "]" * 5_000
+    folder = collection(
+        tmp_path,
+        **{
+            "model_metadata/acme-labs_typed-1b.json": {**MODEL, "id": "acme-labs/typed-1b",
+                                                         "config": ["not", "an", "object"]},
+            "model_metadata/acme-labs_deep-1b.json": '{"id": "acme-labs/deep-1b", "config": '
+            + deep + "}",
+            "model_scores/results_acme__base-7b-list.json": {"model_name": "acme/base-7b",
+                                                              "results": [1, 2]},
+        },
+    )  # fmt: skip
+    bom = folder / "model_metadata" / "acme-labs_bom-1b.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({**MODEL, "id": "acme-labs/bom-1b"}).encode())
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert "model_metadata/acme-labs_typed-1b.json: a field has a shape" in result.out
+    assert "model_metadata/acme-labs_deep-1b.json: unreadable: nested deeper than 64" in result.out
+    assert "results_acme__base-7b-list.json: a field has a shape" in result.out
+    assert (registry / "entries/models/acme-labs/bom-1b.yaml").is_file()
+    assert (registry / "entries/models/acme/base-7b.yaml").is_file()

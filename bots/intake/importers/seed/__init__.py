@@ -186,7 +186,11 @@ class SeedImporter:
             self.stems[Path(relpath).stem] = entry_id
             draft = self._model_draft(entry_id)
             problems: list[str] = []
-            said = self.facts.file_claims(doc, draft, source_url(relpath), relpath, problems)
+            try:
+                said = self.facts.file_claims(doc, draft, source_url(relpath), relpath, problems)
+            except MISSHAPEN as exc:
+                self._outcome(MODEL_FILES, relpath, f"skipped: {misshapen(exc)}")
+                continue
             self._count_problems(problems)
             known = self.creation.setdefault(entry_id, {"source": source_url(relpath)})
             for key, value in said.items():
@@ -243,7 +247,11 @@ class SeedImporter:
             if empty(doc.get("results")):
                 self._outcome(SCORE_FILES, relpath, "skipped: empty placeholder: no results")
                 continue
-            scores = file_scores(doc, relpath, skipped)
+            try:
+                scores = file_scores(doc, relpath, skipped)
+            except MISSHAPEN as exc:
+                self._outcome(SCORE_FILES, relpath, f"skipped: {misshapen(exc)}")
+                continue
             if not scores:
                 self._outcome(SCORE_FILES, relpath, "skipped: no score of a known benchmark")
                 continue
@@ -622,3 +630,15 @@ class SeedImporter:
         fields["modalities"] = {"input": task[1], "output": task[2]}
         fields["access"] = "open_weights"
         return fields, assumed
+
+
+# A record whose fields have shapes the collection never writes (a list where it writes an
+# object, a number where it writes a list, 1e300 billion tokens): that record is skipped with
+# the reason, the rest of the collection comes in.
+MISSHAPEN = (TypeError, AttributeError, KeyError, ValueError, OverflowError, RecursionError)
+
+
+def misshapen(exc: Exception) -> str:
+    return (
+        f"a field has a shape the collection never writes ({type(exc).__name__}: {str(exc)[:120]})"
+    )

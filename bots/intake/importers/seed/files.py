@@ -46,16 +46,38 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+MAX_DEPTH = 64  # the collection's files nest a few levels; deeper is not one of its records
+
+
 def read_json(path: Path) -> Any:
     try:
-        return json.loads(read_bytes(path).decode("utf-8"))
+        doc = json.loads(read_bytes(path).decode("utf-8-sig"))  # a BOM is not the file's text
+    except RecursionError as exc:
+        raise Unreadable(f"nested deeper than {MAX_DEPTH} levels") from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise Unreadable(str(exc)[:200]) from exc
+    if too_deep(doc):
+        raise Unreadable(f"nested deeper than {MAX_DEPTH} levels")
+    return doc
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests deeper than `limit` (walked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack += [(v, depth + 1) for v in node.values()]
+        elif isinstance(node, list):
+            stack += [(v, depth + 1) for v in node]
+    return False
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     try:
-        text = read_bytes(path).decode("utf-8")
+        text = read_bytes(path).decode("utf-8-sig")  # a BOM would become part of a column name
         return list(csv.DictReader(io.StringIO(text)))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise Unreadable(str(exc)[:200]) from exc
