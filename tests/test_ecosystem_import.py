@@ -294,6 +294,15 @@ def test_a_model_card_names_the_checkpoint_only_when_the_size_is_its(
     assert not list(root.glob("entries/models/*/OPT.yaml"))
 
 
+def test_a_datasheet_on_the_hub_names_the_dataset_itself(imported: tuple[Path, Run]) -> None:
+    """Proof Pile 2's datasheet is huggingface.co/datasets/EleutherAI/proof-pile-2."""
+    root, _ = imported
+    proof = load(root, "entries/datasets/EleutherAI/proof-pile-2.yaml")
+    assert proof["name"] == "Proof Pile 2"
+    assert proof["description"] == "Proof Pile 2 is a corpus for language modeling of mathematics."
+    assert proof["url"] == "https://arxiv.org/pdf/2310.10631.pdf"
+
+
 # --- licences --------------------------------------------------------------------------------
 
 

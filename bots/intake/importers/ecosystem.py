@@ -154,11 +154,13 @@ class Identity:
     id: str
     exists: bool
     how: str
+    kind: EntryKind = EntryKind.MODEL
 
     @property
     def names_itself(self) -> bool:
-        """Whether the asset's own text (description, page) is about this entry."""
-        return self.how in ("name", "new")
+        """Whether the asset's own text (description, page) is about this entry: not when a
+        model asset found a checkpoint by its size (the text is about what the asset names)."""
+        return self.kind is EntryKind.DATASET or self.how in ("name", "new")
 
 
 class Skip(Exception):
@@ -416,7 +418,7 @@ class EcosystemImporter:
         importer = self.importer
         if sheet:
             found = importer.identify(EntryKind.DATASET, sheet)
-            return Identity(found.id, found.exists, "card")
+            return Identity(found.id, found.exists, "card", EntryKind.DATASET)
         namespace = self._organization_id(listed)[0]
         match = importer.identify(EntryKind.DATASET, asset.name, namespace)
         if match.exists and match.weak:
@@ -426,8 +428,9 @@ class EcosystemImporter:
                 "name only matches the last part of an id",
             )
         if match.exists:
-            return Identity(match.id, True, "name")
-        return Identity(importer.resolve(EntryKind.DATASET, asset.name, namespace), False, "new")
+            return Identity(match.id, True, "name", EntryKind.DATASET)
+        new = importer.resolve(EntryKind.DATASET, asset.name, namespace)
+        return Identity(new, False, "new", EntryKind.DATASET)
 
     # --- shared ---------------------------------------------------------------------------
 
@@ -477,7 +480,7 @@ class EcosystemImporter:
         """The asset's dependencies that are datasets in the registry (not itself, and not a
         link that would close a cycle)."""
         out: list[str] = []
-        for name in asset.raw.get("dependencies") or []:
+        for name in _listed(asset.raw.get("dependencies")):
             if not isinstance(name, str) or not name.strip():
                 continue
             if (fold(asset.name), fold(name)) in dropped:
@@ -508,7 +511,7 @@ class EcosystemImporter:
                 data["description"] = " ".join(description.split())[:MAX_TEXT]
             if isinstance(url, str) and http_url(url.strip()):
                 data["url"] = url.strip()
-        elif kind is EntryKind.MODEL:
+        else:
             self.not_carried[
                 "description and page of an asset that named a checkpoint by its size"
             ] += 1
@@ -572,6 +575,11 @@ class EcosystemImporter:
         return self.importer.create_organization(org, name, asset.source, asset.source, None, note)
 
 
+def _listed(value: Any) -> list[Any]:
+    """A list the asset gives (dependencies), or none: a text is not a list of names."""
+    return value if isinstance(value, list) else []
+
+
 def _kind_of(problem: str) -> str:
     """A size problem without its particulars (the group it is counted in)."""
     for marker, kind in (
@@ -602,7 +610,7 @@ def _dependency_order(assets: list[Asset]) -> tuple[list[Asset], set[tuple[str, 
     def visit(asset: Asset) -> None:
         key = fold(asset.name)
         state[key] = "open"
-        for name in asset.raw.get("dependencies") or []:
+        for name in _listed(asset.raw.get("dependencies")):
             dep = fold(name) if isinstance(name, str) else ""
             if dep not in by_name or dep == key:
                 continue
