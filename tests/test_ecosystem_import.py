@@ -266,6 +266,31 @@ def test_gpt_j_fills_gpt_j_6b_never_a_near_duplicate_beside_it(
     assert "created_date: Date model blog post was published" in cited["note"]
 
 
+def test_a_name_two_entries_claim_creates_no_third_beside_them(tmp_path: Path) -> None:
+    """The Pile is `EleutherAI/pile`; a second entry also named so (`the_pile`) makes the name
+    ambiguous: the asset is skipped, never created as `EleutherAI/The-Pile` beside both."""
+    root = fresh(tmp_path)
+    write(
+        root,
+        "entries/datasets/EleutherAI/the_pile.yaml",
+        "id: EleutherAI/the_pile\nname: the_pile\norganization: EleutherAI\nmodalities: [text]\n"
+        "availability: open_access\nsources:\n  - url: https://pile.eleuther.ai/\n",
+    )
+    before = entries(root)
+    folder = tmp_path / "assets"
+    folder.mkdir()
+    yaml = YAML()
+    assets = yaml.load((ASSETS / "eleutherai.yaml").read_text())
+    with (folder / "eleutherai.yaml").open("w") as out:
+        yaml.dump([a for a in assets if a["name"] == "The Pile"], out)
+    result = run_import(root, folder)
+    assert (
+        "skipped The Pile: its name matches 2 entries (EleutherAI/pile, EleutherAI/the_pile): "
+        "which one it means is not known; merge them, or import it by hand"
+    ) in result.out
+    assert entries(root) == before
+
+
 def test_a_model_card_names_the_checkpoint_only_when_the_size_is_its(
     imported: tuple[Path, Run],
 ) -> None:

@@ -159,6 +159,11 @@ class NameTable:
             return None
         return Match(next(iter(ids)), self.RANKS[rank])
 
+    def claimants(self, name: str) -> list[str]:
+        """The entries that claim a free-text name at its best rank (two or more: ambiguous)."""
+        claims = self._claims.get(fold(name))
+        return sorted(claims[min(claims)]) if claims else []
+
     def as_dict(self) -> dict[str, str]:
         """fold(name) → id for every unambiguous name (what `Importer.names` returns)."""
         out = {}

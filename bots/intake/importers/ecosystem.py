@@ -343,7 +343,7 @@ class EcosystemImporter:
                 f"{family}its description says {said.group(0)!r}; {add}",
                 "names a family or series",
             )
-        return Identity(importer.resolve(EntryKind.MODEL, asset.name, namespace), False, "new")
+        return self._new(EntryKind.MODEL, asset, namespace)
 
     def _size_agrees(self, entry_id: str, exists: bool, total: int | None) -> bool | None:
         """Whether a model's size is `total` (within rounding); None when its size is not
@@ -429,8 +429,19 @@ class EcosystemImporter:
             )
         if match.exists:
             return Identity(match.id, True, "name", EntryKind.DATASET)
-        new = importer.resolve(EntryKind.DATASET, asset.name, namespace)
-        return Identity(new, False, "new", EntryKind.DATASET)
+        return self._new(EntryKind.DATASET, asset, namespace)
+
+    def _new(self, kind: EntryKind, asset: Asset, namespace: str) -> Identity:
+        """A new entry for an asset no entry has; skipped when its name is claimed by several
+        entries (it may mean any of them: a new one would be a near-duplicate)."""
+        claimants = self.importer.table(kind).claimants(asset.name)
+        if len(claimants) > 1:
+            raise Skip(
+                f"its name matches {len(claimants)} entries ({', '.join(claimants[:4])}): "
+                "which one it means is not known; merge them, or import it by hand",
+                "name matches several entries",
+            )
+        return Identity(self.importer.resolve(kind, asset.name, namespace), False, "new", kind)
 
     # --- shared ---------------------------------------------------------------------------
 
