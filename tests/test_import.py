@@ -67,10 +67,17 @@ ASSETS = """\
   name: ../../.github/workflows/x
   organization: Acme Research
   modality: text; text
+  access: open
   dependencies: []
 - type: model
   name: Stranger Model
   organization: Nobody Inc
+  modality: text; text
+  access: open
+  dependencies: []
+- type: model
+  name: Unsaid Access
+  organization: Acme Research
   modality: text; text
   dependencies: []
 - type: dataset
@@ -97,7 +104,8 @@ def test_ecosystem_graphs_assets(
     )
     assert result.code == 0, result.out + result.err
     web = load(registry, "entries/datasets/acme/Acme-Web-Text.yaml")
-    assert web["size"] == {"tokens": 55_000_000_000} and web["license"] == "mit"
+    assert web["size"] == {"tokens": 55_000_000_000, "rounded": True}  # "55B tokens"
+    assert web["license"] == "mit"
     assert web["modalities"] == ["text", "code"] and web["derived_from"] == ["acme/corpus"]
     assert web["release_date"] == __import__("datetime").date(2023, 2, 1)
     assert "created_date: The date the dataset card was published." in web["sources"][0]["note"]
@@ -108,12 +116,20 @@ def test_ecosystem_graphs_assets(
     assert "url" not in chat  # javascript: is not a link
     out = result.out
     assert "skipped Acme Segmenter: task category unclear" in out
-    assert "skipped 1 applications: applications are not registry entries" in out
-    assert "skipped Stranger Model: organization 'Nobody Inc' not in the registry" in out
+    assert "skipped Acme App: applications are not registry entries" in out
+    # an organization the registry lacks is created for the new entry, from its name alone
+    stranger = load(registry, "entries/models/Nobody-Inc/Stranger-Model.yaml")
+    assert stranger["organization"] == "Nobody-Inc"
+    nobody = load(registry, "entries/organizations/Nobody-Inc.yaml")
+    assert nobody["name"] == "Nobody Inc" and nobody["type"] == "unknown"
+    assert "its type and website are not known" in nobody["sources"][0]["note"]
     assert "skipped broken.yaml: unreadable" in out
-    # Loop A ↔ Loop B: a dependency is linked only once its entry exists, so no cycle is written
-    assert "derived_from" not in load(registry, "entries/datasets/acme/Loop-A.yaml")
-    assert load(registry, "entries/datasets/acme/Loop-B.yaml")["derived_from"] == ["acme/Loop-A"]
+    assert "skipped Unsaid Access: no access stated: a new entry needs one" in out
+    # Loop A ↔ Loop B: the link that would close the cycle is not carried (Loop B is imported
+    # first, as Loop A's dependency), so no cycle is written, and every run decides the same
+    assert "derived_from" not in load(registry, "entries/datasets/acme/Loop-B.yaml")
+    assert load(registry, "entries/datasets/acme/Loop-A.yaml")["derived_from"] == ["acme/Loop-B"]
+    assert "1 a dependency that would close a cycle" in out
     assert "ids invented for names with no entry: " in out and "acme/Acme-Chat" in out
     assert not list(registry.rglob("workflows"))
     assert registry_cli("validate", root=registry).out.endswith("invalid: 1 error, 0 warnings\n")

@@ -160,6 +160,11 @@ class NameTable:
             return None
         return Match(next(iter(ids)), self.RANKS[rank])
 
+    def claimants(self, name: str) -> list[str]:
+        """The entries that claim a free-text name at its best rank (two or more: ambiguous)."""
+        claims = self._claims.get(fold(name))
+        return sorted(claims[min(claims)]) if claims else []
+
     def as_dict(self) -> dict[str, str]:
         """fold(name) → id for every unambiguous name (what `Importer.names` returns)."""
         out = {}
@@ -334,16 +339,24 @@ class Importer:
         return None
 
     def create_organization(
-        self, org_id: str, name: str, source: str, url: str, hub_url: str | None = None
+        self,
+        org_id: str,
+        name: str,
+        source: str,
+        url: str,
+        hub_url: str | None = None,
+        note: str | None = None,
     ) -> str | None:
-        """Create the organization `org_id` (type `unknown`), citing `source`; its id, or None
-        when the entry is refused (the reason is recorded)."""
+        """Create the organization `org_id` (type `unknown`), citing `source` (with `note`);
+        its id, or None when the entry is refused (the reason is recorded)."""
         ref = EntryRef(EntryKind.ORGANIZATION, org_id)
         if self.index.exists(ref):
             return org_id
         data: dict[str, Any] = {"name": name[:200].strip(), "type": "unknown", "url": url}
         if hub_url:
             data["hub_url"] = hub_url
+        if note:
+            data["sources"] = [{"url": source, "note": note[:MAX_TEXT]}]
         self.write(ref, data, source)
         return org_id if self.index.exists(ref) else None
 
@@ -412,8 +425,11 @@ class Importer:
             self.report.unchanged.append(ref.id)
             return "unchanged"
         original = self.files.read(ref.relpath).decode("utf-8")
+        own: dict[str, Any] = next(
+            (s for s in data.get("sources") or [] if s.get("url") == source), {}
+        )
         with edit_text(original, self.root / ref.relpath) as edit:
-            self._apply(ref, edit.doc, fills, source, also)
+            self._apply(ref, edit.doc, fills, source, also, own.get("note"))
         text = canonical_text(edit.text, ref, self.schemas)  # a filled nested key in its place
         if not self._valid(ref, text):
             return None
@@ -463,7 +479,18 @@ class Importer:
                 out += self._fill_mapping(ref, here, mine[sub], value)
             elif not _agree(mine[sub], value, rounded):
                 self._conflict(ref, _dotted(here), mine[sub], value)
-        if any(len(p) == len(path) + 1 and p[-1] in QUALIFIED for p, _ in out):
+        counts = [p for p, _ in out if len(p) == len(path) + 1 and p[-1] in QUALIFIED]
+        exact = [k for k in sorted(QUALIFIED) if _number(mine.get(k))]
+        if counts and rounded and exact and mine.get("rounded") is not True:
+            # one `rounded` mark covers every count of the mapping: never beside exact ones
+            for p in counts:
+                self.report.conflicts.append(
+                    f"{ref.id} {_dotted(p)}: not filled with the import's rounded "
+                    f"{render_value(theirs[p[-1]])[:40]}: the entry's {', '.join(exact)} "
+                    "is an exact count"
+                )
+            return [(p, v) for p, v in out if p not in counts]
+        if counts:
             out += [((*path, q), theirs[q]) for q in QUALIFIERS if q in theirs and q not in mine]
         return out
 
@@ -491,8 +518,16 @@ class Importer:
         return out
 
     def _apply(
-        self, ref: EntryRef, doc: Any, fills: list[Fill], source: str, also: Sequence[Citation]
+        self,
+        ref: EntryRef,
+        doc: Any,
+        fills: list[Fill],
+        source: str,
+        also: Sequence[Citation],
+        note: str | None = None,
     ) -> None:
+        """Write the fills into the entry's document and cite their sources; `note` (the
+        import's own note on `source`) goes with a source record that has none."""
         order = self.schemas.key_order(ref.kind)
         for path, value in fills:
             if path == ("scores",) and doc.get("scores") is not None:
@@ -515,6 +550,9 @@ class Importer:
         mine_to_cite = [f for f in plain if f not in cited and _top(f) not in cited]
         if mine_to_cite:
             cite(doc, source, mine_to_cite, self.today, order)
+            record = next(s for s in doc["sources"] if s.get("url") == source)
+            if note and record.get("note") is None:
+                record["note"] = note[:MAX_TEXT]
         for citation in also:
             named = [f for f in plain if f in citation.fields or _top(f) in citation.fields]
             if named:
@@ -662,7 +700,9 @@ Fill = tuple[tuple[str | int, ...], Any]
 # lists of records an import may complete, by the key that says which record is which
 RECORDS = {"training_stages": "name", "training_data": "dataset"}
 QUALIFIERS = ("rounded", "note")
-QUALIFIED = {"total", "active", "total_tokens", "tokens"}  # the counts `rounded` is about
+# the counts `rounded` is about (parameters, training stages, dataset summaries and sizes)
+QUALIFIED = {"total", "active", "total_tokens", "tokens", "bytes", "examples", "documents",
+             "images", "audio_hours", "video_hours"}  # fmt: skip
 ROUNDED_TOLERANCE = 0.1  # a rounded count within this share of an exact one is the same fact
 
 
@@ -681,6 +721,10 @@ def _agree(mine: Any, theirs: Any, rounded: bool) -> bool:
     if rounded and numbers and mine:
         return bool(abs(mine - theirs) <= ROUNDED_TOLERANCE * abs(mine))
     return _same_facts(mine, theirs)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
