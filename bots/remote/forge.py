@@ -239,20 +239,7 @@ class Forge:
 
     def pull(self, number: int) -> PullInfo:
         def read() -> PullInfo:
-            pr = self.repo.get_pull(number)
-            head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
-            return PullInfo(
-                pr.number,
-                pr.state,
-                pr.head.sha,
-                pr.head.ref,
-                head_repo,
-                pr.title or "",
-                pr.body or "",
-                pr.html_url,
-                pr.base.sha,
-                pr.base.ref,
-            )
+            return _pull_info(self.repo.get_pull(number))
 
         return self._call(f"read pull request #{number}", read)
 
@@ -467,18 +454,7 @@ class Forge:
                     continue
                 if not pr.head.ref.startswith(prefix):
                     continue
-                out.append(
-                    PullInfo(
-                        pr.number,
-                        pr.state,
-                        pr.head.sha,
-                        pr.head.ref,
-                        head_repo,
-                        pr.title or "",
-                        pr.body or "",
-                        pr.html_url,
-                    )
-                )
+                out.append(_pull_info(pr))
             return out
 
         return self._call(f"list the open pull requests from {prefix}…", read)
@@ -490,3 +466,20 @@ class Forge:
             f"close pull request #{number}",
             lambda: self.repo.get_pull(number).edit(state="closed"),
         )
+
+
+def _pull_info(pr: Any) -> PullInfo:
+    """What the bots use of a PyGithub pull request."""
+    head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+    return PullInfo(
+        pr.number,
+        pr.state,
+        pr.head.sha,
+        pr.head.ref,
+        head_repo,
+        pr.title or "",
+        pr.body or "",
+        pr.html_url,
+        pr.base.sha,
+        pr.base.ref,
+    )
