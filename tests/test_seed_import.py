@@ -995,3 +995,10 @@ def test_records_of_shapes_the_collection_never_writes_are_reasons_not_crashes(
     assert "results_acme__base-7b-list.json: a field has a shape" in result.out
     assert (registry / "entries/models/acme-labs/bom-1b.yaml").is_file()
     assert (registry / "entries/models/acme/base-7b.yaml").is_file()
+
+
+def test_a_csv_setting_spelled_another_way_keeps_its_shot_count() -> None:
+    from bots.intake.importers.seed.tasks import shots_of
+
+    spellings = ["25-shot", "5 shot", "zero-shot", "5-Shot", "x-shot", "few-shot"]
+    assert [shots_of(s) for s in spellings] == [25, 5, 0, 5, None, None]

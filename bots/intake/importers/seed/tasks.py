@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bots.core.metrics import canonical_metric
+from bots.core.metrics import canonical_metric, canonical_setting
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ def setting(shots: int | None, variant: str | None) -> str | None:
 
 
 def shots_of(key: str) -> int | None:
-    """`25-shot` → 25; `x-shot` (the collection's "not recorded") → None."""
-    number, _, rest = key.partition("-")
+    """`25-shot` → 25, and the other spellings the setting vocabulary knows (`5 shot`,
+    `zero-shot`, `5-Shot`); `x-shot` (the collection's "not recorded") → None."""
+    setting, _ = canonical_setting(key)
+    number, _, rest = (setting or "").split(",")[0].partition("-")
     return int(number) if rest == "shot" and number.isdigit() else None
