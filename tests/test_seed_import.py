@@ -1002,3 +1002,21 @@ def test_a_csv_setting_spelled_another_way_keeps_its_shot_count() -> None:
 
     spellings = ["25-shot", "5 shot", "zero-shot", "5-Shot", "x-shot", "few-shot"]
     assert [shots_of(s) for s in spellings] == [25, 5, 0, 5, None, None]
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    [
+        {**CORPUS, "domains": 5},
+        {**CORPUS, "domains": [{"name": "web", "doc_type": ["web"], "tokens_billions": 1e300}]},
+        {**CORPUS, "summary": ["not", "a", "mapping"]},
+    ],
+)
+def test_a_dataset_file_of_shapes_the_collection_never_writes_is_a_reason_not_a_crash(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run], corpus: dict[str, Any]
+) -> None:
+    folder = collection(tmp_path, **{"dataset_metadata/corpus.json": corpus})
+    result = run_import(registry_cli, registry, folder)
+    assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+    assert result.code == 0, result.out + result.err
+    assert (registry / "entries/models/acme/base-7b.yaml").is_file()

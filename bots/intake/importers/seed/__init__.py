@@ -321,7 +321,12 @@ class SeedImporter:
                 )
             else:
                 draft = self._dataset_draft(identities[stem])
-                for problem in files.claims(stem, draft):
+                try:
+                    claimed = files.claims(stem, draft)
+                except MISSHAPEN as exc:
+                    self._outcome(DATASET_FILES, file.relpath, f"skipped: {misshapen(exc)}")
+                    continue
+                for problem in claimed:
                     self._count_problems([problem])
                     if "loop" in problem or "outside" in problem or "no such" in problem:
                         self.report.skip(f"{file.relpath} domain", problem, problem.split(" (")[0])

@@ -282,7 +282,13 @@ class DatasetFiles:
         for stem, file in self.files.items():
             if file.doc is None or file.problem:
                 continue
-            for target, _ in self._pointers(file):
+            try:
+                pointers = list(self._pointers(file))
+            except (TypeError, AttributeError, KeyError, ValueError) as exc:
+                file.problem = f"a field has a shape the collection never writes ({exc})"[:200]
+                file.group = "a field has a shape the collection never writes"
+                continue
+            for target, _ in pointers:
                 if target and target != stem and target not in IDENTITIES and target in self.files:
                     self.parent.setdefault(target, stem)
         for stem in list(self.parent):  # files that point at each other are parts of neither
