@@ -3,11 +3,13 @@ GitHub stand-in configured like a workflow's environment."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.github_standin import GitHubStandIn
 
@@ -92,3 +94,12 @@ class GitHubEnv:
         }
         env.update(extra)
         return env
+
+
+def seed(folder: Path, files: dict[str, Any]) -> Path:
+    """A collection folder to import: each relpath → text, or data written as JSON."""
+    for relpath, content in files.items():
+        path = folder / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return folder

@@ -4,7 +4,6 @@ importer is tested in tests/test_seed_import.py.)"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,14 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from tests.conftest import Run
-
-
-def seed(folder: Path, files: dict[str, Any]) -> Path:
-    for relpath, content in files.items():
-        path = folder / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content if isinstance(content, str) else json.dumps(content))
-    return folder
+from tests.harness import seed
 
 
 def load(root: Path, relpath: str) -> dict[str, Any]:

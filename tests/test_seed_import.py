@@ -31,7 +31,7 @@ from bots.intake.importers import Importer
 from bots.intake.importers.bulktext import entry_text
 from bots.intake.importers.seed.models import ARCHITECTURE
 from tests.conftest import Run, write
-from tests.harness import commit_all, git
+from tests.harness import commit_all, git, seed
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "seed-registry"
@@ -409,14 +409,6 @@ CORPUS = {
 }  # fmt: skip
 WEB_PART = {"domains": [{"name": "web", "doc_type": ["web"], "data_size_gb": 100,
                          "documents": 5, "tokens_billions": 88}]}  # fmt: skip
-
-
-def seed(folder: Path, files: dict[str, Any]) -> Path:
-    for relpath, content in files.items():
-        path = folder / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content if isinstance(content, str) else json.dumps(content))
-    return folder
 
 
 def collection(tmp_path: Path, **files: Any) -> Path:
