@@ -14,6 +14,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bots.check.provenance import BOT_OWNED  # noqa: E402
 from bots.core.entries import EntryKind  # noqa: E402
 from bots.core.schemas import SchemaSet  # noqa: E402
 
@@ -45,7 +46,7 @@ def rows(
         target, target_doc = schemas.resolve(prop, doc) if set(prop) == {"$ref"} else (prop, doc)
         description = target.get("description", "")
         marks = " (required)" if name in required else ""
-        if name == "hub":
+        if not prefix and name in BOT_OWNED:
             marks += " (bot-owned)"
         out.append(f"| `{prefix}{name}`{marks} | {cell(description)} | {example(target)} |")
         inner, inner_doc = schemas.object_branch(target, target_doc)

@@ -20,6 +20,8 @@ class EntryKind(StrEnum):
     DATASET = "dataset"
     ORGANIZATION = "organization"
     LEADERBOARD = "leaderboard"
+    # A service serving models through an API (entries/providers/<models.dev id>.yaml).
+    PROVIDER = "provider"
     # A score file: one model's bulk scores from one source, written by a bot
     # (entries/scores/<namespace>/<model name>/<source slug>.yaml; see bots.core.scorefiles).
     SCORES = "scores"
@@ -30,8 +32,8 @@ class EntryKind(StrEnum):
 
     @property
     def namespaced(self) -> bool:
-        """Models and datasets have `<namespace>/<name>` ids; organizations and leaderboards
-        one segment (score files have three: see `segments`)."""
+        """Models and datasets have `<namespace>/<name>` ids; organizations, leaderboards and
+        providers one segment (score files have three: see `segments`)."""
         return self in (EntryKind.MODEL, EntryKind.DATASET)
 
     @property
@@ -64,6 +66,7 @@ def id_example(kind: EntryKind) -> str:
         EntryKind.DATASET: "EleutherAI/pile",
         EntryKind.ORGANIZATION: "meta-llama",
         EntryKind.LEADERBOARD: "open-llm-leaderboard-v2",
+        EntryKind.PROVIDER: "amazon-bedrock",
         EntryKind.SCORES: "meta-llama/Llama-3.1-8B/open-llm-leaderboard-v2",
     }[kind]
 

@@ -80,5 +80,10 @@ def skeleton(ref: EntryRef, today: dt.date, organization: str | None) -> str:
             "  - column:\n"
             "    metric:\n"
         ),
+        EntryKind.PROVIDER: (
+            f"id: {ref.id}\n"
+            f"name: {_quote(name)}  # the service's name\n"
+            "url:  # its page listing the models it serves\n" + sources
+        ),
     }[ref.kind]
     return f"{schema_line(ref)}\n{body}"

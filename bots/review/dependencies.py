@@ -17,8 +17,9 @@ KIND_RANK = {
     EntryKind.ORGANIZATION: 0,
     EntryKind.DATASET: 1,
     EntryKind.LEADERBOARD: 2,
-    EntryKind.MODEL: 3,
-    EntryKind.SCORES: 4,  # a score file right after its model (it refers to it)
+    EntryKind.PROVIDER: 3,  # before the models whose offerings name it
+    EntryKind.MODEL: 4,
+    EntryKind.SCORES: 5,  # a score file right after its model (it refers to it)
 }
 
 
@@ -28,7 +29,7 @@ def dependency_order(
     data_of: Callable[[T], Any],
 ) -> list[T]:
     """`items` with every entry after the entries among them it refers to; otherwise by kind
-    (organizations, datasets, leaderboards, models, score files) and then as given. Items
+    (organizations, datasets, leaderboards, providers, models, score files) and then as given. Items
     without a ref or data (removed or unreadable files) keep their place among their kind; a
     cycle among the items is broken in the given order."""
     refs = [ref_of(item) for item in items]
