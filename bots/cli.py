@@ -30,6 +30,7 @@ VERBS = {
     "forms": "write the issue forms from the schemas (or --check them)",
     "submit": "turn an issue-form submission into a validated pull request",
     "refresh-scores": "refresh the bot-owned scores a leaderboard feeds into entries",
+    "refresh-offerings": "refresh the bot-owned API offerings and prices from models.dev",
     "import": "bring an existing collection in (fills empty fields, never overwrites)",
     "build": "master tables, exports and a DuckDB database built from the entries",
 }

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
 from bots.check.checker import Checker
 from bots.core.entries import (
     ENTRIES_DIR,
@@ -652,6 +654,19 @@ class Importer:
             return 0
         (self.report.created if created else self.report.merged).append(ref.id)
         return len(new)
+
+    def put_block(self, ref: EntryRef, key: str, value: Any, *, flow: bool = False) -> bool:
+        """Set the bot-owned top-level `key` of an existing entry to `value` (ruamel nodes keep
+        their flow style; `flow` writes a mapping on one line), in memory and checked like
+        every write (see `finish`). False when the entry would be refused (reason recorded)."""
+        original = self.files.read(ref.relpath).decode("utf-8")
+        with edit_text(original, self.root / ref.relpath) as edit:
+            node = value if isinstance(value, CommentedMap | CommentedSeq) else flowed(value)
+            if flow and isinstance(node, CommentedMap):
+                node.fa.set_flow_style()
+            put(edit.doc, key, node, self.schemas.key_order(ref.kind))
+        text = canonical_text(edit.text, ref, self.schemas)
+        return text == original or self._valid(ref, text)
 
     def finish(self) -> Report:
         """Write every entry the import produced (each file atomically; nothing in a dry run)
