@@ -479,7 +479,7 @@ class OfferingsRefresh:
         if isinstance(release, dt.date):
             release = release.isoformat()
         if isinstance(release, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", release):
-            data["release_date"] = release
+            data["release_date"] = written(release)
         modalities = facts.get("modalities")
         if isinstance(modalities, dict):
             sides = {
