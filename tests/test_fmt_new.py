@@ -140,8 +140,16 @@ FILLED = {
         ("type:  #", "type: company  #"),
         ("url:  #", "url: https://acme.example.org  #"),
     ],
+    "provider": [
+        ("url:  #", "url: https://acme.example.org/models  #"),
+    ],
 }
-NEW_IDS = {"model": "acme/fresh-1b", "dataset": "acme/fresh-set", "organization": "freshlab"}
+NEW_IDS = {
+    "model": "acme/fresh-1b",
+    "dataset": "acme/fresh-set",
+    "organization": "freshlab",
+    "provider": "fresh-cloud",
+}
 
 
 def filled_skeleton(registry: Path, registry_cli, kind: str) -> Path:
@@ -155,14 +163,14 @@ def filled_skeleton(registry: Path, registry_cli, kind: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["model", "dataset", "organization"])
+@pytest.mark.parametrize("kind", ["model", "dataset", "organization", "provider"])
 def test_filled_skeleton_validates(registry: Path, registry_cli, kind: str) -> None:
     path = filled_skeleton(registry, registry_cli, kind)
     run = registry_cli("validate", "--strict", path, root=registry)
     assert run.code == 0, run.out
 
 
-@pytest.mark.parametrize("kind", ["model", "dataset", "organization"])
+@pytest.mark.parametrize("kind", ["model", "dataset", "organization", "provider"])
 def test_the_skeletons_source_fields_hint_names_fields_its_kind_has(
     registry: Path, registry_cli, kind: str
 ) -> None:

@@ -1,7 +1,7 @@
 """Write a skeleton entry with the required keys and short comments, ready to fill in.
 
 The id is checked before it becomes a path: `<namespace>/<name>` for models and datasets
-(the Hub repo id when there is one), one segment for organizations and leaderboards.
+(the Hub repo id when there is one), one segment for organizations, leaderboards and providers.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-KINDS = ["model", "dataset", "organization", "leaderboard"]
+KINDS = ["model", "dataset", "organization", "leaderboard", "provider"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

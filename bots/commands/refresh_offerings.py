@@ -56,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bots.intake.importers import Importer
-    from bots.sync.modelsdev import SnapshotError, read_snapshot, revision_of
+    from bots.sync.modelsdev import SnapshotError, check_snapshot, revision_of
     from bots.sync.offerings import OfferingsRefresh
 
     root = registry_root(args)
@@ -79,11 +79,10 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             folder, revision = fetched
         try:
-            snapshot = read_snapshot(folder, revision)
+            check_snapshot(folder)
         except SnapshotError as exc:
             raise RegistryError("usage.path", str(exc)) from exc
-        refresh = OfferingsRefresh(importer, snapshot, force=args.force)
-        report = refresh.run()
+        report = OfferingsRefresh(importer, folder, revision, force=args.force).run()
     importer.finish()
     for line in lines(report, importer):
         print(one_line(line))

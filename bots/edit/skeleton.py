@@ -20,6 +20,7 @@ SOURCED_EXAMPLE = {
     EntryKind.MODEL: "[access, license]",
     EntryKind.DATASET: "[availability, license]",
     EntryKind.ORGANIZATION: "[type, url]",
+    EntryKind.PROVIDER: "[name, url]",
 }
 
 

@@ -90,7 +90,7 @@ class Provider:
     path: str
     data: dict[str, Any]
     offerings: list[Offering] = field(default_factory=list)
-    digest: str = ""  # sha256-… of its files and the model files they inherit from
+    digest: str = ""  # sha256-… of its files and the model files they may inherit from
 
     @property
     def name(self) -> str:
@@ -162,11 +162,8 @@ def _git_head(root: Path) -> tuple[str, dt.date] | None:
 
 
 def _toml_files(root: Path) -> Iterator[str]:
-    for top in ("models", "providers"):
-        base = root / top
-        if base.is_dir():
-            for path in base.rglob("*.toml"):
-                yield path.relative_to(root).as_posix()
+    yield from _files_under(root, "models")
+    yield from _files_under(root, "providers")
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -184,7 +181,6 @@ class _Reader:
     def __init__(self, root: Path, problems: list[tuple[str, str]]) -> None:
         self.root = root.resolve()
         self.problems = problems
-        self.raw: dict[str, bytes] = {}  # relpath → the bytes read (for digests)
 
     def table(self, relpath: str) -> dict[str, Any] | None:
         raw = self.bytes(relpath)
@@ -227,20 +223,50 @@ class _Reader:
             raw = target.read_bytes()
             text = raw.decode("utf-8", "replace").strip()
             if "\n" in text or not LINK_TEXT.match(text):
-                self.raw[relpath] = raw
                 return raw
             path = target.parent / text  # a link git wrote as a file: follow it
         self.problems.append((relpath, f"more than {MAX_LINK_HOPS} links in a row: skipped"))
         return None
 
 
-def read_snapshot(root: Path, revision: Revision) -> Snapshot:
-    """Every provider, offering and lab model of the snapshot at `root`."""
+def check_snapshot(root: Path) -> None:
     if not (root / "providers").is_dir():
         raise SnapshotError(
             f"{root}: not a models.dev snapshot (no providers/ folder) — give --from the "
             "repository's checkout or its extracted archive"
         )
+
+
+def fingerprints(root: Path) -> dict[str, str]:
+    """Each provider's digest (`sha256-…`): its files' bytes (links followed) and those of
+    every provider-independent model file, which its offerings may inherit from. Files are
+    hashed, never parsed: an unchanged provider costs a read of its bytes and nothing more."""
+    check_snapshot(root)
+    problems: list[tuple[str, str]] = []
+    reader = _Reader(root, problems)
+    shared = hashlib.sha256()
+    for relpath in sorted(_files_under(root, "models")):
+        shared.update(relpath.encode() + b"\0" + (reader.bytes(relpath) or b"") + b"\0")
+    out = {}
+    for provider_dir in sorted(p for p in (root / "providers").iterdir() if p.is_dir()):
+        digest = shared.copy()
+        for relpath in sorted(_files_under(root, f"providers/{provider_dir.name}")):
+            digest.update(relpath.encode() + b"\0" + (reader.bytes(relpath) or b"") + b"\0")
+        out[provider_dir.name] = f"sha256-{digest.hexdigest()}"
+    return out
+
+
+def _files_under(root: Path, top: str) -> Iterator[str]:
+    base = root / top
+    if base.is_dir():
+        for path in base.rglob("*.toml"):
+            yield path.relative_to(root).as_posix()
+
+
+def read_snapshot(root: Path, revision: Revision, providers: set[str] | None = None) -> Snapshot:
+    """The lab models of the snapshot at `root`, and its providers with their digests; the
+    offerings of those in `providers` (default: all)."""
+    check_snapshot(root)
     snapshot = Snapshot(root, revision)
     reader = _Reader(root, snapshot.problems)
     models_dir = root / "models"
@@ -254,9 +280,12 @@ def read_snapshot(root: Path, revision: Revision) -> Snapshot:
             data = reader.table(relpath)
             if data is not None:
                 snapshot.labs[model_id] = LabModel(model_id, relpath, data)
+    digests = fingerprints(root)
     for provider_dir in sorted(p for p in (root / "providers").iterdir() if p.is_dir()):
-        provider = _read_provider(provider_dir, root, reader, snapshot)
+        wanted = providers is None or provider_dir.name in providers
+        provider = _read_provider(provider_dir, root, reader, snapshot, offerings=wanted)
         if provider is not None:
+            provider.digest = digests[provider.id]
             snapshot.providers[provider.id] = provider
     return snapshot
 
@@ -269,7 +298,7 @@ def _valid_model_id(model_id: str, lab: bool = False) -> bool:
 
 
 def _read_provider(
-    provider_dir: Path, root: Path, reader: _Reader, snapshot: Snapshot
+    provider_dir: Path, root: Path, reader: _Reader, snapshot: Snapshot, *, offerings: bool
 ) -> Provider | None:
     provider_id = provider_dir.name
     relpath = f"providers/{provider_id}/provider.toml"
@@ -283,11 +312,8 @@ def _read_provider(
     if data is None:
         return None
     provider = Provider(provider_id, relpath, data)
-    digest = hashlib.sha256()
-    digest.update(reader.raw.get(relpath, b""))
     models_dir = provider_dir / "models"
-    inherited: set[str] = set()
-    for path in sorted(models_dir.rglob("*.toml")) if models_dir.is_dir() else []:
+    for path in sorted(models_dir.rglob("*.toml")) if models_dir.is_dir() and offerings else []:
         model_relpath = path.relative_to(root).as_posix()
         model_id = path.relative_to(models_dir).as_posix()[: -len(".toml")]
         if not _valid_model_id(model_id):
@@ -296,17 +322,9 @@ def _read_provider(
         toml = reader.table(model_relpath)
         if toml is None:
             continue
-        digest.update(b"\0" + model_relpath.encode() + b"\0" + reader.raw[model_relpath])
         offering = _offering(provider_id, model_id, model_relpath, toml, snapshot)
         if offering is not None:
             provider.offerings.append(offering)
-            if offering.base_model:
-                inherited.add(offering.base_model)
-    for base in sorted(inherited):  # a change in a base model changes what the provider serves
-        lab = snapshot.labs.get(base)
-        if lab is not None:
-            digest.update(b"\0" + lab.path.encode() + b"\0" + reader.raw.get(lab.path, b""))
-    provider.digest = f"sha256-{digest.hexdigest()}"
     return provider
 
 

@@ -29,6 +29,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,7 +38,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryKind, EntryRef, valid_id
 from bots.intake.importers import Importer
 from bots.intake.importers.licensetext import license_id
-from bots.sync.modelsdev import UPSTREAM, LabModel, Offering, Provider, Revision, Snapshot
+from bots.sync.modelsdev import (
+    UPSTREAM,
+    LabModel,
+    Offering,
+    Provider,
+    Revision,
+    Snapshot,
+    fingerprints,
+    read_snapshot,
+)
 
 PRICE_KEYS = (
     "input",
@@ -302,12 +312,15 @@ def written(value: Any) -> Any:
 class OfferingsRefresh:
     """One refresh of a registry from a snapshot (see the module's docstring)."""
 
-    def __init__(self, importer: Importer, snapshot: Snapshot, *, force: bool = False) -> None:
+    def __init__(
+        self, importer: Importer, root: Path, revision: Revision, *, force: bool = False
+    ) -> None:
         self.importer = importer
-        self.snapshot = snapshot
-        self.revision = snapshot.revision
+        self.root = root
+        self.revision = revision
         self.force = force
-        self.report = OfferingsReport(problems=list(snapshot.problems))
+        self.report = OfferingsReport()
+        self.snapshot = Snapshot(root, revision)
         self._lab_ids: dict[str, str | None] = {}  # models.dev model id → registry id
         # the models.dev models that name their entry by its id or Hub repo: only these fill
         # its people-owned fields (one matched by an alias is a snapshot or variant of it)
@@ -315,20 +328,20 @@ class OfferingsRefresh:
 
     # --- providers ----------------------------------------------------------------------
 
-    def changed_providers(self) -> set[str]:
+    def changed_providers(self, digests: dict[str, str]) -> set[str]:
         """The providers whose files differ from what their entries last recorded, and those
         with an entry that the snapshot no longer lists."""
         changed = set()
-        for provider in self.snapshot.providers.values():
-            current = self.importer.current(EntryRef(EntryKind.PROVIDER, provider.id)) or {}
+        for provider_id, digest in digests.items():
+            current = self.importer.current(EntryRef(EntryKind.PROVIDER, provider_id)) or {}
             refreshed = current.get("refreshed") or {}
-            if self.force or refreshed.get("digest") != provider.digest:
-                changed.add(provider.id)
+            if self.force or refreshed.get("digest") != digest:
+                changed.add(provider_id)
             else:
                 self.report.providers_unchanged += 1
         for relpath in self.importer.files.walk(f"{ENTRIES_DIR}/{EntryKind.PROVIDER.folder}"):
             name = relpath.rsplit("/", 1)[-1]
-            if name.endswith(SUFFIX) and name[: -len(SUFFIX)] not in self.snapshot.providers:
+            if name.endswith(SUFFIX) and name[: -len(SUFFIX)] not in digests:
                 data = self.importer.current(EntryRef(EntryKind.PROVIDER, name[: -len(SUFFIX)]))
                 if data and data.get("refreshed"):
                     changed.add(name[: -len(SUFFIX)])
@@ -545,9 +558,11 @@ class OfferingsRefresh:
     # --- the run ------------------------------------------------------------------------
 
     def run(self) -> OfferingsReport:
-        changed = self.changed_providers()
+        changed = self.changed_providers(fingerprints(self.root))
         if not changed:
             return self.report
+        self.snapshot = read_snapshot(self.root, self.revision, changed)
+        self.report.problems.extend(self.snapshot.problems)
         importer = self.importer
         for lab_id in sorted(self.snapshot.labs):  # models.dev's models: each has an entry
             self.registry_id(lab_id)
