@@ -14,6 +14,7 @@ import pytest
 from bots.core.loader import load_entry_file
 from tests.assertions import assert_inert
 from tests.conftest import Run, write
+from tests.harness import commit_all, git
 from tests.modelsdev_samples import (
     REVISION_AFTER,
     REVISION_BEFORE,
@@ -257,3 +258,20 @@ def test_a_folder_that_is_not_models_dev_is_a_usage_error(
     result = registry_cli("refresh-offerings", "--from", tmp_path, root=registry)
     assert result.code == 2
     assert "not a models.dev snapshot (no providers/ folder)" in result.err
+
+
+def test_the_diff_of_a_refresh_names_each_offering_by_provider_and_model(
+    registry_cli: Callable[..., Run], prepared: tuple[Path, Path], tmp_path: Path
+) -> None:
+    root, snapshot = prepared
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "base")
+    assert refresh(registry_cli, root, snapshot).code == 0
+    first = commit_all(root, "offerings")
+    newer = write_snapshot(tmp_path / "after", "after")
+    assert refresh(registry_cli, root, newer, revision=REVISION_AFTER, date="2026-07-01").code == 0
+    second = commit_all(root, "refresh")
+    result = registry_cli("diff", first, second, root=root)
+    assert "~ offerings[openai · gpt-4o].price.input: 2.5 → 2.0" in result.out
+    assert "+ offerings[relay · openai/gpt-4o].withdrawn: 2026-07-01" in result.out
+    assert "offerings[openai · gpt-4o-2024-05-13]" not in result.out  # unchanged: not listed

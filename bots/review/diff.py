@@ -27,6 +27,8 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "training_stages": ("name",),
     "cost": ("provider", "unit"),
     "api_availability": ("platform",),
+    "offerings": ("provider", "model"),
+    "price_tiers": ("above",),
     "inference_time": ("hardware",),
     "composition": ("name",),
     "splits": ("config", "split"),
