@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from bots.catalog.build import Registry
-from bots.catalog.plots import price_quality_points
+from bots.catalog.plots import frontier, price_quality_points
 from bots.cli import main
 from tests.conftest import Run
 
@@ -27,16 +27,15 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "offerings-registry"
 UNIT = "USD per 1M input / output tokens"
 GPT_4O = "entries/models/openai/gpt-4o.yaml"
 LLAMA = "entries/models/meta-llama/Llama-3.1-8B-Instruct.yaml"
-# The question CONTRIBUTING's SQL section answers with it.
-CHEAPEST_OVER_100K = """
-select model, provider_name, input_price, output_price
-from offerings
-where withdrawn is null and context > 100000
-  and input_price is not null and output_price is not null
-qualify row_number() over (
-  partition by model order by 3 * input_price + output_price, provider_name) = 1
-order by model
-"""
+
+
+def contributing_query(lead: str) -> str:
+    """The SQL block after `lead` in CONTRIBUTING.md: the documented query is the tested one."""
+    text = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text()
+    return text.split(lead, 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
+
+
+CHEAPEST_OVER_100K = contributing_query("the cheapest provider of each model for a context over")
 
 
 @pytest.fixture
@@ -141,7 +140,7 @@ def test_a_model_whose_offerings_are_all_withdrawn_says_it_is_no_longer_offered(
     assert old["API Availability"] == "No longer offered: OpenAI (withdrawn 2026-07-02)"
 
 
-def test_a_free_offering_is_the_cheapest(
+def test_an_offering_with_no_per_token_charge_is_named_not_ranked_as_the_cheapest(
     offerings_registry: Path, build: Callable[[], Path]
 ) -> None:
     free = (
@@ -154,9 +153,16 @@ def test_a_free_offering_is_the_cheapest(
     replace(
         offerings_registry, LLAMA, "  - provider: togetherai\n", free + "  - provider: togetherai\n"
     )
-    llama = master_row(build(), "Llama 3.1 8B Instruct")
-    assert llama["Cost"] == f"cheapest 0.00 / 0.00 {UNIT} (OpenRouter)"
+    out = build()
+    llama = master_row(out, "Llama 3.1 8B Instruct")
+    assert (
+        llama["Cost"]
+        == f"cheapest 0.02 / 0.05 {UNIT} (OpenRouter); no per-token charge at OpenRouter"
+    )
     assert llama["API Availability"] == "OpenRouter; Together AI (beta)"  # once, by name
+    con = duckdb.connect(str(out / "registry.duckdb"), read_only=True)
+    cheapest = [row for row in con.execute(CHEAPEST_OVER_100K).fetchall() if "llama" in row[0]]
+    assert cheapest == [("meta-llama/Llama-3.1-8B-Instruct", "OpenRouter", 0.02, 0.05)]
 
 
 def test_duckdb_answers_the_cheapest_provider_of_each_model_over_100k_context(built: Path) -> None:
@@ -352,7 +358,17 @@ def test_the_price_plot_places_models_with_a_price_and_the_most_common_score(
     assert "log scale" in svg and "GPT-4 Turbo" in svg
 
 
-def test_free_offerings_are_left_out_of_the_price_plot(offerings_registry: Path) -> None:
+def test_a_crowded_price_plot_names_the_models_no_cheaper_one_outscores(
+    offerings_registry: Path,
+) -> None:
+    _, points = price_quality_points(Registry.load(offerings_registry))
+    # GPT-4 Turbo costs more than GPT-4o and scores less.
+    assert [p.name for p in frontier(points)] == ["Llama 3.1 8B Instruct", "GPT-4o"]
+
+
+def test_offerings_with_no_per_token_charge_are_left_out_of_the_price_plot(
+    offerings_registry: Path,
+) -> None:
     replace(offerings_registry, LLAMA, "{input: 0.02, output: 0.05}", "{input: 0, output: 0}")
     replace(offerings_registry, LLAMA, "{input: 0.18, output: 0.18}", "{input: 0, output: 0}")
     _, points = price_quality_points(Registry.load(offerings_registry))

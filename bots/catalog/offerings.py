@@ -7,7 +7,9 @@ An offering marked `withdrawn` is history: it is listed (on the model's page and
 a `status` (deprecated, beta, alpha) still counts, and says so wherever it is named.
 
 "Cheapest" compares offerings by their price blended three input tokens to one output token
-(the usual mix of a chat request); an offering without both prices is not ranked.
+(the usual mix of a chat request); an offering without both prices is not ranked, and one
+with no per-token charge (both prices zero: a free tier or a subscription plan) is named as
+such rather than ranked as the cheapest.
 """
 
 from __future__ import annotations
@@ -162,9 +164,22 @@ def _rank(offering: Offering) -> tuple[Any, ...]:
 
 
 def cheapest(offerings: list[Offering]) -> Offering | None:
-    """The current offering with the lowest blended price (ties: by provider name)."""
-    priced = [o for o in offerings if o.current and o.blended is not None]
-    return min(priced, key=_rank) if priced else None
+    """The current paid offering with the lowest blended price (ties: by provider name). One
+    with no per-token charge (a free tier, a subscription plan) is no price to rank: see
+    `no_charge`."""
+    paid = [o for o in offerings if o.current and o.blended is not None and o.blended > 0]
+    return min(paid, key=_rank) if paid else None
+
+
+def no_charge(offerings: list[Offering]) -> list[str]:
+    """The providers offering it now with no per-token charge (a free tier, or a subscription
+    plan), by name, the first party first: `Cohere (first party)`, `GitHub Models (beta)`."""
+    at_no_charge = sorted(
+        (o for o in offerings if o.current and o.blended == 0),
+        key=lambda o: (not o.first_party, o.provider_name.lower()),
+    )
+    names = [_named(o, *(["first party"] if o.first_party else [])) for o in at_no_charge]
+    return list(dict.fromkeys(names))  # a provider with two such offerings named once
 
 
 def page_order(offerings: list[Offering]) -> list[Offering]:
@@ -191,20 +206,32 @@ def _marks(offering: Offering, *more: str) -> str:
     return ", ".join([offering.provider_name, *more, *status])
 
 
+def _named(offering: Offering, *more: str) -> str:
+    """`Azure (first party, deprecated)`: the provider's name, then what else to know."""
+    marks = [*more, *([offering.status] if offering.status else [])]
+    return offering.provider_name + (f" ({', '.join(marks)})" if marks else "")
+
+
 def cost_cell(offerings: list[Offering]) -> str | None:
     """`2.50 / 10.00 USD per 1M input / output tokens (OpenAI, first party); cheapest
-    2.00 / 8.00 (Azure)`; without a first-party price, the cheapest alone; None when no
-    current offering has both prices."""
+    2.00 / 8.00 (Azure)`; without a first-party price, the cheapest alone; then the providers
+    that charge nothing per token, if any (`no per-token charge at GitHub Models`). None when
+    no current offering has both prices."""
     best = cheapest(offerings)
     first = cheapest([o for o in offerings if o.first_party])
-    if best is None:
-        return None
-    if first is None:
-        return f"cheapest {best.pair()} {PRICE_UNIT} ({_marks(best)})"
-    text = f"{first.pair()} {PRICE_UNIT} ({_marks(first, 'first party')})"
-    if best.blended is not None and first.blended is not None and best.blended < first.blended:
-        return f"{text}; cheapest {best.pair()} ({_marks(best)})"
-    return f"{text}; the cheapest"
+    parts = []
+    if first is not None and best is not None:
+        parts.append(f"{first.pair()} {PRICE_UNIT} ({_marks(first, 'first party')})")
+        if best.blended is not None and first.blended is not None and best.blended < first.blended:
+            parts.append(f"cheapest {best.pair()} ({_marks(best)})")
+        else:
+            parts.append("the cheapest")
+    elif best is not None:
+        parts.append(f"cheapest {best.pair()} {PRICE_UNIT} ({_marks(best)})")
+    at_no_charge = no_charge(offerings)
+    if at_no_charge:
+        parts.append(f"no per-token charge at {', '.join(at_no_charge)}")
+    return "; ".join(parts) or None
 
 
 def availability_cell(offerings: list[Offering]) -> str | None:

@@ -221,18 +221,14 @@ def price_quality_points(registry: Registry) -> tuple[str | None, list[PricePoin
     """The quality score the price plot uses, and its points.
 
     Price: the model's cheapest current offering, blended three input tokens to one output
-    token (USD per million tokens); free offerings are left out, a log scale has no zero.
+    token (USD per million tokens); offerings with no per-token charge are left out, a log
+    scale has no zero.
     Quality: one benchmark, metric and setting, since scores are comparable only under one
     (as in the top-models plot): the one that the most priced models have (ties: by name).
     A model with several results under it is placed at its first (its own entry's first)."""
     prices: dict[str, float] = {}
     for model_id, data in registry.models.items():
-        offerings = [
-            o
-            for o in offerings_of(model_id, data, registry.providers)
-            if o.blended is not None and o.blended > 0
-        ]
-        best = cheapest(offerings)
+        best = cheapest(offerings_of(model_id, data, registry.providers))  # paid ones only
         if best is not None and best.blended is not None:
             prices[model_id] = best.blended
     scores: dict[str, dict[str, float]] = {}  # key → model → value
@@ -264,14 +260,38 @@ def _benchmark_label(registry: Registry, key: str) -> str:
     return f"{name} ({benchmark}) · {rest}" if name else key
 
 
-def _label_points(ax: Any, points: list[PricePoint]) -> None:
-    """Each point named beside it: to its right, or to its left in the right third of the
-    axis, where a long name would run out of the figure."""
+# More points than this and only the frontier is named: the models no cheaper one outscores.
+NAMED_POINTS = 15
+
+
+def frontier(points: list[PricePoint]) -> list[PricePoint]:
+    """The points that no cheaper (or equally priced) point outscores, from the cheapest."""
+    best = float("-inf")
+    found = []
+    for point in sorted(points, key=lambda p: (p.price, -p.score, p.name)):
+        if point.score > best:
+            found.append(point)
+            best = point.score
+    return found
+
+
+def _spread(points: list[PricePoint], most: int) -> list[PricePoint]:
+    """At most `most` of `points`, evenly spaced, the first and the last among them."""
+    if len(points) <= most:
+        return points
+    step = (len(points) - 1) / (most - 1)
+    return [points[round(i * step)] for i in range(most)]
+
+
+def _label_points(ax: Any, points: list[PricePoint], named: list[PricePoint]) -> None:
+    """The `named` points' names beside them: to the right, or to the left in the right third
+    of the axis, where a long name would run out of the figure."""
     if not points:
         return
     logs = [math.log10(p.price) for p in points]
     low, high = min(logs), max(logs)
-    for p, log in zip(points, logs, strict=True):
+    for p in named:
+        log = math.log10(p.price)
         right_side = high > low and (log - low) / (high - low) > 2 / 3
         ax.annotate(
             p.name,
@@ -292,18 +312,23 @@ def price_vs_quality(registry: Registry, out: Path) -> list[Path]:
         group = [p for p in points if (p.access if p.access in ACCESS else "") == access]
         if group:
             ax.scatter([p.price for p in group], [p.score for p in group], label=shown_as, s=36)
-    _label_points(ax, points)
+    named = points if len(points) <= NAMED_POINTS else _spread(frontier(points), NAMED_POINTS)
+    _label_points(ax, points, named)
     from matplotlib.ticker import FuncFormatter
 
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: usd(value)))
     ax.set_xlabel(f"USD per million tokens at the cheapest provider ({blend} blend, log scale)")
     ax.set_ylabel(textwrap.fill(label, 45))
-    ax.set_title(
-        textwrap.fill(f"Price against {label}", 80)
-        + f"\n{len(points)} models with a price and this score (the score most priced models have);"
-        + "\nfree offerings are left out (a log scale has no zero)"
-    )
+    lines = [
+        textwrap.fill(f"Price against {label}", 80),
+        f"{len(points)} models with a price and this score (the score most priced models have);",
+        "offerings with no per-token charge left out (a log scale has no zero)",
+    ]
+    if named is not points:
+        lines[-1] += ";"
+        lines.append(f"named: {len(named)} of those no cheaper model outscores")
+    ax.set_title("\n".join(lines))
     ax.margins(x=0.08, y=0.1)
     if points:
         ax.legend(title="access", loc="best")
