@@ -1,8 +1,11 @@
 """The researcher's view: master tables and exports built from the entries.
 
 Two master tables with exactly the columns researchers asked for, and relational tables
-(scores, lineage, training stages) for SQL. A cell is the value, `Unknown` where the entry says
-nobody knows, `N/A` where it does not apply, and empty where nobody has researched it yet.
+(scores, lineage, training stages; offerings and providers in bots/catalog/offerings.py) for
+SQL. A cell is the value, `Unknown` where the entry says nobody knows, `N/A` where it does not
+apply, and empty where nobody has researched it yet. A model's Cost and API Availability come
+from its offerings when one is current, else from its hand-written `cost` and
+`api_availability`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bots.catalog.offerings import availability_cell, cost_cell, offerings_of
 from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryKind, NotRegularFile
 from bots.core.loader import load_entry_file
 from bots.core.references import lineage_slots
@@ -52,6 +56,7 @@ class Registry:
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    providers: dict[str, dict[str, Any]] = field(default_factory=dict)
     # model id → its score files' data, in path order; their scores are in the model's
     # `scores` too (after its own), each with the file's source
     score_files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -86,6 +91,7 @@ class Registry:
                 EntryKind.MODEL: registry.models,
                 EntryKind.DATASET: registry.datasets,
                 EntryKind.ORGANIZATION: registry.organizations,
+                EntryKind.PROVIDER: registry.providers,
             }.get(ref.kind)
             if target is not None:
                 target[ref.id] = data
@@ -234,9 +240,24 @@ def _price(c: dict[str, Any]) -> str:
     return f"{c.get('amount')} {c.get('currency')} per {c.get('unit')} ({where})"
 
 
+def _api_columns(registry: Registry, data: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Cost and API Availability: from the offerings when one is current, else as written by
+    hand; a model whose offerings are all withdrawn and that has nothing written by hand says
+    it is no longer offered."""
+    offerings = offerings_of(str(data.get("id") or ""), data, registry.providers)
+    if any(o.current for o in offerings):
+        return cost_cell(offerings), availability_cell(offerings)
+    cost = _records(data.get("cost"), _price)
+    available = _records(data.get("api_availability"), lambda a: a.get("platform"))
+    if cost is None and available is None:
+        return None, availability_cell(offerings)
+    return cost, available
+
+
 def model_row(registry: Registry, data: dict[str, Any]) -> dict[str, str | None]:
     model_type = _cell(data.get("model_type"))
     task = data.get("task_category")
+    cost, available = _api_columns(registry, data)
     return {
         "Model Name": data.get("name"),
         "Company/Organization": registry.organization_name(data.get("organization")),
@@ -248,8 +269,8 @@ def model_row(registry: Registry, data: dict[str, Any]) -> dict[str, str | None]
         "Model Type": _join([model_type, task]) or None,
         "Resolution/Output Quality": _output_quality(data.get("output_quality")),
         "Inference Time": _records(data.get("inference_time"), _speed),
-        "Cost": _records(data.get("cost"), _price),
-        "API Availability": _records(data.get("api_availability"), lambda a: a.get("platform")),
+        "Cost": cost,
+        "API Availability": available,
         "URL": data.get("url"),
     }
 

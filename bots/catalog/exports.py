@@ -5,12 +5,39 @@ ever half-written."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bots.core.fileio import atomic_path
+from bots.core.fileio import atomic_path, write_atomic
+
+
+@dataclass(frozen=True)
+class Column:
+    """A typed column of a relational table: `string`, `number`, `integer`, `boolean` or
+    `date` (an ISO date, written as text in CSV and JSON)."""
+
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A relational table with typed columns, exported as CSV, JSON (with its JSON Schema) and
+    Parquet and put in the database with its types even when it has no rows."""
+
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
 
 
 def _cell_md(value: Any) -> str:
@@ -63,22 +90,83 @@ def arrow(columns: list[str], rows: list[dict[str, Any]]) -> Any:
     return pa.table({c: [r.get(c) for r in rows] for c in columns})
 
 
-def parquet(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def typed_arrow(table: Table) -> Any:
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(),
+             "boolean": pa.bool_(), "date": pa.date32()}  # fmt: skip
+    arrays = {}
+    for column in table.columns:
+        values = [row.get(column.name) for row in table.rows]
+        if column.type == "date":
+            values = [_iso_date(v) for v in values]
+        arrays[column.name] = pa.array(values, type=types[column.type])
+    return pa.table(arrays)
+
+
+def typed_json_schema(table: Table) -> str:
+    types = {"string": "string", "number": "number", "integer": "integer",
+             "boolean": "boolean", "date": "string"}  # fmt: skip
+    properties: dict[str, Any] = {}
+    for column in table.columns:
+        prop: dict[str, Any] = {"type": [types[column.type], "null"]}
+        if column.type == "date":
+            prop["format"] = "date"
+        properties[column.name] = {**prop, "description": column.description}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": table.title,
+        "description": f"{table.description} Built by `registry build`.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": table.names,
+            "properties": properties,
+        },
+    }
+    return json.dumps(schema, indent=2) + "\n"
+
+
+def write_table(out: Path, stem: str, table: Table) -> None:
+    """`stem`.csv, .json, .schema.json and .parquet in `out`."""
+    write_atomic(out / f"{stem}.csv", csv_text(table.names, table.rows))
+    write_atomic(out / f"{stem}.json", json_text(table.rows))
+    write_atomic(out / f"{stem}.schema.json", typed_json_schema(table))
+    _write_parquet(out / f"{stem}.parquet", typed_arrow(table))
+
+
+def _write_parquet(path: Path, table: Any) -> None:
     import pyarrow.parquet as pq
 
-    table = arrow(columns, rows)
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
 
 
-def duckdb_file(path: Path, tables: dict[str, tuple[list[str], list[dict[str, Any]]]]) -> None:
+def parquet(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    _write_parquet(path, arrow(columns, rows))
+
+
+# A database table: column names and rows (types as pyarrow infers them), or a typed Table.
+TableData = tuple[list[str], list[dict[str, Any]]] | Table
+
+
+def duckdb_file(path: Path, tables: dict[str, TableData]) -> None:
     import duckdb
 
     with atomic_path(path) as tmp:
         con = duckdb.connect(str(tmp))
         try:
-            for name, (columns, rows) in tables.items():
-                con.register("incoming", arrow(columns, rows))
+            for name, table in tables.items():
+                incoming = typed_arrow(table) if isinstance(table, Table) else arrow(*table)
+                con.register("incoming", incoming)
                 con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
                 con.unregister("incoming")
         finally:

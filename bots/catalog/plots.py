@@ -4,15 +4,25 @@ labels where possible, titles that say what is counted, and the number of entrie
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bots.catalog.build import ACCESS, Registry
+from bots.catalog.offerings import BLEND_INPUT, BLEND_OUTPUT, cheapest, offerings_of, usd
 from bots.core.fileio import atomic_path
 
-PLOTS = ("parameters_over_time", "licences", "tasks_and_modalities", "taxonomy", "top_models")
+PLOTS = (
+    "parameters_over_time",
+    "licences",
+    "tasks_and_modalities",
+    "taxonomy",
+    "top_models",
+    "price_vs_quality",
+)
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Any, Any]:
@@ -157,17 +167,31 @@ def taxonomy(registry: Registry, out: Path) -> list[Path]:
     return _save(fig, out, "taxonomy")
 
 
+def _score_key(score: dict[str, Any]) -> str:
+    """`cais/mmlu · accuracy (5-shot)`: scores are comparable only under one key."""
+    key = f"{score.get('benchmark') or score.get('leaderboard')} · {score.get('metric')}"
+    return key + (f" ({score['setting']})" if score.get("setting") else "")
+
+
+def _numeric_scores(data: dict[str, Any]) -> list[tuple[str, float]]:
+    return [
+        (_score_key(s), float(s["value"]))
+        for s in data.get("scores") or []
+        if isinstance(s, dict) and _is_value(s.get("value"))
+    ]
+
+
+def _is_value(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def top_models(registry: Registry, out: Path, per_benchmark: int = 5) -> list[Path]:
     """The best models of the six benchmarks with the most results. Scores are compared only
     within one benchmark, metric and setting: 5-shot and 0-shot numbers do not share a panel."""
     by_benchmark: dict[str, list[tuple[float, str]]] = {}
     for data in registry.models.values():
-        for s in data.get("scores") or []:
-            if isinstance(s, dict) and isinstance(s.get("value"), int | float):
-                key = f"{s.get('benchmark') or s.get('leaderboard')} · {s.get('metric')}"
-                if s.get("setting"):
-                    key += f" ({s['setting']})"
-                by_benchmark.setdefault(key, []).append((float(s["value"]), str(data.get("name"))))
+        for key, value in _numeric_scores(data):
+            by_benchmark.setdefault(key, []).append((value, str(data.get("name"))))
     busiest = sorted(by_benchmark, key=lambda k: (-len(by_benchmark[k]), k))
     keys = busiest[:6] or ["no scores recorded"]
     fig, _ = _figure(8, 2.2 * len(keys) + 0.5)
@@ -184,8 +208,140 @@ def top_models(registry: Registry, out: Path, per_benchmark: int = 5) -> list[Pa
     return _save(fig, out, "top_models")
 
 
+@dataclass(frozen=True)
+class PricePoint:
+    model: str
+    name: str
+    access: str
+    price: float  # USD per million tokens, blended
+    score: float
+
+
+def price_quality_points(registry: Registry) -> tuple[str | None, list[PricePoint]]:
+    """The quality score the price plot uses, and its points.
+
+    Price: the model's cheapest current offering, blended three input tokens to one output
+    token (USD per million tokens); offerings with no per-token charge are left out, a log
+    scale has no zero.
+    Quality: one benchmark, metric and setting, since scores are comparable only under one
+    (as in the top-models plot): the one that the most priced models have (ties: by name).
+    A model with several results under it is placed at its first (its own entry's first)."""
+    prices: dict[str, float] = {}
+    for model_id, data in registry.models.items():
+        best = cheapest(offerings_of(model_id, data, registry.providers))  # paid ones only
+        if best is not None and best.blended is not None:
+            prices[model_id] = best.blended
+    scores: dict[str, dict[str, float]] = {}  # key → model → value
+    for model_id in prices:
+        for key, value in _numeric_scores(registry.models[model_id]):
+            scores.setdefault(key, {}).setdefault(model_id, value)
+    if not scores:
+        return None, []
+    chosen = min(scores, key=lambda k: (-len(scores[k]), k))
+    points = [
+        PricePoint(
+            model_id,
+            str(registry.models[model_id].get("name") or model_id),
+            str(registry.models[model_id].get("access") or ""),
+            prices[model_id],
+            value,
+        )
+        for model_id, value in sorted(scores[chosen].items())
+    ]
+    return chosen, points
+
+
+def _benchmark_label(registry: Registry, key: str) -> str:
+    """The key with the benchmark's name first when it is a dataset entry: `MMLU (cais/mmlu)
+    · accuracy (5-shot)`."""
+    benchmark, _, rest = key.partition(" · ")
+    dataset = registry.datasets.get(benchmark)
+    name = dataset.get("name") if dataset else None
+    return f"{name} ({benchmark}) · {rest}" if name else key
+
+
+# More points than this and only the frontier is named: the models no cheaper one outscores.
+NAMED_POINTS = 15
+
+
+def frontier(points: list[PricePoint]) -> list[PricePoint]:
+    """The points that no cheaper (or equally priced) point outscores, from the cheapest."""
+    best = float("-inf")
+    found = []
+    for point in sorted(points, key=lambda p: (p.price, -p.score, p.name)):
+        if point.score > best:
+            found.append(point)
+            best = point.score
+    return found
+
+
+def _spread(points: list[PricePoint], most: int) -> list[PricePoint]:
+    """At most `most` of `points`, evenly spaced, the first and the last among them."""
+    if len(points) <= most:
+        return points
+    step = (len(points) - 1) / (most - 1)
+    return [points[round(i * step)] for i in range(most)]
+
+
+def _label_points(ax: Any, points: list[PricePoint], named: list[PricePoint]) -> None:
+    """The `named` points' names beside them: to the right, or to the left in the right third
+    of the axis, where a long name would run out of the figure."""
+    if not points:
+        return
+    logs = [math.log10(p.price) for p in points]
+    low, high = min(logs), max(logs)
+    for p in named:
+        log = math.log10(p.price)
+        right_side = high > low and (log - low) / (high - low) > 2 / 3
+        ax.annotate(
+            p.name,
+            (p.price, p.score),
+            fontsize=7,
+            xytext=(-4 if right_side else 4, 3),
+            textcoords="offset points",
+            ha="right" if right_side else "left",
+        )
+
+
+def price_vs_quality(registry: Registry, out: Path) -> list[Path]:
+    key, points = price_quality_points(registry)
+    fig, ax = _figure(8, 5)
+    blend = f"{BLEND_INPUT}:{BLEND_OUTPUT} input:output"
+    label = _benchmark_label(registry, key) if key else "a benchmark score"
+    for access, shown_as in [*ACCESS.items(), ("", "access not recorded")]:
+        group = [p for p in points if (p.access if p.access in ACCESS else "") == access]
+        if group:
+            ax.scatter([p.price for p in group], [p.score for p in group], label=shown_as, s=36)
+    named = points if len(points) <= NAMED_POINTS else _spread(frontier(points), NAMED_POINTS)
+    _label_points(ax, points, named)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: usd(value)))
+    ax.set_xlabel(f"USD per million tokens at the cheapest provider ({blend} blend, log scale)")
+    ax.set_ylabel(textwrap.fill(label, 45))
+    lines = [
+        textwrap.fill(f"Price against {label}", 80),
+        f"{len(points)} models with a price and this score (the score most priced models have);",
+        "offerings with no per-token charge left out (a log scale has no zero)",
+    ]
+    if named is not points:
+        lines[-1] += ";"
+        lines.append(f"named: {len(named)} of those no cheaper model outscores")
+    ax.set_title("\n".join(lines))
+    ax.margins(x=0.08, y=0.1)
+    if points:
+        ax.legend(title="access", loc="best")
+    else:
+        ax.text(0.5, 0.5, "No model has both a price and a score yet.", ha="center",
+                va="center", transform=ax.transAxes)  # fmt: skip
+    return _save(fig, out, "price_vs_quality")
+
+
 def all_plots(registry: Registry, out: Path) -> list[Path]:
     paths: list[Path] = []
-    for plot in (parameters_over_time, licences, tasks_and_modalities, taxonomy, top_models):
+    plots = (parameters_over_time, licences, tasks_and_modalities, taxonomy, top_models,
+             price_vs_quality)  # fmt: skip
+    for plot in plots:
         paths += plot(registry, out)
     return paths

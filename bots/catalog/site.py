@@ -1,5 +1,6 @@
 """The static catalog site: one page with searchable, filterable, sortable tables of models and
-datasets, and one page per entry with its facts, sources, scores and lineage drawn as a graph.
+datasets, and one page per entry with its facts, sources, scores, API offerings (each provider
+linked to its page) and lineage drawn as a graph.
 
 It works from `file://` and from GitHub Pages with no server: the data travels as a script
 (`data.js`), not fetched JSON. Every value is HTML-escaped when written; the client inserts text
@@ -18,6 +19,14 @@ from typing import Any
 from urllib.parse import quote
 
 from bots.catalog.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry, dataset_row, model_row
+from bots.catalog.offerings import (
+    Offering,
+    availability_cell,
+    cost_cell,
+    offerings_of,
+    page_order,
+    usd,
+)
 from bots.core.entries import KIND_BY_FOLDER, EntryKind
 from bots.core.fileio import write_atomic as write_text
 from bots.core.markdown import http_url
@@ -208,12 +217,76 @@ def _facts(data: dict[str, Any]) -> str:
     """The entry's fields as a definition list's items (scores and sources have their own)."""
     facts = []
     for key, value in data.items():
-        if key in ("id", "sources", "scores", "hub"):
+        if key in ("id", "sources", "scores", "hub", "offerings"):
             continue
         is_url = isinstance(value, str) and http_url(value)
         shown = _link(value) if is_url else esc(render_value(value))
         facts.append(f"<dt>{esc(key)}</dt><dd>{shown}</dd>")
     return "".join(facts)
+
+
+def _price_cell(price: float | None, tiers: list[tuple[int, float | None]]) -> str:
+    """A price, and under it the prices that apply past a context size."""
+    shown = "" if price is None else esc(usd(price))
+    for above, tier_price in tiers:
+        if tier_price is not None:
+            size = f"{above // 1000:,}k" if above % 1000 == 0 else f"{above:,}"
+            full = f"{usd(tier_price)} for requests above {above:,} tokens"
+            shown += f'<br><small title="{esc(full)}">{esc(usd(tier_price))} above {size}</small>'
+    return f'<td class="num">{shown}</td>'
+
+
+def _count_cell(count: int | None) -> str:
+    return f'<td class="num">{"" if count is None else f"{count:,}"}</td>'
+
+
+def _offering_row(o: Offering) -> str:
+    provider = _link(o.provider_url, o.provider_name)
+    if o.first_party:
+        provider += " <small>(first party)</small>"
+    status = f"withdrawn {o.withdrawn}" if o.withdrawn else (o.status or "")
+    cells = [
+        f"<td>{provider}</td>",
+        f"<td><code>{esc(o.provider_model)}</code></td>",
+        _price_cell(o.input, [(t.above, t.input) for t in o.tiers]),
+        _price_cell(o.output, [(t.above, t.output) for t in o.tiers]),
+        _price_cell(o.cache_read, []),
+        _price_cell(o.cache_write, []),
+        _count_cell(o.context),
+        _count_cell(o.max_output),
+        f"<td>{esc(status)}</td>",
+        f'<td class="date">{_link(o.source, o.as_of or "models.dev")}</td>',  # the file read
+    ]
+    attributes = ' class="withdrawn"' if o.withdrawn else ""
+    return f"<tr{attributes}>{''.join(cells)}</tr>"
+
+
+OFFERING_HEADS = ("provider", "model id", "input", "output", "cache read", "cache write",
+                  "context", "max output", "status", "as of")  # fmt: skip
+NUMERIC_HEADS = OFFERING_HEADS[2:8]
+NUMERIC_HEAD = ' class="num"'
+
+
+def _offerings_section(offerings: list[Offering]) -> str:
+    """The model's offerings as a table, current ones first, with the summary the master
+    table shows."""
+    if not offerings:
+        return ""
+    summary = [("Price", cost_cell(offerings)), ("Availability", availability_cell(offerings))]
+    facts = "".join(f"<dt>{term}</dt><dd>{esc(text)}</dd>" for term, text in summary if text)
+    heads = "".join(
+        f'<th scope="col"{NUMERIC_HEAD if h in NUMERIC_HEADS else ""}>{h}</th>'
+        for h in OFFERING_HEADS
+    )
+    rows = "".join(_offering_row(o) for o in page_order(offerings))
+    return (
+        f'<h2 id="offerings">API offerings</h2><dl>{facts}</dl>'
+        + '<div class="scroll"><table class="offerings">'
+        f"<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></div>"
+        '<p class="note">Prices in USD per million tokens, as models.dev listed them on the '
+        "date shown (linked to the file stating them); withdrawn offerings are no longer listed "
+        "there.</p>"
+    )
 
 
 def _hub_link(kind: str, data: dict[str, Any]) -> str:
@@ -224,7 +297,12 @@ def _hub_link(kind: str, data: dict[str, Any]) -> str:
 
 
 def entry_html(
-    kind: str, entry_id: str, data: dict[str, Any], lineage: dict[str, Any], depth: int
+    kind: str,
+    entry_id: str,
+    data: dict[str, Any],
+    lineage: dict[str, Any],
+    depth: int,
+    offerings: list[Offering] | None = None,
 ) -> str:
     up = "../" * depth
     parents = [(p, up + page_path(k, p), rel) for p, k, rel in lineage["parents"]]
@@ -247,6 +325,7 @@ def entry_html(
             f"<main><h1>{name}</h1>",
             f"<p><code>{esc(entry_id)}</code> {_hub_link(kind, data)}</p>",
             f'<h2 id="facts">Facts</h2><dl>{_facts(data)}</dl>',
+            _offerings_section(offerings or []),
             f"<h2>Lineage</h2>{graph}",
             f"<ul>{links or '<li>No lineage recorded.</li>'}</ul>",
             f"<h2>Scores</h2>{_score_rows(data.get('scores'))}",
@@ -297,8 +376,10 @@ def write_site(registry: Registry, out: Path) -> int:
             lineage = graph.get((kind, entry_id), {"parents": [], "children": []})
             relpath = page_path(kind, entry_id)
             depth = relpath.count("/")
-            write_text(
-                out / Path(*relpath.split("/")), entry_html(kind, entry_id, entry, lineage, depth)
+            offerings = (
+                offerings_of(entry_id, entry, registry.providers) if kind == "models" else []
             )
+            page = entry_html(kind, entry_id, entry, lineage, depth, offerings)
+            write_text(out / Path(*relpath.split("/")), page)
             pages += 1
     return pages

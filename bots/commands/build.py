@@ -1,7 +1,8 @@
 """Build the researcher's view of the registry: the master tables of models and datasets in
 Markdown, CSV, JSON (with a JSON Schema) and Parquet, one DuckDB database with the tables
-models, datasets, scores, lineage and training_stages for SQL, plots (PNG and SVG), and the
-static catalog site (site/index.html: open it from disk or publish it with GitHub Pages).
+models, datasets, scores, lineage, training_stages, offerings and providers for SQL (offerings
+and providers also as CSV, JSON and Parquet), plots (PNG and SVG), and the static catalog site
+(site/index.html: open it from disk or publish it with GitHub Pages).
 
 Cells read `Unknown` where an entry says nobody knows, `N/A` where it does not apply, and are
 empty where nobody has researched the value yet. Exit status: 0 built, 1 built without the
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         model_row,
         relational,
     )
+    from bots.catalog.offerings import offering_tables
     from bots.core.fileio import write_atomic
     from bots.core.findings import one_line
 
@@ -54,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     extra = relational(registry)
     model_ids = sorted(registry.models)
     dataset_ids = sorted(registry.datasets)
-    with_ids = {  # the database keeps ids, for joins with scores, lineage and stages
+    # the database keeps ids, for joins with scores, lineage, stages and offerings
+    with_ids: dict[str, exports.TableData] = {
         "models": (["id", *MODEL_COLUMNS],
                    [{"id": i, **row} for i, row in zip(model_ids, models, strict=True)]),
         "datasets": (["id", *DATASET_COLUMNS],
@@ -63,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
     for name, rows in extra.items():
         columns = list(rows[0]) if rows else ["model"]
         with_ids[name] = (columns, rows)
+    offerings = offering_tables(registry.models, registry.providers)
+    for name, table in offerings.items():
+        exports.write_table(out, name, table)
+        with_ids[name] = table
     exports.duckdb_file(out / "registry.duckdb", with_ids)
     from bots.catalog.plots import all_plots
 
@@ -72,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     pages = write_site(registry, out / "site")
     print(
         f"{len(models)} models, {len(datasets)} datasets, {len(extra['scores'])} scores, "
+        f"{len(offerings['offerings'].rows)} offerings, "
         f"{len(plots)} plot files, {pages} site pages → {out}"
     )
     for line in registry.skipped:
