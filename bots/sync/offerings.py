@@ -357,9 +357,11 @@ class OfferingsRefresh:
         api = provider.data.get("api")
         if isinstance(api, str) and re.match(r"^https?://[^\s$]+$", api):
             data["api"] = api
-        org = self.importer.identify(EntryKind.ORGANIZATION, provider.id)
-        if org.how in ("id", "case"):
-            data["organization"] = org.id
+        for name in (provider.id, provider.name):  # by the organization's id, name or alias
+            org = self.importer.identify(EntryKind.ORGANIZATION, name)
+            if org.exists and not org.weak:
+                data["organization"] = org.id
+                break
         existed = self.importer.index.exists(ref)
         if "url" not in data and not existed:
             self.report.problems.append((provider.path, "doc: no URL: the provider is skipped"))
