@@ -360,6 +360,18 @@ def test_a_download_that_is_not_an_archive_is_reported(
     assert files_of(root) == before
 
 
+def test_an_archive_without_models_dev_folders_is_reported(
+    models_dev: GitHubStandIn, refresh: Callable[..., Run], root: Path
+) -> None:
+    sha = models_dev.publish_snapshot(UPSTREAM, {"README.md": "# another project\n"})
+    result = refresh()
+    assert result.code == 1
+    assert result.err.strip() == (
+        f"registry refresh-offerings: {UPSTREAM}'s archive of {sha[:12]} has no models or "
+        "providers folder — check --upstream (OWNER/NAME) and --ref, or pass --from a checkout"
+    )
+
+
 def test_an_archive_over_the_download_cap_is_refused_as_it_streams(
     models_dev: GitHubStandIn,
     refresh: Callable[..., Run],

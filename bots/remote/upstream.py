@@ -205,8 +205,8 @@ def _download_retryable(exc: Exception) -> Retry | None:
 def download(
     url: str, dest: Path, *, max_bytes: int, what: str, retry: RetryPolicy, hint: str
 ) -> int:
-    """Stream `url` into `dest`, refusing more than `max_bytes` (announced or received);
-    returns the bytes written. Server errors and broken connections are tried again."""
+    """Stream `url` into `dest`, refusing it past `max_bytes`; returns the bytes written.
+    Server errors and broken connections are tried again."""
 
     def too_large() -> RegistryError:
         return _source_error(f"{what} is larger than {_size(max_bytes)}: refused", hint)
@@ -283,13 +283,19 @@ def unpack(
                 chosen.append(member)
             if top is None:
                 raise refuse("no files")
+            if not chosen:
+                raise _source_error(
+                    f"{what} has no {' or '.join(keep)} folder",
+                    "check --upstream (OWNER/NAME) and --ref, or pass --from a checkout",
+                )
             named = re.search(r"-([0-9a-f]{7,40})$", top)
             if sha is not None and named and not sha.startswith(named.group(1)):
                 raise refuse(f"another commit than {sha[:12]}", top)
             tar.extractall(dest, members=chosen, filter="data")
     except (tarfile.TarError, EOFError, zlib.error) as exc:
         raise _source_error(
-            f"{what} is not a tar archive ({_first_line(exc)})", "rerun later, or pass --from"
+            f"{what} is not a tar archive ({_first_line(exc)})",
+            "rerun later, or pass --from a checkout",
         ) from exc
     except OSError as exc:
         raise _source_error(f"{what} could not be extracted ({exc.strerror})", hint) from exc
