@@ -11,15 +11,24 @@ It also plays GitHub's side of a GitHub App (`add_app`): the installation lookup
 installation tokens `actions/create-github-app-token` mints with an RS256 JWT, each token acting
 as `<slug>[bot]` with only the permissions it was minted with.
 
+It also plays a public source repository that refreshes read (`publish_snapshot`): commits
+pushed one after another, each with its tarball, readable without a token as GitHub lets anyone
+read a public repository — GET /repos/{o}/{r}, /commits/{ref}, and /tarball/{ref}, which
+redirects to an archive served on the stand-in as codeload.github.com serves GitHub's.
+
 Tests read `server.requests` to count what the bots did.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import itertools
 import json
 import re
 import subprocess
+import tarfile
 import threading
 import time
 from collections.abc import Callable
@@ -120,6 +129,22 @@ class CommentRecord:
     user_type: str
 
 
+@dataclass(frozen=True)
+class SymLink:
+    """A file of a published snapshot that git keeps as a symbolic link to `target`."""
+
+    target: str
+
+
+@dataclass
+class SourceCommit:
+    """A commit of a public source repository, and the tar.gz GitHub serves for it."""
+
+    sha: str
+    date: str  # ISO 8601, the committer's
+    archive: bytes
+
+
 class Repo:
     def __init__(self, full_name: str, origin: Path | None) -> None:
         self.full_name = full_name
@@ -133,6 +158,7 @@ class Repo:
         # and approve pull requests": off, a workflow's GITHUB_TOKEN cannot open a PR (403),
         # whatever its permissions; an App's token can.
         self.actions_may_open_pulls = True
+        self.commits: list[SourceCommit] = []  # a public source repository's, oldest first
 
     def branch_sha(self, branch: str) -> str | None:
         if self.origin is None:
@@ -209,6 +235,27 @@ class GitHubStandIn(LoopbackServer):
         app = App(slug, client_id, public_key, permissions, set(repositories), next(self.ids))
         self.apps.append(app)
         return app
+
+    def publish_snapshot(
+        self,
+        full_name: str,
+        files: dict[str, str | bytes | SymLink],
+        *,
+        date: str = "2026-11-20T09:30:00Z",
+        archive: bytes | None = None,
+    ) -> str:
+        """Push a commit holding `files` (relpath → text) to the public repository `full_name`
+        (created on first use); returns its sha. Its tarball is `archive` when given (a hostile
+        one), else built as GitHub builds it (`github_tarball`)."""
+        repo = self.repos.get(full_name) or self.add_repo(full_name)
+        digest = hashlib.sha1(f"{full_name}\0{len(repo.commits)}\0{date}".encode())
+        for relpath in sorted(files):
+            digest.update(f"{relpath}\0{files[relpath]!r}\0".encode())
+        sha = digest.hexdigest()
+        if archive is None:
+            archive = github_tarball(full_name, sha, files)
+        repo.commits.append(SourceCommit(sha, date, archive))
+        return sha
 
     def open_pull(
         self,
@@ -391,6 +438,11 @@ class GitHubStandIn(LoopbackServer):
             def _serve(self) -> None:
                 server._serve(self)
 
+            def handle(self) -> None:
+                # a client that gave up on an answer (a download) closes with it unread
+                with contextlib.suppress(ConnectionResetError):
+                    super().handle()
+
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 
         return Handler
@@ -436,11 +488,20 @@ class GitHubStandIn(LoopbackServer):
             status, headers = fault.status, dict(fault.headers)
             payload = {"message": fault.message}
         request.status = status
-        data = b"" if payload is None else json.dumps(payload).encode()
+        content_type = headers.pop("Content-Type", "application/json; charset=utf-8")
+        streamed = isinstance(payload, bytes)  # an archive: sent as codeload does, no length
+        if isinstance(payload, bytes):
+            data = payload
+        else:
+            data = b"" if payload is None else json.dumps(payload).encode()
         try:
             handler.send_response(status)
-            handler.send_header("Content-Type", "application/json; charset=utf-8")
-            handler.send_header("Content-Length", str(len(data)))
+            handler.send_header("Content-Type", content_type)
+            if streamed:  # the body ends when the connection closes
+                handler.send_header("Connection", "close")
+                handler.close_connection = True
+            else:
+                handler.send_header("Content-Length", str(len(data)))
             # the quota GitHub reports on every answer, unless the answer says otherwise
             headers = {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999", **headers}
             for key, value in headers.items():
@@ -498,6 +559,9 @@ class GitHubStandIn(LoopbackServer):
         if method == "POST" and minting:
             app = self._app_of(authorization)
             return self._mint(app, int(minting.group(1)), request.body or {})
+        public = self._public_read(authorization, request)
+        if public is not None:
+            return public
         token = self._auth(authorization)
         if method == "GET" and path == "/user":
             return 200, {}, self._user(token.login, token.user_type)
@@ -534,6 +598,80 @@ class GitHubStandIn(LoopbackServer):
             (r"/labels", "POST", self._create_label),
             (r"/branches/(.+)", "GET", self._get_branch),
         ]
+
+    # --- a public source repository (no token needed) -------------------------------------
+
+    def _public_read(
+        self, authorization: str, request: Request
+    ) -> tuple[int, dict[str, str], Any] | None:
+        """What anyone may read of a repository with published commits: the repository, a
+        commit, its tarball (a redirect) and the archive itself. A token, when sent, must be
+        valid (GitHub answers 401 to a bad one even where none is needed)."""
+        if request.method != "GET":
+            return None
+        archive = re.fullmatch(
+            r"/_codeload/([^/]+/[^/]+)/legacy\.tar\.gz/([0-9a-f]{40})", request.path
+        )
+        if archive:
+            repo = self.repos.get(archive.group(1))
+            found = (
+                next((c for c in repo.commits if c.sha == archive.group(2)), None) if repo else None
+            )
+            if found is None:
+                raise HTTPError(404, "Not Found")
+            return 200, {"Content-Type": "application/x-gzip"}, found.archive
+        match = re.fullmatch(r"/repos/([^/]+/[^/]+)(|/commits/[^/]+|/tarball/[^/]+)", request.path)
+        repo = self.repos.get(match.group(1)) if match else None
+        if match is not None and repo is None and not authorization:
+            raise HTTPError(404, "Not Found")  # to anyone, a private repository does not exist
+        if match is None or repo is None or not repo.commits:
+            return None
+        if authorization:
+            self._auth(authorization)
+        rest = match.group(2)
+        if not rest:
+            return 200, {}, self._repo(repo.full_name)
+        kind, _, ref = rest[1:].partition("/")
+        commit = self._resolve(repo, ref)
+        if kind == "commits":
+            return 200, {}, self._source_commit(repo, commit)
+        location = f"{self.address}/_codeload/{repo.full_name}/legacy.tar.gz/{commit.sha}"
+        return 302, {"Location": location}, None
+
+    @staticmethod
+    def _resolve(repo: Repo, ref: str) -> SourceCommit:
+        if ref in ("main", "HEAD"):
+            return repo.commits[-1]
+        found = [c for c in repo.commits if len(ref) >= 7 and c.sha.startswith(ref)]
+        if len(found) != 1:
+            raise HTTPError(422, f"No commit found for SHA: {ref}")
+        return found[0]
+
+    def _source_commit(self, repo: Repo, commit: SourceCommit) -> dict[str, Any]:
+        api = f"{self.base_url}/repos/{repo.full_name}"
+        person = {"name": "Upstream", "email": "upstream@example.org", "date": commit.date}
+        at = repo.commits.index(commit)
+        parents = [
+            {"sha": c.sha, "url": f"{api}/commits/{c.sha}"} for c in repo.commits[at - 1 : at] if at
+        ]
+        return {
+            "sha": commit.sha,
+            "node_id": f"C_{commit.sha}",
+            "url": f"{api}/commits/{commit.sha}",
+            "html_url": f"{WEB}/{repo.full_name}/commit/{commit.sha}",
+            "commit": {
+                "url": f"{api}/git/commits/{commit.sha}",
+                "message": "Update models",
+                "author": person,
+                "committer": person,
+                "tree": {"sha": commit.sha[::-1], "url": f"{api}/git/trees/{commit.sha[::-1]}"},
+                "comment_count": 0,
+            },
+            "author": None,
+            "committer": None,
+            "parents": parents,
+            "files": [],
+        }
 
     # --- a GitHub App's own endpoints (JWT, not token) ------------------------------------
 
@@ -824,3 +962,33 @@ class GitHubStandIn(LoopbackServer):
                 "protected": False,
             },
         )
+
+
+def github_tarball(full_name: str, sha: str, files: dict[str, str | bytes | SymLink]) -> bytes:
+    """The tar.gz GitHub serves for a commit: one top folder `<owner>-<repo>-<short sha>/`
+    holding the commit's files (links as links), the commit's sha in the pax header."""
+    top = f"{full_name.replace('/', '-')}-{sha[:7]}"
+    out = io.BytesIO()
+    with tarfile.open(
+        fileobj=out, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": sha}
+    ) as tar:
+        folders = {top}
+        for relpath in sorted(files):
+            parts = relpath.split("/")
+            folders.update("/".join([top, *parts[:i]]) for i in range(1, len(parts)))
+        for folder in sorted(folders):
+            info = tarfile.TarInfo(folder)
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 1_700_000_000
+            tar.addfile(info)
+        for relpath in sorted(files):
+            content = files[relpath]
+            info = tarfile.TarInfo(f"{top}/{relpath}")
+            info.mode, info.mtime = 0o644, 1_700_000_000
+            if isinstance(content, SymLink):
+                info.type, info.linkname = tarfile.SYMTYPE, content.target
+                tar.addfile(info)
+                continue
+            data = content.encode() if isinstance(content, str) else content
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()

@@ -37,6 +37,7 @@ NEEDS = {
     "submission.yml": {"contents": "write", "pull-requests": "write", "issues": "write"},
     "refresh-hub.yml": {"contents": "write", "pull-requests": "write"},
     "refresh-scores.yml": {"contents": "write", "pull-requests": "write"},
+    "refresh-offerings.yml": {"contents": "write", "pull-requests": "write"},
 }
 
 

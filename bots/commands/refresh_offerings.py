@@ -2,7 +2,7 @@
 
 Reads models.dev — a checkout or extracted archive given with --from PATH, or by default the
 public repository (anomalyco/models.dev) through the GitHub API: its newest commit is asked for
-first, and when every provider entry already records that commit nothing else is read. Each
+first, and when it is the newest commit the provider entries record nothing else is read. Each
 provider becomes an entry under entries/providers/; each offering is put on the model it is
 an offering of (see bots/sync/offerings.py for how, and what is never guessed); models.dev's
 models with no entry get one, and empty people-owned fields are filled, citing models.dev.
@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -93,72 +91,52 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace, importer: Any, scratch: Path) -> tuple[Path, Any] | None:
-    """The newest models.dev, extracted under `scratch`; None when every provider entry
-    already records its commit."""
-    import requests
-    from github import Auth, Github, GithubException
+    """The newest models.dev, extracted under `scratch`; None when the registry already holds
+    it.
 
-    from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryKind, EntryRef
+    A refresh reads every provider and records its commit on the provider entries that changed,
+    so the entries hold, in full, the snapshot of the newest commit they record (by its date).
+    When that commit alone is upstream's newest, only that commit was asked for. Otherwise the
+    commit's archive is downloaded (at most MAX_ARCHIVE_BYTES) and its models/ and providers/
+    extracted, after every member passed tarfile's data filter (bots/remote/upstream.py)."""
+    from bots.remote.upstream import SourceRepository, download, unpack
     from bots.sync.modelsdev import Revision
 
-    api = os.environ.get("GITHUB_API_URL", "https://api.github.com")
-    token = os.environ.get("GITHUB_TOKEN")
-    github = Github(base_url=api, auth=Auth.Token(token) if token else None, retry=None)
-    try:
-        repo = github.get_repo(args.upstream)
-        commit = repo.get_commit(args.ref or repo.default_branch)
-        sha = commit.sha
-        date = commit.commit.committer.date.date()
-        known = set()
-        for relpath in importer.files.walk(f"{ENTRIES_DIR}/{EntryKind.PROVIDER.folder}"):
-            name = relpath.rsplit("/", 1)[-1][: -len(SUFFIX)]
-            data = importer.current(EntryRef(EntryKind.PROVIDER, name)) or {}
-            known.add((data.get("refreshed") or {}).get("snapshot"))
-        if known == {sha} and not args.force:
-            return None
-        url = repo.get_archive_link("tarball", sha)
-    except GithubException as exc:
-        raise RegistryError(
-            "refresh.source",
-            f"{args.upstream}: GitHub answered {exc.status} — check the repository name, or "
-            "pass --from a checkout",
-        ) from exc
-    except requests.RequestException as exc:
-        raise RegistryError(
-            "refresh.source", f"{args.upstream}: GitHub cannot be reached ({exc}) — retry later"
-        ) from exc
+    source = SourceRepository.from_env(args.upstream)
+    newest = source.newest_commit(args.ref)
+    if not args.force and _newest_recorded(importer) == {newest.sha}:
+        return None
+    what = f"{args.upstream}'s archive of {newest.sha[:12]}"
     archive = scratch / "models.dev.tar.gz"
-    try:
-        with requests.get(url, stream=True, timeout=60) as answer:
-            answer.raise_for_status()
-            size = 0
-            with archive.open("wb") as out:
-                for chunk in answer.iter_content(1 << 16):
-                    size += len(chunk)
-                    if size > MAX_ARCHIVE_BYTES:
-                        raise RegistryError(
-                            "refresh.source",
-                            f"{args.upstream}: the archive passes {MAX_ARCHIVE_BYTES >> 20} MiB; "
-                            "refused",
-                        )
-                    out.write(chunk)
-    except requests.RequestException as exc:
-        raise RegistryError(
-            "refresh.source", f"{args.upstream}: the archive could not be read ({exc})"
-        ) from exc
-    folder = scratch / "snapshot"
-    folder.mkdir()
-    try:
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(folder, filter="data")  # no absolute paths, no links out
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise RegistryError(
-            "refresh.source", f"{args.upstream}: the archive is not a tar.gz ({exc})"
-        ) from exc
-    tops = [p for p in folder.iterdir() if p.is_dir()]
-    if len(tops) != 1:
-        raise RegistryError("refresh.source", f"{args.upstream}: the archive has no single folder")
-    return tops[0], Revision(sha, date)
+    download(
+        source.archive_url(newest.sha),
+        archive,
+        max_bytes=MAX_ARCHIVE_BYTES,
+        what=what,
+        retry=source.retry,
+        hint="rerun later, or pass --from a checkout",
+    )
+    folders = ("models", "providers")
+    top = unpack(archive, scratch / "snapshot", keep=folders, what=what, sha=newest.sha)
+    archive.unlink()
+    return top, Revision(newest.sha, newest.date)
+
+
+def _newest_recorded(importer: Any) -> set[str]:
+    """The models.dev commits the provider entries record with the newest date; none when an
+    entry records no commit (a hand-written one: only reading upstream tells)."""
+    from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryKind, EntryRef
+
+    by_date: dict[str, set[str]] = {}
+    for relpath in importer.files.walk(f"{ENTRIES_DIR}/{EntryKind.PROVIDER.folder}"):
+        if not relpath.endswith(SUFFIX):
+            continue
+        name = relpath.rsplit("/", 1)[-1][: -len(SUFFIX)]
+        refreshed = (importer.current(EntryRef(EntryKind.PROVIDER, name)) or {}).get("refreshed")
+        if not isinstance(refreshed, dict) or not isinstance(refreshed.get("snapshot"), str):
+            return set()
+        by_date.setdefault(str(refreshed.get("as_of")), set()).add(refreshed["snapshot"])
+    return by_date[max(by_date)] if by_date else set()
 
 
 def lines(report: Any, importer: Any) -> list[str]:
