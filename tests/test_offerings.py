@@ -128,6 +128,7 @@ def test_people_owned_fields_are_filled_where_empty_and_never_overwritten(
     filled = next(s for s in model["sources"] if "models.dev" in s["url"])
     assert filled["url"].endswith("/models/openai/gpt-4o.toml")
     assert "openai/gpt-4o modalities.input: the entry has [text, audio, image]" in result.out
+    assert "openai/gpt-4o release_date" not in result.out  # the same day, as a date or text
     # the dated snapshot is an alias of the entry: it never fills it (its name is not the
     # entry's name, and no conflict is reported for it)
     assert model["name"] == "GPT-4o"

@@ -7,6 +7,7 @@ adding one score or reordering sources reads as exactly that, not as a cascade o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +108,12 @@ class RevisionDiff:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal as data: 1 and 1.0 are the same number, but true is not 1 and "1" is not 1."""
+    """Equal as data: 1 and 1.0 are the same number, but true is not 1 and "1" is not 1; a
+    day is its ISO text (the loader reads `2024-05-13` as text, a writer may hold a date)."""
+    if isinstance(a, dt.date):
+        a = a.isoformat()
+    if isinstance(b, dt.date):
+        b = b.isoformat()
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, int | float) and isinstance(b, int | float):
