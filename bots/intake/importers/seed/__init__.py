@@ -36,6 +36,7 @@ from bots.intake.importers.seed.files import (
     DATASET_FILES,
     DATASET_INFO_ROWS,
     EVALUATION_ROWS,
+    MISSHAPEN,
     MODEL_FILES,
     OTHER_FILES,
     SCORE_FILES,
@@ -47,6 +48,7 @@ from bots.intake.importers.seed.files import (
     source_url,
 )
 from bots.intake.importers.seed.models import (
+    MODEL_FILE,
     PIPELINES,
     ModelFacts,
     ModelIds,
@@ -55,8 +57,10 @@ from bots.intake.importers.seed.models import (
     model_ref,
     stage_list,
 )
-from bots.intake.importers.seed.scores import ScoreSink, file_scores, index, row_score
+from bots.intake.importers.seed.scores import SCORE_FILE, ScoreSink, file_scores, index, row_score
+from bots.intake.importers.seed.shapes import Shape, mismatch
 from bots.intake.importers.seed.tasks import BENCHMARKS
+from bots.intake.importers.seed.values import Reading
 
 __all__ = ["SeedImporter"]
 
@@ -157,8 +161,15 @@ class SeedImporter:
         except Unreadable as exc:
             self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
             return []
-        return [(f"{relpath} row {n} ({row.get('id', '')[:80]})", row) for n, row in
-                enumerate(rows, start=2)]  # fmt: skip
+        out = []
+        for n, row in enumerate(rows, start=2):
+            record = f"{relpath} row {n} ({(row.get('id') or '')[:80]})"
+            if None in row:  # csv's key for the cells past the header's
+                self._outcome(part, record, f"skipped: {MISSHAPEN}: more cells than the header",
+                              MISSHAPEN)  # fmt: skip
+                continue
+            out.append((record, row))
+        return out
 
     # --- models ---------------------------------------------------------------------------
 
@@ -168,7 +179,7 @@ class SeedImporter:
         return self.models[entry_id]
 
     def _model_files(self) -> None:
-        files = self._json_files("model_metadata", MODEL_FILES)
+        files = self._json_files("model_metadata", MODEL_FILES, MODEL_FILE)
         for _, doc in files:
             found, _ = hub_id(doc.get("id"))
             if found:
@@ -184,20 +195,17 @@ class SeedImporter:
                 self._outcome(MODEL_FILES, relpath, f"skipped: {why}")
                 continue
             self.stems[Path(relpath).stem] = entry_id
-            draft = self._model_draft(entry_id)
-            problems: list[str] = []
-            try:
-                said = self.facts.file_claims(doc, draft, source_url(relpath), relpath, problems)
-            except MISSHAPEN as exc:
-                self._outcome(MODEL_FILES, relpath, f"skipped: {misshapen(exc)}")
-                continue
-            self._count_problems(problems)
+            reading = Reading(relpath, source_url(relpath))
+            said = self.facts.file_claims(doc, self._model_draft(entry_id), reading)
+            self._report(reading)
             known = self.creation.setdefault(entry_id, {"source": source_url(relpath)})
             for key, value in said.items():
                 if known.get(key) in (None, [], False):
                     known[key] = value
 
-    def _json_files(self, sub: str, part: str) -> list[tuple[str, dict[str, Any]]]:
+    def _json_files(self, sub: str, part: str, expected: Shape) -> list[tuple[str, dict[str, Any]]]:
+        """The files of `sub` that are records of the collection's shape (`expected`): each
+        other file is skipped whole, with its reason."""
         out = []
         folder = self.folder / sub
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -209,8 +217,12 @@ class SeedImporter:
             except Unreadable as exc:
                 self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
                 continue
-            if not isinstance(doc, dict) or empty(doc):
+            if empty(doc):
                 self._outcome(part, relpath, "skipped: empty placeholder")
+                continue
+            wrong = mismatch(doc, expected)
+            if wrong:
+                self._outcome(part, relpath, f"skipped: {MISSHAPEN}: {wrong}", MISSHAPEN)
                 continue
             out.append((relpath, doc))
         return out
@@ -221,12 +233,19 @@ class SeedImporter:
             if entry_id is None:
                 self._outcome(ANNOTATION_ROWS, record, f"skipped: {why}")
                 continue
-            draft = self._model_draft(entry_id)
-            problems: list[str] = []
             url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
-            self.facts.annotation_claims(row, draft, url, record, problems)
-            self._count_problems(problems)
+            reading = Reading(record, url)
+            self.facts.annotation_claims(row, self._model_draft(entry_id), reading)
+            self._report(reading)
             self.creation.setdefault(entry_id, {"source": url, "assumed": True})
+
+    def _report(self, reading: Reading, part: str = "values not carried") -> None:
+        """What a record's reading skipped (each value named by its record and field) and
+        what it says that the registry has no place for (counted)."""
+        for skip in reading.skipped:
+            self.report.skip(f"{reading.record} {skip.field}", skip.why, skip.group)
+            self.report.tally(part, skip.group)
+        self._count_problems(reading.problems)
 
     def _count_problems(self, problems: list[str]) -> None:
         for problem in problems:
@@ -236,7 +255,7 @@ class SeedImporter:
 
     def _score_files(self) -> None:
         skipped: Counter[str] = Counter()
-        for relpath, doc in self._json_files("model_scores", SCORE_FILES):
+        for relpath, doc in self._json_files("model_scores", SCORE_FILES, SCORE_FILE):
             stem = Path(relpath).stem.removeprefix("results_")
             entry_id, why = self.ids.canonical(doc.get("model_name"))
             if entry_id is None and not doc.get("model_name"):
@@ -247,11 +266,9 @@ class SeedImporter:
             if empty(doc.get("results")):
                 self._outcome(SCORE_FILES, relpath, "skipped: empty placeholder: no results")
                 continue
-            try:
-                scores = file_scores(doc, relpath, skipped)
-            except MISSHAPEN as exc:
-                self._outcome(SCORE_FILES, relpath, f"skipped: {misshapen(exc)}")
-                continue
+            reading = Reading(relpath, source_url(relpath))
+            scores = file_scores(doc, reading, skipped)
+            self._report(reading, "score values not carried")
             if not scores:
                 self._outcome(SCORE_FILES, relpath, "skipped: no score of a known benchmark")
                 continue
@@ -274,12 +291,17 @@ class SeedImporter:
             if entry_id not in known:
                 scores = [s for b in self.sink.batches.get(entry_id, {}).values() for s in b]
                 known[entry_id] = index(scores)
-            score, outcome = row_score(row, known[entry_id], relpath)
+            reading = Reading(record, source_url(relpath))
+            score, outcome = row_score(row, known[entry_id], reading)
             if score is not None:
                 self.sink.add(entry_id, source_url(relpath), [score])
                 self._model_draft(entry_id).speaks(relpath, EVALUATION_ROWS)
                 self.creation.setdefault(entry_id, {"source": source_url(relpath), "assumed": True})
-            self._outcome(EVALUATION_ROWS, record, outcome)
+            if score is None and reading.skipped:  # its value: named by the reading
+                self.report.tally(EVALUATION_ROWS, outcome)
+            else:
+                self._outcome(EVALUATION_ROWS, record, outcome)
+            self._report(reading, "score values not carried")
 
     # --- datasets -------------------------------------------------------------------------
 
@@ -311,6 +333,7 @@ class SeedImporter:
             elif stem in files.parent:
                 whole = self.stem_ids.get(files.parent[stem], files.parent[stem])
                 self._outcome(DATASET_FILES, file.relpath, f"a part of {whole}'s composition")
+                self._report(files.readings[stem])
             elif stem not in identities:
                 self._outcome(
                     DATASET_FILES,
@@ -320,16 +343,7 @@ class SeedImporter:
                     "which dataset the file describes is not known",
                 )
             else:
-                draft = self._dataset_draft(identities[stem])
-                try:
-                    claimed = files.claims(stem, draft)
-                except MISSHAPEN as exc:
-                    self._outcome(DATASET_FILES, file.relpath, f"skipped: {misshapen(exc)}")
-                    continue
-                for problem in claimed:
-                    self._count_problems([problem])
-                    if "loop" in problem or "outside" in problem or "no such" in problem:
-                        self.report.skip(f"{file.relpath} domain", problem, problem.split(" (")[0])
+                self._report(files.claims(stem, self._dataset_draft(identities[stem])))
 
     def _dataset_info(self, path: Path | None) -> None:
         url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
@@ -345,18 +359,20 @@ class SeedImporter:
             draft = self.models.get(entry_id)
             stem = draft.value(("training_stages", "pretraining", "data")) if draft else None
             dataset = self.stem_ids.get(stem) if isinstance(stem, str) else None
+            reading = Reading(record, url)
             if dataset is not None and dataset in self.dataset_drafts:
-                problems = info_claims(row, self.dataset_drafts[dataset], url, record)
-                self._count_problems(problems)
-                continue
-            self._info_on_model(entry_id, row, url, record)
+                info_claims(row, self.dataset_drafts[dataset], reading)
+            else:
+                self._info_on_model(entry_id, row, reading)
+            self._report(reading)
 
-    def _info_on_model(self, entry_id: str, row: dict[str, str], url: str, record: str) -> None:
+    def _info_on_model(self, entry_id: str, row: dict[str, str], reading: Reading) -> None:
         """A dataset_info row for a model whose training stage names no dataset: its shares
         become the model's training data by category."""
+        url, record = reading.source, reading.record
         draft = self._model_draft(entry_id)
         scratch = Draft(draft.ref)
-        problems = info_claims(row, scratch, url, record)
+        info_claims(row, scratch, reading)
         found = {k[2]: c.value for k, c in scratch.claims.items() if k[:2] == ("summary", "shares")}
         shares = {k: v for k, v in found.items() if v > 0 and k != "unknown"}
         draft.speaks(record, DATASET_INFO_ROWS)
@@ -365,11 +381,10 @@ class SeedImporter:
             draft.claim(("training_data_shares",), items, url, record)
         for key in ("total_tokens", "english_share"):
             if scratch.has(("summary", key)):
-                problems.append(
+                reading.problems.append(
                     f"a model's training-data {key.replace('_', ' ')} with no dataset entry "
                     "to hold it"
                 )
-        self._count_problems(problems)
         if entry_id not in self.creation:
             self.creation[entry_id] = {"source": url, "assumed": True}
 
@@ -635,15 +650,3 @@ class SeedImporter:
         fields["modalities"] = {"input": task[1], "output": task[2]}
         fields["access"] = "open_weights"
         return fields, assumed
-
-
-# A record whose fields have shapes the collection never writes (a list where it writes an
-# object, a number where it writes a list, 1e300 billion tokens): that record is skipped with
-# the reason, the rest of the collection comes in.
-MISSHAPEN = (TypeError, AttributeError, KeyError, ValueError, OverflowError, RecursionError)
-
-
-def misshapen(exc: Exception) -> str:
-    return (
-        f"a field has a shape the collection never writes ({type(exc).__name__}: {str(exc)[:120]})"
-    )

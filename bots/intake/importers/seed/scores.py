@@ -21,10 +21,20 @@ from typing import Any
 
 from bots.core.scoring import ScoreKey
 from bots.intake.importers import Importer, slug
-from bots.intake.importers.seed.files import number, source_url
+from bots.intake.importers.seed.files import number
+from bots.intake.importers.seed.shapes import TEXT, Shape, shape, shown_key
 from bots.intake.importers.seed.tasks import metric, setting, shots_of, task
+from bots.intake.importers.seed.values import OUT_OF_RANGE, Reading
 
 FLAT_NOTE = "shots not recorded"
+# A score file as the collection writes it (shapes.py): per harness, per task, either metrics
+# (the flat layout) or metrics per shot setting (the nested one).
+METRIC_VALUE = shape("number", "string", "null")
+SCORE_FILE: Shape = shape("object", fields={
+    "model_name": TEXT, "last_updated": TEXT,
+    "results": shape("object", "null", values=shape("object", values=shape(
+        "object", values=shape(*METRIC_VALUE.kinds, "object", values=METRIC_VALUE)))),
+})  # fmt: skip
 OWNER = "seed-metadata"  # the importer that owns the score files it writes
 
 
@@ -100,35 +110,41 @@ def score_slug(source: str) -> str:
     return slug(f"seed-{source.rsplit('/', 1)[-1].removesuffix('.json').removesuffix('.csv')}")
 
 
-def file_scores(doc: dict[str, Any], relpath: str, skipped: Counter[str]) -> list[Score]:
-    """The scores of one score file (either layout); what it skips is counted in `skipped`."""
-    source = source_url(relpath)
+def file_scores(doc: dict[str, Any], reading: Reading, skipped: Counter[str]) -> list[Score]:
+    """The scores of one score file of the collection's shape (`SCORE_FILE`), either layout;
+    a value out of its metric's range is skipped in `reading`, what else it skips is counted
+    in `skipped`."""
+    relpath = reading.record
     day = _day(doc.get("last_updated"))
     out: list[Score] = []
-    for tasks in (doc.get("results") or {}).values():
-        if not isinstance(tasks, dict):
-            continue
+    for harness, tasks in (doc.get("results") or {}).items():
         for name, entry in tasks.items():
-            if not isinstance(entry, dict):
-                continue
             nested = any(isinstance(v, dict) for v in entry.values())
             runs = (
-                [(shots_of(k), v) for k, v in entry.items() if isinstance(v, dict)]
+                [(k, shots_of(k), v) for k, v in entry.items() if isinstance(v, dict)]
                 if nested
-                else [(None, entry)]
+                else [(None, None, entry)]
             )
-            for shots, metrics in runs:
+            if nested and not all(isinstance(v, dict) for v in entry.values()):
+                skipped["a value beside a task's shot settings"] += sum(
+                    1 for v in entry.values() if not isinstance(v, dict)
+                )
+            for key, shots, metrics in runs:
                 found = task(name)
                 if found is None:
                     skipped["metrics of a task with no known benchmark"] += _count(name, metrics)
                     continue
                 run_day = _day(metrics.get("timestamp")) or day
+                where = ".".join(shown_key(k) for k in ("results", harness, name, key) if k)
                 for raw, value in metrics.items():
-                    score = _score(name, found, raw, value, metrics, shots, source, run_day)
+                    at = f"{where}.{shown_key(raw)}"
+                    score = _score(name, found, raw, value, metrics, shots, run_day, reading, at)
                     if score is None:
-                        if metric(name, raw) is not None:
+                        if metric(name, raw) is not None and number(value) is None:
                             skipped["metric without a numeric value"] += 1
-                        elif not (raw.endswith("_stderr") or raw in ("timestamp", "alias")):
+                        elif metric(name, raw) is None and not (
+                            raw.endswith("_stderr") or raw in ("timestamp", "alias")
+                        ):
                             skipped["a metric the registry's vocabulary lacks"] += 1
                         continue
                     score.shots_known = shots is not None
@@ -148,25 +164,28 @@ def _score(
     value: Any,
     metrics: dict[str, Any],
     shots: int | None,
-    source: str,
     day: dt.date | None,
+    reading: Reading,
+    where: str,
 ) -> Score | None:
     metric_name = metric(name, raw)
-    number_ = number(value) if metric_name else None
-    if metric_name is None or number_ is None:
+    if metric_name is None:
+        return None
+    number_ = reading.score(where, metric_name, value)
+    if number_ is None:
         return None
     record: dict[str, Any] = {"benchmark": found.benchmark}
     if found.subtask:
         record["subtask"] = found.subtask
     record["metric"] = metric_name
     record["value"] = exact(number_)
-    stderr = number(metrics.get(f"{raw}_stderr"))
-    if stderr is not None and stderr >= 0:
+    stderr = reading.number(f"{where}_stderr", metrics.get(f"{raw}_stderr"), least=0)
+    if stderr is not None:
         record["stderr"] = exact(stderr)
     said = setting(shots, found.variant)
     if said:
         record["setting"] = said
-    record["source"] = source
+    record["source"] = reading.source
     if day:
         record["date"] = day
     record["note"] = f"harness task {name}" + ("" if shots is not None else f"; {FLAT_NOTE}")
@@ -183,24 +202,26 @@ def index(scores: list[Score]) -> Index:
     return out
 
 
-def row_score(row: dict[str, str], known: Index, relpath: str) -> tuple[Score | None, str]:
+def row_score(row: dict[str, str], known: Index, reading: Reading) -> tuple[Score | None, str]:
     """What an evaluation_results.csv row is: the same score as one already read (which it
     may complete with its shot count or stderr), or a new score; or why it is skipped.
 
     Returns (the new score or None, the row's outcome); the outcome starts with "skipped: "
-    when the row is skipped."""
+    when the row is skipped. A value out of its metric's range is named in `reading`."""
     name = (row.get("benchmark") or "").strip()
     found = task(name)
     if found is None:
         return None, "skipped: a task with no known benchmark"
     metric_name = metric(name, (row.get("metric") or "").strip())
-    value = number(row.get("metric_value"))
     if metric_name is None:
         return None, "skipped: not a metric"
-    if value is None:
+    if number(row.get("metric_value")) is None:
         return None, "skipped: no value"
+    value = reading.score("metric_value", metric_name, row.get("metric_value"))
+    if value is None:
+        return None, f"skipped: {OUT_OF_RANGE}"
     shots = shots_of((row.get("setting") or "").strip())
-    stderr = number(row.get("metric_stderr"))
+    stderr = reading.number("metric_stderr", row.get("metric_stderr"), least=0)
     # the CSV calls each task's main metric "accuracy", whatever the harness named it
     alike = [metric_name] + (["exact_match"] if metric_name == "accuracy" else [])
     candidates = [s for m in alike for s in known.get((name, m), [])]
@@ -218,7 +239,7 @@ def row_score(row: dict[str, str], known: Index, relpath: str) -> tuple[Score | 
             old["note"] = old["note"].replace(FLAT_NOTE, "shots from evaluation_results.csv")
             score.shots_known = True
             outcome += " (gives its shot count)"
-        if "stderr" not in old and stderr is not None and stderr >= 0:
+        if "stderr" not in old and stderr is not None:
             old["stderr"] = exact(stderr)
             outcome += " (gives its stderr)"
         return None, outcome
@@ -227,13 +248,13 @@ def row_score(row: dict[str, str], known: Index, relpath: str) -> tuple[Score | 
         record["subtask"] = found.subtask
     record["metric"] = metric_name
     record["value"] = exact(value)
-    if stderr is not None and stderr >= 0:
+    if stderr is not None:
         record["stderr"] = exact(stderr)
     said = setting(shots, found.variant)
     if said:
         record["setting"] = said
-    record["source"] = source_url(relpath)
+    record["source"] = reading.source
     record["note"] = f"harness task {name}"
-    score = Score(name, record, shots is not None, f"{relpath} row")
+    score = Score(name, record, shots is not None, reading.record)
     known.setdefault((name, metric_name), []).append(score)
     return score, "new score"
