@@ -11,6 +11,11 @@ with their scores. Facts cite the original file at the snapshot's commit (`files
 See the modules for each part: `datasets` (which dataset a file describes), `models` (one id per
 Hub repo, Hub facts where they mean what they say), `scores` and `tasks` (both score layouts and
 the CSV, per subtask).
+
+A record is read whole, or skipped whole when a field has a shape the collection never writes
+(`shapes`: nothing of it is filled); a value out of the registry's bounds is skipped alone,
+named by its record and field (`values`). No exception is caught as a bad record: an error
+while reading is the importer's own, and stops the import.
 """
 
 from __future__ import annotations
@@ -331,7 +336,8 @@ class SeedImporter:
             if file.problem:
                 self._outcome(DATASET_FILES, file.relpath, f"skipped: {file.problem}", file.group)
             elif stem in files.parent:
-                whole = self.stem_ids.get(files.parent[stem], files.parent[stem])
+                whole = files.whole(stem)
+                whole = self.stem_ids.get(whole, whole)
                 self._outcome(DATASET_FILES, file.relpath, f"a part of {whole}'s composition")
                 self._report(files.readings[stem])
             elif stem not in identities:

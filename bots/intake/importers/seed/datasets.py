@@ -323,6 +323,13 @@ class DatasetFiles:
                 self.readings.pop(stem, None)
         self._follow()
 
+    def whole(self, stem: str) -> str:
+        """The file at the top of the slice `stem` (its parent's parent…: pointers that close
+        a loop are no parents, so the chain ends)."""
+        while stem in self.parent:
+            stem = self.parent[stem]
+        return stem
+
     def identity(self, stem: str) -> Identity | None:
         return IDENTITIES.get(stem)
 

@@ -85,15 +85,13 @@ class Reading:
         found = self._given(where, value)
         if found is None:
             return None
-        if isinstance(found, float):
-            if not found.is_integer():
-                self.skip(where, f"{_shown(found)} is not a whole number", NOT_WHOLE)
-                return None
-            found = int(found)
+        if isinstance(found, float) and not found.is_integer():
+            self.skip(where, f"{_shown(found)} is not a whole number", NOT_WHOLE)
+            return None
         if found < least:
             self.skip(where, f"{_shown(found)} is not a count (at least {least})")
             return None
-        return found
+        return int(found)
 
     def billions(self, where: str, value: Any) -> int | None:
         """Tokens the collection gives in billions (299.89), written out in full; the count
