@@ -479,3 +479,30 @@ def test_a_symlinked_dataset_file_is_counted_once_and_a_pointer_to_it_says_so(
         "a part of acme/corpus's composition": 1,
     }
     assert summary(result.out, "other files")["skipped: a link, not followed"] == 1
+
+
+def test_a_loop_among_dolmas_slices_keeps_every_slice_in_dolmas_composition(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """dolma → cc → books → cc: the walk starts at the dataset (not at `books`, first by
+    name), so the pointer back to `cc` is the one left unfollowed and both slices are parts."""
+    slices = {
+        "dataset_metadata/dolma.json": {"domains": [{"file_pointer": "./cc.json"}],
+                                        "summary": {"total_tokens_billions": 3}},
+        "dataset_metadata/cc.json": {"domains": [
+            {"name": "common crawl", "doc_type": ["web"], "tokens_billions": 2},
+            {"file_pointer": "./books.json"}], "summary": {"total_tokens_billions": 3}},
+        "dataset_metadata/books.json": {"domains": [
+            {"name": "gutenberg", "doc_type": ["books"], "tokens_billions": 1},
+            {"file_pointer": "./cc.json"}]},
+    }  # fmt: skip
+    root = registry_copy(tmp_path, "registry")
+    result = run_import(registry_cli, root, collection(tmp_path, **slices))
+    assert (
+        "skipped dataset_metadata/books.json domains[1].file_pointer: file_pointer loop "
+        "(cc → books → cc)"
+    ) in result.out
+    said = summary(result.out, "dataset files")
+    assert said["a part of allenai/dolma's composition"] == 2
+    [part] = load(root, "entries/datasets/allenai/dolma.yaml")["composition"]
+    assert part["categories"] == ["web", "books"]

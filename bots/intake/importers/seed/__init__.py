@@ -65,7 +65,7 @@ from bots.intake.importers.seed.models import (
 from bots.intake.importers.seed.scores import SCORE_FILE, ScoreSink, file_scores, index, row_score
 from bots.intake.importers.seed.shapes import Shape, mismatch
 from bots.intake.importers.seed.tasks import BENCHMARKS
-from bots.intake.importers.seed.values import Reading
+from bots.intake.importers.seed.values import OUT_OF_RANGE, Reading
 
 __all__ = ["SeedImporter"]
 
@@ -302,7 +302,7 @@ class SeedImporter:
                 self.sink.add(entry_id, source_url(relpath), [score])
                 self._model_draft(entry_id).speaks(relpath, EVALUATION_ROWS)
                 self.creation.setdefault(entry_id, {"source": source_url(relpath), "assumed": True})
-            if score is None and reading.skipped:  # its value: named by the reading
+            if outcome == f"skipped: {OUT_OF_RANGE}":  # the reading names its value
                 self.report.tally(EVALUATION_ROWS, outcome)
             else:
                 self._outcome(EVALUATION_ROWS, record, outcome)
