@@ -397,6 +397,27 @@ def test_whole_numbers_above_2_to_the_53_stay_exact_from_json_and_csv_to_yaml(
     assert f"  total: {big + 2}\n" in (root / "entries/models/acme/annotated-1b.yaml").read_text()
 
 
+def test_two_exact_counts_that_differ_by_one_are_a_conflict_not_one_value(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """Past 2^53 two counts a float cannot tell apart are still two values: neither fills."""
+    big = 2**53 + 1
+    model = fixture(MODEL)
+    model["safetensors"] = {"parameters": {"BF16": big}, "total": big}
+    annotations = (FIXTURE / CSV / "model_annotations.csv").read_text()
+    annotations = annotations.replace("acme/annotated-1b,", "acme/base-7b,").replace(
+        ",1234567891\n", f",{big + 2}\n"
+    )
+    root = registry_copy(tmp_path, "registry")
+    folder = collection(tmp_path, **{MODEL: model, f"{CSV}/model_annotations.csv": annotations})
+    result = run_import(registry_cli, root, folder)
+    assert (
+        f"acme/base-7b parameters.total: the collection disagrees with itself ({MODEL} says "
+        f"{big}; {CSV}/model_annotations.csv row 2 (acme/base-7b) says {big + 2}): not filled"
+    ) in result.out
+    assert "parameters" not in load(root, "entries/models/acme/base-7b.yaml")
+
+
 # --- pointer loops ----------------------------------------------------------------------------
 
 
