@@ -356,7 +356,7 @@ class SizeLimit:
     def over(self, size: int) -> str:
         """`300 KiB, over the 256 KiB limit`: `size` bytes against this limit."""
         of = f" of {self.what}" if self.what else ""
-        return f"{_size(size)}, over the {_size(self.max_bytes)} limit{of}"
+        return f"{size // 1024} KiB, over the {self.max_bytes // 1024} KiB limit{of}"
 
     def refuse(self, size: int) -> LoadProblem:
         """What a file of `size` bytes, over this limit, is told."""
@@ -380,13 +380,6 @@ def size_limit(path: str | PurePath) -> SizeLimit:
     if len(parts) >= 5 and parts[-5] == ENTRIES_DIR and parts[-4] == EntryKind.SCORES.folder:
         return SCORE_FILE_LIMIT
     return ENTRY_LIMIT
-
-
-def _size(size: int) -> str:
-    if size < 1 << 20:
-        return f"{size // 1024} KiB"
-    mib = size / (1 << 20)
-    return f"{mib:.0f} MiB" if mib == int(mib) else f"{mib:.1f} MiB"
 
 
 def too_large_problem(size: int, path: str | PurePath = "") -> LoadProblem:

@@ -44,7 +44,7 @@ _FLOW_SPECIAL = re.compile(r"[,\[\]{}:]")
 _QUOTABLE = re.compile(r"[A-Za-z0-9 ._/:;@+(),=~%?\[\]{}-]+", re.ASCII)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 # a comment line of a file's header that the round trip keeps as it is (no trailing space)
-_HEADER_COMMENT = re.compile(r"#(?: [^\n\r]*[^\s])?\n")
+_HEADER_COMMENT = re.compile(r"#(?:[^\n\r]*[^\s])?\n")
 
 
 def scalar(value: Any) -> str | None:
@@ -98,68 +98,81 @@ def as_loaded(value: Any) -> Any:
     return value
 
 
-def _as_written(value: Any) -> Any:
-    """A loaded value as a bot wrote it: a string that is an ISO date was a date (written
-    plain), in a mapping too; everything else is itself."""
-    if isinstance(value, dict):
-        return {k: _as_written(v) for k, v in value.items()}
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-        return day if day.isoformat() == value else value
-    return value
+def _loaded_date(text: str) -> bool:
+    """Whether `text`, as the loader read it, is a date a bot wrote (plain: `2024-02-21`)."""
+    if _ISO_DATE.fullmatch(text) is None:
+        return False
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
-class _Orders:
-    """The schema's key order of a score record and of its nested mappings, read once."""
+class _Writer:
+    """Spells score records as flow mappings: the schema's key order of a record and of its
+    nested mappings, read once, and each string's spelling, found once. `loaded`: the records
+    come from the loader, where a date is the string written."""
 
-    def __init__(self, ref: EntryRef, schemas: SchemaSet) -> None:
+    def __init__(self, ref: EntryRef, schemas: SchemaSet, *, loaded: bool = False) -> None:
         self.ref = ref
         self.schemas = schemas
-        self.record = {k: i for i, k in enumerate(schemas.key_order(ref.kind, (KEY, 0)))}
+        self.loaded = loaded
+        self.record = self._ranks((KEY, 0))
         self._nested: dict[str, dict[str, int]] = {}
+        self._strings: dict[str, str | None] = {}
+
+    def _ranks(self, at: tuple[str | int, ...]) -> dict[str, int]:
+        """Each key the schema orders at `at` that is written plain, with its rank."""
+        order = self.schemas.key_order(self.ref.kind, at)
+        return {k: i for i, k in enumerate(order) if scalar(k) == k}
 
     def nested(self, key: str) -> dict[str, int]:
         found = self._nested.get(key)
         if found is None:
-            order = self.schemas.key_order(self.ref.kind, (KEY, 0, key))
-            found = self._nested[key] = {k: i for i, k in enumerate(order)}
+            found = self._nested[key] = self._ranks((KEY, 0, key))
         return found
 
+    def spell(self, value: Any) -> str | None:
+        if type(value) is not str:
+            return flow_scalar(value)
+        if value in self._strings:
+            return self._strings[value]
+        found = value if self.loaded and _loaded_date(value) else flow_scalar(value)
+        self._strings[value] = found
+        return found
 
-def _flow_mapping(items: Mapping[Any, Any], rank: dict[str, int], orders: _Orders) -> str | None:
-    """`{k: v, …}` with the keys in the schema's order (each key known to it), or None."""
-    if not items or any(k not in rank for k in items):
-        return None
-    parts = []
-    for key in sorted(items, key=rank.__getitem__):
-        value = items[key]
-        if isinstance(value, Mapping):
-            nested = rank is orders.record  # one level: `range: {min: 0, max: 100}`
-            text = _flow_mapping(value, orders.nested(key), orders) if nested else None
-        else:
-            text = flow_scalar(value)
-        if text is None or scalar(key) != key:
+    def mapping(self, items: Mapping[Any, Any], rank: dict[str, int]) -> str | None:
+        """`{k: v, …}` with the keys in the schema's order (each key known to it), or None."""
+        if not items or any(k not in rank for k in items):
             return None
-        parts.append(f"{key}: {text}")
-    return "{" + ", ".join(parts) + "}"
+        parts = []
+        for key in sorted(items, key=rank.__getitem__):
+            value = items[key]
+            if isinstance(value, Mapping):  # one level only: `range: {min: 0, max: 100}`
+                text = self.mapping(value, self.nested(key)) if rank is self.record else None
+            else:
+                text = self.spell(value)
+            if text is None:
+                return None
+            parts.append(f"{key}: {text}")
+        return "{" + ", ".join(parts) + "}"
+
+    def lines(self, records: list[Any]) -> list[str] | None:
+        lines = []
+        for record in records:
+            if not isinstance(record, Mapping):
+                return None
+            text = self.mapping(record, self.record)
+            if text is None or len(text) > MAX_LINE:
+                return None
+            lines.append(f"  - {text}\n")
+        return lines
 
 
 def score_lines(records: list[Any], ref: EntryRef, schemas: SchemaSet) -> list[str] | None:
     """The lines of score file `ref`'s `scores` (one flow mapping per record, with its
     newline), as the round trip writes them, or None when one is not known here."""
-    orders = _Orders(ref, schemas)
-    lines = []
-    for record in records:
-        if not isinstance(record, Mapping):
-            return None
-        text = _flow_mapping(record, orders.record, orders)
-        if text is None or len(text) > MAX_LINE:
-            return None
-        lines.append(f"  - {text}\n")
-    return lines
+    return _Writer(ref, schemas).lines(records)
 
 
 def _head_lines(data: Mapping[str, Any], ref: EntryRef, schemas: SchemaSet) -> list[str] | None:
@@ -219,5 +232,5 @@ def known_canonical(raw: bytes, data: Any, ref: EntryRef, schemas: SchemaSet) ->
     if not text.startswith(f"{KEY}:\n", at):
         return False
     at += len(KEY) + 2
-    lines = score_lines([_as_written(r) for r in records], ref, schemas)
+    lines = _Writer(ref, schemas, loaded=True).lines(records)
     return lines is not None and text[at:] == "".join(lines)
