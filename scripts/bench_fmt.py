@@ -11,8 +11,10 @@ the same run, measures:
   (c) `registry fmt --check` over the whole registry, interpreter start included, and
   (d) `registry fmt --check` over the entries that are not score files (each goes through the
       round trip), in files per second.
-Each figure is the median of several runs. A benchmark prints its figures; it does not fail on
-them, except when (a) and (b) disagree on a file, or (c) finds a file out of layout.
+Each figure is the median of several runs, in CPU time (user + system: what the work costs,
+steady on a machine shared with other work) and in wall time. A benchmark prints its figures;
+it does not fail on them, except when (a) and (b) disagree on a file, or (c) finds a file out of
+layout.
 
     python scripts/bench_fmt.py [--score-files 40] [--scores-per-file 300] [--repeat 3]
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,7 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -87,8 +90,8 @@ def build_registry(root: Path, score_files: int, per_file: int) -> list[Path]:
     return made
 
 
-def verdict_loop(root: Path, paths: list[Path], fast: bool) -> tuple[float, list[bool]]:
-    """fmt's work on each file (read, decode, load, lay out): seconds, and whether each is
+def verdict_loop(root: Path, paths: list[Path], fast: bool) -> tuple[Times, list[bool]]:
+    """fmt's work on each file (read, decode, load, lay out): its times, and whether each is
     canonical."""
     from bots.commands.common import load_schemas
     from bots.commands.fmt import layout
@@ -96,7 +99,7 @@ def verdict_loop(root: Path, paths: list[Path], fast: bool) -> tuple[float, list
     from bots.core.loader import decode_entry_bytes, parse_entry_text
 
     schemas = load_schemas(root)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     verdicts = []
     for path in paths:
         relpath = path.relative_to(root).as_posix()
@@ -107,13 +110,29 @@ def verdict_loop(root: Path, paths: list[Path], fast: bool) -> tuple[float, list
         data = parse_entry_text(text).data
         new = layout(raw, text, data, ref_for_relpath(relpath), schemas, fast=fast)
         verdicts.append(new.encode("utf-8") == raw)
-    return time.perf_counter() - start, verdicts
+    return Times(time.process_time() - cpu, time.perf_counter() - start), verdicts
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
+class Times(NamedTuple):
+    """The seconds one measure took."""
+
+    cpu: float
+    wall: float
+
+
+def medians(runs: list[Times]) -> Times:
+    return Times(statistics.median(r.cpu for r in runs), statistics.median(r.wall for r in runs))
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], cwd: Path) -> Times:
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed = Times(_children_cpu() - cpu, time.perf_counter() - start)
     if done.returncode != 0:
         sys.exit(
             f"{' '.join(cmd[:4])} failed ({done.returncode}):\n"
@@ -122,8 +141,14 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def median(runs: int, measure: Callable[[], float]) -> float:
-    return statistics.median(measure() for _ in range(runs))
+def median(runs: int, measure: Callable[[], Times]) -> Times:
+    return medians([measure() for _ in range(runs)])
+
+
+def rate(count: int, times: Times, unit: str = "files") -> str:
+    """`count` things in `times`, per second of CPU and of wall time."""
+    cpu, wall = times
+    return f"{count / cpu:9.1f} {unit}/s CPU ({cpu:6.2f} s), {count / wall:9.1f} {unit}/s wall"
 
 
 def main() -> int:
@@ -150,29 +175,26 @@ def main() -> int:
                 sys.exit("the fast path and the round trip disagree on a score file")
             fast_runs.append(fast_time)
             slow_runs.append(slow_time)
-        fast, slow = statistics.median(fast_runs), statistics.median(slow_runs)
+        fast, slow = medians(fast_runs), medians(slow_runs)
+        print(f"(a) score files, fast path:  {rate(len(scores), fast)}")
+        print(f"                             {rate(lines, fast, 'score lines')}")
+        print(f"(b) score files, round trip: {rate(len(scores), slow)}")
+        print(f"                             {rate(lines, slow, 'score lines')}")
         print(
-            f"(a) score files, fast path:   {len(scores) / fast:9.1f} files/s "
-            f"({lines / fast:9.0f} score lines/s)"
-        )
-        print(
-            f"(b) score files, round trip:  {len(scores) / slow:9.1f} files/s "
-            f"({lines / slow:9.0f} score lines/s); (a) is {slow / fast:.0f}x (b)"
+            f"    (a) is {slow.cpu / fast.cpu:.0f}x (b) in CPU time, "
+            f"{slow.wall / fast.wall:.0f}x in wall time"
         )
         registry = [str(BIN / "registry"), "--root", str(root), "fmt", "--check"]
         whole = median(args.repeat, lambda: timed(registry, root))
         total = len(scores) + len(others)
-        print(
-            f"(c) registry fmt --check, whole registry: {whole:.2f} s, {total / whole:.1f} files/s"
+        print(f"(c) registry fmt --check, whole registry ({total} files): {rate(total, whole)}")
+        kinds = ("models", "datasets", "organizations", "leaderboards")
+        rest = median(
+            args.repeat,
+            lambda: timed([*registry, *(str(root / "entries" / k) for k in kinds)], root),
         )
-        folders = [
-            str(root / "entries" / d)
-            for d in ("models", "datasets", "organizations", "leaderboards")
-        ]
-        rest = median(args.repeat, lambda: timed([*registry, *folders], root))
         print(
-            f"(d) registry fmt --check, entries other than score files: {rest:.2f} s, "
-            f"{len(others) / rest:.1f} files/s"
+            f"(d) registry fmt --check, the {len(others)} other entries: {rate(len(others), rest)}"
         )
     return 0
 

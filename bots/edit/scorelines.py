@@ -196,7 +196,7 @@ def _head_lines(data: Mapping[str, Any], ref: EntryRef, schemas: SchemaSet) -> l
                 lines.append(f"  {sub}: {text}\n")
             continue
         text = scalar(value)
-        if text is None:
+        if text is None or len(text) > MAX_LINE:
             return None
         lines.append(f"{key}: {text}\n")
     return lines

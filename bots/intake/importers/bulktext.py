@@ -3,11 +3,13 @@
 `new_entry_text` (and a score file's first write) round-trips the whole file through ruamel
 three times: about a second per three hundred scores, minutes for a collection. Here the part
 without the scores goes through ruamel as usual, and the score records — mappings of plain
-scalars, block style in an entry, one flow mapping per line in a score file — are written line
-by line the way ruamel writes them. A scalar ruamel might write differently (one whose quoting
-this module does not know) sends the whole file back through ruamel, and the result is read
-back with the registry's loader and compared with the data before it is used, so a layout slip
-can cost time, never a wrong value.
+scalars, block style in an entry, one flow mapping per line in a score file (spelled by
+bots.edit.scorelines, which `registry fmt` also uses to know such a file is canonical) — are
+written line by line the way ruamel writes them. A scalar ruamel might write differently (one
+whose quoting this module does not know) sends the whole file back through ruamel, and the
+result is read back with the registry's loader and compared with the data before it is used,
+so a layout slip can cost time, never a wrong value. A score file over its size limit is never
+returned: `ScoreFileTooLarge` says which, before any of that.
 """
 
 from __future__ import annotations
