@@ -58,7 +58,7 @@ def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
 # A score file (entries/scores/<model id>/<source>.yaml) holds one model's bulk scores from one
 # source, one line each (100 to 250 bytes): 4 MiB holds a whole lm-evaluation-harness run — a
 # few thousand subtasks, times their metrics and shot settings, about 20,000 such lines — and
-# still parses in about 2 s into under 100 MiB. See CONTRIBUTING.md, "Size limits".
+# still parses in about 2 s into under 100 MiB. See CONTRIBUTING.md, "Score files".
 MAX_BYTES = 256 * 1024
 MAX_SCORE_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 24

@@ -328,9 +328,10 @@ def apply(
     """The new text of each file the plan changes: the score file of each model it touches
     and, once, the model entries its records move out of (round trip: nothing else moves). A
     score file that would be over its size limit is not written, nor its model entry changed:
-    `plan.refused` says so."""
+    `plan.refused` says so, and the plan no longer counts that model's records or move."""
     out: dict[Path, str] = {}
     files = EntryFiles(root)
+    refused: list[str] = []
     for relpath, records in plan.records.items():
         earlier: dict[ScoreKey, Any] = {}
         moved_out: dict[Path, str] = {}
@@ -367,9 +368,13 @@ def apply(
                 ]
         except ScoreFileTooLarge as exc:  # validate would refuse it: never written
             plan.refused.append(f"{exc.what}: {exc.reason} — {exc.hint}")
+            refused.append(relpath)
             continue
         out.update(moved_out)
         out[path] = scorefile.text
+    for relpath in refused:
+        del plan.records[relpath]
+        plan.moved.pop(relpath, None)
     return out
 
 
