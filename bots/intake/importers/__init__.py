@@ -49,7 +49,7 @@ from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import score_file_ref, score_places
 from bots.core.scoring import ScoreKey
 from bots.edit.layout import canonical_text
-from bots.edit.scorefile import edit_score_file
+from bots.edit.scorefile import ScoreFileTooLarge, edit_score_file
 from bots.edit.yamledit import cite, edit_text, flowed, put
 from bots.intake.importers.bulktext import entry_text, score_file_text
 from bots.review.diff import render_value, same
@@ -632,26 +632,38 @@ class Importer:
         created = not self.files.is_file(ref.relpath)
         if created:  # hundreds of records: written line by line (checked, else through ruamel)
             head = {"model": model_id, "source": source, "owner": {"importer": owner}}
-            text = score_file_text(head, new, ref, self.schemas, f"registry import {owner}")
+            try:
+                text = score_file_text(head, new, ref, self.schemas, f"registry import {owner}")
+            except ScoreFileTooLarge as exc:  # validate would refuse it: never written
+                return self._too_large(exc)
             if text is not None:
                 if not self._valid(ref, text):
                     return 0
                 self.report.created.append(ref.id)
                 return len(new)
         original = None if created else self.files.read(ref.relpath).decode("utf-8")
-        with edit_score_file(
-            original,
-            ref,
-            self.schemas,
-            source=source,
-            owner={"importer": owner},
-            writer=f"registry import {owner}",
-        ) as edit:
-            edit.records.extend(new)
+        try:
+            with edit_score_file(
+                original,
+                ref,
+                self.schemas,
+                source=source,
+                owner={"importer": owner},
+                writer=f"registry import {owner}",
+            ) as edit:
+                edit.records.extend(new)
+        except ScoreFileTooLarge as exc:
+            return self._too_large(exc)
         if not self._valid(ref, edit.text):
             return 0
         (self.report.created if created else self.report.merged).append(ref.id)
         return len(new)
+
+    def _too_large(self, exc: ScoreFileTooLarge) -> int:
+        """A score file over the size limit: skipped with its one-line reason; nothing written."""
+        why = f"{exc.reason} — {exc.hint}"
+        self.report.skip(exc.what, why, "score file over the size limit: split it")
+        return 0
 
     def finish(self) -> Report:
         """Write every entry the import produced (each file atomically; nothing in a dry run)
