@@ -107,6 +107,14 @@ def task(name: str) -> Task | None:
     return None
 
 
+def generation(name: str) -> int:
+    """Which lm-evaluation-harness a task name is from: 0 for the Open LLM Leaderboard's
+    (0.3: `arc:challenge`, `hendrycksTest-anatomy`, `truthfulqa:mc`), 1 for the later one's
+    (0.4: `arc_challenge`, `mmlu_anatomy`, `truthfulqa_mc2`) and for names both use (`gsm8k`,
+    `hellaswag`, `winogrande`)."""
+    return 0 if ":" in name or name.startswith("hendrycksTest-") else 1
+
+
 # Where the collection's word for a metric is not the metric, per benchmark (a small table, so
 # one score is never stored under two names): the CSV calls each task's main metric "accuracy"
 # whatever the harness reported, and the 2023 score files call GSM8K's exact match `acc`.
