@@ -500,10 +500,9 @@ class Importer:
         """A list of records the entry has: each of the import's records fills the empty keys
         of the entry's record with the same identity; one the entry lacks is a conflict (the
         list is the person's statement: nothing is added to it). A composition with as many
-        parts as the entry's is also matched part by part by dataset or the words of the
-        names, one to one (`_same_part`: the import's `the_stack` is the person's `The
-        Stack`): the sizes a person left out are filled, a stated one never changes, and the
-        names stay the person's."""
+        parts as the entry's is also matched part by part (`_parts`: the import's `the_stack`
+        is the person's `The Stack`): the sizes a person left out are filled, a stated one
+        never changes, and the names stay the person's."""
         identity = RECORDS[key]
         found: list[int | None] = [
             next(
@@ -513,12 +512,7 @@ class Importer:
             for r in theirs
         ]
         if None in found and key in LOOSE_RECORDS and len(mine) == len(theirs):
-            found = [
-                i if i is not None else _one_part(mine, r)
-                for i, r in zip(found, theirs, strict=True)
-            ]
-            if len(set(found)) < len(found):
-                found = [None]  # not one to one
+            found = _parts(mine, theirs, found)
         indices = [i for i in found if i is not None]
         if len(indices) < len(theirs):
             self._conflict(ref, key, mine, theirs)
@@ -781,21 +775,53 @@ def _identity(record: dict[str, Any], key: str) -> Any:
     return found if found is not None else repr(sorted(record.get("categories") or []))
 
 
-def _one_part(mine: list[dict[str, Any]], theirs: dict[str, Any]) -> int | None:
-    """The one part of `mine` that `theirs` is (`_same_part`), or None (none, or several)."""
-    parts = [i for i, m in enumerate(mine) if _same_part(m, theirs)]
-    return parts[0] if len(parts) == 1 else None
+def _parts(
+    mine: list[dict[str, Any]], theirs: list[dict[str, Any]], found: list[int | None]
+) -> list[int | None]:
+    """Which part of `mine` each part of `theirs` is, one to one (`found`: those matched by
+    name already), or [None] when the two lists cannot be matched whole: a part is the one
+    part of `mine` with the same dataset or the same name (`_same_part`); when all the other
+    parts are matched, the last part left on each side is that part if their names share a
+    word (`gutenberg`, `Project Gutenberg`); and parts matched so whose stated sizes disagree
+    are not one."""
+    named, found = found, list(found)
+    for j, record in enumerate(theirs):
+        if found[j] is None:
+            same = [i for i, m in enumerate(mine) if _same_part(m, record)]
+            found[j] = same[0] if len(same) == 1 else None
+    left = [j for j, i in enumerate(found) if i is None]
+    free = [i for i in range(len(mine)) if i not in found]
+    last = len(left) == 1 and len(free) == 1 and len(mine) > 1  # the others vouch for it
+    if last and _words(mine[free[0]].get("name")) & _words(theirs[left[0]].get("name")):
+        found[left[0]] = free[0]
+    if None in found or len(set(found)) < len(found):
+        return [None]
+    for j, i in enumerate(found):
+        if named[j] is None and i is not None and _sizes_disagree(mine[i], theirs[j]):
+            return [None]
+    return found
 
 
 def _same_part(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
     """Whether two composition parts are one: the same dataset, or — when one names none —
-    names whose words (no case, punctuation or filler words) one holds all of the other's
-    (`wikipedia_wikibooks` and `Wikipedia and Wikibooks`, `gutenberg` and `Project
-    Gutenberg`)."""
+    the same name ignoring case, punctuation and filler words (`wikipedia_wikibooks` and
+    `Wikipedia and Wikibooks`, `stackexchange` and `Stack Exchange`)."""
     if mine.get("dataset") and theirs.get("dataset"):
         return bool(mine["dataset"] == theirs["dataset"])
-    ours, others = _words(mine.get("name")), _words(theirs.get("name"))
-    return bool(ours and others) and (ours <= others or others <= ours)
+    ours, others = mine.get("name"), theirs.get("name")
+    if not isinstance(ours, str) or not isinstance(others, str):
+        return False
+    return fold(ours) == fold(others) or (bool(_words(ours)) and _words(ours) == _words(others))
+
+
+def _sizes_disagree(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """A size both parts state, beyond rounding (`ROUNDED_TOLERANCE`)."""
+    for key in ("size_gb", "documents", "tokens"):
+        a: Any = mine.get(key)
+        b: Any = theirs.get(key)
+        if _number(a) and _number(b) and abs(a - b) > ROUNDED_TOLERANCE * max(abs(a), abs(b)):
+            return True
+    return False
 
 
 def _words(name: Any) -> set[str]:

@@ -239,14 +239,17 @@ class SeedImporter:
             if entry_id is None:
                 self._outcome(MODEL_FILES, relpath, f"skipped: {why}")
                 continue
-            self.stems[Path(relpath).stem] = entry_id
             draft = self._model_draft(entry_id)
             problems: list[str] = []
             try:
                 said = self.facts.file_claims(doc, draft, source_url(relpath), relpath, problems)
             except MISSHAPEN as exc:
                 self._outcome(MODEL_FILES, relpath, f"skipped: {misshapen(exc)}")
+                draft.records.pop(relpath, None)  # counted once: skipped, not also "not written"
+                if not draft.records:
+                    del self.models[entry_id]
                 continue
+            self.stems[Path(relpath).stem] = entry_id
             self._count_problems(problems)
             known = self.creation.setdefault(entry_id, {"source": source_url(relpath)})
             for key, value in said.items():
@@ -468,17 +471,17 @@ class SeedImporter:
             self.report.skip(model_id, why[0], why[1])
         else:
             namespace = model_id.split("/")[0]
+            author = known.get("author")
+            said = author.strip() if isinstance(author, str) else ""
+            if said and said.casefold() != namespace.casefold():
+                self.not_carried[
+                    "a Hub author that is not the model's namespace: the namespace names the "
+                    "organization"
+                ] += 1
             match = self.importer.identify(EntryKind.ORGANIZATION, namespace)
             if match.exists:
                 org = match.id
             else:
-                author = known.get("author")
-                said = author.strip() if isinstance(author, str) else ""
-                if said and said.casefold() != namespace.casefold():
-                    self.not_carried[
-                        "a Hub author that is not the model's namespace: the namespace names "
-                        "the organization"
-                    ] += 1
                 page = f"https://huggingface.co/{namespace}"
                 name = said if said.casefold() == namespace.casefold() else namespace
                 org = self.importer.create_organization(
