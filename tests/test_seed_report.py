@@ -380,3 +380,29 @@ def test_a_metric_the_collection_misnames_is_stored_under_its_one_name(
     assert ("openai/gsm8k", "accuracy") not in by
     gsm8k = by[("openai/gsm8k", "exact_match")]
     assert gsm8k["value"] == 0.03 and "another run: 0.02" in gsm8k["note"]
+
+
+def test_a_dataset_tag_in_two_cases_is_one_dataset(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    folder = collection(
+        tmp_path,
+        **{
+            "model_metadata/acme_one-1b.json": model_file("acme/one-1b",
+                                                          tags=["dataset:acme/Mix-v1"]),
+            "model_metadata/acme_two-1b.json": model_file("acme/two-1b",
+                                                          tags=["dataset:ACME/mix-v1"]),
+        },
+    )  # fmt: skip
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    assert sorted(p.name for p in (registry / "entries/datasets").iterdir() if "cme" in p.name) == [
+        "acme"
+    ]  # the registry's organization spells the namespace
+    # `ACME/mix-v1` is the first tag in code-point order: its name, in the registry's namespace
+    assert [p.name for p in (registry / "entries/datasets/acme").glob("*ix-v1.yaml")] == [
+        "mix-v1.yaml"
+    ]
+    for model in ("acme/one-1b", "acme/two-1b"):
+        data = load(registry, f"entries/models/{model}.yaml")
+        assert {"dataset": "acme/mix-v1"} in data["training_data"]

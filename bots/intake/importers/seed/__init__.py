@@ -504,9 +504,13 @@ class SeedImporter:
         return None
 
     def _write_datasets(self) -> None:
-        for draft in list(self.models.values()):
-            for tag in (self.creation.get(draft.ref.id) or {}).get("datasets") or []:
-                self._tag_dataset(tag, draft.ref.id)
+        tags = sorted(
+            (tag, model)
+            for model in self.models
+            for tag in (self.creation.get(model) or {}).get("datasets") or []
+        )
+        for tag, model in tags:  # in code-point order: one spelling whatever the file order
+            self._tag_dataset(tag, model)
         for score_model in self.sink.models():
             for records in self.sink.batches[score_model].values():
                 for score in records:
@@ -527,10 +531,13 @@ class SeedImporter:
             self.not_carried["a dataset tag with no namespace: kept in hub.datasets only"] += 1
             return
         match = self.importer.identify(EntryKind.DATASET, tag)
-        entry_id = match.id if match.exists else tag
-        if entry_id in self.dataset_drafts or match.exists:
+        if match.exists:
             return
-        namespace, name = entry_id.split("/")
+        namespace, name = tag.split("/")
+        namespace = self.ids.namespace(namespace)  # as the registry or the models spell it
+        entry_id = f"{namespace}/{name}"
+        if any(known.casefold() == entry_id.casefold() for known in self.dataset_drafts):
+            return
         draft = self._dataset_draft(Identity(entry_id, name, namespace))
         draft.notes[self.creation[model]["source"]] = f"{model}'s Hub card lists it as a dataset"
 
