@@ -5,8 +5,10 @@ A score file holds, per harness task, either metrics per shot setting (`{"25-sho
 files, with no shot count). Every metric becomes a score record of the task's benchmark, with
 the subtask named (`cais/mmlu` · `abstract_algebra`), its stderr, the run's date and the task in
 the note. The CSV repeats most of these and adds others: a row with the value of a file's
-score is that score (and gives the flat layout's shot count, which the files leave out); a row
-with no such score is a score of its own, citing the CSV.
+score (float noise aside) is that score (and gives the flat layout's shot count, which the
+files leave out); a row with no such score is a score of its own, citing the CSV. A score the
+collection gives twice is settled to one value before anything is written (`ScoreSink.settle`:
+the latest run kept, the others in its note).
 
 Scores go to score files (entries/scores/<model>/seed-<file>.yaml), one per model and source
 file, through `ScoreSink.write` and `Importer.write_scores`; a model entry keeps none of them.
