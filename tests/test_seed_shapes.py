@@ -176,6 +176,28 @@ def test_a_csv_row_with_more_cells_than_its_header_is_a_reason_not_a_crash(
     ) in result.out
 
 
+def test_a_record_skipped_for_its_shape_is_counted_once_and_names_no_model(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    # every model id is learned from every record before any is resolved: a record of
+    # another shape is read (and skipped) once, and its id is no model's
+    broken = "model_scores/results_acme__broken-1b.json"
+    rows = (FIXTURE / CSV / "evaluation_results.csv").read_text()
+    rows += "acme/broken-1b,hellaswag,10-shot,accuracy,0.75,0.004,extra\n"
+    root = registry_copy(tmp_path, "registry")
+    folder = collection(
+        tmp_path,
+        **{broken: {"model_name": "acme/broken-1b", "results": [0.5]},
+           f"{CSV}/evaluation_results.csv": rows},
+    )  # fmt: skip
+    result = run_import(registry_cli, root, folder)
+    assert sum(summary(result.out, "score files").values()) == 2
+    assert sum(summary(result.out, "evaluation_results.csv rows").values()) == 3
+    assert result.out.count(f"skipped {broken}: a field has a shape") == 1
+    assert result.out.count(f"skipped {CSV}/evaluation_results.csv row 4 (acme/broken-1b)") == 1
+    assert "broken-1b" not in "".join(entries(root))
+
+
 # Values a random record of the collection's shapes holds: the awkward ones first.
 NUMBERS = [0, -1, -5, 1, 0.5, 1.5, 150, 4096, 2**53 + 1, 1e300, -1e300, 10**400,
            math.nan, math.inf, 0.88, 12.0]  # fmt: skip

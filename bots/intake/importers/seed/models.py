@@ -21,6 +21,7 @@ the card gives none), its `dataset:` tags the training data.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,26 +142,91 @@ def hub_id(raw: Any) -> tuple[str | None, str]:
 
 @dataclass
 class ModelIds:
-    """One id per model for everything the collection calls it."""
+    """One id per model for everything the collection calls it, whatever order the records
+    come in: `learn` every id the records use first, then `canonical` gives each its entry.
+
+    Hub ids ignore case (and the collection also writes `-` for `_`): spellings that are one
+    id loosely (`spelling`) are one model. Its id is the registry's entry when there is one;
+    else the Hub's spelling (a model file's `id`, which the Hub returned); else — no model file
+    — the spelling most records use (`Qwen/Qwen2.5-72B` in 159 rows over `Qwen/Qwen-2.5-72B`
+    in 3). Where that leaves several, the first in code-point order wins (`01-AI` before
+    `01-ai`), so reversing the order of the files gives the same ids. The namespace is then
+    spelled as the registry spells it (an organization with that id, else its models'
+    folder), else as the Hub does, else by the same rule, so one organization's models share
+    one folder (`01-AI/Yi-34B` and `01-ai/Yi-9B` land in one)."""
 
     importer: Importer
-    preferred: dict[str, str] = field(default_factory=dict)  # spelling(id) → id
+    seen: dict[str, Counter[str]] = field(default_factory=dict)  # spelling(id) → ids written
+    hub: dict[str, set[str]] = field(default_factory=dict)  # spelling(id) → the Hub's ids
+    chosen: dict[str, str] = field(default_factory=dict)  # spelling(id) → the entry's id
     aliases: dict[str, set[str]] = field(default_factory=dict)  # id → other spellings
+    _namespaces: dict[str, str] | None = None  # casefolded namespace → its spelling
 
-    def prefer(self, entry_id: str) -> None:
-        """The spelling the Hub itself gives (a model file's `id`) wins over later ones."""
-        self.preferred.setdefault(spelling(entry_id), entry_id)
+    def learn(self, raw: Any, *, from_hub: bool = False) -> None:
+        """A record uses `raw` as a model id (`from_hub`: a model file's `id`, as the Hub
+        returned it)."""
+        found, _ = hub_id(raw)
+        if found is None:
+            return
+        self.seen.setdefault(spelling(found), Counter())[found] += 1
+        if from_hub:
+            self.hub.setdefault(spelling(found), set()).add(found)
+        self.chosen.pop(spelling(found), None)
+        self._namespaces = None
 
     def canonical(self, raw: Any) -> tuple[str | None, str]:
         found, why = hub_id(raw)
         if found is None:
             return None, why
-        match = self.importer.identify(EntryKind.MODEL, found)
-        entry_id = match.id if match.exists else self.preferred.get(spelling(found), found)
-        self.preferred.setdefault(spelling(found), entry_id)
+        key = spelling(found)
+        if key not in self.chosen:
+            self.chosen[key] = self._choose(
+                self.seen.get(key) or Counter([found]), self.hub.get(key)
+            )
+        entry_id = self.chosen[key]
         if found.casefold() != entry_id.casefold():  # another spelling, not just other case
             self.aliases.setdefault(entry_id, set()).add(found.split("/")[-1])
         return entry_id, ""
+
+    def namespace(self, namespace: str) -> str:
+        """How the registry spells a namespace the collection spells `namespace`."""
+        if self._namespaces is None:
+            self._namespaces = self._spell_namespaces()
+        return self._namespaces.get(namespace.casefold(), namespace)
+
+    def _choose(self, spellings: Counter[str], hub: set[str] | None) -> str:
+        for candidate in sorted(spellings):
+            match = self.importer.identify(EntryKind.MODEL, candidate)
+            if match.exists:
+                return match.id
+        namespace, _, name = _most(Counter(hub) if hub else spellings).partition("/")
+        return f"{self.namespace(namespace)}/{name}"
+
+    def _spell_namespaces(self) -> dict[str, str]:
+        """casefolded namespace → its spelling: the registry's organization, else the folder
+        of the registry's models, else the Hub's, else the first in code-point order."""
+        ranked: dict[str, list[Counter[str]]] = {}
+
+        def add(rank: int, namespace: str, n: int = 1) -> None:
+            counts = ranked.setdefault(namespace.casefold(), [Counter() for _ in range(4)])
+            counts[rank][namespace] += n
+
+        for org in self.importer.table(EntryKind.ORGANIZATION).exact.values():
+            add(0, org)
+        for model in self.importer.table(EntryKind.MODEL).exact.values():
+            add(1, model.split("/")[0])
+        for ids in self.hub.values():
+            for entry_id in ids:
+                add(2, entry_id.split("/")[0])
+        for written in self.seen.values():
+            for entry_id, n in written.items():
+                add(3, entry_id.split("/")[0], n)
+        return {key: _most(next(c for c in counts if c)) for key, counts in ranked.items()}
+
+
+def _most(spellings: Counter[str]) -> str:
+    """The spelling most records use; the first in code-point order among equals."""
+    return min(spellings, key=lambda s: (-spellings[s], s))
 
 
 def enum_values(importer: Importer, kind: EntryKind, path: tuple[str | int, ...]) -> set[str]:
