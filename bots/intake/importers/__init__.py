@@ -653,7 +653,7 @@ class Importer:
             try:
                 text = score_file_text(head, new, ref, self.schemas, f"registry import {owner}")
             except ScoreFileTooLarge as exc:  # validate would refuse it: never written
-                return self._too_large(exc)
+                return self._too_large(exc, outcomes)
             if text is not None:
                 if not self._valid(ref, text):
                     return refused
@@ -671,17 +671,18 @@ class Importer:
             ) as edit:
                 edit.records.extend(new)
         except ScoreFileTooLarge as exc:
-            return self._too_large(exc)
+            return self._too_large(exc, outcomes)
         if not self._valid(ref, edit.text):
             return refused
         (self.report.created if created else self.report.merged).append(ref.id)
         return outcomes
 
-    def _too_large(self, exc: ScoreFileTooLarge) -> int:
-        """A score file over the size limit: skipped with its one-line reason; nothing written."""
+    def _too_large(self, exc: ScoreFileTooLarge, outcomes: list[str]) -> list[str]:
+        """A score file over the size limit: skipped with its one-line reason; nothing written.
+        The records it would have written are skipped with it."""
         why = f"{exc.reason} — {exc.hint}"
         self.report.skip(exc.what, why, "score file over the size limit: split it")
-        return 0
+        return ["skipped: score file over the size limit" if o == WRITTEN else o for o in outcomes]
 
     def finish(self) -> Report:
         """Write every entry the import produced (each file atomically; nothing in a dry run)
