@@ -242,7 +242,8 @@ def test_an_import_writes_a_batch_of_scores_into_the_models_score_file_once(
     changed = [dict(r, value=0.9) if r.get("setting") == "0-shot" else r for r in records]
     again = import_scores(registry, changed)
     assert again.unchanged == ["acme/base/acme-paper"] and (registry / PAPER).read_text() == text
-    assert "acme/base scores[acme/corpus · accuracy · 0-shot]: the entry has 0.7, the import 0.9" \
+    assert "acme/base scores[acme/corpus · accuracy · 0-shot]: score file acme/base/acme-paper " \
+        "(an earlier registry import seed-metadata) has 0.7, the import 0.9" \
         in again.conflicts  # fmt: skip
 
 

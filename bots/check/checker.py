@@ -219,7 +219,7 @@ class Checker:
                 "io.read",
             )
             return LoadedEntry(None, [unreadable])
-        text, problem = decode_entry_bytes(raw)
+        text, problem = decode_entry_bytes(raw, relpath)
         if problem is not None or text is None:
             return LoadedEntry(None, [problem] if problem else [])
         return parse_entry_text(text, with_positions=with_positions)

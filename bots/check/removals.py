@@ -88,7 +88,7 @@ def broken_references(files: EntryFiles, removed: set[EntryRef]) -> dict[str, se
             raw = files.read(relpath)
         except OSError:  # unreadable: the file check reports it
             continue
-        text, problem = decode_entry_bytes(raw)
+        text, problem = decode_entry_bytes(raw, relpath)
         data = parse_entry_text(text).data if text is not None and problem is None else None
         if data is None:
             continue

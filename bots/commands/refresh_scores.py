@@ -40,7 +40,7 @@ from bots.core.entries import (
 from bots.core.errors import RegistryError
 from bots.core.fileio import write_atomic
 from bots.core.loader import load_entry_file
-from bots.core.markdown import code
+from bots.core.markdown import code, escape
 from bots.core.scorefiles import model_scores, score_file_relpaths
 from bots.core.scoring import ScoreKey
 from bots.remote.hubpages import hub_page
@@ -151,15 +151,18 @@ def run(args: argparse.Namespace) -> int:
         print(_line(change))
     counts = _counts(plan)
     print(f"{args.source} at {table.revision}: {counts}; {plan.unmatched} rows match no entry")
+    texts = apply(root, schemas, plan, board) if plan.writes or plan.moved else {}
     if args.summary is not None:
         write_atomic(args.summary, summary(board, plan, drift))
     for relpath, count in sorted(plan.moved.items()):
         print(f"moved: {relpath}: its {count} {args.source} scores into its score file")
     for model, label in plan.conflicts:
         print(f"conflict (kept): {model} {label}: the model entry holds this score")
-    if args.dry_run or not (plan.writes or plan.moved):
+    for reason in plan.refused:
+        print(reason)
+    if args.dry_run or not texts:
         return 0
-    for path, text in apply(root, schemas, plan, board).items():
+    for path, text in texts.items():
         write_atomic(path, text)
     write_atomic(board_path, record_refresh(board_path, schemas, table, today))
     print(f"{len(plan.records)} score files updated")
@@ -288,6 +291,10 @@ def summary(board: dict[str, Any], plan: RefreshPlan, drift: str) -> str:
     ]
     if drift:
         parts.append(f"⚠️ {drift}.\n\n")
+    if plan.refused:
+        parts.append("### Not written (over the size limit of a score file)\n\n")
+        parts += [f"- {escape(reason)}\n" for reason in plan.refused]
+        parts.append("\n")
     if plan.moved:
         count = sum(plan.moved.values())
         parts.append(

@@ -19,7 +19,7 @@ import errno
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError
@@ -33,6 +33,8 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+
+from bots.core.entries import ENTRIES_DIR, EntryKind
 
 try:
     from ruamel.yaml.cyaml import CParser
@@ -51,7 +53,14 @@ def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
     return events.__next__, lambda: None
 
 
+# The most bytes a file may hold, known before it is parsed (a PR's git blobs are refused from
+# their size alone). An entry is written and read by people: 256 KiB is far beyond any of them.
+# A score file (entries/scores/<model id>/<source>.yaml) holds one model's bulk scores from one
+# source, one line each (100 to 250 bytes): 4 MiB holds a whole lm-evaluation-harness run — a
+# few thousand subtasks, times their metrics and shot settings, about 20,000 such lines — and
+# still parses in about 2 s into under 100 MiB. See CONTRIBUTING.md, "Score files".
 MAX_BYTES = 256 * 1024
+MAX_SCORE_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 24
 
 JsonPath = tuple[str | int, ...]
@@ -336,31 +345,66 @@ def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def too_large_problem(size: int) -> LoadProblem:
-    """What a file of `size` bytes, over MAX_BYTES, is told."""
-    return LoadProblem(
-        1,
-        1,
-        f"file is {size // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit",
-        "entries are small: move long text to the linked source",
-        "yaml.too-large",
-    )
+@dataclass(frozen=True)
+class SizeLimit:
+    """How large a file at some place may be, and what to do about a larger one."""
+
+    max_bytes: int
+    what: str  # "" for an entry, "a score file"
+    hint: str
+
+    def over(self, size: int) -> str:
+        """`300 KiB, over the 256 KiB limit`: `size` bytes against this limit."""
+        of = f" of {self.what}" if self.what else ""
+        return f"{size // 1024} KiB, over the {self.max_bytes // 1024} KiB limit{of}"
+
+    def refuse(self, size: int) -> LoadProblem:
+        """What a file of `size` bytes, over this limit, is told."""
+        return LoadProblem(1, 1, f"file is {self.over(size)}", self.hint, "yaml.too-large")
+
+
+ENTRY_LIMIT = SizeLimit(MAX_BYTES, "", "entries are small: move long text to the linked source")
+SCORE_FILE_LIMIT = SizeLimit(
+    MAX_SCORE_FILE_BYTES,
+    "a score file",
+    "split its scores into one score file per harness run or benchmark suite "
+    "(entries/scores/<model id>/<source>-<part>.yaml)",
+)
+
+
+def size_limit(path: str | PurePath) -> SizeLimit:
+    """The limit of the file at `path` (relative to the registry, or any path ending in the
+    registry's layout): a score file's at `entries/scores/<namespace>/<model>/<source>.yaml`,
+    an entry's anywhere else."""
+    parts = PurePath(path).parts
+    if len(parts) >= 5 and parts[-5] == ENTRIES_DIR and parts[-4] == EntryKind.SCORES.folder:
+        return SCORE_FILE_LIMIT
+    return ENTRY_LIMIT
+
+
+def too_large_problem(size: int, path: str | PurePath = "") -> LoadProblem:
+    """What a file of `size` bytes at `path`, over its limit (`size_limit`), is told."""
+    return size_limit(path).refuse(size)
 
 
 class FileTooLarge(OSError):
-    """A file over MAX_BYTES, refused by its size alone before it is read (a PR's 20 MB git
-    blobs are never held in memory); `problem` says so as reading it would."""
+    """A file over its limit (`size_limit`), refused by its size alone before it is read (a
+    PR's 20 MB git blobs are never held in memory); `problem` says so as reading it would."""
 
     def __init__(self, path: str, size: int) -> None:
-        self.problem = too_large_problem(size)
+        self.problem = too_large_problem(size, path)
         super().__init__(errno.EFBIG, self.problem.message, path)
         self.size = size
 
 
-def decode_entry_bytes(raw: bytes) -> tuple[str | None, LoadProblem | None]:
-    """Size, NUL, UTF-8 and tab checks on the raw file, before any YAML parsing."""
-    if len(raw) > MAX_BYTES:
-        return None, too_large_problem(len(raw))
+def decode_entry_bytes(
+    raw: bytes, path: str | PurePath = ""
+) -> tuple[str | None, LoadProblem | None]:
+    """Size, NUL, UTF-8 and tab checks on the raw file at `path` (which says its size limit:
+    `size_limit`; an entry's when not given), before any YAML parsing."""
+    limit = size_limit(path)
+    if len(raw) > limit.max_bytes:
+        return None, limit.refuse(len(raw))
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _line_of_offset(raw, nul)
@@ -525,7 +569,7 @@ def load_entry_file(path: Path, *, with_positions: bool = False) -> LoadedEntry:
                 )
             ],
         )
-    text, problem = decode_entry_bytes(raw)
+    text, problem = decode_entry_bytes(raw, path)
     if problem is not None or text is None:
         return LoadedEntry(None, [problem] if problem else [])
     return parse_entry_text(text, with_positions=with_positions)

@@ -7,6 +7,10 @@ diff). An edit keeps every record it does not replace as it was, byte for byte:
     with edit_score_file(original, ref, schemas, source=url, owner=owner, writer=cmd) as edit:
         edit.records.append({"benchmark": "cais/mmlu", "metric": "accuracy", "value": 0.66})
     new_text = edit.text
+
+A text over the score-file size limit (bots.core.loader.size_limit) is never handed out: the
+edit raises `ScoreFileTooLarge`, which names the model and source in one line, and the bot
+reports it instead of writing the file.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bots.core.entries import EntryRef
+from bots.core.errors import RegistryError
+from bots.core.loader import size_limit
 from bots.core.schemas import SchemaSet
-from bots.core.scorefiles import model_of
+from bots.core.scorefiles import describe, model_of
 from bots.edit.layout import canonical_text, round_trip_yaml
 from bots.edit.yamledit import edit_text, flowed, loadable, put
 
@@ -35,6 +41,26 @@ def header(writer: str, model: str) -> str:
         f"# Bot-owned score file, written by `{writer}`: do not edit it by hand (its bot\n"
         f"# rewrites it). Its scores are scores of model {model}; see CONTRIBUTING.md.\n"
     )
+
+
+class ScoreFileTooLarge(RegistryError):
+    """The text a bot would write for a score file is over the score-file size limit: it is
+    not written. The message names the model, the source and the size; the hint how to split."""
+
+    def __init__(self, ref: EntryRef, count: int, size: int) -> None:
+        limit = size_limit(ref.relpath)
+        self.ref = ref
+        self.what = describe(ref.kind.value, ref.id)  # scores of model acme/base from seed-x
+        self.reason = f"not written: its {count} scores make {limit.over(size)}"
+        super().__init__("entry.too-large", f"{self.what}: {self.reason}", limit.hint)
+
+
+def refuse_oversized(ref: EntryRef, text: str, count: int) -> None:
+    """Raise `ScoreFileTooLarge` when `text` (score file `ref`, holding `count` scores) is
+    larger than a score file may be: validate would refuse it."""
+    size = len(text.encode("utf-8"))
+    if size > size_limit(ref.relpath).max_bytes:
+        raise ScoreFileTooLarge(ref, count, size)
 
 
 def score_node(record: Any) -> Any:
@@ -68,12 +94,14 @@ def edit_score_file(
     writer: str,
 ) -> Iterator[ScoreFileEdit]:
     """Open score file `ref` (its text `original`, None when it does not exist yet) for a
-    bot's edit that sets its `source` and `owner`; nothing is written here."""
+    bot's edit that sets its `source` and `owner`; nothing is written here. Raises
+    `ScoreFileTooLarge` when the `with` block ends with more scores than a file holds."""
     wanted: dict[str, Any] = {"model": model_of(ref), "source": source, "owner": dict(owner)}
     if original is None:
         edit = ScoreFileEdit(ref, created=True)
         yield edit
         edit.text = _new_text(wanted, edit.records, ref, schemas, writer)
+        refuse_oversized(ref, edit.text, len(edit.records))
         return
     with edit_text(original, Path(ref.relpath)) as opened:
         doc = opened.doc
@@ -89,6 +117,7 @@ def edit_score_file(
                 put(doc, key, flowed(value), order)
         scores[:] = [score_node(r) for r in edit.records]
     edit.text = opened.text
+    refuse_oversized(ref, edit.text, len(edit.records))
 
 
 def _new_text(

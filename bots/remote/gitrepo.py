@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from bots.core.entries import ENTRIES_DIR, EntryFiles, NotRegularFile, Text, walk_key
 from bots.core.errors import RegistryError
-from bots.core.loader import MAX_BYTES, FileTooLarge
+from bots.core.loader import FileTooLarge, size_limit
 from bots.remote.githubenv import GitHubContext
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -343,11 +343,11 @@ class GitRepo:
         """The text of the regular file `path` at `commit`; NotRegularFile when it is a
         symbolic link there (its blob is the link's target path, not an entry's text) or a
         submodule (a commit of another repository, no text at all); FileTooLarge, unread,
-        when it is larger than an entry may be."""
+        when it is larger than a file at its place may be (`size_limit`)."""
         found = self.tree_files(commit, path).get(path)
         if found is not None and found.mode in SPECIAL_MODES:
             raise NotRegularFile(path, SPECIAL_MODES[found.mode])
-        if found is not None and found.size > MAX_BYTES:
+        if found is not None and found.size > size_limit(path).max_bytes:
             raise FileTooLarge(path, found.size)
         return self.read(commit, path)
 
@@ -443,13 +443,18 @@ class GitTree(EntryFiles):
         self.blobs = {path: file.sha for path, file in files.items()}
         # Links and submodules are listed (validate names them) but never read: a link's blob
         # is a target path, a submodule is another repository's commit. Nor is a file larger
-        # than an entry may be: the check says so from its size.
+        # than its limit (an entry's, a score file's: `size_limit`): the check says so from
+        # its size.
         self.specials = {
             path: SPECIAL_MODES[file.mode]
             for path, file in files.items()
             if file.mode in SPECIAL_MODES
         }
-        self.oversized = {path: file.size for path, file in files.items() if file.size > MAX_BYTES}
+        self.oversized = {
+            path: file.size
+            for path, file in files.items()
+            if file.size > size_limit(path).max_bytes
+        }
         self._bytes: dict[str, bytes] = {}
         self._walks: dict[str, list[str]] = {}
         self._tree: dict[str, tuple[set[str], set[str]]] = {}

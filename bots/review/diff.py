@@ -242,11 +242,11 @@ def _list_changes(old: list[Any], new: list[Any], prefix: str) -> list[FieldChan
 # --- files and revisions --------------------------------------------------------------------
 
 
-def _parse(raw: bytes | None) -> tuple[Any, str | None]:
-    """(data, problem): the entry's data, or why it cannot be read."""
+def _parse(raw: bytes | None, path: str) -> tuple[Any, str | None]:
+    """(data, problem): the data of the entry at `path`, or why it cannot be read."""
     if raw is None:
         return None, None
-    text, problem = decode_entry_bytes(raw)
+    text, problem = decode_entry_bytes(raw, path)
     if problem is not None or text is None:
         return None, problem.message if problem else "unreadable"
     loaded = parse_entry_text(text)
@@ -264,8 +264,8 @@ def entry_diff(change: FileChange, old_raw: bytes | None, new_raw: bytes | None)
         diff.kind, diff.id = ref.kind.value, ref.id
     except LocationError:
         pass
-    old, old_problem = _parse(old_raw)
-    new, new_problem = _parse(new_raw)
+    old, old_problem = _parse(old_raw, change.old_path or change.path)
+    new, new_problem = _parse(new_raw, change.path)
     diff.problem = new_problem or old_problem
     if diff.problem:
         return diff

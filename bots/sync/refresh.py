@@ -27,7 +27,7 @@ from bots.core.loader import load_entry_file
 from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import score_file_ref
 from bots.core.scoring import ScoreKey
-from bots.edit.scorefile import edit_score_file
+from bots.edit.scorefile import ScoreFileTooLarge, edit_score_file
 from bots.edit.yamledit import edit_entry, flowed, put
 from bots.sync.scores import Table
 
@@ -67,6 +67,9 @@ class RefreshPlan:
     moved: dict[str, int] = field(default_factory=dict)
     # (model id, score label) of records the model entry holds as people's scores: kept there
     conflicts: list[tuple[str, str]] = field(default_factory=list)
+    # why a score file was not written (over the size limit of a score file), one line each;
+    # filled by `apply`
+    refused: list[str] = field(default_factory=list)
     unmatched: int = 0
     tracked: int = 0
 
@@ -323,11 +326,15 @@ def apply(
     root: Path, schemas: SchemaSet, plan: RefreshPlan, board: dict[str, Any]
 ) -> dict[Path, str]:
     """The new text of each file the plan changes: the score file of each model it touches
-    and, once, the model entries its records move out of (round trip: nothing else moves)."""
+    and, once, the model entries its records move out of (round trip: nothing else moves). A
+    score file that would be over its size limit is not written, nor its model entry changed:
+    `plan.refused` says so, and the plan no longer counts that model's records or move."""
     out: dict[Path, str] = {}
     files = EntryFiles(root)
+    refused: list[str] = []
     for relpath, records in plan.records.items():
         earlier: dict[ScoreKey, Any] = {}
+        moved_out: dict[Path, str] = {}
         if plan.moved.get(relpath):
             with edit_entry(root / relpath) as edit:
                 scores = edit.doc["scores"]
@@ -341,24 +348,33 @@ def apply(
                     scores[:] = kept
                 else:
                     del edit.doc["scores"]
-            out[edit.path] = edit.text
+            moved_out[edit.path] = edit.text
         ref = score_file_ref(ref_for_relpath(relpath).id, plan.board)
         path = root / ref.relpath
         original = path.read_text(encoding="utf-8") if files.is_file(ref.relpath) else None
-        with edit_score_file(
-            original,
-            ref,
-            schemas,
-            source=board["url"],
-            owner={"leaderboard": plan.board},
-            writer=f"registry refresh-scores --source {plan.board}",
-        ) as scorefile:
-            old = {ScoreKey.of(s): s for s in scorefile.records if isinstance(s, dict)}
-            scorefile.records = [
-                record if record is not None else old.get(i, earlier.get(i))
-                for i, record in records
-            ]
+        try:
+            with edit_score_file(
+                original,
+                ref,
+                schemas,
+                source=board["url"],
+                owner={"leaderboard": plan.board},
+                writer=f"registry refresh-scores --source {plan.board}",
+            ) as scorefile:
+                old = {ScoreKey.of(s): s for s in scorefile.records if isinstance(s, dict)}
+                scorefile.records = [
+                    record if record is not None else old.get(i, earlier.get(i))
+                    for i, record in records
+                ]
+        except ScoreFileTooLarge as exc:  # validate would refuse it: never written
+            plan.refused.append(f"{exc.what}: {exc.reason} — {exc.hint}")
+            refused.append(relpath)
+            continue
+        out.update(moved_out)
         out[path] = scorefile.text
+    for relpath in refused:
+        del plan.records[relpath]
+        plan.moved.pop(relpath, None)
     return out
 
 

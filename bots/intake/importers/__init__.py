@@ -51,7 +51,7 @@ from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import score_file_ref, score_places
 from bots.core.scoring import ScoreKey
 from bots.edit.layout import canonical_text
-from bots.edit.scorefile import edit_score_file
+from bots.edit.scorefile import ScoreFileTooLarge, edit_score_file
 from bots.edit.yamledit import cite, edit_text, flowed, put
 from bots.intake.importers.bulktext import entry_text, score_file_text
 from bots.review.diff import render_value, same
@@ -501,22 +501,28 @@ class Importer:
     ) -> list[Fill]:
         """A list of records the entry has: each of the import's records fills the empty keys
         of the entry's record with the same identity; one the entry lacks is a conflict (the
-        list is the person's statement: nothing is added to it)."""
+        list is the person's statement: nothing is added to it). A composition with as many
+        parts as the entry's is also matched part by part (`_parts`: the import's `the_stack`
+        is the person's `The Stack`): the sizes a person left out are filled, a stated one
+        never changes, and the names stay the person's."""
         identity = RECORDS[key]
-        out: list[Fill] = []
-        for record in theirs:
-            found = next(
-                (
-                    i
-                    for i, m in enumerate(mine)
-                    if _identity(m, identity) == _identity(record, identity)
-                ),
+        found: list[int | None] = [
+            next(
+                (i for i, m in enumerate(mine) if _identity(m, identity) == _identity(r, identity)),
                 None,
             )
-            if found is None:
-                self._conflict(ref, key, mine, theirs)
-                return []
-            out += self._fill_mapping(ref, (key, found), mine[found], record)
+            for r in theirs
+        ]
+        if None in found and key in LOOSE_RECORDS and len(mine) == len(theirs):
+            found = _parts(mine, theirs, found)
+        indices = [i for i in found if i is not None]
+        if len(indices) < len(theirs):
+            self._conflict(ref, key, mine, theirs)
+            return []
+        out: list[Fill] = []
+        for index, record in zip(indices, theirs, strict=True):
+            rest = {k: v for k, v in record.items() if k != identity}
+            out += self._fill_mapping(ref, (key, index), mine[index], rest)
         return out
 
     def _apply(
@@ -570,7 +576,7 @@ class Importer:
             if old is None:
                 new.append(score)
                 existing[ScoreKey.of(score)] = score
-            elif not same(old.get("value"), score.get("value")):
+            elif not same_value(old.get("value"), score.get("value")):
                 self._conflict(
                     ref, f"scores[{ScoreKey.of(score).label}]", old.get("value"), score.get("value")
                 )
@@ -578,82 +584,107 @@ class Importer:
 
     def write_scores(
         self, model_id: str, slug: str, source: str, records: list[dict[str, Any]], owner: str
-    ) -> int:
+    ) -> list[str]:
         """Put a batch of score records of model `model_id`, all from `source`, into its score
         file `entries/scores/<model_id>/<slug>.yaml` (created, or added to), written by
         importer `owner` (the `registry import` format), in memory like every write (see
         `finish`). Records carry no `source` of their own. A score the model already has (in
-        its entry or any score file) is left as it is, listed as a conflict when the values
-        differ; a record whose benchmark is not in the registry is skipped with its reason.
-        Returns how many records it wrote."""
+        its entry or any score file) is left as it is: unchanged when the values are the same
+        (`same_value`: float noise aside), else listed as a conflict worded by where the value
+        is (the model entry, or which score file); a record whose metric is not in the
+        vocabulary or whose benchmark is not in the registry is skipped with its reason.
+
+        Returns each record's outcome, in order: `WRITTEN`, `UNCHANGED`, `KEPT_OUT` (the
+        registry holds another value) or "skipped: <why>"."""
         ref = score_file_ref(model_id, slug)
         if not valid_id(EntryKind.SCORES, ref.id):
             self.report.skipped.append((ref.id, "not a valid score file id: refused"))
-            return 0
+            return ["skipped: not a valid score file id"] * len(records)
         if not self.index.exists(EntryRef(EntryKind.MODEL, model_id)):
             self.report.skipped.append(
                 (f"{ref.id} scores", f"model {model_id} not in the registry")
             )
-            return 0
-        places = score_places(self.files, model_id)
+            return [f"skipped: model {model_id} not in the registry"] * len(records)
         reader = self._reader()
-        held = {p: reader.load(p).data or {} for p in places}
-        existing: dict[ScoreKey, dict[str, Any]] = {}
-        for data in held.values():
+        existing: dict[ScoreKey, tuple[dict[str, Any], str]] = {}  # key → (score, where)
+        for place in score_places(self.files, model_id):
+            data = reader.load(place).data or {}
+            where = _score_place(place, data, owner)
             for score in data.get("scores") or []:
                 if isinstance(score, dict):
-                    existing.setdefault(ScoreKey.of(score), score)
+                    existing.setdefault(ScoreKey.of(score), (score, where))
         new: list[dict[str, Any]] = []
+        outcomes: list[str] = []
         for raw in records:
             record = in_vocabulary(raw)
             if record is None:
-                self.report.skipped.append(
-                    (f"{model_id} score", f"metric {raw.get('metric')} not in the vocabulary")
-                )
+                why = f"metric {raw.get('metric')} not in the vocabulary"
+                self.report.skipped.append((f"{model_id} score", why))
+                outcomes.append(f"skipped: {why}")
                 continue
             key = ScoreKey.of(record)
             benchmark = record.get("benchmark")
             if isinstance(benchmark, str) and not self.index.exists(
                 EntryRef(EntryKind.DATASET, benchmark)
             ):
-                self.report.skipped.append(
-                    (f"{model_id} {key.label}", f"benchmark {benchmark} not in the registry")
-                )
+                why = f"benchmark {benchmark} not in the registry"
+                self.report.skipped.append((f"{model_id} {key.label}", why))
+                outcomes.append(f"skipped: {why}")
                 continue
-            old = existing.get(key)
-            if old is None:
-                existing[key] = record
+            held = existing.get(key)
+            if held is None:
+                existing[key] = (record, "an earlier record of this import")
                 new.append({k: v for k, v in record.items() if k != "source"})
-            elif not same(old.get("value"), record.get("value")):
+                outcomes.append(WRITTEN)
+            elif same_value(held[0].get("value"), record.get("value")):
+                outcomes.append(UNCHANGED)
+            else:
                 model = EntryRef(EntryKind.MODEL, model_id)
-                self._conflict(model, f"scores[{key.label}]", old.get("value"), record.get("value"))
+                old = held[0].get("value")
+                self._conflict(model, f"scores[{key.label}]", old, record.get("value"), held[1])
+                outcomes.append(KEPT_OUT)
+        refused = [f"skipped: score file {ref.id} refused (see its reason)" if o == WRITTEN else o
+                   for o in outcomes]  # fmt: skip
         if not new:
             if self.files.is_file(ref.relpath):
                 self.report.unchanged.append(ref.id)
-            return 0
+            return outcomes
         created = not self.files.is_file(ref.relpath)
         if created:  # hundreds of records: written line by line (checked, else through ruamel)
             head = {"model": model_id, "source": source, "owner": {"importer": owner}}
-            text = score_file_text(head, new, ref, self.schemas, f"registry import {owner}")
+            try:
+                text = score_file_text(head, new, ref, self.schemas, f"registry import {owner}")
+            except ScoreFileTooLarge as exc:  # validate would refuse it: never written
+                return self._too_large(exc, outcomes)
             if text is not None:
                 if not self._valid(ref, text):
-                    return 0
+                    return refused
                 self.report.created.append(ref.id)
-                return len(new)
+                return outcomes
         original = None if created else self.files.read(ref.relpath).decode("utf-8")
-        with edit_score_file(
-            original,
-            ref,
-            self.schemas,
-            source=source,
-            owner={"importer": owner},
-            writer=f"registry import {owner}",
-        ) as edit:
-            edit.records.extend(new)
+        try:
+            with edit_score_file(
+                original,
+                ref,
+                self.schemas,
+                source=source,
+                owner={"importer": owner},
+                writer=f"registry import {owner}",
+            ) as edit:
+                edit.records.extend(new)
+        except ScoreFileTooLarge as exc:
+            return self._too_large(exc, outcomes)
         if not self._valid(ref, edit.text):
-            return 0
+            return refused
         (self.report.created if created else self.report.merged).append(ref.id)
-        return len(new)
+        return outcomes
+
+    def _too_large(self, exc: ScoreFileTooLarge, outcomes: list[str]) -> list[str]:
+        """A score file over the size limit: skipped with its one-line reason; nothing written.
+        The records it would have written are skipped with it."""
+        why = f"{exc.reason} — {exc.hint}"
+        self.report.skip(exc.what, why, "score file over the size limit: split it")
+        return ["skipped: score file over the size limit" if o == WRITTEN else o for o in outcomes]
 
     def put_block(self, ref: EntryRef, key: str, value: Any, *, flow: bool = False) -> bool:
         """Set the bot-owned top-level `key` of an existing entry to `value` (ruamel nodes keep
@@ -678,10 +709,14 @@ class Importer:
         self._seen()
         return self.report
 
-    def _conflict(self, ref: EntryRef, field_name: str, mine: Any, theirs: Any) -> None:
+    def _conflict(
+        self, ref: EntryRef, field_name: str, mine: Any, theirs: Any, where: str = ""
+    ) -> None:
+        """A value the import brings that differs from the one `where` holds (by default the
+        entry itself, which people write)."""
         self.report.conflicts.append(
-            f"{ref.id} {field_name}: the entry has {render_value(mine)[:80]}, the import "
-            f"{render_value(theirs)[:80]}"
+            f"{ref.id} {field_name}: {where or 'the entry'} has {render_value(mine)[:80]}, the "
+            f"import {render_value(theirs)[:80]}"
         )
 
     def _valid(self, ref: EntryRef, text: str) -> bool:
@@ -712,8 +747,46 @@ class Importer:
 
 
 Fill = tuple[tuple[str | int, ...], Any]
+# what became of a score record `Importer.write_scores` was given (else "skipped: <why>")
+WRITTEN = "written"
+UNCHANGED = "unchanged"
+KEPT_OUT = "kept out: the registry holds another value"
+# Two score values that agree to this share of the larger are one value: a run repeated on
+# other hardware differs in float32's last digits (the seed collection's brier scores and
+# perplexities by up to 3e-6 of the value), while other runs of a benchmark differ by more
+# than 1e-5 (the seed's smallest: 2.8e-5, TruthfulQA mc2 from two harness versions).
+SCORE_TOLERANCE = 1e-5
+
+
+def same_value(mine: Any, theirs: Any) -> bool:
+    """Whether two score values are the same value, float noise aside (`SCORE_TOLERANCE`)."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (mine, theirs))
+    if numbers:
+        return bool(abs(mine - theirs) <= SCORE_TOLERANCE * max(abs(mine), abs(theirs)))
+    return same(mine, theirs)
+
+
+def _score_place(relpath: str, data: dict[str, Any], owner: str) -> str:
+    """Where a score the model already has is held, as a conflict names it."""
+    if relpath.startswith(f"{ENTRIES_DIR}/{EntryKind.MODEL.folder}/"):
+        return "the model entry"
+    folder = f"{ENTRIES_DIR}/{EntryKind.SCORES.folder}/"
+    file_id = relpath.removeprefix(folder).removesuffix(SUFFIX)
+    owned = data.get("owner")
+    by: dict[str, Any] = owned if isinstance(owned, dict) else {}
+    if by.get("importer") == owner:
+        return f"score file {file_id} (an earlier registry import {owner})"
+    if by.get("importer"):
+        return f"score file {file_id} (registry import {by['importer']})"
+    if by.get("leaderboard"):
+        return f"score file {file_id} (leaderboard {by['leaderboard']})"
+    return f"score file {file_id}"
+
+
 # lists of records an import may complete, by the key that says which record is which
-RECORDS = {"training_stages": "name", "training_data": "dataset"}
+RECORDS = {"training_stages": "name", "training_data": "dataset", "composition": "name"}
+LOOSE_RECORDS = {"composition"}  # also matched by `_same_part`
+FILLER_WORDS = {"the", "and", "of", "a", "an"}
 QUALIFIERS = ("rounded", "note")
 # the counts `rounded` is about (parameters, training stages, dataset summaries and sizes)
 QUALIFIED = {"total", "active", "total_tokens", "tokens", "bytes", "examples", "documents",
@@ -728,6 +801,62 @@ def _records(value: Any) -> bool:
 def _identity(record: dict[str, Any], key: str) -> Any:
     found = record.get(key)
     return found if found is not None else repr(sorted(record.get("categories") or []))
+
+
+def _parts(
+    mine: list[dict[str, Any]], theirs: list[dict[str, Any]], found: list[int | None]
+) -> list[int | None]:
+    """Which part of `mine` each part of `theirs` is, one to one (`found`: those matched by
+    name already), or [None] when the two lists cannot be matched whole: a part is the one
+    part of `mine` with the same dataset or the same name (`_same_part`); when all the other
+    parts are matched, the last part left on each side is that part if their names share a
+    word (`gutenberg`, `Project Gutenberg`); and parts matched so whose stated sizes disagree
+    are not one."""
+    named, found = found, list(found)
+    for j, record in enumerate(theirs):
+        if found[j] is None:
+            same = [i for i, m in enumerate(mine) if _same_part(m, record)]
+            found[j] = same[0] if len(same) == 1 else None
+    left = [j for j, i in enumerate(found) if i is None]
+    free = [i for i in range(len(mine)) if i not in found]
+    last = len(left) == 1 and len(free) == 1 and len(mine) > 1  # the others vouch for it
+    if last and _words(mine[free[0]].get("name")) & _words(theirs[left[0]].get("name")):
+        found[left[0]] = free[0]
+    if None in found or len(set(found)) < len(found):
+        return [None]
+    for j, i in enumerate(found):
+        if named[j] is None and i is not None and _sizes_disagree(mine[i], theirs[j]):
+            return [None]
+    return found
+
+
+def _same_part(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether two composition parts are one: the same dataset, or — when one names none —
+    the same name ignoring case, punctuation and filler words (`wikipedia_wikibooks` and
+    `Wikipedia and Wikibooks`, `stackexchange` and `Stack Exchange`)."""
+    if mine.get("dataset") and theirs.get("dataset"):
+        return bool(mine["dataset"] == theirs["dataset"])
+    ours, others = mine.get("name"), theirs.get("name")
+    if not isinstance(ours, str) or not isinstance(others, str):
+        return False
+    return fold(ours) == fold(others) or (bool(_words(ours)) and _words(ours) == _words(others))
+
+
+def _sizes_disagree(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """A size both parts state, beyond rounding (`ROUNDED_TOLERANCE`)."""
+    for key in ("size_gb", "documents", "tokens"):
+        a: Any = mine.get(key)
+        b: Any = theirs.get(key)
+        if _number(a) and _number(b) and abs(a - b) > ROUNDED_TOLERANCE * max(abs(a), abs(b)):
+            return True
+    return False
+
+
+def _words(name: Any) -> set[str]:
+    if not isinstance(name, str):
+        return set()
+    text = unicodedata.normalize("NFKD", name).casefold()
+    return set(re.findall(r"[a-z0-9]+", text)) - FILLER_WORDS
 
 
 def _agree(mine: Any, theirs: Any, rounded: bool) -> bool:

@@ -11,6 +11,11 @@ with their scores. Facts cite the original file at the snapshot's commit (`files
 See the modules for each part: `datasets` (which dataset a file describes), `models` (one id per
 Hub repo, Hub facts where they mean what they say), `scores` and `tasks` (both score layouts and
 the CSV, per subtask).
+
+A record is read whole, or skipped whole when a field has a shape the collection never writes
+(`shapes`: nothing of it is filled); a value out of the registry's bounds is skipped alone,
+named by its record and field (`values`). No exception is caught as a bad record: an error
+while reading is the importer's own, and stops the import.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.core.entries import EntryKind, EntryRef, valid_id
-from bots.intake.importers import Citation, Importer
+from bots.intake.importers import KEPT_OUT, UNCHANGED, WRITTEN, Citation, Importer
 from bots.intake.importers.seed.datasets import (
     IDENTITIES,
     DatasetFiles,
@@ -36,6 +41,7 @@ from bots.intake.importers.seed.files import (
     DATASET_FILES,
     DATASET_INFO_ROWS,
     EVALUATION_ROWS,
+    MISSHAPEN,
     MODEL_FILES,
     OTHER_FILES,
     SCORE_FILES,
@@ -47,16 +53,27 @@ from bots.intake.importers.seed.files import (
     source_url,
 )
 from bots.intake.importers.seed.models import (
+    MODEL_FILE,
     PIPELINES,
     ModelFacts,
     ModelIds,
     enum_values,
-    hub_id,
     model_ref,
     stage_list,
 )
-from bots.intake.importers.seed.scores import ScoreSink, file_scores, index, row_score
+from bots.intake.importers.seed.scores import (
+    OTHER_RUN,
+    REFUSED,
+    SAME,
+    SCORE_FILE,
+    ScoreSink,
+    file_scores,
+    index,
+    row_score,
+)
+from bots.intake.importers.seed.shapes import Shape, mismatch
 from bots.intake.importers.seed.tasks import BENCHMARKS
+from bots.intake.importers.seed.values import OUT_OF_RANGE, Reading
 
 __all__ = ["SeedImporter"]
 
@@ -64,6 +81,7 @@ ASSUMED_NOTE = (
     "Task, modalities and access are assumed, not stated: the collection studies open-weight "
     "text-generation models it evaluates with lm-evaluation-harness."
 )
+SLICE_NOTE = "a part of the dataset (its dataset file points at it): the part's sizes"
 BASE_NOTE = "base_model from the Hub card; the card gives no relation: fine_tune assumed"
 NOT_RECORDS = {
     "README.md": "the collection's own description: not a record",
@@ -77,6 +95,28 @@ FOLDERS = {"dataset_metadata": DATASET_FILES, "model_metadata": MODEL_FILES,
            "model_scores": SCORE_FILES}  # fmt: skip
 CSVS = {"model_annotations.csv": ANNOTATION_ROWS, "dataset_info.csv": DATASET_INFO_ROWS,
         "evaluation_results.csv": EVALUATION_ROWS}  # fmt: skip
+# a CSV row that is a score of its own: its outcome, by what became of its score
+ROW_OUTCOMES = {
+    WRITTEN: "new score",
+    UNCHANGED: "new score: already in the registry",
+    KEPT_OUT: "new score: kept out, the registry holds another value (see the conflicts)",
+    OTHER_RUN: OTHER_RUN,
+    SAME: SAME,
+    REFUSED: REFUSED,
+}
+
+
+def file_outcome(fates: Counter[str]) -> str:
+    """A score file's outcome, by what became of its scores."""
+    if fates[WRITTEN]:
+        return "scores imported"
+    if fates[UNCHANGED]:
+        return "unchanged (its scores are there)"
+    if fates[KEPT_OUT]:
+        return "kept out: the registry holds other values (see the conflicts)"
+    if fates[OTHER_RUN] or fates[SAME]:
+        return "its scores are other records' too (the same values, or other runs in their notes)"
+    return "skipped: none of its scores could be written (see the reasons)"
 
 
 class SeedImporter:
@@ -95,12 +135,17 @@ class SeedImporter:
         self.identities: dict[str, Identity] = {}  # dataset id → what creating it needs
         self.sink = ScoreSink()
         self.not_carried: Counter[str] = Counter()
+        self.score_rows: list[str] = []  # the CSV rows that are scores of their own
+        self.orgs: dict[str, str | None] = {}  # new model id → its organization (None: refused)
+        self._read_files: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self._read_rows: dict[Path, list[tuple[str, dict[str, str]]]] = {}
 
     # --- the run --------------------------------------------------------------------------
 
     def run(self) -> None:
         csvs = self._inventory()
         self.datasets.read()
+        self._learn_ids(csvs)
         self._model_files()
         self._annotations(csvs.get("model_annotations.csv"))
         self._score_files()
@@ -110,6 +155,7 @@ class SeedImporter:
         self._write_organizations()
         self._write_datasets()
         self._write_models()
+        self._row_outcomes()
         for reason, n in sorted(self.sink.tally.items()):
             self.report.tally("scores", reason, n)
         for reason, n in sorted(self.not_carried.items()):
@@ -149,16 +195,54 @@ class SeedImporter:
         return csvs
 
     def _rows(self, path: Path | None, part: str) -> list[tuple[str, dict[str, str]]]:
+        """A CSV's rows, each with its record name (read once: an unreadable CSV is counted
+        once)."""
         if path is None:
             return []
-        relpath = path.relative_to(self.folder).as_posix()
-        try:
-            rows = read_csv(path)
-        except Unreadable as exc:
-            self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
-            return []
-        return [(f"{relpath} row {n} ({row.get('id', '')[:80]})", row) for n, row in
-                enumerate(rows, start=2)]  # fmt: skip
+        if path not in self._read_rows:
+            relpath = path.relative_to(self.folder).as_posix()
+            try:
+                rows = read_csv(path)
+            except Unreadable as exc:
+                self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
+                rows = []
+            out = []
+            for n, row in enumerate(rows, start=2):
+                record = f"{relpath} row {n} ({(row.get('id') or '')[:80]})"
+                if None in row:  # csv's key for the cells past the header's
+                    self._outcome(part, record, f"skipped: {MISSHAPEN}: more cells than the "
+                                  "header", MISSHAPEN)  # fmt: skip
+                    continue
+                out.append((record, row))
+            self._read_rows[path] = out
+        return self._read_rows[path]
+
+    def _learn_ids(self, csvs: dict[str, Path]) -> None:
+        """Every model id the records use, before any is resolved: which spelling an entry
+        gets never depends on the order the records are read in (`ModelIds`). A record
+        skipped for its shape uses none."""
+        for relpath, doc in self._json_files("model_metadata", MODEL_FILES, MODEL_FILE):
+            self.ids.learn(self._file_model(relpath, doc), from_hub=doc.get("id") is not None)
+        for relpath, doc in self._json_files("model_scores", SCORE_FILES, SCORE_FILE):
+            self.ids.learn(self._scores_model(relpath, doc))
+        for name, part in CSVS.items():
+            for _, row in self._rows(csvs.get(name), part):
+                self.ids.learn(row.get("id"))
+
+    @staticmethod
+    def _file_model(relpath: str, doc: dict[str, Any]) -> Any:
+        """The model id a model file names: its `id`, else its file name (`owner_name`)."""
+        if doc.get("id") is not None:
+            return doc["id"]
+        stem = Path(relpath).stem
+        return stem if "__" in stem else stem.replace("_", "/", 1)
+
+    @staticmethod
+    def _scores_model(relpath: str, doc: dict[str, Any]) -> Any:
+        """The model id a score file names: its `model_name`, else its file name."""
+        if doc.get("model_name"):
+            return doc["model_name"]
+        return Path(relpath).stem.removeprefix("results_")
 
     # --- models ---------------------------------------------------------------------------
 
@@ -168,36 +252,30 @@ class SeedImporter:
         return self.models[entry_id]
 
     def _model_files(self) -> None:
-        files = self._json_files("model_metadata", MODEL_FILES)
-        for _, doc in files:
-            found, _ = hub_id(doc.get("id"))
-            if found:
-                self.ids.prefer(found)
-        for relpath, doc in files:
-            entry_id, why = self.ids.canonical(doc.get("id"))
-            if entry_id is None and doc.get("id") is None:  # the file name: owner_name
-                stem = Path(relpath).stem
-                entry_id, why = self.ids.canonical(
-                    stem if "__" in stem else stem.replace("_", "/", 1)
-                )
+        for relpath, doc in self._json_files("model_metadata", MODEL_FILES, MODEL_FILE):
+            entry_id, why = self.ids.canonical(self._file_model(relpath, doc))
             if entry_id is None:
                 self._outcome(MODEL_FILES, relpath, f"skipped: {why}")
                 continue
             self.stems[Path(relpath).stem] = entry_id
-            draft = self._model_draft(entry_id)
-            problems: list[str] = []
-            try:
-                said = self.facts.file_claims(doc, draft, source_url(relpath), relpath, problems)
-            except MISSHAPEN as exc:
-                self._outcome(MODEL_FILES, relpath, f"skipped: {misshapen(exc)}")
-                continue
-            self._count_problems(problems)
+            reading = Reading(relpath, source_url(relpath))
+            said = self.facts.file_claims(doc, self._model_draft(entry_id), reading)
+            self._report(reading)
             known = self.creation.setdefault(entry_id, {"source": source_url(relpath)})
             for key, value in said.items():
                 if known.get(key) in (None, [], False):
                     known[key] = value
 
-    def _json_files(self, sub: str, part: str) -> list[tuple[str, dict[str, Any]]]:
+    def _json_files(self, sub: str, part: str, expected: Shape) -> list[tuple[str, dict[str, Any]]]:
+        """The files of `sub` that are records of the collection's shape (`expected`): each
+        other file is skipped whole, with its reason. Read once: each file is counted once."""
+        if sub not in self._read_files:
+            self._read_files[sub] = self._read_json_files(sub, part, expected)
+        return self._read_files[sub]
+
+    def _read_json_files(
+        self, sub: str, part: str, expected: Shape
+    ) -> list[tuple[str, dict[str, Any]]]:
         out = []
         folder = self.folder / sub
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -209,8 +287,12 @@ class SeedImporter:
             except Unreadable as exc:
                 self._outcome(part, relpath, f"skipped: unreadable: {exc}", "unreadable")
                 continue
-            if not isinstance(doc, dict) or empty(doc):
+            if empty(doc):
                 self._outcome(part, relpath, "skipped: empty placeholder")
+                continue
+            wrong = mismatch(doc, expected)
+            if wrong:
+                self._outcome(part, relpath, f"skipped: {MISSHAPEN}: {wrong}", MISSHAPEN)
                 continue
             out.append((relpath, doc))
         return out
@@ -221,12 +303,19 @@ class SeedImporter:
             if entry_id is None:
                 self._outcome(ANNOTATION_ROWS, record, f"skipped: {why}")
                 continue
-            draft = self._model_draft(entry_id)
-            problems: list[str] = []
             url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
-            self.facts.annotation_claims(row, draft, url, record, problems)
-            self._count_problems(problems)
+            reading = Reading(record, url)
+            self.facts.annotation_claims(row, self._model_draft(entry_id), reading)
+            self._report(reading)
             self.creation.setdefault(entry_id, {"source": url, "assumed": True})
+
+    def _report(self, reading: Reading, part: str = "values not carried") -> None:
+        """What a record's reading skipped (each value named by its record and field) and
+        what it says that the registry has no place for (counted)."""
+        for skip in reading.skipped:
+            self.report.skip(f"{reading.record} {skip.field}", skip.why, skip.group)
+            self.report.tally(part, skip.group)
+        self._count_problems(reading.problems)
 
     def _count_problems(self, problems: list[str]) -> None:
         for problem in problems:
@@ -236,22 +325,17 @@ class SeedImporter:
 
     def _score_files(self) -> None:
         skipped: Counter[str] = Counter()
-        for relpath, doc in self._json_files("model_scores", SCORE_FILES):
-            stem = Path(relpath).stem.removeprefix("results_")
-            entry_id, why = self.ids.canonical(doc.get("model_name"))
-            if entry_id is None and not doc.get("model_name"):
-                entry_id, why = self.ids.canonical(stem)
+        for relpath, doc in self._json_files("model_scores", SCORE_FILES, SCORE_FILE):
+            entry_id, why = self.ids.canonical(self._scores_model(relpath, doc))
             if entry_id is None:
                 self._outcome(SCORE_FILES, relpath, f"skipped: {why}")
                 continue
             if empty(doc.get("results")):
                 self._outcome(SCORE_FILES, relpath, "skipped: empty placeholder: no results")
                 continue
-            try:
-                scores = file_scores(doc, relpath, skipped)
-            except MISSHAPEN as exc:
-                self._outcome(SCORE_FILES, relpath, f"skipped: {misshapen(exc)}")
-                continue
+            reading = Reading(relpath, source_url(relpath))
+            scores = file_scores(doc, reading, skipped)
+            self._report(reading, "score values not carried")
             if not scores:
                 self._outcome(SCORE_FILES, relpath, "skipped: no score of a known benchmark")
                 continue
@@ -274,12 +358,25 @@ class SeedImporter:
             if entry_id not in known:
                 scores = [s for b in self.sink.batches.get(entry_id, {}).values() for s in b]
                 known[entry_id] = index(scores)
-            score, outcome = row_score(row, known[entry_id], relpath)
-            if score is not None:
+            reading = Reading(record, source_url(relpath))
+            score, outcome = row_score(row, known[entry_id], reading)
+            self._report(reading, "score values not carried")
+            if score is not None:  # its outcome is what becomes of the score (`_row_outcomes`)
                 self.sink.add(entry_id, source_url(relpath), [score])
                 self._model_draft(entry_id).speaks(relpath, EVALUATION_ROWS)
                 self.creation.setdefault(entry_id, {"source": source_url(relpath), "assumed": True})
-            self._outcome(EVALUATION_ROWS, record, outcome)
+                self.score_rows.append(record)
+            elif outcome == f"skipped: {OUT_OF_RANGE}":  # the reading names its value
+                self.report.tally(EVALUATION_ROWS, outcome)
+            else:
+                self._outcome(EVALUATION_ROWS, record, outcome)
+
+    def _row_outcomes(self) -> None:
+        """The outcome of each CSV row that is a score of its own: what became of its score."""
+        for record in self.score_rows:
+            fates = self.sink.fates.get(record) or Counter({WRITTEN: 1})
+            fate = next(iter(fates))
+            self._outcome(EVALUATION_ROWS, record, ROW_OUTCOMES.get(fate, fate))
 
     # --- datasets -------------------------------------------------------------------------
 
@@ -309,8 +406,10 @@ class SeedImporter:
             if file.problem:
                 self._outcome(DATASET_FILES, file.relpath, f"skipped: {file.problem}", file.group)
             elif stem in files.parent:
-                whole = self.stem_ids.get(files.parent[stem], files.parent[stem])
+                whole = files.whole(stem)
+                whole = self.stem_ids.get(whole, whole)
                 self._outcome(DATASET_FILES, file.relpath, f"a part of {whole}'s composition")
+                self._report(files.readings[stem])
             elif stem not in identities:
                 self._outcome(
                     DATASET_FILES,
@@ -320,16 +419,7 @@ class SeedImporter:
                     "which dataset the file describes is not known",
                 )
             else:
-                draft = self._dataset_draft(identities[stem])
-                try:
-                    claimed = files.claims(stem, draft)
-                except MISSHAPEN as exc:
-                    self._outcome(DATASET_FILES, file.relpath, f"skipped: {misshapen(exc)}")
-                    continue
-                for problem in claimed:
-                    self._count_problems([problem])
-                    if "loop" in problem or "outside" in problem or "no such" in problem:
-                        self.report.skip(f"{file.relpath} domain", problem, problem.split(" (")[0])
+                self._report(files.claims(stem, self._dataset_draft(identities[stem])))
 
     def _dataset_info(self, path: Path | None) -> None:
         url = source_url(path.relative_to(self.folder).as_posix()) if path else ""
@@ -345,18 +435,20 @@ class SeedImporter:
             draft = self.models.get(entry_id)
             stem = draft.value(("training_stages", "pretraining", "data")) if draft else None
             dataset = self.stem_ids.get(stem) if isinstance(stem, str) else None
+            reading = Reading(record, url)
             if dataset is not None and dataset in self.dataset_drafts:
-                problems = info_claims(row, self.dataset_drafts[dataset], url, record)
-                self._count_problems(problems)
-                continue
-            self._info_on_model(entry_id, row, url, record)
+                info_claims(row, self.dataset_drafts[dataset], reading)
+            else:
+                self._info_on_model(entry_id, row, reading)
+            self._report(reading)
 
-    def _info_on_model(self, entry_id: str, row: dict[str, str], url: str, record: str) -> None:
+    def _info_on_model(self, entry_id: str, row: dict[str, str], reading: Reading) -> None:
         """A dataset_info row for a model whose training stage names no dataset: its shares
         become the model's training data by category."""
+        url, record = reading.source, reading.record
         draft = self._model_draft(entry_id)
         scratch = Draft(draft.ref)
-        problems = info_claims(row, scratch, url, record)
+        info_claims(row, scratch, reading)
         found = {k[2]: c.value for k, c in scratch.claims.items() if k[:2] == ("summary", "shares")}
         shares = {k: v for k, v in found.items() if v > 0 and k != "unknown"}
         draft.speaks(record, DATASET_INFO_ROWS)
@@ -365,35 +457,79 @@ class SeedImporter:
             draft.claim(("training_data_shares",), items, url, record)
         for key in ("total_tokens", "english_share"):
             if scratch.has(("summary", key)):
-                problems.append(
+                reading.problems.append(
                     f"a model's training-data {key.replace('_', ' ')} with no dataset entry "
                     "to hold it"
                 )
-        self._count_problems(problems)
         if entry_id not in self.creation:
             self.creation[entry_id] = {"source": url, "assumed": True}
 
     # --- writing --------------------------------------------------------------------------
 
     def _write_organizations(self) -> None:
-        """The organizations the model files name as Hub authors (cited to those files)."""
+        """The organizations of the models to create, first (cited to the model files that
+        name them)."""
         for model_id in sorted(self.models):
-            known = self.creation.get(model_id) or {}
+            if not self._exists(EntryKind.MODEL, model_id):
+                self._organization(model_id)
+
+    def _organization(self, model_id: str) -> str | None:
+        """The organization of a new model, decided once: None (with the reason recorded)
+        when the model cannot be created.
+
+        A Hub model's organization is its namespace — the Hub's `author` is the namespace, so
+        the name is the author as the Hub spells it and nothing else is read from it. The
+        entry the namespace names (its id in any case, a name or an alias), else a new one with
+        the namespace as its id and its Hub page as its website."""
+        if model_id in self.orgs:
+            return self.orgs[model_id]
+        known = self.creation.get(model_id) or {}
+        why = self._refusal(known)
+        org: str | None = None
+        if why is not None:
+            self.report.skip(model_id, why[0], why[1])
+        else:
+            namespace = model_id.split("/")[0]
             author = known.get("author")
-            if not isinstance(author, str) or self._exists(EntryKind.MODEL, model_id):
-                continue
-            self.importer.organization(
-                author,
-                model_id,
-                create_from=known["source"],
-                url=f"https://huggingface.co/{author}",
-                hub_url=f"https://huggingface.co/{author}",
+            said = author.strip() if isinstance(author, str) else ""
+            if said and said.casefold() != namespace.casefold():
+                self.not_carried[
+                    "a Hub author that is not the model's namespace: the namespace names the "
+                    "organization"
+                ] += 1
+            match = self.importer.identify(EntryKind.ORGANIZATION, namespace)
+            if match.exists:
+                org = match.id
+            else:
+                page = f"https://huggingface.co/{namespace}"
+                name = said if said.casefold() == namespace.casefold() else namespace
+                org = self.importer.create_organization(
+                    namespace, name, known.get("source") or page, page, page
+                )
+        self.orgs[model_id] = org
+        return org
+
+    @staticmethod
+    def _refusal(known: dict[str, Any]) -> tuple[str, str] | None:
+        """Why a new model cannot be created from what the collection says (reason, group)."""
+        pipeline = known.get("pipeline")
+        if not (known.get("assumed") and pipeline is None) and str(pipeline) not in PIPELINES:
+            return (
+                f"pipeline tag {str(pipeline)[:40]!r}: task category unknown",
+                "pipeline tag with no task category",
             )
+        if known.get("private"):
+            return "a private or disabled Hub repo", "private Hub repo"
+        return None
 
     def _write_datasets(self) -> None:
-        for draft in list(self.models.values()):
-            for tag in (self.creation.get(draft.ref.id) or {}).get("datasets") or []:
-                self._tag_dataset(tag, draft.ref.id)
+        tags = sorted(
+            (tag, model)
+            for model in self.models
+            for tag in (self.creation.get(model) or {}).get("datasets") or []
+        )
+        for tag, model in tags:  # in code-point order: one spelling whatever the file order
+            self._tag_dataset(tag, model)
         for score_model in self.sink.models():
             for records in self.sink.batches[score_model].values():
                 for score in records:
@@ -414,12 +550,33 @@ class SeedImporter:
             self.not_carried["a dataset tag with no namespace: kept in hub.datasets only"] += 1
             return
         match = self.importer.identify(EntryKind.DATASET, tag)
-        entry_id = match.id if match.exists else tag
-        if entry_id in self.dataset_drafts or match.exists:
+        if match.exists:
             return
-        namespace, name = entry_id.split("/")
+        namespace, name = tag.split("/")
+        namespace = self.ids.namespace(namespace)  # as the registry or the models spell it
+        entry_id = f"{namespace}/{name}"
+        if any(known.casefold() == entry_id.casefold() for known in self.dataset_drafts):
+            return
         draft = self._dataset_draft(Identity(entry_id, name, namespace))
         draft.notes[self.creation[model]["source"]] = f"{model}'s Hub card lists it as a dataset"
+
+    def _slice_citations(self, dataset_id: str) -> list[Citation]:
+        """The slice files of a dataset's composition (Dolma's `c4.json`…), each cited for the
+        composition: a part's name, categories and sizes come from its slice. The dataset's
+        own file is not cited for them when its domains are only pointers."""
+        files = self.datasets
+        out: list[Citation] = []
+        for stem in sorted(files.parent):
+            whole = files.whole(stem)  # the dataset at the top of the slice's chain
+            if self.stem_ids.get(whole) != dataset_id:
+                continue
+            domains = (files.files[whole].doc or {}).get("domains")
+            pointers = isinstance(domains, list) and all(
+                isinstance(d, dict) and "file_pointer" in d for d in domains
+            )
+            url = source_url(files.files[stem].relpath)
+            out.append(Citation(url, ("composition",), SLICE_NOTE, exclusive=pointers))
+        return out
 
     @staticmethod
     def _dataset_refs(draft: Draft) -> set[str]:
@@ -442,7 +599,7 @@ class SeedImporter:
             b = BENCHMARKS.get(ref.id)
             source = f"https://huggingface.co/datasets/{ref.id}" if b else ""
         exists = self._exists(EntryKind.DATASET, ref.id)
-        also = draft.citations(source)
+        also = draft.citations(source) + self._slice_citations(ref.id)
         if not exists:
             hub_page = f"https://huggingface.co/{identity.organization}"
             org = self.importer.organization(
@@ -484,8 +641,7 @@ class SeedImporter:
             if part == EVALUATION_ROWS:
                 continue  # each row's outcome is counted where it is read
             if part == SCORE_FILES and result is not None:
-                written = self.sink.written.get(source_url(record), 0)
-                outcome = "scores imported" if written else "unchanged (its scores are there)"
+                outcome = file_outcome(self.sink.fates.get(record) or Counter())
             self._outcome(part, record, outcome, "entry not written" if result is None else None)
 
     def _exists(self, kind: EntryKind, entry_id: str) -> bool:
@@ -533,9 +689,7 @@ class SeedImporter:
         if not exists:
             creation = self._new_model(ref, known, source)
             if creation is None:
-                count = self.sink.count(ref.id)
-                if count:
-                    self.sink.tally["not written: their model's entry was refused"] += count
+                self.sink.refuse(ref.id)
                 self._records_outcome(draft, None)
                 return
             fields, assumed = creation
@@ -548,10 +702,9 @@ class SeedImporter:
             self.report.conflicts.append(line)
         result = self.importer.write(ref, data, source, also)
         if result is not None:
-            self.sink.write(self.importer, ref.id)
-        elif self.sink.count(ref.id):
-            count = self.sink.count(ref.id)
-            self.sink.tally["not written: their model's entry was refused"] += count
+            self.report.conflicts += self.sink.write(self.importer, ref.id)
+        else:
+            self.sink.refuse(ref.id)
         self._records_outcome(draft, result)
 
     def _check_context(self, draft: Draft) -> None:
@@ -597,16 +750,9 @@ class SeedImporter:
     def _new_model(
         self, ref: EntryRef, known: dict[str, Any], source: str
     ) -> tuple[dict[str, Any], tuple[str, ...]] | None:
-        """The fields a new model entry needs, and which of them are assumed."""
-        namespace = ref.id.split("/")[0]
-        author = known.get("author") if isinstance(known.get("author"), str) else namespace
-        org = self.importer.organization(
-            author or namespace,
-            ref.id,
-            create_from=source,
-            url=f"https://huggingface.co/{namespace}",
-            hub_url=f"https://huggingface.co/{namespace}",
-        )
+        """The fields a new model entry needs, and which of them are assumed (None when the
+        model cannot be created: the reason is recorded)."""
+        org = self._organization(ref.id)
         if org is None:
             return None
         fields: dict[str, Any] = {
@@ -619,31 +765,9 @@ class SeedImporter:
         if known.get("assumed") and pipeline is None:
             task = PIPELINES["text-generation"]
             assumed = ("task_category", "modalities", "access")
-        elif str(pipeline) in PIPELINES:
-            task = PIPELINES[str(pipeline)]
         else:
-            self.report.skip(
-                ref.id,
-                f"pipeline tag {str(pipeline)[:40]!r}: task category unknown",
-                "pipeline tag with no task category",
-            )
-            return None
-        if known.get("private"):
-            self.report.skip(ref.id, "a private or disabled Hub repo", "private Hub repo")
-            return None
+            task = PIPELINES[str(pipeline)]  # `_organization` refused any other
         fields["task_category"] = task[0]
         fields["modalities"] = {"input": task[1], "output": task[2]}
         fields["access"] = "open_weights"
         return fields, assumed
-
-
-# A record whose fields have shapes the collection never writes (a list where it writes an
-# object, a number where it writes a list, 1e300 billion tokens): that record is skipped with
-# the reason, the rest of the collection comes in.
-MISSHAPEN = (TypeError, AttributeError, KeyError, ValueError, OverflowError, RecursionError)
-
-
-def misshapen(exc: Exception) -> str:
-    return (
-        f"a field has a shape the collection never writes ({type(exc).__name__}: {str(exc)[:120]})"
-    )

@@ -13,15 +13,17 @@ Crawl; `falcon_refinedweb_7b.json` is Falcon-7B's training mix, not RefinedWeb. 
 - `FIXTURES` are the collection's test files. Any other file fills the entry whose id, name or
   alias it is named by, or is skipped with that reason.
 
-Pointers are followed inside the folder only; a pointer to a missing file, outside the folder
-or round in a loop is a reason, not a crash. Shares are read as fractions or percentages per
+Pointers are followed inside the folder only. A pointer to a missing, skipped or linked file,
+or outside the folder, is a reason, not a crash; so is each loop of pointers (`a → b → a`,
+named with its cycle), whose closing pointer alone is not followed (`DatasetFiles`). A file is
+read whole or skipped whole for its shape (`DATASET_FILE`, see shapes.py); a value out of the
+registry's bounds is skipped alone (see values.py). Shares are read as fractions or percentages per
 record (the collection mixes both, even in one file), and a record whose shares cannot be read
 consistently (they add up to more than the whole) fills no share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -31,14 +33,15 @@ from bots.intake.importers.seed.drafts import Draft
 from bots.intake.importers.seed.files import (
     DATASET_FILES,
     DATASET_INFO_ROWS,
+    MISSHAPEN,
     Unreadable,
-    billions,
-    count,
     empty,
     number,
     read_json,
     source_url,
 )
+from bots.intake.importers.seed.shapes import NUMBER, TEXT, Shape, mismatch, shape
+from bots.intake.importers.seed.values import Reading
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,19 @@ SHARES = {
 ENGLISH = "percentage_english"
 SUM_TOLERANCE = 0.02  # shares that add up to more than 102% of the whole are not read
 
+# The fields of a dataset file the importer reads, as the collection writes them (shapes.py).
+DOMAIN_SHAPE = shape("object", fields={
+    "name": TEXT, "doc_type": shape("list", "null", items=shape("string")),
+    "data_size_gb": NUMBER, "documents": NUMBER, "tokens_billions": NUMBER, "file_pointer": TEXT,
+})  # fmt: skip
+DATASET_FILE: Shape = shape("object", fields={
+    "domains": shape("list", "null", items=DOMAIN_SHAPE),
+    "summary": shape("object", "null", fields={
+        "total_tokens_billions": NUMBER, "total_documents": NUMBER,
+        **{key: NUMBER for key in (*SHARES, ENGLISH)},
+    }),
+})  # fmt: skip
+
 
 def categories(doc_type: Any) -> list[str] | None:
     """The registry's categories for a domain's doc_type list; None when it says nothing the
@@ -247,13 +263,29 @@ class DatasetFile:
     group: str | None = None
 
 
+# A pointer that is not followed: (its reason, the reason without its particulars).
+Unfollowed = tuple[str, str]
+Part = dict[str, Any]
+
+
 class DatasetFiles:
-    """The dataset folder read once: each file's role, the parts it adds, its drafts."""
+    """The dataset folder read once: each file's role, the parts it adds, its drafts.
+
+    Pointers form a graph between the files. It is walked once, depth first, from the files
+    that describe a dataset of their own (`IDENTITIES`), then from the files no other file
+    points at, then from the rest; a pointer back to a file on the current path closes a loop
+    (`a → b → a`, `a → b → c → a`, `a → a`). That pointer is named as a loop, with its cycle,
+    and not followed: every other pointer is, so each file's parts are read once, after the
+    parts of the files it points at."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files: dict[str, DatasetFile] = {}
+        self.readings: dict[str, Reading] = {}  # a readable file's stem → its reading
+        self.links: set[str] = set()  # stems of links (counted by the inventory, never read)
         self.parent: dict[str, str] = {}  # slice stem → the stem of the dataset it is part of
+        self.loops: dict[tuple[str, int], str] = {}  # (stem, domain) closing a loop → its cycle
+        self._parts: dict[str, list[Part]] = {}
 
     def read(self) -> None:
         sub = self.folder / "dataset_metadata"
@@ -263,6 +295,9 @@ class DatasetFiles:
                 continue
             relpath = f"dataset_metadata/{path.name}"
             stem = path.stem
+            if path.is_symlink():
+                self.links.add(stem)  # counted once, by the inventory
+                continue
             try:
                 doc = read_json(path)
             except Unreadable as exc:
@@ -270,35 +305,30 @@ class DatasetFiles:
                     stem, relpath, None, f"unreadable: {exc}", "unreadable"
                 )
                 continue
-            if not isinstance(doc, dict) or empty(doc):
+            if empty(doc):
                 self.files[stem] = DatasetFile(
                     stem, relpath, None, "empty placeholder", "empty placeholder"
                 )
                 continue
+            wrong = mismatch(doc, DATASET_FILE)
+            if wrong:
+                self.files[stem] = DatasetFile(stem, relpath, None, f"{MISSHAPEN}: {wrong}",
+                                               MISSHAPEN)  # fmt: skip
+                continue
             self.files[stem] = DatasetFile(stem, relpath, doc)
+            self.readings[stem] = Reading(relpath, source_url(relpath))
         for stem, file in self.files.items():
             if stem in FIXTURES:
                 file.problem, file.group = FIXTURES[stem], "test fixture"
-        for stem, file in self.files.items():
-            if file.doc is None or file.problem:
-                continue
-            try:
-                pointers = list(self._pointers(file))
-            except (TypeError, AttributeError, KeyError, ValueError) as exc:
-                file.problem = f"a field has a shape the collection never writes ({exc})"[:200]
-                file.group = "a field has a shape the collection never writes"
-                continue
-            for target, _ in pointers:
-                if target and target != stem and target not in IDENTITIES and target in self.files:
-                    self.parent.setdefault(target, stem)
-        for stem in list(self.parent):  # files that point at each other are parts of neither
-            seen, at = {stem}, self.parent.get(stem)
-            while at is not None and at not in seen:
-                seen.add(at)
-                at = self.parent.get(at)
-            if at is not None:
-                for looped in seen:
-                    self.parent.pop(looped, None)
+                self.readings.pop(stem, None)
+        self._follow()
+
+    def whole(self, stem: str) -> str:
+        """The file at the top of the slice `stem` (its parent's parent…: pointers that close
+        a loop are no parents, so the chain ends)."""
+        while stem in self.parent:
+            stem = self.parent[stem]
+        return stem
 
     def identity(self, stem: str) -> Identity | None:
         return IDENTITIES.get(stem)
@@ -306,12 +336,63 @@ class DatasetFiles:
     def stems(self) -> list[str]:
         return sorted(self.files)
 
-    def _pointers(self, file: DatasetFile) -> Iterator[tuple[str | None, str]]:
-        """(target stem or None, the pointer as written) for each file_pointer of `file`."""
-        for domain in (file.doc or {}).get("domains") or []:
-            if isinstance(domain, dict) and isinstance(domain.get("file_pointer"), str):
-                pointer = domain["file_pointer"]
-                yield self._target(pointer), pointer
+    def _pointers(self, stem: str) -> list[tuple[int, str, str | None]]:
+        """(domain position, the pointer as written, the sibling file's stem or None) for each
+        file_pointer of the file `stem`."""
+        domains = (self.files[stem].doc or {}).get("domains") or []
+        return [
+            (position, domain["file_pointer"], self._target(domain["file_pointer"]))
+            for position, domain in enumerate(domains)
+            if isinstance(domain.get("file_pointer"), str)
+        ]
+
+    def _follow(self) -> None:
+        """Walk the pointer graph (without recursion): name its loops, read each file's
+        parts after those of the files it points at, and find each slice's whole."""
+        readable = sorted(self.readings)
+        pointers = {stem: self._pointers(stem) for stem in readable}
+        pointed = {t for found in pointers.values() for _, _, t in found}
+        roots = (
+            [s for s in readable if s in IDENTITIES]
+            + [s for s in readable if s not in IDENTITIES and s not in pointed]
+            + [s for s in readable if s not in IDENTITIES and s in pointed]
+        )
+        state: dict[str, str] = {}  # "open" while on the path, then "done"
+        done: list[str] = []
+        for root in roots:
+            if root in state:
+                continue
+            path = [root]
+            walks = [iter(pointers[root])]
+            state[root] = "open"
+            while walks:
+                step = next(walks[-1], None)
+                if step is None:
+                    walks.pop()
+                    finished = path.pop()
+                    state[finished] = "done"
+                    done.append(finished)
+                    continue
+                position, _, target = step
+                if target is None or target not in self.readings:
+                    continue  # a reason when its file's parts are read
+                if state.get(target) == "open":
+                    cycle = [*path[path.index(target) :], target]
+                    self.loops[(path[-1], position)] = " → ".join(cycle)
+                elif target not in state:
+                    state[target] = "open"
+                    path.append(target)
+                    walks.append(iter(pointers[target]))
+        for stem in done:  # each after the files it points at
+            self._parts[stem] = self._file_parts(stem)
+        for stem in readable:
+            for position, _, target in pointers[stem]:
+                if (
+                    target in self.readings
+                    and (stem, position) not in self.loops
+                    and target not in IDENTITIES
+                ):
+                    self.parent.setdefault(target, stem)
 
     @staticmethod
     def _target(pointer: str) -> str | None:
@@ -326,47 +407,58 @@ class DatasetFiles:
 
     # --- what a file says -----------------------------------------------------------------
 
-    def parts(
-        self, stem: str, chain: tuple[str, ...] = ()
-    ) -> tuple[list[dict[str, Any]], list[str]]:
-        """The composition parts of the dataset in `stem`, and a reason for each domain that
-        gives none (a pointer loop, a missing file, a domain with nothing to say)."""
-        file = self.files[stem]
-        out: list[dict[str, Any]] = []
-        problems: list[str] = []
-        for domain in (file.doc or {}).get("domains") or []:
-            if not isinstance(domain, dict):
-                continue
+    def parts(self, stem: str) -> list[Part]:
+        """The composition parts of the dataset in the readable file `stem`."""
+        return self._parts[stem]
+
+    def _file_parts(self, stem: str) -> list[Part]:
+        """The parts the domains of `stem` give; each domain that gives none (a pointer not
+        followed, a domain with nothing to say) is a reason in the file's reading."""
+        reading = self.readings[stem]
+        out: list[Part] = []
+        for position, domain in enumerate((self.files[stem].doc or {}).get("domains") or []):
+            where = f"domains[{position}]"
             pointer = domain.get("file_pointer")
             if isinstance(pointer, str):
-                part, problem = self._pointed(stem, pointer, (*chain, stem))
+                part, unfollowed = self._pointed(stem, position, pointer)
+                if unfollowed:
+                    reading.skip(f"{where}.file_pointer", *unfollowed)
             else:
-                part, problem = _part(domain), None
+                part = _part(domain, reading, where)
                 if part is None:
-                    problem = (
-                        f"domain {str(domain.get('name'))[:60]!r}: no name or nothing to carry"
+                    reading.problems.append(
+                        "a domain with no name or nothing to carry: "
+                        + repr(str(domain.get("name"))[:60])
                     )
             if part is not None:
                 out.append(part)
-            if problem:
-                problems.append(problem)
-        return out, problems
+        return out
 
     def _pointed(
-        self, stem: str, pointer: str, chain: tuple[str, ...]
-    ) -> tuple[dict[str, Any] | None, str | None]:
+        self, stem: str, position: int, pointer: str
+    ) -> tuple[Part | None, Unfollowed | None]:
         target = self._target(pointer)
+        shown = repr(pointer[:80])
         if target is None:
-            return None, f"file_pointer {pointer[:80]!r} points outside the dataset folder"
-        if target in chain:
-            loop = " → ".join((*chain, target))
-            return None, f"file_pointer loop ({loop})"
+            return None, (
+                f"file_pointer {shown} points outside the dataset folder",
+                "a file_pointer outside the dataset folder",
+            )
+        if (stem, position) in self.loops:
+            return None, (f"file_pointer loop ({self.loops[(stem, position)]})",
+                          "a file_pointer loop")  # fmt: skip
+        if target in self.links:
+            return None, (f"file_pointer {shown} names a link: not followed",
+                          "a file_pointer to a link")  # fmt: skip
         pointed = self.files.get(target)
-        if pointed is None or pointed.doc is None:
-            return None, f"file_pointer {pointer[:80]!r}: no such dataset file"
+        if pointed is None:
+            return None, (f"file_pointer {shown}: no such dataset file",
+                          "a file_pointer to no file")  # fmt: skip
+        if pointed.problem:
+            return None, (f"file_pointer {shown}: that file is skipped ({pointed.group})",
+                          "a file_pointer to a skipped file")  # fmt: skip
         identity = IDENTITIES.get(target)
-        inner, _ = self.parts(target, chain)
-        summary = _summary(pointed.doc)
+        inner = self._parts[target]
         if len(inner) == 1 and identity is None:
             part = dict(inner[0])
         else:
@@ -374,79 +466,97 @@ class DatasetFiles:
             found = [c for p in inner for c in p.get("categories") or [] if c != "unknown"]
             cats = [c for c in dict.fromkeys(found) if isinstance(c, str)]
             part["categories"] = cats or "unknown"
-            tokens = billions(summary.get("total_tokens_billions"))
+            summary = _summary(pointed.doc)
+            tokens = self.readings[target].billions(
+                "summary.total_tokens_billions", summary.get("total_tokens_billions")
+            )
             if tokens:
-                part["tokens"], part["rounded"] = tokens
+                part["tokens"], part["rounded"] = tokens, True
         if identity is not None:
             part["dataset"] = identity.id
         return part, None
 
-    def claims(self, stem: str, draft: Draft) -> list[str]:
-        """Put what the file `stem` says about its dataset into `draft`; the reasons for what
-        it says that is not carried."""
+    def claims(self, stem: str, draft: Draft) -> Reading:
+        """Put what the file `stem` says about its dataset into `draft`; the file's reading
+        (the values it skips and what it says that is not carried)."""
         file = self.files[stem]
-        source = source_url(file.relpath)
-        record = file.relpath
+        reading = self.readings[stem]
+        source, record = reading.source, reading.record
         draft.speaks(record, DATASET_FILES)
         doc = file.doc or {}
-        parts, problems = self.parts(stem)
+        parts = self.parts(stem)
         if parts:
             draft.claim(("composition",), parts, source, record)
         summary = _summary(doc)
-        self.summary_claims(summary, draft, source, record, problems)
-        documents = count(summary.get("total_documents"))
+        summary_claims(summary, draft, reading)
+        documents = reading.count("summary.total_documents", summary.get("total_documents"))
         if documents:
             draft.claim(("size", "documents"), documents, source, record)
         if summary.get("overall_feature_statistics") or any(
-            isinstance(d, dict) and d.get("feature_statistics") for d in doc.get("domains") or []
+            d.get("feature_statistics") for d in doc.get("domains") or []
         ):
-            problems.append("feature statistics (mean/std of lengths, parse depths): no field")
-        return problems
-
-    @staticmethod
-    def summary_claims(
-        summary: dict[str, Any], draft: Draft, source: str, record: str, problems: list[str]
-    ) -> None:
-        tokens = billions(summary.get("total_tokens_billions"))
-        if tokens:
-            draft.claim(("summary", "total_tokens"), tokens[0], source, record, rounded=True)
-        found, english, why = shares(summary)
-        for category, share in found.items():
-            draft.claim(("summary", "shares", category), share, source, record)
-        if english is not None:
-            draft.claim(("summary", "english_share"), english, source, record)
-        if why:
-            problems.append(f"shares not read: {why}")
+            reading.problems.append(
+                "feature statistics (mean/std of lengths, parse depths): no field"
+            )
+        return reading
 
 
-def info_claims(row: dict[str, str], draft: Draft, source: str, record: str) -> list[str]:
+def summary_claims(summary: dict[str, Any], draft: Draft, reading: Reading) -> None:
+    """A dataset file's summary: its tokens (rounded), its shares and English share."""
+    source, record = reading.source, reading.record
+    tokens = reading.billions("summary.total_tokens_billions", summary.get("total_tokens_billions"))
+    if tokens:
+        draft.claim(("summary", "total_tokens"), tokens, source, record, rounded=True)
+    percentages = {
+        key: reading.number(f"summary.{key}", value, least=0, most=100)
+        for key, value in summary.items()
+        if key in SHARES or key == ENGLISH
+    }
+    found, english, why = shares({k: v for k, v in percentages.items() if v is not None})
+    for category, share in found.items():
+        draft.claim(("summary", "shares", category), share, source, record)
+    if english is not None:
+        draft.claim(("summary", "english_share"), english, source, record)
+    if why:
+        reading.problems.append(f"shares not read: {why}")
+
+
+def info_claims(row: dict[str, str], draft: Draft, reading: Reading) -> None:
     """A dataset_info.csv row about the training data of a model whose training stage names
     this dataset: its totals and shares (always percentages) are claims on the dataset."""
+    source, record = reading.source, reading.record
     draft.speaks(record, DATASET_INFO_ROWS)
+    prefix = "pretraining_summary_"
     summary = {
-        key.removeprefix("pretraining_summary_"): value
+        key.removeprefix(prefix): value
         for key, value in row.items()
-        if key.startswith("pretraining_summary_") and value not in ("", None)
+        if key.startswith(prefix) and value not in ("", None)
     }
-    problems: list[str] = []
-    tokens = billions(summary.get("total_tokens_billions"))
+    tokens = reading.billions(
+        f"{prefix}total_tokens_billions", summary.get("total_tokens_billions")
+    )
     if tokens:
-        draft.claim(("summary", "total_tokens"), tokens[0], source, record, rounded=True)
-    values = {k: number(v) for k, v in summary.items() if k in SHARES or k == ENGLISH}
+        draft.claim(("summary", "total_tokens"), tokens, source, record, rounded=True)
+    values = {
+        key: reading.number(f"{prefix}{key}", value, least=0, most=100)
+        for key, value in summary.items()
+        if key in SHARES or key == ENGLISH
+    }
     read: dict[str, float] = {}
     for key, value in values.items():
-        if value is None or value < 0 or key == ENGLISH:
+        if value is None or key == ENGLISH:
             continue
         read.setdefault(SHARES[key], round(value / 100, 6))
     if sum(read.values()) > 1 + SUM_TOLERANCE:
-        problems.append(f"shares not read: they add up to {sum(read.values()):.1%} of the whole")
+        reading.problems.append(
+            f"shares not read: they add up to {sum(read.values()):.1%} of the whole"
+        )
     else:
         for category, share in read.items():
             draft.claim(("summary", "shares", category), share, source, record)
     english = values.get(ENGLISH)
-    if english is not None and 0 <= english <= 100:
+    if english is not None:
         draft.claim(("summary", "english_share"), round(english / 100, 6), source, record)
-    return problems
 
 
 def _summary(doc: dict[str, Any] | None) -> dict[str, Any]:
@@ -454,21 +564,21 @@ def _summary(doc: dict[str, Any] | None) -> dict[str, Any]:
     return summary if isinstance(summary, dict) else {}
 
 
-def _part(domain: dict[str, Any]) -> dict[str, Any] | None:
+def _part(domain: dict[str, Any], reading: Reading, where: str) -> Part | None:
     name = domain.get("name")
     if not isinstance(name, str) or not name.strip():
         return None
-    part: dict[str, Any] = {"name": " ".join(name.split())[:200]}
+    part: Part = {"name": " ".join(name.split())[:200]}
     part["categories"] = categories(domain.get("doc_type")) or "unknown"
-    size = number(domain.get("data_size_gb"))
-    if size is not None and size >= 0:
+    size = reading.number(f"{where}.data_size_gb", domain.get("data_size_gb"), least=0)
+    if size is not None:
         part["size_gb"] = size
-    documents = count(domain.get("documents"))
+    documents = reading.count(f"{where}.documents", domain.get("documents"))
     if documents:
         part["documents"] = documents
-    tokens = billions(domain.get("tokens_billions"))
+    tokens = reading.billions(f"{where}.tokens_billions", domain.get("tokens_billions"))
     if tokens:
-        part["tokens"], part["rounded"] = tokens
+        part["tokens"], part["rounded"] = tokens, True
     return part
 
 

@@ -23,6 +23,8 @@ ANNOTATION_ROWS = "model_annotations.csv rows"
 DATASET_INFO_ROWS = "dataset_info.csv rows"
 EVALUATION_ROWS = "evaluation_results.csv rows"
 OTHER_FILES = "other files"
+# the reason a record of another shape than the collection's is skipped whole (see shapes.py)
+MISSHAPEN = "a field has a shape the collection never writes"
 
 
 class Unreadable(Exception):
@@ -105,20 +107,3 @@ def number(value: Any) -> float | None:
     if not math.isfinite(value) or value == -1:
         return None
     return float(value)
-
-
-def count(value: Any) -> int | None:
-    """A positive whole number the collection wrote, else None."""
-    found = number(value)
-    if found is None or found <= 0 or found != int(found):
-        return None
-    return int(found)
-
-
-def billions(value: Any) -> tuple[int, bool] | None:
-    """Tokens the collection writes in billions (299.89, 2460.0), written out in full and
-    marked rounded: a figure in billions is as precise as its author chose, never a count."""
-    found = number(value)
-    if found is None or found <= 0:
-        return None
-    return round(found * 1e9), True

@@ -21,6 +21,7 @@ the card gives none), its `dataset:` tags the training data.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,9 @@ from bots.core.markdown import http_url
 from bots.intake.importers import Citation, Importer, spelling
 from bots.intake.importers.seed.datasets import tag_dataset
 from bots.intake.importers.seed.drafts import Draft
-from bots.intake.importers.seed.files import ANNOTATION_ROWS, MODEL_FILES, billions, count, number
+from bots.intake.importers.seed.files import ANNOTATION_ROWS, MODEL_FILES
+from bots.intake.importers.seed.shapes import FLAG, NUMBER, TEXT, Shape, shape
+from bots.intake.importers.seed.values import Reading
 
 # The Hub moved its root-level repos under organizations in 2024; the old ids still resolve.
 LEGACY = {"gpt2": "openai-community", "gpt2-medium": "openai-community",
@@ -77,6 +80,37 @@ OPTIMIZER = {"lr": "lr", "lr_min": "lr_min", "lr_schedule": "lr_schedule",
              "weight_decay": "weight_decay", "grad_clip": "grad_clip"}  # fmt: skip
 SCHEDULES = {"linear", "cosine", "constant", "inverse_sqrt", "wsd", "none"}
 OPTIMIZERS = {"adam", "adamw", "adafactor", "sgd", "lion", "lamb"}
+# The fields of a model file the importer reads, as the collection writes them (shapes.py).
+OPTIMIZER_SHAPE = shape("object", "null", fields={
+    "type": TEXT,
+    "params": shape("object", "null", fields={
+        **{key: NUMBER for key in OPTIMIZER if key not in ("lr_schedule", "betas")},
+        "lr_schedule": TEXT, "betas": shape("list", "null", items=shape("number")),
+    }),
+})  # fmt: skip
+STAGE_SHAPE = shape("object", required=("name",), fields={
+    "name": shape("string"), "data": TEXT, "total_tokens_billions": NUMBER,
+    "batch_instances": NUMBER, "batch_tokens": NUMBER, "reference": TEXT,
+    "optimizer": OPTIMIZER_SHAPE,
+})  # fmt: skip
+MODEL_FILE: Shape = shape("object", fields={
+    **{key: TEXT for key in ("id", "author", "sha", "created_at", "last_modified",
+                             "library_name", "pipeline_tag", "base_model")},
+    **{key: FLAG for key in ("private", "disabled", "merged", "is_instruction_tuned",
+                             "is_preference_tuned")},
+    "gated": shape("boolean", "string", "null"),
+    "tags": shape("list", "null", items=shape("string")),
+    "config": shape("object", "null", fields={
+        "architectures": shape("list", "null", items=shape("string")), "model_type": TEXT,
+    }),
+    "safetensors": shape("object", "null", fields={
+        "parameters": shape("object", "null", values=shape("number")), "total": NUMBER,
+    }),
+    **{key: TEXT if target in WORDS else FLAG if target == "weight_tying" else NUMBER
+       for key, target in ARCHITECTURE.items()},
+    "total_params": NUMBER, "batch_instances": NUMBER, "batch_tokens": NUMBER,
+    "training_stages": shape("list", "null", items=STAGE_SHAPE),
+})  # fmt: skip
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _DATETIME = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
@@ -108,26 +142,91 @@ def hub_id(raw: Any) -> tuple[str | None, str]:
 
 @dataclass
 class ModelIds:
-    """One id per model for everything the collection calls it."""
+    """One id per model for everything the collection calls it, whatever order the records
+    come in: `learn` every id the records use first, then `canonical` gives each its entry.
+
+    Hub ids ignore case (and the collection also writes `-` for `_`): spellings that are one
+    id loosely (`spelling`) are one model. Its id is the registry's entry when there is one;
+    else the Hub's spelling (a model file's `id`, which the Hub returned); else — no model file
+    — the spelling most records use (`Qwen/Qwen2.5-72B` in 159 rows over `Qwen/Qwen-2.5-72B`
+    in 3). Where that leaves several, the first in code-point order wins (`01-AI` before
+    `01-ai`), so reversing the order of the files gives the same ids. The namespace is then
+    spelled as the registry spells it (an organization with that id, else its models'
+    folder), else as the Hub does, else by the same rule, so one organization's models share
+    one folder (`01-AI/Yi-34B` and `01-ai/Yi-9B` land in one)."""
 
     importer: Importer
-    preferred: dict[str, str] = field(default_factory=dict)  # spelling(id) → id
+    seen: dict[str, Counter[str]] = field(default_factory=dict)  # spelling(id) → ids written
+    hub: dict[str, set[str]] = field(default_factory=dict)  # spelling(id) → the Hub's ids
+    chosen: dict[str, str] = field(default_factory=dict)  # spelling(id) → the entry's id
     aliases: dict[str, set[str]] = field(default_factory=dict)  # id → other spellings
+    _namespaces: dict[str, str] | None = None  # casefolded namespace → its spelling
 
-    def prefer(self, entry_id: str) -> None:
-        """The spelling the Hub itself gives (a model file's `id`) wins over later ones."""
-        self.preferred.setdefault(spelling(entry_id), entry_id)
+    def learn(self, raw: Any, *, from_hub: bool = False) -> None:
+        """A record uses `raw` as a model id (`from_hub`: a model file's `id`, as the Hub
+        returned it)."""
+        found, _ = hub_id(raw)
+        if found is None:
+            return
+        self.seen.setdefault(spelling(found), Counter())[found] += 1
+        if from_hub:
+            self.hub.setdefault(spelling(found), set()).add(found)
+        self.chosen.pop(spelling(found), None)
+        self._namespaces = None
 
     def canonical(self, raw: Any) -> tuple[str | None, str]:
         found, why = hub_id(raw)
         if found is None:
             return None, why
-        match = self.importer.identify(EntryKind.MODEL, found)
-        entry_id = match.id if match.exists else self.preferred.get(spelling(found), found)
-        self.preferred.setdefault(spelling(found), entry_id)
+        key = spelling(found)
+        if key not in self.chosen:
+            self.chosen[key] = self._choose(
+                self.seen.get(key) or Counter([found]), self.hub.get(key)
+            )
+        entry_id = self.chosen[key]
         if found.casefold() != entry_id.casefold():  # another spelling, not just other case
             self.aliases.setdefault(entry_id, set()).add(found.split("/")[-1])
         return entry_id, ""
+
+    def namespace(self, namespace: str) -> str:
+        """How the registry spells a namespace the collection spells `namespace`."""
+        if self._namespaces is None:
+            self._namespaces = self._spell_namespaces()
+        return self._namespaces.get(namespace.casefold(), namespace)
+
+    def _choose(self, spellings: Counter[str], hub: set[str] | None) -> str:
+        for candidate in sorted(spellings):
+            match = self.importer.identify(EntryKind.MODEL, candidate)
+            if match.exists:
+                return match.id
+        namespace, _, name = _most(Counter(hub) if hub else spellings).partition("/")
+        return f"{self.namespace(namespace)}/{name}"
+
+    def _spell_namespaces(self) -> dict[str, str]:
+        """casefolded namespace → its spelling: the registry's organization, else the folder
+        of the registry's models, else the Hub's, else the first in code-point order."""
+        ranked: dict[str, list[Counter[str]]] = {}
+
+        def add(rank: int, namespace: str, n: int = 1) -> None:
+            counts = ranked.setdefault(namespace.casefold(), [Counter() for _ in range(4)])
+            counts[rank][namespace] += n
+
+        for org in self.importer.table(EntryKind.ORGANIZATION).exact.values():
+            add(0, org)
+        for model in self.importer.table(EntryKind.MODEL).exact.values():
+            add(1, model.split("/")[0])
+        for ids in self.hub.values():
+            for entry_id in ids:
+                add(2, entry_id.split("/")[0])
+        for written in self.seen.values():
+            for entry_id, n in written.items():
+                add(3, entry_id.split("/")[0], n)
+        return {key: _most(next(c for c in counts if c)) for key, counts in ranked.items()}
+
+
+def _most(spellings: Counter[str]) -> str:
+    """The spelling most records use; the first in code-point order among equals."""
+    return min(spellings, key=lambda s: (-spellings[s], s))
 
 
 def enum_values(importer: Importer, kind: EntryKind, path: tuple[str | int, ...]) -> set[str]:
@@ -149,15 +248,22 @@ class ModelFacts:
         self.importer = importer
         self.licenses = licenses
 
-    def file_claims(
-        self, doc: dict[str, Any], draft: Draft, source: str, record: str, problems: list[str]
-    ) -> dict[str, Any]:
-        """Claims from a model file; returns what the draft's creation needs besides (author,
-        pipeline tag, base model and dataset ids, stage data)."""
+    def file_claims(self, doc: dict[str, Any], draft: Draft, reading: Reading) -> dict[str, Any]:
+        """Claims from a model file of the collection's shape (`MODEL_FILE`); returns what the
+        draft's creation needs besides (author, pipeline tag, base model and dataset ids)."""
+        source, record = reading.source, reading.record
         draft.speaks(record, MODEL_FILES)
         claim = draft.claim
-        tags = [t for t in doc.get("tags") or [] if isinstance(t, str)]
-        for key, value in self._hub(doc, tags, draft.ref.id).items():
+        tags: list[str] = doc.get("tags") or []
+        safetensors = doc.get("safetensors") or {}
+        total = reading.count("safetensors.total", safetensors.get("total"))
+        by_dtype: dict[str, int] = {}
+        for dtype, given in sorted((safetensors.get("parameters") or {}).items()):
+            if re.fullmatch(r"[A-Z0-9_]+", dtype):
+                found = reading.count(f"safetensors.parameters.{dtype}", given, least=0)
+                if found is not None:
+                    by_dtype[dtype] = found
+        for key, value in self._hub(doc, tags, draft.ref.id, total, by_dtype).items():
             claim(("hub", key), value, source, record)
         license_ = next(
             (t.split(":", 1)[1].lower() for t in tags if t.startswith("license:")), None
@@ -165,27 +271,27 @@ class ModelFacts:
         if license_ and license_ in self.licenses:
             claim(("license",), license_, source, record)
         elif license_:
-            problems.append(f"licence {license_!r} is not a licence id the registry knows")
+            reading.problems.append(f"licence {license_!r} is not a licence id the registry knows")
         if any(t.startswith("arxiv:") for t in tags):
-            problems.append(
+            reading.problems.append(
                 "arxiv tags: papers the card cites; which one describes the model is not said"
             )
-        total = count((doc.get("safetensors") or {}).get("total"))
         if total:
             claim(("parameters", "total"), total, source, record)
-        given = count(doc.get("total_params"))
+        given = reading.count("total_params", doc.get("total_params"))
         if given:
             claim(("parameters", "total"), given, source, record, rounded=_round(given))
-        self._architecture(doc, draft, source, record, problems)
+        self._architecture(doc, draft, reading)
         for key, target in (("is_instruction_tuned", "instruction_tuned"),
                             ("is_preference_tuned", "preference_tuned")):  # fmt: skip
             if isinstance(doc.get(key), bool):
                 claim((target,), doc[key], source, record)
-        for stage in doc.get("training_stages") or []:
-            self._stage(stage, draft, source, record, problems)
+        for position, stage in enumerate(doc.get("training_stages") or []):
+            self._stage(f"training_stages[{position}]", stage, draft, reading)
         for key in ("batch_instances", "batch_tokens"):
-            if count(doc.get(key)):
-                claim(("training_stages", "pretraining", key), count(doc[key]), source, record)
+            batch = reading.count(key, doc.get(key))
+            if batch:
+                claim(("training_stages", "pretraining", key), batch, source, record)
         base = base_model(doc, tags)
         datasets = [tag_dataset(t.split(":", 1)[1]) for t in tags if t.startswith("dataset:")]
         return {
@@ -198,40 +304,42 @@ class ModelFacts:
             "private": doc.get("private") is True or doc.get("disabled") is True,
         }
 
-    def annotation_claims(
-        self, row: dict[str, str], draft: Draft, source: str, record: str, problems: list[str]
-    ) -> None:
+    def annotation_claims(self, row: dict[str, str], draft: Draft, reading: Reading) -> None:
         """Claims from a model_annotations.csv row (empty cells and -1 say nothing)."""
-        draft.speaks(record, ANNOTATION_ROWS)
+        draft.speaks(reading.record, ANNOTATION_ROWS)
         doc: dict[str, Any] = {}
         for key, text in row.items():
             if key == "id" or text in ("", None):
                 continue
-            if text in ("true", "false"):
-                doc[key] = text == "true"
-            elif key in ("layer_norm_type", "positional_embeddings", "attention_variant",
-                         "biases", "block_type", "activation"):  # fmt: skip
-                doc[key] = text
-            else:
-                doc[key] = number(text)
-        self._architecture(doc, draft, source, record, problems)
+            doc[key] = text == "true" if text in ("true", "false") else text
+        self._architecture(doc, draft, reading)
         for key, target in (("is_instruction_tuned", "instruction_tuned"),
                             ("is_preference_tuned", "preference_tuned")):  # fmt: skip
             if isinstance(doc.get(key), bool):
-                draft.claim((target,), doc[key], source, record)
-        total = count(doc.get("total_params"))
+                draft.claim((target,), doc[key], reading.source, reading.record)
+        total = reading.count("total_params", doc.get("total_params"))
         if total:
-            draft.claim(("parameters", "total"), total, source, record, rounded=_round(total))
+            draft.claim(
+                ("parameters", "total"), total, reading.source, reading.record,
+                rounded=_round(total),
+            )  # fmt: skip
         for key in ("batch_instances", "batch_tokens"):
-            if count(doc.get(key)):
+            batch = reading.count(key, doc.get(key))
+            if batch:
                 draft.claim(
-                    ("training_stages", "pretraining", key), count(doc[key]), source, record
+                    ("training_stages", "pretraining", key), batch, reading.source, reading.record
                 )
 
     # --- parts ----------------------------------------------------------------------------
 
     @staticmethod
-    def _hub(doc: dict[str, Any], tags: list[str], entry_id: str) -> dict[str, Any]:
+    def _hub(
+        doc: dict[str, Any],
+        tags: list[str],
+        entry_id: str,
+        total: int | None,
+        by_dtype: dict[str, int],
+    ) -> dict[str, Any]:
         """The bot-owned `hub:` block, as the collection read it from the Hub."""
         block: dict[str, Any] = {"repo_id": entry_id}
         if isinstance(doc.get("sha"), str) and _SHA.match(doc["sha"]):
@@ -247,21 +355,12 @@ class ModelFacts:
             block["license"] = license_
         if doc.get("gated") in (False, "auto", "manual"):
             block["gated"] = doc["gated"]
-        safetensors = doc.get("safetensors") or {}
-        total = count(safetensors.get("total"))
         if total:
             block["parameters"] = {"total": total}
-            by_dtype = {
-                k: int(v)
-                for k, v in sorted((safetensors.get("parameters") or {}).items())
-                if isinstance(k, str) and re.fullmatch(r"[A-Z0-9_]+", k) and count(v)
-            }
             if by_dtype:
                 block["parameters"]["by_dtype"] = by_dtype
         config = doc.get("config") or {}
-        architectures = [
-            a for a in config.get("architectures") or [] if isinstance(a, str) and a.strip()
-        ][:20]
+        architectures = [a for a in config.get("architectures") or [] if a.strip()][:20]
         architectures = [a for a in architectures if len(a) <= MAX_NAME]
         if architectures:
             block["architectures"] = architectures
@@ -279,14 +378,7 @@ class ModelFacts:
         block["fetched_at"] = HUB_READ
         return block
 
-    def _architecture(
-        self,
-        doc: dict[str, Any],
-        draft: Draft,
-        source: str,
-        record: str,
-        problems: list[str],
-    ) -> None:
+    def _architecture(self, doc: dict[str, Any], draft: Draft, reading: Reading) -> None:
         for key, target in ARCHITECTURE.items():
             value = doc.get(key)
             if value is None or value == -1:
@@ -294,38 +386,39 @@ class ModelFacts:
             if target in WORDS:
                 word = WORDS[target].get(str(value))
                 if word is None:
-                    problems.append(f"{key} {str(value)[:40]!r}: not a value the schema has")
+                    reading.problems.append(
+                        f"{key} {str(value)[:40]!r}: not a value the schema has"
+                    )
                     continue
                 value = word
             elif target in COUNTS:
-                value = count(value)
+                value = reading.count(key, value)
             elif target == "mlp_ratio":
-                value = number(value)
-                value = value if value is not None and value > 0 else None
+                value = reading.number(key, value, above=0)
             elif not isinstance(value, bool):
                 continue
             if value is not None:
-                draft.claim(("architecture", target), value, source, record)
+                draft.claim(("architecture", target), value, reading.source, reading.record)
 
-    def _stage(
-        self, stage: Any, draft: Draft, source: str, record: str, problems: list[str]
-    ) -> None:
-        if not isinstance(stage, dict) or not isinstance(stage.get("name"), str):
-            return
+    def _stage(self, where: str, stage: dict[str, Any], draft: Draft, reading: Reading) -> None:
+        source, record = reading.source, reading.record
         name = _STAGE.sub("_", stage["name"][:60].lower()).strip("_") or "stage"
         path = ("training_stages", name)
         data = stage.get("data")
         if isinstance(data, str) and data.strip():
             draft.claim((*path, "data"), data.strip(), source, record)  # a dataset file's stem
-        tokens = billions(stage.get("total_tokens_billions"))
+        tokens = reading.billions(
+            f"{where}.total_tokens_billions", stage.get("total_tokens_billions")
+        )
         if tokens:
-            draft.claim((*path, "total_tokens"), tokens[0], source, record, rounded=True)
+            draft.claim((*path, "total_tokens"), tokens, source, record, rounded=True)
         for key in ("batch_instances", "batch_tokens"):
-            if count(stage.get(key)):
-                draft.claim((*path, key), count(stage[key]), source, record)
+            batch = reading.count(f"{where}.{key}", stage.get(key))
+            if batch:
+                draft.claim((*path, key), batch, source, record)
         optimizer = stage.get("optimizer")
         if isinstance(optimizer, dict):
-            found = self._optimizer(optimizer, problems)
+            found = self._optimizer(f"{where}.optimizer", optimizer, reading)
             if found:
                 draft.claim((*path, "optimizer"), found, source, record)
         reference = stage.get("reference")
@@ -336,35 +429,42 @@ class ModelFacts:
                 draft.extra.append(citation)
 
     @staticmethod
-    def _optimizer(optimizer: dict[str, Any], problems: list[str]) -> dict[str, Any] | None:
+    def _optimizer(
+        where: str, optimizer: dict[str, Any], reading: Reading
+    ) -> dict[str, Any] | None:
         kind = str(optimizer.get("type", "")).lower()
         if kind not in OPTIMIZERS:
-            problems.append(f"optimizer {kind[:40]!r}: not one the schema has")
+            reading.problems.append(f"optimizer {kind[:40]!r}: not one the schema has")
             return None
         out: dict[str, Any] = {"type": kind}
         params = optimizer.get("params") or {}
         for key, target in OPTIMIZER.items():
             value = params.get(key)
+            at = f"{where}.params.{key}"
             if value is None:
                 continue
             if key == "lr_schedule":
                 if value in SCHEDULES:
                     out[target] = value
+                else:
+                    reading.problems.append(f"lr_schedule {value[:40]!r}: not one the schema has")
                 continue
             if key == "betas":
-                if (
-                    isinstance(value, list)
-                    and len(value) == 2
-                    and all(number(b) is not None and 0 <= b <= 1 for b in value)
-                ):
-                    out[target] = [float(b) for b in value]
+                betas = [
+                    reading.number(f"{at}[{i}]", b, least=0, most=1) for i, b in enumerate(value)
+                ]
+                if len(betas) != 2:
+                    reading.skip(at, f"{len(betas)} values; Adam has two betas")
+                elif None not in betas:
+                    out[target] = betas
                 continue
             if key == "lr_warmup":
-                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-                    out[target] = value
-                continue
-            found = number(value)
-            if found is not None and found >= 0 and not (key == "lr" and found == 0):
+                found: float | None = reading.count(at, value, least=0)
+            elif key == "lr":
+                found = reading.number(at, value, above=0)
+            else:
+                found = reading.number(at, value, least=0)
+            if found is not None:
                 out[target] = found
         return out
 

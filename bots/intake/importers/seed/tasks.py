@@ -107,23 +107,43 @@ def task(name: str) -> Task | None:
     return None
 
 
-# The harness's metric names the vocabulary does not spell (its aliases cover `acc`, `em`…).
+def generation(name: str) -> int:
+    """Which lm-evaluation-harness a task name is from: 0 for the Open LLM Leaderboard's
+    (0.3: `arc:challenge`, `hendrycksTest-anatomy`, `truthfulqa:mc`), 1 for the later one's
+    (0.4: `arc_challenge`, `mmlu_anatomy`, `truthfulqa_mc2`) and for names both use (`gsm8k`,
+    `hellaswag`, `winogrande`)."""
+    return 0 if ":" in name or name.startswith("hendrycksTest-") else 1
+
+
+# Where the collection's word for a metric is not the metric, per benchmark (a small table, so
+# one score is never stored under two names): the CSV calls each task's main metric "accuracy"
+# whatever the harness reported, and the 2023 score files call GSM8K's exact match `acc`.
+BENCHMARK_METRICS = {
+    # GSM8K: `acc` in the 2023 files, `exact_match` in the 2024 ones, "accuracy" in the CSV
+    ("openai/gsm8k", "accuracy"): "exact_match",
+    ("ucinlp/drop", "accuracy"): "exact_match",  # the files' `em`
+    ("hitachi-nlp/FLD.v2", "accuracy"): "exact_match",  # the files' `exact_match`
+    ("EleutherAI/hendrycks_math", "accuracy"): "exact_match",  # minerva_math: `exact_match`
+    ("openai/openai_humaneval", "accuracy"): "pass@1",  # the harness's metric: pass@1
+}
 # The task's own metric when the harness reports it as `acc` (the later truthfulqa_mc* tasks).
-TASK_METRICS = {("truthfulqa_mc1", "accuracy"): "mc1", ("truthfulqa_mc2", "accuracy"): "mc2",
-                # the collection's CSV calls DROP's exact match "accuracy"
-                ("drop", "accuracy"): "exact_match"}  # fmt: skip
+TASK_METRICS = {("truthfulqa_mc1", "accuracy"): "mc1", ("truthfulqa_mc2", "accuracy"): "mc2"}
 
 
 def metric(task_name: str, raw: str) -> str | None:
     """The registry's name for a metric the collection reports for `task_name`, from the
-    registry's vocabulary (bots.core.metrics); None for what is not a metric (`timestamp`,
+    registry's vocabulary (bots.core.metrics), corrected per benchmark where the collection's
+    word is wrong (`BENCHMARK_METRICS`); None for what is not a metric (`timestamp`,
     `*_stderr`, `alias`) or a metric the vocabulary lacks."""
     if raw.endswith("_stderr") or raw in ("timestamp", "alias"):
         return None
     name = canonical_metric(raw)
     if name is None:
         return None
-    return TASK_METRICS.get((task_name, name), name)
+    if (task_name, name) in TASK_METRICS:
+        return TASK_METRICS[(task_name, name)]
+    found = task(task_name)
+    return BENCHMARK_METRICS.get((found.benchmark, name), name) if found else name
 
 
 def setting(shots: int | None, variant: str | None) -> str | None:
