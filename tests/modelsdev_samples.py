@@ -133,6 +133,16 @@ output = ["text"]
 url = "https://huggingface.co/mistery-ai/M-1"
 """
 
+MISTERY_PRO_LAB = """name = "Mistery M-1 Pro"
+release_date = "2025-10-01"
+last_updated = "2025-10-01"
+open_weights = false
+
+[modalities]
+input = ["text"]
+output = ["text"]
+"""
+
 ZETA_LAB = """name = "Zeta One"
 release_date = "2025-01-01"
 last_updated = "2025-01-01"
@@ -192,6 +202,7 @@ def snapshot_files(state: str = "before") -> dict[str, str]:
         "models/acme/base-chat.toml": BASE_CHAT_LAB,
         "models/acme/base-chat-latest.toml": BASE_CHAT_LATEST_LAB,
         "models/mistery/m-1.toml": MISTERY_LAB,
+        "models/mistery/m-1-pro.toml": MISTERY_PRO_LAB,
         "models/zeta/zeta-1.toml": ZETA_LAB,
         "providers/openai/provider.toml": (
             'name = "OpenAI"\nenv = ["OPENAI_API_KEY"]\nnpm = "@ai-sdk/openai"\n'

@@ -108,6 +108,12 @@ def test_a_models_dev_model_with_no_entry_gets_one_citing_models_dev(
     assert entry(root, "entries/organizations/mistery-ai.yaml")["hub_url"] == (
         "https://huggingface.co/mistery-ai"
     )
+    # an API-only model of the same lab belongs to the organization its lab's weights name,
+    # never to a near-duplicate made from the lab's folder name; so does the lab's own API
+    pro = entry(root, "entries/models/mistery-ai/m-1-pro.yaml")
+    assert (pro["organization"], pro["access"]) == ("mistery-ai", "api_only")
+    assert not (root / "entries/organizations/mistery.yaml").exists()
+    assert entry(root, "entries/providers/mistery.yaml")["organization"] == "mistery-ai"
     result = registry_cli(
         "validate",
         root / "entries/models/mistery-ai",

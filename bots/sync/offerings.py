@@ -357,11 +357,15 @@ class OfferingsRefresh:
         api = provider.data.get("api")
         if isinstance(api, str) and re.match(r"^https?://[^\s$]+$", api):
             data["api"] = api
+        lab = next((m for m in self.snapshot.labs.values() if m.lab == provider.id), None)
+        if lab is not None:  # a lab's own API: the lab's organization (`mistral` → mistralai)
+            found = self._organization(lab, create=False)
+            if found is not None:
+                data["organization"] = found
         for name in (provider.id, provider.name):  # by the organization's id, name or alias
             org = self.importer.identify(EntryKind.ORGANIZATION, name)
-            if org.exists and not org.weak:
+            if "organization" not in data and org.exists and not org.weak:
                 data["organization"] = org.id
-                break
         existed = self.importer.index.exists(ref)
         if "url" not in data and not existed:
             self.report.problems.append((provider.path, "doc: no URL: the provider is skipped"))
@@ -425,17 +429,29 @@ class OfferingsRefresh:
         ranked = named or plain or sharing
         return ranked[0] if ranked else None
 
+    def lab_namespace(self, lab: str) -> str | None:
+        """The Hub namespace a models.dev lab publishes its weights under: the one most of
+        its models' weights links name (`mistral` → `mistralai`, `zhipuai` → `zai-org`); None
+        when none of its models has weights on the Hub."""
+        counts = Counter(
+            model.hub_repos()[0].split("/")[0]
+            for model in self.snapshot.labs.values()
+            if model.lab == lab and model.hub_repos()
+        )
+        return min(counts, key=lambda ns: (-counts[ns], ns)) if counts else None
+
     def _organization(self, lab: LabModel, *, create: bool) -> str | None:
         """The registry organization of a models.dev model: its Hub namespace when its weights
-        are on the Hub, else its lab (by id, name or alias). With `create`, a missing one is
-        made (from the Hub namespace, or from the models.dev provider of the lab's id)."""
+        are on the Hub, else its lab's (the namespace the lab's other weights use), else its
+        lab (by id, name or alias). With `create`, a missing one is made (from the Hub
+        namespace, or from the models.dev provider of the lab's id)."""
         importer = self.importer
         repos = lab.hub_repos()
-        namespace = repos[0].split("/")[0] if repos else None
+        namespace = repos[0].split("/")[0] if repos else self.lab_namespace(lab.lab)
         for name in (namespace, lab.lab):
             if name:
                 match = importer.identify(EntryKind.ORGANIZATION, name)
-                if match.exists:
+                if match.exists and not match.weak:
                     return match.id
         if not create:
             return None
