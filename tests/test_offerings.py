@@ -16,8 +16,13 @@ from tests.assertions import assert_inert
 from tests.conftest import Run, write
 from tests.harness import commit_all, git
 from tests.modelsdev_samples import (
+    GPT_4O_ENTRY,
+    MISTERY_LAB,
+    MISTERY_PRO_LAB,
     REVISION_AFTER,
     REVISION_BEFORE,
+    ZETA_LAB,
+    relay_model,
     seed_registry,
     write_snapshot,
 )
@@ -282,3 +287,82 @@ def test_the_diff_of_a_refresh_names_each_offering_by_provider_and_model(
     assert "~ offerings[openai · gpt-4o].price.input: 2.5 → 2.0" in result.out
     assert "+ offerings[relay · openai/gpt-4o].withdrawn: 2026-07-01" in result.out
     assert "offerings[openai · gpt-4o-2024-05-13]" not in result.out  # unchanged: not listed
+
+
+def test_an_upstream_slip_is_not_a_withdrawal_and_a_provider_that_returns_is_read_again(
+    registry_cli: Callable[..., Run], prepared: tuple[Path, Path]
+) -> None:
+    root, snapshot = prepared
+    assert refresh(registry_cli, root, snapshot).code == 0
+    good_provider = (snapshot / "providers/openai/provider.toml").read_text()
+    good_offering = (snapshot / "providers/relay/models/openai/gpt-4o.toml").read_text()
+    # a broken provider.toml and a broken offering file: kept as they were, said so
+    write(snapshot, "providers/openai/provider.toml", 'name = "OpenAI\n')
+    write(snapshot, "providers/relay/models/openai/gpt-4o.toml", "x = " + "[" * 5000 + "]" * 5000)
+    slip = refresh(registry_cli, root, snapshot, revision=REVISION_AFTER, date="2026-07-01")
+    assert slip.code == 0
+    assert "unreadable this time: the provider's offerings are kept" in slip.out
+    assert "nested too deeply to read: skipped" in slip.out
+    gpt = offerings(root, "openai/gpt-4o")
+    assert not any("withdrawn" in o for o in gpt.values()), gpt
+    # the provider gone for one snapshot: withdrawn; back unchanged: read again, not withdrawn
+    write(snapshot, "providers/openai/provider.toml", good_provider)
+    write(snapshot, "providers/relay/models/openai/gpt-4o.toml", good_offering)
+    relay = snapshot / "providers/relay"
+    hidden = snapshot.parent / "relay-away"
+    relay.rename(hidden)
+    assert refresh(registry_cli, root, snapshot, date="2026-07-02").code == 0
+    assert offerings(root, "openai/gpt-4o")[("relay", "openai/gpt-4o")]["withdrawn"] == "2026-07-02"
+    hidden.rename(relay)
+    back = refresh(registry_cli, root, snapshot, date="2026-07-03")
+    assert "withdrawn" not in offerings(root, "openai/gpt-4o")[("relay", "openai/gpt-4o")]
+    assert "relay openai/gpt-4o: offered again" in back.out
+
+
+def test_names_are_matched_exactly_and_shared_weights_are_never_guessed(
+    registry_cli: Callable[..., Run], prepared: tuple[Path, Path]
+) -> None:
+    root, snapshot = prepared
+    write(root, "entries/models/openai/command-r.yaml", GPT_4O_ENTRY.replace(
+        "id: openai/gpt-4o", "id: openai/command-r").replace("name: GPT-4o", "name: Command R")
+        .replace("aliases: [gpt-4o-2024-05-13]", "aliases: [command-r]"))  # fmt: skip
+    write(snapshot, "models/openai/command-r-plus.toml", ZETA_LAB.replace("Zeta One", "Command R+"))
+    # two models.dev models on one weights repo, neither named as it is
+    for name in ("chat", "reasoner"):
+        write(
+            snapshot,
+            f"models/shared/{name}.toml",
+            MISTERY_LAB.replace("mistery-ai/M-1", "shared-ai/Base-V3").replace("M-1", name),
+        )
+    # weights links that are not a model's repo
+    write(snapshot, "models/mistery/spacey.toml", MISTERY_LAB.replace(
+        "https://huggingface.co/mistery-ai/M-1", "https://huggingface.co/spaces/foo"))  # fmt: skip
+    # a name with markup is not copied into tables and pages
+    write(snapshot, "models/mistery/loud.toml", MISTERY_PRO_LAB.replace(
+        "Mistery M-1 Pro", "@everyone <b>M</b>"))  # fmt: skip
+    result = refresh(registry_cli, root, snapshot)
+    assert result.code == 0, result.err
+    assert entry(root, "entries/models/openai/command-r.yaml")["name"] == "Command R"
+    assert (root / "entries/models/openai/command-r-plus.yaml").is_file()  # its own entry
+    assert not (root / "entries/models/shared-ai").exists()
+    assert "shared-ai/Base-V3 are also other models.dev models'" in result.out
+    assert not (root / "entries/models/spaces").exists()
+    assert not (root / "entries/organizations/spaces.yaml").exists()
+    loud = entry(root, "entries/models/mistery-ai/loud.yaml")
+    assert "@" not in loud.get("name", "") and "<" not in loud.get("name", "")
+
+
+def test_a_refused_entry_is_not_counted_as_written_and_its_providers_are_read_again(
+    registry_cli: Callable[..., Run], prepared: tuple[Path, Path]
+) -> None:
+    root, snapshot = prepared
+    many = snapshot / "providers/relay/models/many"
+    for i in range(700):  # past the 256 KiB an entry may hold (about 600 bytes each)
+        write(many.parent, f"many/gpt-4o-{i}.toml", relay_model("x", 1, 2).replace(
+            'name = "x"', 'base_model = "openai/gpt-4o"\nname = "x"'))  # fmt: skip
+    result = refresh(registry_cli, root, snapshot)
+    assert result.code == 1
+    assert "not written" in result.err
+    assert "openai/gpt-4o: relay many/gpt-4o-1: new offering" not in result.out
+    assert "refreshed" not in entry(root, "entries/providers/relay.yaml")
+    assert "refreshed" in entry(root, "entries/providers/bedrock.yaml")

@@ -7,7 +7,8 @@ provider becomes an entry under entries/providers/; each offering is put on the 
 an offering of (see bots/sync/offerings.py for how, and what is never guessed); models.dev's
 models with no entry get one, and empty people-owned fields are filled, citing models.dev.
 
-Exit status: 0 done or nothing to do, 1 the source could not be read, 2 usage.
+Exit status: 0 done or nothing to do, 1 the source could not be read or an entry's offerings
+could not be written (its providers are read again next time), 2 usage.
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ def run(args: argparse.Namespace) -> int:
     _summary(args, report, revision)
     if args.dry_run:
         print("dry run: nothing was written")
+    if report.failed:
+        print(
+            f"{len(report.failed)} models' offerings were not written (their entries would be "
+            "refused: see 'skipped' above); their providers are read again next time",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -153,6 +161,8 @@ def lines(report: Any, importer: Any) -> list[str]:
         out.append(f"new model: {model}")
     for provider in report.new_providers:
         out.append(f"new provider: {provider}")
+    for org in report.new_organizations:
+        out.append(f"new organization: {org} (check it is not another name of one already here)")
     for conflict in importer.report.conflicts:
         out.append(f"conflict (kept): {conflict}")
     for skipped in importer.report.skipped[:50]:

@@ -28,6 +28,9 @@ UPSTREAM = "anomalyco/models.dev"
 MAX_FILE_BYTES = 256 * 1024  # the largest models.dev file is a few KiB
 MAX_LINK_HOPS = 8
 NOT_INHERITED = ("id", "benchmarks", "license", "links", "weights")
+# the Hub's first path segments that are not an owner: /spaces/…, /datasets/…
+NOT_MODEL_PAGES = {"spaces", "datasets", "collections", "docs", "papers", "organizations",
+                   "blog", "models", "settings", "api", "join", "login"}  # fmt: skip
 LINK_TEXT = re.compile(r"^[^\s=\"'\[\]{}]+\.toml$")  # what git writes for a link, as a file
 SEGMENT = re.compile(r"^(?!\.{1,2}$)[!-~]+$")  # printable ASCII, no space: ids are data here
 
@@ -68,6 +71,8 @@ class LabModel:
         for weights in self.data.get("weights") or []:
             url = weights.get("url") if isinstance(weights, dict) else None
             found = re.match(r"^https://huggingface\.co/([^/?#]+/[^/?#]+)/?$", str(url or ""))
+            if found and found.group(1).split("/")[0] in NOT_MODEL_PAGES:
+                continue  # a Space, dataset or collection: not a model's weights
             if found and found.group(1) not in repos:
                 repos.append(found.group(1))
         return repos
@@ -105,6 +110,9 @@ class Snapshot:
     labs: dict[str, LabModel] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    # what could not be read this time: kept as it was, never taken as withdrawn
+    unreadable: set[tuple[str, str]] = field(default_factory=set)  # (provider, model id)
+    broken: set[str] = field(default_factory=set)  # providers whose provider.toml failed
     _by_name: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def by_name(self) -> dict[str, set[str]]:
@@ -193,6 +201,9 @@ class _Reader:
             return None
         except tomllib.TOMLDecodeError as exc:
             self.problems.append((relpath, f"not TOML ({exc}): skipped"))
+            return None
+        except RecursionError:
+            self.problems.append((relpath, "nested too deeply to read: skipped"))
             return None
         return data
 
@@ -284,7 +295,9 @@ def read_snapshot(root: Path, revision: Revision, providers: set[str] | None = N
     for provider_dir in sorted(p for p in (root / "providers").iterdir() if p.is_dir()):
         wanted = providers is None or provider_dir.name in providers
         provider = _read_provider(provider_dir, root, reader, snapshot, offerings=wanted)
-        if provider is not None:
+        if provider is None:
+            snapshot.broken.add(provider_dir.name)
+        else:
             provider.digest = digests[provider.id]
             snapshot.providers[provider.id] = provider
     return snapshot
@@ -321,6 +334,7 @@ def _read_provider(
             continue
         toml = reader.table(model_relpath)
         if toml is None:
+            snapshot.unreadable.add((provider_id, model_id))
             continue
         offering = _offering(provider_id, model_id, model_relpath, toml, snapshot)
         if offering is not None:

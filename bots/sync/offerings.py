@@ -26,6 +26,7 @@ inherit from) hash to its entry's `refreshed.digest` is not read further.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ PARTIAL_DATE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))
 # what a refresh may not change about an offering without it being a change of the offering
 KEPT = ("snapshot", "as_of", "source", "withdrawn")
 FLOW_KEYS = ("price", "limit", "modalities", "features")
+EMPTY_DIGEST = "sha256-" + hashlib.sha256(b"").hexdigest()
 
 
 @dataclass
@@ -88,6 +90,9 @@ class OfferingsReport:
     unmapped: Counter[str] = field(default_factory=Counter)  # reason → offerings
     unmapped_examples: dict[str, list[str]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    new_organizations: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # models whose offerings were not written
+    conflicts: list[str] = field(default_factory=list)  # people's values models.dev disputes
     providers_read: int = 0
     providers_unchanged: int = 0
     offerings_mapped: int = 0
@@ -115,18 +120,25 @@ def offering_record(
             )
         )
 
-    name = data.get("name")
-    if isinstance(name, str) and name.strip() and len(name.strip()) <= 200:
-        record["name"] = " ".join(name.split())
+    name = plain_name(data.get("name"))
+    if name is not None:
+        record["name"] = name
+    elif data.get("name") is not None:
+        bad("name", data.get("name"))
     cost = data.get("cost")
     if isinstance(cost, dict):
         price = _numbers(cost, PRICE_KEYS, bad, "cost")
         if price:
             record["price"] = price
-        tiers = []
-        for tier in cost.get("tiers") or []:
-            size = tier.get("tier", {}).get("size") if isinstance(tier, dict) else None
-            if not _count(size):
+        tiers: list[dict[str, Any]] = []
+        given = cost.get("tiers") or []
+        if not isinstance(given, list):
+            bad("cost.tiers", given)
+            given = []
+        for tier in given:
+            about = tier.get("tier") if isinstance(tier, dict) else None
+            size = about.get("size") if isinstance(about, dict) else None
+            if not _count(size) or any(t["above"] == size for t in tiers):
                 bad("cost.tiers", tier)
                 continue
             prices = _numbers(tier, PRICE_KEYS, bad, "cost.tiers")
@@ -186,6 +198,20 @@ def offering_record(
     return record
 
 
+MARKUP = re.compile(r"[@<>\[\]`|\\{}*~]|[\x00-\x1f\x7f]")
+
+
+def plain_name(value: Any) -> str | None:
+    """A model or provider name from upstream, if it is plain text a table or page can show
+    as it is: one line, at most 200 characters, no Markdown or HTML characters, no mention."""
+    if not isinstance(value, str):
+        return None
+    name = " ".join(value.split())
+    if not name or len(name) > 200 or MARKUP.search(value):
+        return None
+    return name
+
+
 def task_category(sides: dict[str, list[str]]) -> str:
     """What a model is for, from what it reads and writes: text alone is generative; speech
     and text, audio; images or video with anything, multimodal."""
@@ -226,16 +252,18 @@ def merge_offerings(
     revision: Revision,
     model_id: str,
     report: OfferingsReport,
+    unreadable: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[dict[str, Any]]:
     """The model's offerings after a refresh of the providers in `changed`: the others' are
-    kept as they are; see the module's docstring for the rest."""
+    kept as they are, and so are those whose file could not be read this time (`unreadable`:
+    an upstream slip is not a withdrawal); see the module's docstring for the rest."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     fresh = {(r["provider"], r["model"]): r for r in new}
     for record in old:
         if not isinstance(record, dict):
             continue
         key = (str(record.get("provider")), str(record.get("model")))
-        if key[0] not in changed:
+        if key[0] not in changed or key in unreadable:
             out[key] = record
             continue
         now = fresh.pop(key, None)
@@ -350,7 +378,8 @@ class OfferingsRefresh:
     def write_provider(self, provider: Provider) -> None:
         ref = EntryRef(EntryKind.PROVIDER, provider.id)
         source = self.revision.file_url(provider.path)
-        data: dict[str, Any] = {"name": provider.name[:200]}
+        name = plain_name(provider.data.get("name")) or provider.id
+        data: dict[str, Any] = {"name": name}
         doc = provider.data.get("doc")
         if isinstance(doc, str) and re.match(r"^https?://\S+$", doc):
             data["url"] = doc
@@ -373,13 +402,6 @@ class OfferingsRefresh:
         outcome = self.importer.write(ref, data, source)
         if outcome == "created":
             self.report.new_providers.append(provider.id)
-        refreshed = {
-            "snapshot": self.revision.id,
-            "as_of": self.revision.date,
-            "digest": provider.digest,
-        }
-        if outcome is not None:
-            self.importer.put_block(ref, "refreshed", refreshed, flow=True)
 
     # --- models -------------------------------------------------------------------------
 
@@ -409,11 +431,15 @@ class OfferingsRefresh:
             return None
         table = importer.table(EntryKind.MODEL)
         for name in (lab.id.split("/", 1)[1], lab.data.get("name")):
-            named = table.lookup(name) if isinstance(name, str) else None
+            if not isinstance(name, str):
+                continue
+            named = table.lookup(name)
             if named is None or named.weak:
                 continue
             data = importer.current(EntryRef(EntryKind.MODEL, named.id)) or {}
-            if data.get("organization") == org:
+            spelled = [data.get("name"), *(data.get("aliases") or []), named.id.split("/")[-1]]
+            exact = any(isinstance(s, str) and s.casefold() == name.casefold() for s in spelled)
+            if exact and data.get("organization") == org:  # `Command R+` is not `Command R`
                 return named.id
         return None
 
@@ -421,13 +447,14 @@ class OfferingsRefresh:
         """Of the models.dev models whose weights are the Hub repo `repo` (a model and its
         served variants: `deepseek-chat` and `deepseek-reasoner`, `…-highspeed`, `…-latest`),
         the one that describes the repo itself, and the only one that fills its entry: the
-        one named as the repo is, else the first by id that is not a `latest` alias."""
+        one named as the repo is, or the only one; None when several share it and none is
+        named so (which one describes the weights is not said: none is guessed)."""
         sharing = sorted(lab.id for lab in self.snapshot.labs.values() if repo in lab.hub_repos())
         name = repo.split("/")[1].casefold()
         named = [i for i in sharing if i.split("/", 1)[1].casefold() == name]
-        plain = [i for i in sharing if "latest" not in i.split("/", 1)[1]]
-        ranked = named or plain or sharing
-        return ranked[0] if ranked else None
+        if len(named) == 1:
+            return named[0]
+        return sharing[0] if len(sharing) == 1 else None
 
     def lab_namespace(self, lab: str) -> str | None:
         """The Hub namespace a models.dev lab publishes its weights under: the one most of
@@ -458,16 +485,25 @@ class OfferingsRefresh:
         source = self.revision.file_url(lab.path)
         if namespace and valid_id(EntryKind.ORGANIZATION, namespace):
             hub = f"https://huggingface.co/{namespace}"
-            return importer.create_organization(namespace, namespace, source, hub, hub)
+            return self._new_organization(
+                importer.create_organization(namespace, namespace, source, hub, hub)
+            )
         provider = self.snapshot.providers.get(lab.lab)
         doc = provider.data.get("doc") if provider is not None else None
         if provider is not None and isinstance(doc, str) and re.match(r"^https?://\S+$", doc):
             parts = urlsplit(doc)
             site = f"{parts.scheme}://{parts.netloc}/"
-            return importer.create_organization(
-                lab.lab, provider.name, self.revision.file_url(provider.path), site
+            return self._new_organization(
+                importer.create_organization(
+                    lab.lab, provider.name, self.revision.file_url(provider.path), site
+                )
             )
         return None
+
+    def _new_organization(self, org: str | None) -> str | None:
+        if org is not None and org not in self.report.new_organizations:
+            self.report.new_organizations.append(org)
+        return org
 
     def _create(self, lab: LabModel) -> str | None:
         importer = self.importer
@@ -486,7 +522,16 @@ class OfferingsRefresh:
         new_id = repos[0] if repos and open_weights else f"{org}/{lab.id.split('/', 1)[1]}"
         if repos and open_weights and self.primary(repos[0]) != lab.id:
             primary = self.primary(repos[0])
-            return self.registry_id(primary) if primary else None
+            if primary is None:
+                self.report.problems.append(
+                    (
+                        lab.path,
+                        f"its weights {repos[0]} are also other models.dev models' and "
+                        "none is named as they are: no entry made (add the entry, then refresh)",
+                    )
+                )
+                return None
+            return self.registry_id(primary)
         if not valid_id(EntryKind.MODEL, new_id):
             self.report.problems.append((lab.path, f"{new_id!r} is not a registry id: skipped"))
             return None
@@ -504,8 +549,9 @@ class OfferingsRefresh:
         """What a models.dev model file says, as people-owned fields of a model entry."""
         data: dict[str, Any] = {"organization": org}
         facts = lab.data
-        if isinstance(facts.get("name"), str) and facts["name"].strip():
-            data["name"] = " ".join(facts["name"].split())[:200]
+        name = plain_name(facts.get("name")) or plain_name(lab.id.split("/", 1)[1])
+        if name is not None:  # a name with markup is not shown: the model's id part is
+            data["name"] = name
         release = facts.get("release_date")
         if isinstance(release, dt.date):
             release = release.isoformat()
@@ -576,11 +622,20 @@ class OfferingsRefresh:
     # --- the run ------------------------------------------------------------------------
 
     def run(self) -> OfferingsReport:
-        changed = self.changed_providers(fingerprints(self.root))
+        digests = fingerprints(self.root)
+        changed = self.changed_providers(digests)
         if not changed:
             return self.report
         self.snapshot = read_snapshot(self.root, self.revision, changed)
         self.report.problems.extend(self.snapshot.problems)
+        for provider_id in sorted(changed & self.snapshot.broken):  # a slip, not a withdrawal
+            self.report.problems.append(
+                (
+                    f"providers/{provider_id}/provider.toml",
+                    "unreadable this time: the provider's offerings are kept as they were",
+                )
+            )
+        changed -= self.snapshot.broken
         importer = self.importer
         for lab_id in sorted(self.snapshot.labs):  # models.dev's models: each has an entry
             self.registry_id(lab_id)
@@ -610,17 +665,34 @@ class OfferingsRefresh:
                 record = offering_record(offering, self.revision, self.report.problems)
                 by_model.setdefault(model_id, []).append(record)
                 self.report.offerings_mapped += 1
+        unreadable = frozenset(self.snapshot.unreadable)
+        held_back: set[str] = set()  # providers with an offering that could not be written
         for model_id in sorted(set(by_model) | self._holders(changed)):
             ref = EntryRef(EntryKind.MODEL, model_id)
             current = importer.current(ref)
             if current is None:
                 continue
             old = current.get("offerings") or []
+            before = len(self.report.changes)
             merged = merge_offerings(
-                old, by_model.get(model_id, []), changed, self.revision, model_id, self.report
-            )
-            if merged != old:
-                importer.put_block(ref, "offerings", offerings_node(merged))
+                old, by_model.get(model_id, []), changed, self.revision, model_id, self.report,
+                unreadable,
+            )  # fmt: skip
+            if merged != old and not importer.put_block(ref, "offerings", offerings_node(merged)):
+                del self.report.changes[before:]  # not written: not a change
+                self.report.failed.append(model_id)
+                held_back |= {str(r.get("provider")) for r in [*old, *merged]} & changed
+        for provider_id in sorted(changed - held_back):  # read whole: record what was read
+            gone = provider_id not in self.snapshot.providers
+            ref = EntryRef(EntryKind.PROVIDER, provider_id)
+            if importer.index.exists(ref):
+                importer.put_block(ref, "refreshed", {
+                    "snapshot": self.revision.id,
+                    "as_of": self.revision.date,
+                    # a provider gone upstream records nothing read: its return is read again
+                    "digest": EMPTY_DIGEST if gone else digests[provider_id],
+                }, flow=True)  # fmt: skip
+        self.report.conflicts = list(importer.report.conflicts)
         return self.report
 
     def _holders(self, changed: set[str]) -> set[str]:
@@ -695,6 +767,26 @@ def summary_markdown(report: OfferingsReport | None, revision: Revision | None) 
     table("Offered again", "| model | provider | offering |", [f"{who(c)}|" for c in back])
     table("New models", "| model |", [f"| {code(m)} |" for m in report.new_models])
     table("New providers", "| provider |", [f"| {code(p)} |" for p in report.new_providers])
+    table(
+        "New organizations (check they are not another name of one the registry has)",
+        "| organization |",
+        [f"| {code(o)} |" for o in report.new_organizations],
+    )
+    table(
+        "Not written (the entry would be refused: see the job's log)",
+        "| model |",
+        [f"| {code(m)} |" for m in report.failed],
+    )
+    table(
+        "Values models.dev states that differ from the entry's (kept, not written)",
+        "| conflict |",
+        [f"| {code(c)} |" for c in report.conflicts],
+    )
+    table(
+        "models.dev files not read",
+        "| file | why |",
+        [f"| {code(path)} | {escape(why)} |" for path, why in report.problems],
+    )
     if report.unmapped:
         out += ["### Not mapped to a model", ""]
         for reason, count in report.unmapped.most_common():
