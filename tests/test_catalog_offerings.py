@@ -383,3 +383,19 @@ def test_the_price_plot_says_so_when_no_model_has_a_price_and_a_score(
     svg = (out / "plots" / "price_vs_quality.svg").read_text(encoding="utf-8")
     assert "0 models with a price and this score" in svg
     assert "No model has both a price and a score yet." in svg
+
+
+def test_a_subtask_score_is_never_plotted_as_its_benchmarks_score(
+    offerings_registry: Path,
+) -> None:
+    path = offerings_registry / GPT_4O
+    text = path.read_text(encoding="utf-8")
+    subtask = (
+        "  - benchmark: cais/mmlu\n    subtask: abstract_algebra\n    metric: accuracy\n"
+        "    value: 0.42\n    setting: 5-shot\n    source: https://openai.com/index/hello-gpt-4o/\n"
+    )
+    path.write_text(text.replace("scores:\n", "scores:\n" + subtask, 1), encoding="utf-8")
+    _, points = price_quality_points(Registry.load(offerings_registry))
+    assert [(p.model, p.score) for p in points if p.model == "openai/gpt-4o"] == [
+        ("openai/gpt-4o", 0.887)
+    ]

@@ -174,10 +174,12 @@ def _score_key(score: dict[str, Any]) -> str:
 
 
 def _numeric_scores(data: dict[str, Any]) -> list[tuple[str, float]]:
+    """A model's benchmark-level scores: a subtask's (MMLU's `abstract_algebra`) is not the
+    benchmark's score, and is never plotted as it."""
     return [
         (_score_key(s), float(s["value"]))
         for s in data.get("scores") or []
-        if isinstance(s, dict) and _is_value(s.get("value"))
+        if isinstance(s, dict) and _is_value(s.get("value")) and not s.get("subtask")
     ]
 
 
