@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.revision is not None and not SHA.match(args.revision):
         raise RegistryError("usage.arguments", "--revision takes a 40-hex git commit sha")
     importer = Importer(root, schemas, today, dry_run=args.dry_run)
+    importer.speaker = "models.dev says"
     with tempfile.TemporaryDirectory(prefix="models-dev-") as scratch:
         if args.local is not None:
             if not args.local.is_dir():

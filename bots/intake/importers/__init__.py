@@ -245,6 +245,7 @@ class Importer:
         self.today = today
         self.dry_run = dry_run
         self.report = Report()
+        self.speaker = "the import"  # who brings the values, in conflict lines
         self._tables: dict[EntryKind, NameTable] = {}
         self._pending: dict[str, str] = {}  # relpath → checked text, written by finish()
         self.files = EntryFiles(root)
@@ -715,8 +716,8 @@ class Importer:
         """A value the import brings that differs from the one `where` holds (by default the
         entry itself, which people write)."""
         self.report.conflicts.append(
-            f"{ref.id} {field_name}: {where or 'the entry'} has {render_value(mine)[:80]}, the "
-            f"import {render_value(theirs)[:80]}"
+            f"{ref.id} {field_name}: {where or 'the entry'} has {render_value(mine)[:80]}, "
+            f"{self.speaker} {render_value(theirs)[:80]}"
         )
 
     def _valid(self, ref: EntryRef, text: str) -> bool:
