@@ -117,3 +117,17 @@ def test_an_invalid_size_is_shown_as_written_not_a_crash(
     assert result.code == 0, result.err
     datasets = pd.read_csv(out / "datasets.csv", keep_default_na=False)
     assert "2.6e12 tokens" in set(datasets.iloc[0])
+
+
+def test_a_count_past_64_bits_does_not_stop_the_build(
+    catalog: Path, registry_cli: Callable[..., Run]
+) -> None:
+    olmo = "entries/models/allenai/OLMo-7B.yaml"
+    edit(catalog, olmo, "    batch_tokens: 4000000\n", f"    batch_tokens: {10**40}\n")
+    out = catalog.parent / "dist"
+    result = registry_cli("build", "--out", out, root=catalog)
+    assert result.code == 0, result.err
+    stages = duckdb.connect(str(out / "registry.duckdb")).sql(
+        "SELECT batch_tokens FROM training_stages WHERE model = 'allenai/OLMo-7B'"
+    ).fetchall()
+    assert stages and float(stages[0][0]) == float(10**40)

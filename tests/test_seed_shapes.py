@@ -549,3 +549,46 @@ def test_a_loop_among_dolmas_slices_keeps_every_slice_in_dolmas_composition(
     assert said["a part of allenai/dolma's composition"] == 2
     [part] = load(root, "entries/datasets/allenai/dolma.yaml")["composition"]
     assert part["categories"] == ["web", "books"]
+
+
+def test_a_chain_of_three_files_whose_last_has_no_domains_keeps_unknown_categories(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """corpus → a → b → (x, c), none with a known category: the chain's part says `unknown`,
+    never the letters of it, and the corpus is still filled."""
+    corpus = fixture("dataset_metadata/corpus.json")
+    corpus["domains"].append({"file_pointer": "./a.json"})
+    files = {
+        "dataset_metadata/corpus.json": corpus,
+        "dataset_metadata/a.json": {"domains": [{"file_pointer": "./b.json"}]},
+        "dataset_metadata/b.json": {"domains": [
+            {"name": "x", "doc_type": ["unknown"], "tokens_billions": 1},
+            {"file_pointer": "./c.json"},
+        ]},
+        "dataset_metadata/c.json": {"summary": {"total_tokens_billions": 3}},
+    }  # fmt: skip
+    root = registry_copy(tmp_path, "registry")
+    without_composition(root)
+    result = run_import(registry_cli, root, collection(tmp_path, **files))
+    assert "invalid value 'u'" not in result.out
+    parts = {p["name"]: p for p in load(root, "entries/datasets/acme/corpus.yaml")["composition"]}
+    assert [p["categories"] for p in parts.values() if p["name"] not in ("web", "github",
+            "stackexchange")] == ["unknown"]  # fmt: skip
+
+
+def test_the_hub_block_holds_only_what_the_hub_says(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """The file's own `base_model` key is the collection's word (a file stem such as
+    `acme_base-7b`): it may fill `base_model`, never the bot-owned `hub.base_models`; dataset
+    tags that are not Hub ids stay out of `hub.datasets`."""
+    model = fixture("model_metadata/acme_base-7b.json")
+    model["id"] = "acme/chat-7b"
+    model["base_model"] = "acme/base-7b"
+    model["tags"] = [*model["tags"], "dataset:../../etc", "dataset:@everyone/x"]
+    files = {"model_metadata/acme_chat-7b.json": model}
+    root = registry_copy(tmp_path, "registry")
+    run_import(registry_cli, root, collection(tmp_path, **files))
+    entry = load(root, "entries/models/acme/chat-7b.yaml")
+    assert "base_models" not in entry["hub"]
+    assert entry["hub"]["datasets"] == ["acme/corpus"]

@@ -87,7 +87,18 @@ def json_schema(title: str, columns: list[str]) -> str:
 def arrow(columns: list[str], rows: list[dict[str, Any]]) -> Any:
     import pyarrow as pa
 
-    return pa.table({c: [r.get(c) for r in rows] for c in columns})
+    return pa.table({c: [_wide(r.get(c)) for r in rows] for c in columns})
+
+
+def _wide(value: Any) -> Any:
+    """An integer past 64 bits as the float nearest it (null past any float): an untyped
+    table's column must still be one type, and the entry keeps the exact value."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT64 - 1 <= value <= INT64:
+        try:
+            return float(value)
+        except OverflowError:
+            return None
+    return value
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -95,6 +106,23 @@ def _iso_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+INT64 = 2**63 - 1
+
+
+def _fits(value: Any, kind: str) -> Any:
+    """`value` if a typed column of `kind` holds it; an integer past 64 bits (or past any
+    float) is left out of the typed tables (null), never a crash: the entry keeps it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if kind == "integer" and not -INT64 - 1 <= value <= INT64:
+            return None
+        if kind == "number":
+            try:
+                float(value)
+            except OverflowError:
+                return None
+    return value
 
 
 def typed_arrow(table: Table) -> Any:
@@ -107,6 +135,8 @@ def typed_arrow(table: Table) -> Any:
         values = [row.get(column.name) for row in table.rows]
         if column.type == "date":
             values = [_iso_date(v) for v in values]
+        elif column.type in ("integer", "number"):
+            values = [_fits(v, column.type) for v in values]
         arrays[column.name] = pa.array(values, type=types[column.type])
     return pa.table(arrays)
 

@@ -463,7 +463,9 @@ class DatasetFiles:
             part = dict(inner[0])
         else:
             part = {"name": identity.name if identity else target}
-            found = [c for p in inner for c in p.get("categories") or [] if c != "unknown"]
+            found = [  # a part's categories are a list, or `unknown` (never its letters)
+                c for p in inner if isinstance(p.get("categories"), list) for c in p["categories"]
+            ]
             cats = [c for c in dict.fromkeys(found) if isinstance(c, str)]
             part["categories"] = cats or "unknown"
             summary = _summary(pointed.doc)

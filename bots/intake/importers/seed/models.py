@@ -366,13 +366,13 @@ class ModelFacts:
             block["architectures"] = architectures
         if isinstance(config.get("model_type"), str) and len(config["model_type"]) <= MAX_NAME:
             block["model_type"] = config["model_type"]
-        base = base_model(doc, tags)
-        if base and len(base[0]) <= MAX_NAME:
+        base = base_model({}, tags)  # the Hub's tag only: the file's own key is the collection's
+        if base and len(base[0]) <= MAX_NAME and _HUB_ID.match(base[0]):
             block["base_models"] = [{"id": base[0]}]
             if base[2]:
                 block["base_models"][0]["relation"] = base[2]
         datasets = [t.split(":", 1)[1] for t in tags if t.startswith("dataset:")]
-        datasets = [d for d in datasets if 0 < len(d) <= MAX_NAME][:100]
+        datasets = [d for d in datasets if 0 < len(d) <= MAX_NAME and _HUB_DATASET.match(d)][:100]
         if datasets:
             block["datasets"] = datasets
         block["fetched_at"] = HUB_READ
@@ -482,6 +482,11 @@ def stage_list(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def model_ref(entry_id: str) -> EntryRef:
     return EntryRef(EntryKind.MODEL, entry_id)
+
+
+# what the Hub accepts as a repo id (a dataset tag may name a canonical dataset alone)
+_HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+_HUB_DATASET = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def base_model(doc: dict[str, Any], tags: list[str]) -> tuple[str, str | None, str | None] | None:

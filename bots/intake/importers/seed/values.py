@@ -91,6 +91,9 @@ class Reading:
         if found < least:
             self.skip(where, f"{_shown(found)} is not a count (at least {least})")
             return None
+        if found > MOST_COUNT:
+            self.skip(where, f"{_shown(found)} is beyond any count the registry's tables hold")
+            return None
         return int(found)
 
     def billions(self, where: str, value: Any) -> int | None:
@@ -153,6 +156,9 @@ class Reading:
             self.skip(where, f"{value} is not a finite number")
             return None
         return value
+
+
+MOST_COUNT = 2**63 - 1  # what a 64-bit integer column (DuckDB, Parquet) holds
 
 
 def _shown(value: int | float) -> str:
