@@ -127,7 +127,9 @@ def test_a_count_past_64_bits_does_not_stop_the_build(
     out = catalog.parent / "dist"
     result = registry_cli("build", "--out", out, root=catalog)
     assert result.code == 0, result.err
-    stages = duckdb.connect(str(out / "registry.duckdb")).sql(
-        "SELECT batch_tokens FROM training_stages WHERE model = 'allenai/OLMo-7B'"
-    ).fetchall()
+    stages = (
+        duckdb.connect(str(out / "registry.duckdb"))
+        .sql("SELECT batch_tokens FROM training_stages WHERE model = 'allenai/OLMo-7B'")
+        .fetchall()
+    )
     assert stages and float(stages[0][0]) == float(10**40)
