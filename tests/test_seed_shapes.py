@@ -592,3 +592,20 @@ def test_the_hub_block_holds_only_what_the_hub_says(
     entry = load(root, "entries/models/acme/chat-7b.yaml")
     assert "base_models" not in entry["hub"]
     assert entry["hub"]["datasets"] == ["acme/corpus"]
+
+
+def test_shares_from_dataset_info_cite_dataset_info(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    """A model whose training stage names no dataset gets dataset_info.csv's shares as its
+    training data, cited to that CSV (not to a model file that never states them)."""
+    root = registry_copy(tmp_path, "registry")
+    run_import(registry_cli, root, collection(tmp_path))
+    model = load(root, "entries/models/acme/annotated-1b.yaml")
+    assert {"categories": ["web"], "share": 0.8} in model["training_data"]
+    cited = {
+        s["url"].rsplit("/metadata/", 1)[-1]: s.get("fields", []) for s in model["sources"]
+    }
+    info = f"{CSV}/dataset_info.csv"
+    assert "training_data" in cited[info], cited
+    assert all("training_data" not in fields for url, fields in cited.items() if url != info)

@@ -685,7 +685,7 @@ class SeedImporter:
         if aliases:
             data["aliases"] = aliases
         source = known.get("source") or next(iter(c.source for c in draft.claims.values()), "")
-        also = draft.citations(source)
+        also = [_as_training_data(c, bool(known.get("datasets"))) for c in draft.citations(source)]
         if not exists:
             creation = self._new_model(ref, known, source)
             if creation is None:
@@ -771,3 +771,13 @@ class SeedImporter:
         fields["modalities"] = {"input": task[1], "output": task[2]}
         fields["access"] = "open_weights"
         return fields, assumed
+
+
+def _as_training_data(citation: Citation, tagged: bool) -> Citation:
+    """A citation of the shares a dataset_info row gives (`training_data_shares` while the
+    model is drafted) as one of `training_data`, the field they fill; it is the only source
+    of that field unless the model file's dataset tags fill it too (`tagged`)."""
+    if "training_data_shares" not in citation.fields:
+        return citation
+    fields = tuple("training_data" if f == "training_data_shares" else f for f in citation.fields)
+    return Citation(citation.url, fields, citation.note, exclusive=not tagged)
