@@ -46,7 +46,7 @@ def build_registry(root: Path, count: int) -> dict[str, list[Path]]:
     templates = [
         p
         for p in shipped
-        if "/leaderboards/" not in p.as_posix() and "/scores/" not in p.as_posix()
+        if not any(f"/{kind}/" in p.as_posix() for kind in ("leaderboards", "scores", "providers"))
     ]
     files: dict[str, list[Path]] = defaultdict(list)
     for path in shipped:
@@ -63,6 +63,8 @@ def build_registry(root: Path, count: int) -> dict[str, list[Path]]:
         else:
             new_id = f"bench-ns-{i % 200}/{rel.stem}-{i}"
         text = template.read_text(encoding="utf-8").replace(f"id: {old_id}\n", f"id: {new_id}\n", 1)
+        # one entry per Hub repo: a clone names its own
+        text = text.replace(f"  repo_id: {old_id}\n", f"  repo_id: {new_id}\n")
         target = root / "entries" / kind / f"{new_id}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -195,7 +197,9 @@ def add_many(root: Path, templates: list[Path], count: int) -> Callable[[], None
             text = template.read_text(encoding="utf-8")
             target = root / "entries" / "models" / f"{new_id}.yaml"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text.replace(f"id: {old_id}\n", f"id: {new_id}\n", 1), "utf-8")
+            text = text.replace(f"id: {old_id}\n", f"id: {new_id}\n", 1)
+            text = text.replace(f"  repo_id: {old_id}\n", f"  repo_id: {new_id}\n")
+            target.write_text(text, "utf-8")
 
     return change
 
