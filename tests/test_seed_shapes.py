@@ -603,9 +603,7 @@ def test_shares_from_dataset_info_cite_dataset_info(
     run_import(registry_cli, root, collection(tmp_path))
     model = load(root, "entries/models/acme/annotated-1b.yaml")
     assert {"categories": ["web"], "share": 0.8} in model["training_data"]
-    cited = {
-        s["url"].rsplit("/metadata/", 1)[-1]: s.get("fields", []) for s in model["sources"]
-    }
+    cited = {s["url"].rsplit("/metadata/", 1)[-1]: s.get("fields", []) for s in model["sources"]}
     info = f"{CSV}/dataset_info.csv"
     assert "training_data" in cited[info], cited
     assert all("training_data" not in fields for url, fields in cited.items() if url != info)
