@@ -245,6 +245,26 @@ def file_scores(doc: dict[str, Any], reading: Reading, skipped: Counter[str]) ->
     return out
 
 
+def _record(
+    found: Any, metric_name: str, value: float, stderr: float | None, shots: int | None,
+    source: str,
+) -> dict[str, Any]:  # fmt: skip
+    """A score record in the registry's key order, before its date and note: the benchmark
+    (and subtask) a task is of, the metric, the value and stderr exactly, the setting."""
+    record: dict[str, Any] = {"benchmark": found.benchmark}
+    if found.subtask:
+        record["subtask"] = found.subtask
+    record["metric"] = metric_name
+    record["value"] = exact(value)
+    if stderr is not None:
+        record["stderr"] = exact(stderr)
+    said = setting(shots, found.variant)
+    if said:
+        record["setting"] = said
+    record["source"] = source
+    return record
+
+
 def _count(name: str, metrics: dict[str, Any]) -> int:
     return sum(1 for raw in metrics if metric(name, raw) is not None)
 
@@ -266,18 +286,8 @@ def _score(
     number_ = reading.score(where, metric_name, value)
     if number_ is None:
         return None
-    record: dict[str, Any] = {"benchmark": found.benchmark}
-    if found.subtask:
-        record["subtask"] = found.subtask
-    record["metric"] = metric_name
-    record["value"] = exact(number_)
     stderr = reading.number(f"{where}_stderr", metrics.get(f"{raw}_stderr"), least=0)
-    if stderr is not None:
-        record["stderr"] = exact(stderr)
-    said = setting(shots, found.variant)
-    if said:
-        record["setting"] = said
-    record["source"] = reading.source
+    record = _record(found, metric_name, number_, stderr, shots, reading.source)
     if day:
         record["date"] = day
     record["note"] = f"harness task {name}" + ("" if shots is not None else f"; {FLAT_NOTE}")
@@ -335,17 +345,7 @@ def row_score(row: dict[str, str], known: Index, reading: Reading) -> tuple[Scor
             old["stderr"] = exact(stderr)
             outcome += " (gives its stderr)"
         return None, outcome
-    record: dict[str, Any] = {"benchmark": found.benchmark}
-    if found.subtask:
-        record["subtask"] = found.subtask
-    record["metric"] = metric_name
-    record["value"] = exact(value)
-    if stderr is not None:
-        record["stderr"] = exact(stderr)
-    said = setting(shots, found.variant)
-    if said:
-        record["setting"] = said
-    record["source"] = reading.source
+    record = _record(found, metric_name, value, stderr, shots, reading.source)
     record["note"] = f"harness task {name}"
     score = Score(name, record, shots is not None, reading.record)  # the row, for its outcome
     known.setdefault((name, metric_name), []).append(score)
