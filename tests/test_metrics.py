@@ -122,3 +122,32 @@ def test_a_results_file_nested_too_deeply_is_a_source_error_not_a_crash() -> Non
 
     with pytest.raises(SourceError, match="not a JSON results file"):
         parse(b"[" * 100_000 + b"]" * 100_000)
+
+
+def test_error_rates_and_perplexity_are_marked_lower_is_better_and_accuracy_is_not() -> None:
+    from bots.core.metrics import lower_is_better
+
+    assert lower_is_better("wer") and lower_is_better("perplexity") and lower_is_better("fid")
+    assert not lower_is_better("accuracy") and not lower_is_better("elo")
+    assert not lower_is_better("no-such-metric")
+
+
+def test_a_score_is_normalised_within_its_own_range_else_its_metrics() -> None:
+    from bots.core.metrics import normalised_value, score_range
+
+    percent = {"metric": "accuracy", "value": 56.3, "range": {"min": 0, "max": 100}}
+    assert score_range(percent) == (0.0, 100.0)
+    assert normalised_value(percent) == pytest.approx(0.563)
+    assert normalised_value({"metric": "accuracy", "value": 0.916}) == pytest.approx(0.916)
+    assert normalised_value({"metric": "mcc", "value": 0.5}) == pytest.approx(0.75)
+    assert normalised_value({"metric": "bleu", "value": 30}) == pytest.approx(0.3)
+
+
+def test_a_score_on_an_unbounded_scale_has_no_normalised_value() -> None:
+    from bots.core.metrics import normalised_value
+
+    assert normalised_value({"metric": "elo", "value": 1250}) is None
+    assert normalised_value({"metric": "perplexity", "value": 5.2}) is None
+    assert normalised_value({"metric": "accuracy", "value": "unknown"}) is None
+    assert normalised_value({"metric": "accuracy", "value": float("nan")}) is None
+    assert normalised_value({"metric": "accuracy", "value": True}) is None

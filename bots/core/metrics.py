@@ -12,10 +12,13 @@ stored under two names (`acc` and `accuracy`). A setting starts with its shot co
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bots.core.schemas import schema_dir
 
@@ -35,6 +38,7 @@ class Metric:
     high: float | None
     aliases: tuple[str, ...]
     description: str
+    lower_is_better: bool = False
 
 
 def _fold(name: str) -> str:
@@ -57,6 +61,7 @@ class Vocabulary:
                     info.get("max"),
                     tuple(info.get("aliases", ())),
                     info.get("description", ""),
+                    info.get("better") == "lower",
                 )
                 for name, info in table.items()
             }
@@ -76,6 +81,10 @@ class Vocabulary:
         metric = self.metrics.get(name)
         return (metric.low, metric.high) if metric else (None, None)
 
+    def lower_is_better(self, name: str) -> bool:
+        metric = self.metrics.get(name)
+        return bool(metric and metric.lower_is_better)
+
 
 @cache
 def _vocabulary(folder: Path) -> Vocabulary:
@@ -94,6 +103,38 @@ def canonical_metric(raw: str) -> str | None:
 def metric_range(name: str) -> tuple[float | None, float | None]:
     """The usual (min, max) of a metric; None for an unbounded side or an unknown metric."""
     return vocabulary().range(name)
+
+
+def lower_is_better(name: str) -> bool:
+    """Whether lower values of the metric are better (error rates, perplexity, distances)."""
+    return vocabulary().lower_is_better(name)
+
+
+def _bound(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def score_range(score: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """The (min, max) a score's value lies in: its own `range` when it gives one (0–100
+    percentages), else its metric's usual range; None for an unbounded side."""
+    own = score.get("range")
+    if isinstance(own, Mapping) and ("min" in own or "max" in own):
+        return _bound(own.get("min")), _bound(own.get("max"))
+    metric = score.get("metric")
+    return metric_range(metric) if isinstance(metric, str) else (None, None)
+
+
+def normalised_value(score: Mapping[str, Any]) -> float | None:
+    """The value's place in its range, 0 at the range's min and 1 at its max (not flipped for
+    metrics where lower is better); None when the range is unbounded on a side or the value is
+    not a finite number. A value outside its range (an invalid entry) is clamped."""
+    value = _bound(score.get("value"))
+    low, high = score_range(score)
+    if value is None or low is None or high is None or high <= low:
+        return None
+    return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
 def canonical_setting(raw: str) -> tuple[str | None, str]:
