@@ -643,6 +643,7 @@ def test_v1_results_average_subtasks(board: Path, registry_cli: Callable[..., Ru
     mmlu = by_task[("cais/mmlu", "accuracy")]
     assert mmlu.shots == 5 and abs(mmlu.value - 0.48) < 1e-9
     assert mmlu.note == "lm-evaluation-harness: macro average of the 2 hendrycksTest subtasks."
-    assert by_task[("allenai/ai2_arc", "accuracy_norm")].shots == 25
+    arc = by_task[("allenai/ai2_arc", "accuracy_norm")]
+    assert arc.shots == 25 and arc.record("https://x.example", None)["subtask"] == "ARC-Challenge"
     missing = registry_cli("refresh-scores", "--source", "lm-eval-harness", root=board)
     assert missing.code == 2 and "pass --from results.json" in missing.err

@@ -464,7 +464,9 @@ def test_both_score_layouts_become_scores_with_subtasks(
     anatomy = by[("cais/mmlu", "anatomy", "accuracy")]
     assert anatomy["setting"] == "5-shot" and anatomy["stderr"] == 0.01
     assert str(anatomy["date"]) == "2023-07-19"
-    assert by[("allenai/ai2_arc", None, "accuracy_norm")]["value"] == 0.6  # the vocabulary's
+    assert (
+        by[("allenai/ai2_arc", "ARC-Challenge", "accuracy_norm")]["value"] == 0.6
+    )  # the vocabulary's
     xnli = by[("facebook/xnli", "en", "brier_score")]
     assert "setting" not in xnli and "stderr" not in xnli  # "N/A" is no stderr
     assert by[("truthfulqa/truthful_qa", None, "bleu_max")]["value"] == 20.330647080409832

@@ -281,16 +281,17 @@ def test_a_conflict_with_a_persons_score_says_the_model_entry_and_ignores_float_
     write(registry, "entries/models/acme/base-7b.yaml", (
         "id: acme/base-7b\nname: Acme Base 7B\norganization: acme\ntask_category: generative\n"
         "modalities:\n  input: [text]\n  output: [text]\naccess: open_weights\nscores:\n"
-        "  - {benchmark: allenai/ai2_arc, metric: accuracy, value: 0.7, setting: 25-shot,\n"
-        "     source: 'https://acme.example.org/paper'}\n"
-        "  - {benchmark: allenai/ai2_arc, metric: accuracy_norm, value: 0.6000001,\n"
+        "  - {benchmark: allenai/ai2_arc, subtask: ARC-Challenge, metric: accuracy, value: 0.7,\n"
         "     setting: 25-shot, source: 'https://acme.example.org/paper'}\n"
+        "  - {benchmark: allenai/ai2_arc, subtask: ARC-Challenge, metric: accuracy_norm,\n"
+        "     value: 0.6000001, setting: 25-shot, source: 'https://acme.example.org/paper'}\n"
         "sources:\n  - url: https://acme.example.org/\n"
     ))  # fmt: skip
     result = run_import(registry_cli, registry, collection(tmp_path))
     assert result.code == 0, result.out + result.err
     assert conflicts(result.out) == [
-        "conflict (kept): acme/base-7b scores[allenai/ai2_arc · accuracy · 25-shot]: the model "
+        "conflict (kept): acme/base-7b scores[allenai/ai2_arc/ARC-Challenge · accuracy · 25-shot]: "
+        "the model "
         "entry has 0.7, the import 0.5"
     ]
     filed = {(s["benchmark"], s["metric"]) for s in scores_of(registry, "acme/base-7b")}
@@ -380,6 +381,29 @@ def test_a_metric_the_collection_misnames_is_stored_under_its_one_name(
     assert ("openai/gsm8k", "accuracy") not in by
     gsm8k = by[("openai/gsm8k", "exact_match")]
     assert gsm8k["value"] == 0.03 and "another run: 0.02" in gsm8k["note"]
+
+
+def test_arc_challenge_and_arc_easy_are_named_parts_of_ai2_arc_never_ranked_together(
+    registry: Path, tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    runs = {"arc:challenge": {"25-shot": {"acc": 0.5}}, "arc_easy": {"25-shot": {"acc": 0.8}}}
+    rows = CSV_HEADER + "acme/base-7b,arc_challenge,0-shot,acc,0.45,\n"
+    folder = collection(
+        tmp_path,
+        **{
+            "model_scores/results_acme_base-7b.json": score_file("acme/base-7b", runs),
+            f"{CSVS}/evaluation_results.csv": rows,
+        },
+    )
+    result = run_import(registry_cli, registry, folder)
+    assert result.code == 0, result.out + result.err
+    found = {
+        (s["subtask"], s["setting"], s["value"])
+        for s in scores_of(registry, "acme/base-7b")
+        if s["benchmark"] == "allenai/ai2_arc" and s["metric"] == "accuracy"
+    }
+    assert found == {("ARC-Challenge", "25-shot", 0.5), ("ARC-Easy", "25-shot", 0.8),
+                     ("ARC-Challenge", "0-shot", 0.45)}  # fmt: skip
 
 
 def test_a_dataset_tag_in_two_cases_is_one_dataset(

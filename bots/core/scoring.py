@@ -33,3 +33,14 @@ class ScoreKey(NamedTuple):
         have."""
         benchmark = f"{self.benchmark}/{self.subtask}" if self.subtask else self.benchmark
         return " · ".join(part for part in (benchmark, self.metric, self.setting) if part)
+
+
+# Harness tasks that are one named part of their benchmark dataset: the part is the score's
+# subtask, spelled as the dataset's Hub configuration (allenai/ai2_arc has ARC-Challenge and
+# ARC-Easy), so a leaderboard of the benchmark never ranks one part against the other.
+TASK_SUBTASKS: dict[str, str] = {
+    "arc_challenge": "ARC-Challenge",
+    "arc:challenge": "ARC-Challenge",
+    "arc_easy": "ARC-Easy",
+    "arc:easy": "ARC-Easy",
+}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.core.metrics import canonical_metric
+from bots.core.scoring import TASK_SUBTASKS
 from bots.sync.scores import SourceError
 
 # Task names (or their group prefix) → the benchmark dataset on the Hub.
@@ -24,6 +25,8 @@ TASKS: dict[str, str] = {
     "hendrycksTest": "cais/mmlu",
     "arc_challenge": "allenai/ai2_arc",
     "arc:challenge": "allenai/ai2_arc",
+    "arc_easy": "allenai/ai2_arc",
+    "arc:easy": "allenai/ai2_arc",
     "hellaswag": "Rowan/hellaswag",
     "winogrande": "allenai/winogrande",
     "truthfulqa_mc2": "truthfulqa/truthful_qa",
@@ -47,10 +50,13 @@ class TaskScore:
     stderr: float | None
     shots: int | None
     note: str
+    subtask: str | None = None  # a named part of the benchmark (ARC-Challenge)
 
     def record(self, source: str, date: Any) -> dict[str, Any]:
         """The score record: benchmark, metric, value, stderr, setting, source, date, note."""
         out: dict[str, Any] = {"benchmark": self.benchmark, "metric": self.metric}
+        if self.subtask:
+            out["subtask"] = self.subtask
         out["value"] = round(self.value, 6)
         if self.stderr is not None:
             out["stderr"] = round(self.stderr, 6)
@@ -150,8 +156,11 @@ def parse(data: bytes) -> tuple[str | None, list[TaskScore], list[str]]:
             note = f"lm-evaluation-harness task {task}" + (
                 f", filter {flt}" if flt != "none" else ""
             )
-            direct.append(TaskScore(task, benchmark, metric, value, stderr, shots, note + "."))
-    have = {(s.benchmark, s.metric, s.shots) for s in direct}
+            part = TASK_SUBTASKS.get(task)
+            direct.append(
+                TaskScore(task, benchmark, metric, value, stderr, shots, note + ".", part)
+            )
+    have = {(s.benchmark, s.metric, s.shots) for s in direct if s.subtask is None}
     for (benchmark, group, metric, shots), values in grouped.items():
         if (benchmark, metric, shots) in have:
             continue  # the group's own result wins over an average of its parts

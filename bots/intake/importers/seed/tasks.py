@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bots.core.metrics import canonical_metric, canonical_setting
+from bots.core.scoring import TASK_SUBTASKS
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ BENCHMARKS = {b.id: b for b in (
 EXACT: dict[str, tuple[str, str | None]] = {
     "arc:challenge": ("allenai/ai2_arc", None),
     "arc_challenge": ("allenai/ai2_arc", None),
+    "arc:easy": ("allenai/ai2_arc", None),
+    "arc_easy": ("allenai/ai2_arc", None),
     "hellaswag": ("Rowan/hellaswag", None),
     "truthfulqa:mc": ("truthfulqa/truthful_qa", None),
     "truthfulqa_mc1": ("truthfulqa/truthful_qa", None),
@@ -99,7 +102,7 @@ def task(name: str) -> Task | None:
     not one this table knows."""
     if name in EXACT:
         benchmark, variant = EXACT[name]
-        return Task(benchmark, None, variant)
+        return Task(benchmark, TASK_SUBTASKS.get(name), variant)
     for prefix, benchmark in GROUPS:
         rest = name.removeprefix(prefix)
         if rest != name and _SUBTASK.match(rest):
