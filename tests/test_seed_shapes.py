@@ -607,3 +607,22 @@ def test_shares_from_dataset_info_cite_dataset_info(
     info = f"{CSV}/dataset_info.csv"
     assert "training_data" in cited[info], cited
     assert all("training_data" not in fields for url, fields in cited.items() if url != info)
+
+
+def test_a_folder_that_is_no_seed_collection_is_refused_with_what_to_give(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    root = registry_copy(tmp_path, "registry")
+    before = entries(root)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = registry_cli("import", "seed-metadata", str(empty), root=root)
+    assert refused.code == 2 and "not a seed collection: it has none of" in refused.err
+    assert "model_metadata/" in refused.err
+    part = collection(tmp_path) / "model_metadata"
+    refused = registry_cli("import", "seed-metadata", str(part), root=root)
+    assert refused.code == 2
+    assert f"this is a part of a seed collection: give its root, {part.resolve().parent}" in (
+        refused.err
+    )
+    assert entries(root) == before

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from bots.intake.importers import Importer
     from bots.intake.importers.ecosystem import EcosystemImporter
     from bots.intake.importers.epoch import EpochImporter
-    from bots.intake.importers.seed import SeedImporter
+    from bots.intake.importers.seed import SeedImporter, not_a_collection
 
     root = registry_root(args)
     wants_file = args.format == "epoch"
@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         raise RegistryError(
             "usage.path", f"{args.source}: no such {'file' if wants_file else 'folder'}"
         )
+    if args.format == "seed-metadata" and (why := not_a_collection(args.source)):
+        raise RegistryError("usage.path", f"{args.source}: {why}")
     today = args.today or dt.datetime.now(dt.UTC).date()
     importer = Importer(root, load_schemas(root), today, dry_run=args.dry_run)
     if args.format == "seed-metadata":

@@ -119,6 +119,23 @@ def file_outcome(fates: Counter[str]) -> str:
     return "skipped: none of its scores could be written (see the reasons)"
 
 
+def not_a_collection(folder: Path) -> str | None:
+    """Why `folder` is not a seed collection's root (it holds none of the parts' folders and no
+    CSV folder), with what to give instead; None when it is one."""
+    if any((folder / part).is_dir() for part in FOLDERS) or (folder / CSV_FOLDER).is_dir():
+        return None
+    resolved = folder.resolve()
+    if resolved.name in FOLDERS:
+        return f"this is a part of a seed collection: give its root, {resolved.parent}"
+    if resolved.as_posix().endswith("/" + CSV_FOLDER):
+        return f"this is a part of a seed collection: give its root, {resolved.parents[1]}"
+    return (
+        "not a seed collection: it has none of "
+        + ", ".join(f"{part}/" for part in FOLDERS)
+        + f" or {CSV_FOLDER}/; give the folder that holds them"
+    )
+
+
 class SeedImporter:
     def __init__(self, importer: Importer, folder: Path) -> None:
         self.importer = importer
