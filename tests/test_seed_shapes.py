@@ -626,3 +626,17 @@ def test_a_folder_that_is_no_seed_collection_is_refused_with_what_to_give(
         refused.err
     )
     assert entries(root) == before
+
+
+def test_a_file_whose_id_names_another_model_is_merged_there_and_says_so(
+    tmp_path: Path, registry_cli: Callable[..., Run]
+) -> None:
+    root = registry_copy(tmp_path, "registry")
+    doc = fixture("model_metadata/acme_base-7b.json")
+    folder = collection(tmp_path, **{"model_metadata/acme_base-7b-ko.json": doc})
+    result = run_import(registry_cli, root, folder)
+    assert (
+        "note: model_metadata/acme_base-7b-ko.json: merged into acme/base-7b, the model its id "
+        "names (its file name says acme/base-7b-ko)"
+    ) in result.out.splitlines()
+    assert "note: model_metadata/acme_base-7b.json" not in result.out

@@ -186,6 +186,9 @@ class Report:
     skipped: list[tuple[str, ...]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     invented: list[str] = field(default_factory=list)
+    # what a reader should know of a record that was carried (a file merged under the model
+    # its `id` names, not the one its file name says)
+    notes: list[str] = field(default_factory=list)
     # what each part of a collection came to: part → outcome → count (the seed's summary)
     parts: dict[str, Counter[str]] = field(default_factory=dict)
 
@@ -198,6 +201,7 @@ class Report:
 
     def lines(self) -> list[str]:
         out = [f"conflict (kept): {c}" for c in self.conflicts]
+        out += [_line(f"note: {n}", 300) for n in self.notes]
         groups: Counter[str] = Counter()
         for skipped in self.skipped:
             what, why = skipped[0], skipped[1]

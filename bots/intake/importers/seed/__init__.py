@@ -275,6 +275,7 @@ class SeedImporter:
                 self._outcome(MODEL_FILES, relpath, f"skipped: {why}")
                 continue
             self.stems[Path(relpath).stem] = entry_id
+            self._name_mismatch(relpath, doc, entry_id)
             reading = Reading(relpath, source_url(relpath))
             said = self.facts.file_claims(doc, self._model_draft(entry_id), reading)
             self._report(reading)
@@ -282,6 +283,19 @@ class SeedImporter:
             for key, value in said.items():
                 if known.get(key) in (None, [], False):
                     known[key] = value
+
+    def _name_mismatch(self, relpath: str, doc: dict[str, Any], entry_id: str) -> None:
+        """Say so when a file's `id` names another model than its file name does: its facts go
+        to the model its `id` names (`jb723_llama2-ko-7B-model.json` holds
+        jb723/LLaMA2-en-ko-7B-model), which a reader of the collection may not expect."""
+        if doc.get("id") is None:
+            return
+        named = str(self._file_model(relpath, {})).casefold()
+        if named.replace("__", "/") != entry_id.casefold():
+            self.report.notes.append(
+                f"{relpath}: merged into {entry_id}, the model its id names (its file name "
+                f"says {self._file_model(relpath, {})})"
+            )
 
     def _json_files(self, sub: str, part: str, expected: Shape) -> list[tuple[str, dict[str, Any]]]:
         """The files of `sub` that are records of the collection's shape (`expected`): each
