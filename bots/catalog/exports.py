@@ -60,19 +60,24 @@ def markdown(title: str, columns: list[str], rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return value
+
+
 def csv_text(table: Table) -> str:
-    """The table as CSV: typed cells as text, a list's items joined by `; `, null empty."""
+    """The table as CSV: null empty, booleans `true`/`false`, dates ISO, a list's items
+    joined by `; `."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.names)
-    lists = {c.name for c in table.columns if c.type == "list"}
     for row in cells(table):
-        writer.writerow(
-            [
-                "" if row[n] is None else LIST_SEPARATOR.join(row[n]) if n in lists else row[n]
-                for n in table.names
-            ]
-        )
+        writer.writerow([_csv_cell(row[n]) for n in table.names])
     return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bots.catalog import exports
-from bots.catalog.build import DATASET_COLUMNS, MODEL_COLUMNS, Registry
+from bots.catalog.build import DATASET_COLUMNS, MISSING, MODEL_COLUMNS, Registry
 from bots.catalog.offerings import offering_tables
 from bots.catalog.tables import all_tables
 from bots.core.fileio import write_atomic
@@ -27,8 +27,10 @@ def write_tables(registry: Registry, out: Path) -> str:
     tables = _tables(registry)
     for name, table in tables.items():
         exports.write_table(out, name, table)
+    licences = {i: _licence(d.get("license")) for i, d in registry.models.items()}
+    models = [{**row, "License": licences.get(row["id"])} for row in tables["models"].rows]
     for stem, title, columns, rows in (
-        ("models", "Models", ["id", *MODEL_COLUMNS, "License"], tables["models"].rows),
+        ("models", "Models", ["id", *MODEL_COLUMNS, "License"], models),
         ("datasets", "Datasets", ["id", *DATASET_COLUMNS], tables["datasets"].rows),
     ):
         write_atomic(out / f"{stem}.md", exports.markdown(title, columns, rows))
@@ -36,6 +38,11 @@ def write_tables(registry: Registry, out: Path) -> str:
         f"{len(tables['models'].rows)} models, {len(tables['datasets'].rows)} datasets, "
         f"{len(tables['scores'].rows)} scores, {len(tables['offerings'].rows)} offerings"
     )
+
+
+def _licence(value: object) -> str | None:
+    """The licence as the Markdown shows it: the id, or `Unknown` / `N/A`."""
+    return MISSING.get(value, value) if isinstance(value, str) else None
 
 
 def write_database(registry: Registry, out: Path) -> str:

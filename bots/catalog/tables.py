@@ -7,6 +7,11 @@ typed columns, so a person reads `≈671 (≈37 active)` and a query reads `para
 An entry's `unknown` or `n/a` is null in a typed column, and the column's name is listed in the
 row's `unknown` or `not_applicable` column: null and listed in neither means nobody has
 researched it yet. The display columns show `Unknown` and `N/A` as such.
+
+DuckDB names columns case-insensitively, so a typed column never shares a display column's name
+in another case: the display `URL` (and a dataset's `Description`) is the value itself, and
+serves as the typed one (`select url from models` reads it); a dataset's typed languages are
+`language_codes` beside the display `Languages`.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from typing import Any
 
 from bots.catalog.build import (
     DATASET_COLUMNS,
-    MISSING,
     MODEL_COLUMNS,
     SIZE_UNITS,
     Registry,
@@ -150,13 +154,11 @@ MODEL_TYPED = (
         f"The ids of the models it derives from (the lineage table has a row each). {MARKER_NOTE}",
     ),
     Column("base_relation", "list", "How it derives from each base model, in the same order."),
-    Column("url", "string", "Its main page."),
     Column("paper", "string", f"The paper or report describing it. {MARKER_NOTE}"),
     Column("scores", "integer", "How many scores it has (the scores table lists them)."),
     *_missing_columns("model"),
 )
-MODEL_DISPLAY = [*MODEL_COLUMNS, "License"]  # the guide's 13, and the licence as written
-MODEL_TABLE_COLUMNS = MODEL_TYPED + _display(MODEL_DISPLAY, "model")
+MODEL_TABLE_COLUMNS = MODEL_TYPED + _display(MODEL_COLUMNS, "model")
 
 
 def _training_tokens(stages: list[dict[str, Any]]) -> tuple[int | None, bool | None]:
@@ -209,14 +211,11 @@ def model_record(registry: Registry, model_id: str, data: dict[str, Any]) -> dic
         "instruction_tuned": missing.check("instruction_tuned", data.get("instruction_tuned")),
         "base_model": [str(b.get("id")) for b in bases if _text(b.get("id"))] or None,
         "base_relation": [str(b.get("relation")) for b in bases if _text(b.get("id"))] or None,
-        "url": _text(data.get("url")),
         "paper": _text(missing.check("paper", data.get("paper"))),
         "scores": len(_records(scores)),
         **missing.columns(),
     }
-    licence = data.get("license")
-    shown = MISSING.get(licence, licence) if isinstance(licence, str) else None
-    return {**typed, **model_row(registry, data), "License": shown}
+    return {**typed, **model_row(registry, data)}
 
 
 def models_table(registry: Registry) -> Table:
@@ -239,7 +238,7 @@ DATASET_TYPED = (
     Column("organization_name", "string", "That organization's name."),
     Column("release_date", "date", f"When it was first released. {MARKER_NOTE}"),
     Column("modalities", "list", "The kinds of data it holds."),
-    Column("languages", "list", f"Its languages, ISO 639 codes. {MARKER_NOTE}"),
+    Column("language_codes", "list", f"Its languages, ISO 639 codes. {MARKER_NOTE}"),
     Column("categories", "list", "Its training-data taxonomy categories (its domain)."),
     Column("domains", "list", "The top-level taxonomy categories of `categories`."),
     Column(
@@ -262,7 +261,6 @@ DATASET_TYPED = (
         "string",
         f"open_access, gated, special_permission, private or withdrawn. {MARKER_NOTE}",
     ),
-    Column("description", "string", "What it holds and how it was collected."),
     Column("derived_from", "list", "The ids of the datasets it was built from."),
     Column(
         "preprocessing_required",
@@ -278,7 +276,6 @@ DATASET_TYPED = (
         "The ids of the models whose training_data or training_stages name it.",
     ),
     Column("used_by_count", "integer", "How many models `used_by` lists."),
-    Column("url", "string", "Its main page."),
     Column("paper", "string", f"The paper describing it. {MARKER_NOTE}"),
     *_missing_columns("dataset"),
 )
@@ -323,7 +320,7 @@ def dataset_record(
         "organization_name": registry.organization_name(data.get("organization")),
         "release_date": _text(missing.check("release_date", data.get("release_date"))),
         "modalities": _strings(data.get("modalities")),
-        "languages": _strings(missing.check("languages", data.get("languages"))),
+        "language_codes": _strings(missing.check("language_codes", data.get("languages"))),
         "categories": categories or None,
         "domains": _domains(categories) or None,
         "size_value": value,
@@ -333,7 +330,6 @@ def dataset_record(
         "size_rounded": size.get("rounded") is True if size else None,
         "license": _text(missing.check("license", data.get("license"))),
         "availability": _text(missing.check("availability", data.get("availability"))),
-        "description": _text(data.get("description")),
         "derived_from": _strings(data.get("derived_from")),
         "preprocessing_required": preprocessing if isinstance(preprocessing, bool) else None,
         "preprocessing": _text(data.get("preprocessing")),
@@ -341,7 +337,6 @@ def dataset_record(
         "formats": _strings(missing.check("formats", data.get("formats"))),
         "used_by": used_by,
         "used_by_count": len(used_by),
-        "url": _text(data.get("url")),
         "paper": _text(missing.check("paper", data.get("paper"))),
         **missing.columns(),
     }
