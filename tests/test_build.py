@@ -24,7 +24,7 @@ def test_columns_and_missing_values(registry: Path, registry_cli: Callable[..., 
     result = registry_cli("build", "--out", out, root=registry)
     assert result.code == 0, result.err
     models = pd.read_csv(out / "models.csv", keep_default_na=False)
-    assert list(models.columns)[0] == "id" and list(models.columns)[-13:] == MODEL_COLUMNS
+    assert models.columns[0] == "id" and list(models.columns)[-13:] == MODEL_COLUMNS
     base = models[models["Model Name"] == "Acme Base"].iloc[0]
     assert base["Billions of Parameters"] == "Unknown"
     assert base["parameters_total"] == "" and base["unknown"] == "parameters_total"
@@ -34,7 +34,7 @@ def test_columns_and_missing_values(registry: Path, registry_cli: Callable[..., 
     assert base["Open/Closed Source"] == "Open weights"
     assert base["Training Data"] == "acme/corpus"
     datasets = pd.read_csv(out / "datasets.csv", keep_default_na=False)
-    assert list(datasets.columns)[0] == "id" and list(datasets.columns)[-10:] == DATASET_COLUMNS
+    assert datasets.columns[0] == "id" and list(datasets.columns)[-10:] == DATASET_COLUMNS
     assert datasets.iloc[0]["Public Availability"] == "Open access"
 
 
