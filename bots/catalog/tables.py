@@ -454,7 +454,12 @@ TRAINING_DATA_COLUMNS = (
     Column("item", "integer", "The item's place in the model's training_data, from 1."),
     Column("dataset", "string", "The dataset's id, when the item names one."),
     Column("categories", "list", "The item's taxonomy categories, when it gives them."),
-    Column("domains", "list", "The top-level taxonomy categories of `categories`."),
+    Column(
+        "domains",
+        "list",
+        "The top-level taxonomy categories of `categories`; when the item gives none, those of "
+        "its dataset's entry.",
+    ),
     Column("share", "number", "The item's share of the training tokens, 0–1, when given."),
     Column(
         "tokens",
@@ -467,13 +472,17 @@ TRAINING_DATA_COLUMNS = (
 )
 
 
-def training_data_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+def training_data_rows(
+    registry: Registry, model_id: str, data: dict[str, Any]
+) -> list[dict[str, Any]]:
     stages = _records(data.get("training_stages"))
     total, _ = _training_tokens(stages)
     rows = []
     for n, item in enumerate(_records(data.get("training_data")), 1):
         dataset = _text(item.get("dataset"))
         categories = _strings(item.get("categories")) or []
+        entry = registry.datasets.get(dataset or "") or {}
+        domains = _domains(categories or _strings(entry.get("categories")) or [])
         share = _number(item.get("share"))
         naming = [s for s in stages if dataset and s.get("dataset") == dataset]
         tokens: int | None = None
@@ -488,7 +497,7 @@ def training_data_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, An
                 "item": n,
                 "dataset": dataset,
                 "categories": categories or None,
-                "domains": _domains(categories) or None,
+                "domains": domains or None,
                 "share": share,
                 "tokens": tokens,
                 "stage": _text(naming[0].get("name")) if len(naming) == 1 else None,
@@ -577,7 +586,7 @@ def all_tables(registry: Registry) -> dict[str, Table]:
     scores, training, stages, lineage = [], [], [], []
     for model_id, data in sorted(registry.models.items()):
         scores += score_rows(registry, model_id, data)
-        training += training_data_rows(model_id, data)
+        training += training_data_rows(registry, model_id, data)
         stages += stage_rows(model_id, data)
         lineage += lineage_rows(EntryKind.MODEL, model_id, data)
     for dataset_id, data in sorted(registry.datasets.items()):
