@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -266,3 +267,15 @@ def test_models_markdown_has_the_guides_columns_with_id_and_licence(built: Path)
     )
     closed = next(line for line in lines if line.startswith("| corvid/closed-xl |"))
     assert "| Unknown |" in closed and closed.endswith("| proprietary |")
+
+
+def test_the_queries_contributing_shows_run_on_the_built_database(db: Any) -> None:
+    text = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## Using the registry", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sql\n(.*?)```", section, re.S)
+    inline = re.findall(r"\(`(select [^`]+)`\)", section.replace("\n  ", " "))
+    assert len(blocks) >= 3 and len(inline) >= 2
+    for query in blocks + inline:
+        db.execute(query).fetchall()  # each names real tables and columns
+    by_licence = db.execute(blocks[0]).fetchall()
+    assert by_licence[0] == ("apache-2.0", 3, ["Alpha 8B", "Alpha 8B Instruct", "Bolt MoE"])
