@@ -206,6 +206,8 @@ def test_no_column_of_any_table_has_type_null(db: Any) -> None:
         assert described[0][:2] == ("id", "VARCHAR"), name
         untyped = [column for column, kind, *_ in described if kind == "NULL"]
         assert not untyped, f"{name}: {untyped}"
+        ids = db.execute(f'select count(*), count(distinct id) from "{name}"').fetchone()
+        assert ids[0] == ids[1], f"{name}: an id is not unique"
     # a table with no rows still has its types
     assert db.execute("select count(*) from offerings").fetchone() == (0,)
     types = dict(db.execute("select column_name, column_type from (describe offerings)").fetchall())

@@ -563,22 +563,25 @@ LINEAGE_COLUMNS = (
 
 
 def lineage_rows(kind: EntryKind, entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The entry's lineage references (the schemas' `x-lineage` fields) as rows."""
-    rows = []
+    """The entry's lineage references (the schemas' `x-lineage` fields) as rows, a reference
+    written twice (a dataset in two training_data items) once."""
+    rows: dict[str, dict[str, Any]] = {}
     for slot in lineage_slots(kind, data):
         if slot.field.lineage is None or not isinstance(slot.value, str) or not slot.value:
             continue
         relation = slot.field.lineage.relation_of(slot.holder)
-        rows.append(
+        key = f"{entry_id} {relation} {slot.value}"
+        rows.setdefault(
+            key,
             {
-                "id": f"{entry_id} {relation} {slot.value}",
+                "id": key,
                 "child": entry_id,
                 "parent": slot.value,
                 "relation": relation,
                 "kind": slot.field.target.value,
-            }
+            },
         )
-    return rows
+    return list(rows.values())
 
 
 def all_tables(registry: Registry) -> dict[str, Table]:
