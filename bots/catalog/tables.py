@@ -183,8 +183,9 @@ def model_record(registry: Registry, model_id: str, data: dict[str, Any]) -> dic
     missing.check("parameters_active", parameters.get("active"))
     stages = _records(data.get("training_stages"))
     tokens, tokens_rounded = _training_tokens(stages)
-    if tokens is None and stages and all(s.get("total_tokens") == "unknown" for s in stages):
-        missing.check("training_tokens", "unknown")
+    said = [s.get("total_tokens") for s in stages]
+    if tokens is None and said and all(v in MARKERS for v in said):  # every stage says why
+        missing.check("training_tokens", said[0])
     bases = _records(missing.check("base_model", data.get("base_model")))
     scores = data.get("scores")
     typed = {
@@ -192,7 +193,7 @@ def model_record(registry: Registry, model_id: str, data: dict[str, Any]) -> dic
         "name": _text(data.get("name")),
         "organization": _text(data.get("organization")),
         "organization_name": registry.organization_name(data.get("organization")),
-        "release_date": _text(missing.check("release_date", data.get("release_date"))),
+        "release_date": missing.check("release_date", data.get("release_date")),
         "license": _text(missing.check("license", data.get("license"))),
         "access": _text(data.get("access")),
         "task_category": _text(data.get("task_category")),
@@ -318,7 +319,7 @@ def dataset_record(
         "name": _text(data.get("name")),
         "organization": _text(data.get("organization")),
         "organization_name": registry.organization_name(data.get("organization")),
-        "release_date": _text(missing.check("release_date", data.get("release_date"))),
+        "release_date": missing.check("release_date", data.get("release_date")),
         "modalities": _strings(data.get("modalities")),
         "language_codes": _strings(missing.check("language_codes", data.get("languages"))),
         "categories": categories or None,
@@ -402,7 +403,7 @@ def _owned_scores(registry: Registry, model_id: str, data: dict[str, Any]) -> li
     merged = _records(data.get("scores"))
     files = registry.score_files.get(model_id, [])
     from_files = [(r, _mapping(f.get("owner"))) for f in files for r in file_scores(f)]
-    own = merged[: len(merged) - len(from_files)]
+    own = merged[: max(0, len(merged) - len(from_files))]
     found = []
     for record in own:
         board = _text(record.get("leaderboard"))
