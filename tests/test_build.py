@@ -1,5 +1,6 @@
-"""`registry build`: the master tables with exactly the requested columns, `Unknown` and `N/A`
-shown as such, and every export read back with pandas and DuckDB."""
+"""`registry build`: the master tables with the requested display columns beside typed ones,
+`Unknown` and `N/A` shown as such (and null in the typed column, named in `unknown` or
+`not_applicable`), and every export read back with pandas and DuckDB."""
 
 from __future__ import annotations
 
@@ -23,16 +24,17 @@ def test_columns_and_missing_values(registry: Path, registry_cli: Callable[..., 
     result = registry_cli("build", "--out", out, root=registry)
     assert result.code == 0, result.err
     models = pd.read_csv(out / "models.csv", keep_default_na=False)
-    assert list(models.columns) == MODEL_COLUMNS
+    assert models.columns[0] == "id" and list(models.columns)[-13:] == MODEL_COLUMNS
     base = models[models["Model Name"] == "Acme Base"].iloc[0]
     assert base["Billions of Parameters"] == "Unknown"
+    assert base["parameters_total"] == "" and base["unknown"] == "parameters_total"
     assert base["Adapter Support"] == "N/A"
     assert base["Inference Time"] == ""  # not researched: empty, not a guess
     assert base["Company/Organization"] == "Acme Research"
     assert base["Open/Closed Source"] == "Open weights"
     assert base["Training Data"] == "acme/corpus"
     datasets = pd.read_csv(out / "datasets.csv", keep_default_na=False)
-    assert list(datasets.columns) == DATASET_COLUMNS
+    assert datasets.columns[0] == "id" and list(datasets.columns)[-10:] == DATASET_COLUMNS
     assert datasets.iloc[0]["Public Availability"] == "Open access"
 
 
@@ -43,7 +45,7 @@ def test_every_export_reads_back(catalog: Path, registry_cli: Callable[..., Run]
     parquet = pd.read_parquet(out / "models.parquet")
     json = pd.read_json(out / "models.json")
     assert len(csv) == len(parquet) == len(json) == 12
-    assert list(parquet.columns) == MODEL_COLUMNS
+    assert list(parquet.columns)[-13:] == MODEL_COLUMNS
     dalle = parquet[parquet["Model Name"] == "DALL·E 3"].iloc[0]
     assert dalle["Billions of Parameters"] == "Unknown"
     sizes = dict(zip(parquet["Model Name"], parquet["Billions of Parameters"], strict=True))
@@ -51,14 +53,17 @@ def test_every_export_reads_back(catalog: Path, registry_cli: Callable[..., Run]
     assert sizes["DeepSeek-R1"] == "≈671 (≈37 active)"  # rounded as published, and MoE
     assert sizes["DistilBERT base (uncased)"] == "≈0.066"
     assert dalle["API Availability"] == "OpenAI API"
-    assert (out / "models.md").read_text().startswith("# Models\n\n12 rows.\n\n| Model Name |")
+    markdown = (out / "models.md").read_text()
+    assert markdown.startswith("# Models\n\n12 rows.\n\n| id | Model Name |")
+    assert "| URL | License |\n" in markdown  # the guide's 13 columns, then the licence
     assert len(pd.read_parquet(out / "datasets.parquet")) == 4
 
     con = duckdb.connect(str(out / "registry.duckdb"), read_only=True)
     names = con.execute("select table_name from information_schema.tables").fetchall()
     tables = {row[0] for row in names}
     assert tables == {
-        "models", "datasets", "scores", "lineage", "training_stages", "offerings", "providers"
+        "models", "datasets", "scores", "lineage", "training_stages", "training_data",
+        "offerings", "providers",
     }  # fmt: skip
     trained = con.execute(
         'select m."Model Name", d."Dataset Name" from lineage l '
@@ -124,12 +129,17 @@ def test_a_count_past_64_bits_does_not_stop_the_build(
 ) -> None:
     olmo = "entries/models/allenai/OLMo-7B.yaml"
     edit(catalog, olmo, "    batch_tokens: 4000000\n", f"    batch_tokens: {10**40}\n")
+    edit(catalog, olmo, "  total: 6888095744\n", f"  total: {10**40}\n")
     out = catalog.parent / "dist"
     result = registry_cli("build", "--out", out, root=catalog)
     assert result.code == 0, result.err
-    stages = (
-        duckdb.connect(str(out / "registry.duckdb"))
-        .sql("SELECT batch_tokens FROM training_stages WHERE model = 'allenai/OLMo-7B'")
-        .fetchall()
-    )
-    assert stages and float(stages[0][0]) == float(10**40)
+    con = duckdb.connect(str(out / "registry.duckdb"))
+    stages = con.sql(
+        "SELECT batch_tokens, total_tokens FROM training_stages WHERE model = 'allenai/OLMo-7B'"
+    ).fetchall()
+    assert stages == [(None, 2460000000000)]  # left out of the typed column, the rest kept
+    olmo_row = con.sql(
+        'SELECT parameters_total, "Billions of Parameters" FROM models '
+        "WHERE id = 'allenai/OLMo-7B'"
+    ).fetchall()
+    assert olmo_row[0][0] is None and olmo_row[0][1].startswith("10,000,000,000,000,000,")

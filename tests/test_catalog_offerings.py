@@ -180,7 +180,7 @@ def test_the_offerings_table_has_one_row_per_offering_withdrawn_ones_included(bu
         con.execute("select column_name, column_type from (describe offerings)").fetchall()
     )
     assert types == {
-        "model": "VARCHAR", "provider": "VARCHAR", "provider_name": "VARCHAR",
+        "id": "VARCHAR", "model": "VARCHAR", "provider": "VARCHAR", "provider_name": "VARCHAR",
         "provider_model": "VARCHAR", "input_price": "DOUBLE", "output_price": "DOUBLE",
         "cache_read_price": "DOUBLE", "cache_write_price": "DOUBLE", "context": "BIGINT",
         "max_output": "BIGINT", "status": "VARCHAR", "withdrawn": "DATE", "as_of": "DATE",

@@ -1,11 +1,11 @@
 """The researcher's view: master tables and exports built from the entries.
 
-Two master tables with exactly the columns researchers asked for, and relational tables
-(scores, lineage, training stages; offerings and providers in bots/catalog/offerings.py) for
-SQL. A cell is the value, `Unknown` where the entry says nobody knows, `N/A` where it does not
-apply, and empty where nobody has researched it yet. A model's Cost and API Availability come
-from its offerings when one is current, else from its hand-written `cost` and
-`api_availability`.
+The display columns of the two master tables, exactly as the research guide names them (the
+typed tables beside them, and the scores, training data, stages and lineage tables, are in
+bots/catalog/tables.py; offerings and providers in bots/catalog/offerings.py). A cell is the
+value, `Unknown` where the entry says nobody knows, `N/A` where it does not apply, and empty
+where nobody has researched it yet. A model's Cost and API Availability come from its
+offerings when one is current, else from its hand-written `cost` and `api_availability`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 from bots.catalog.offerings import availability_cell, cost_cell, offerings_of
 from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryKind, NotRegularFile
 from bots.core.loader import load_entry_file
-from bots.core.references import lineage_slots
 from bots.core.scorefiles import model_of, model_scores
 
 MODEL_COLUMNS = [
@@ -296,70 +295,3 @@ def dataset_row(registry: Registry, data: dict[str, Any]) -> dict[str, str | Non
         "Metadata": _list(data.get("annotations")),
         "Data Format": _list(data.get("formats")),
     }
-
-
-def relational(registry: Registry) -> dict[str, list[dict[str, Any]]]:
-    """scores, lineage and training stages as plain rows, for SQL."""
-    scores, lineage, stages = [], [], []
-    for model_id, data in sorted(registry.models.items()):
-        scores += _score_rows(model_id, data)
-        lineage += _lineage_rows(EntryKind.MODEL, model_id, data)
-        stages += _stage_rows(model_id, data)
-    for dataset_id, data in sorted(registry.datasets.items()):
-        lineage += _lineage_rows(EntryKind.DATASET, dataset_id, data)
-    return {"scores": scores, "lineage": lineage, "training_stages": stages}
-
-
-SCORE_COLUMNS = (
-    "benchmark",
-    "subtask",
-    "leaderboard",
-    "setting",
-    "metric",
-    "value",
-    "stderr",
-    "date",
-    "source",
-    "note",
-)
-
-
-def _score_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"model": model_id, **{column: s.get(column) for column in SCORE_COLUMNS}}
-        for s in data.get("scores") or []
-        if isinstance(s, dict)
-    ]
-
-
-def _whole(value: Any) -> int | None:
-    return value if isinstance(value, int) else None
-
-
-def _stage_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "model": model_id,
-            "order": order + 1,
-            "stage": stage.get("name"),
-            "dataset": stage.get("dataset"),
-            "total_tokens": _whole(stage.get("total_tokens")),
-            "batch_tokens": _whole(stage.get("batch_tokens")),
-        }
-        for order, stage in enumerate(data.get("training_stages") or [])
-        if isinstance(stage, dict)
-    ]
-
-
-def _lineage_rows(kind: EntryKind, entry_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The entry's lineage references (the schemas' `x-lineage` fields) as rows."""
-    return [
-        {
-            "child": entry_id,
-            "parent": slot.value,
-            "relation": slot.field.lineage.relation_of(slot.holder),
-            "kind": slot.field.target.value,
-        }
-        for slot in lineage_slots(kind, data)
-        if slot.field.lineage is not None and isinstance(slot.value, str) and slot.value
-    ]

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from bots.core.fileio import atomic_path, write_atomic
 
 @dataclass(frozen=True)
 class Column:
-    """A typed column of a relational table: `string`, `number`, `integer`, `boolean` or
-    `date` (an ISO date, written as text in CSV and JSON)."""
+    """A typed column of a table: `string`, `number`, `integer`, `boolean`, `date` (an ISO
+    date, written as text in CSV and JSON) or `list` (a list of strings: a LIST column in
+    DuckDB and Parquet, an array in JSON, its items joined by `; ` in CSV)."""
 
     name: str
     type: str
@@ -27,8 +29,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A relational table with typed columns, exported as CSV, JSON (with its JSON Schema) and
-    Parquet and put in the database with its types even when it has no rows."""
+    """A table with typed columns, exported as CSV, JSON (with its JSON Schema) and Parquet
+    and put in the database with its types even when it has no rows."""
 
     title: str
     description: str
@@ -38,6 +40,9 @@ class Table:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+
+LIST_SEPARATOR = "; "
 
 
 def _cell_md(value: Any) -> str:
@@ -55,50 +60,33 @@ def markdown(title: str, columns: list[str], rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return value
+
+
+def csv_text(table: Table) -> str:
+    """The table as CSV: null empty, booleans `true`/`false`, dates ISO, a list's items
+    joined by `; `."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.names)
+    for row in cells(table):
+        writer.writerow([_csv_cell(row[n]) for n in table.names])
     return buffer.getvalue()
 
 
-def json_text(rows: list[dict[str, Any]]) -> str:
+def json_text(table: Table) -> str:
+    rows = [
+        {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+        for row in cells(table)
+    ]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
-
-
-def json_schema(title: str, columns: list[str]) -> str:
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
-        "description": "Built by `registry build`. `Unknown`: nobody knows; `N/A`: does not "
-        "apply; null: not researched yet.",
-        "type": "array",
-        "items": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": columns,
-            "properties": {c: {"type": ["string", "null"]} for c in columns},
-        },
-    }
-    return json.dumps(schema, indent=2) + "\n"
-
-
-def arrow(columns: list[str], rows: list[dict[str, Any]]) -> Any:
-    import pyarrow as pa
-
-    return pa.table({c: [_wide(r.get(c)) for r in rows] for c in columns})
-
-
-def _wide(value: Any) -> Any:
-    """An integer past 64 bits as the float nearest it (null past any float): an untyped
-    table's column must still be one type, and the entry keeps the exact value."""
-    if isinstance(value, int) and not isinstance(value, bool) and not -INT64 - 1 <= value <= INT64:
-        try:
-            return float(value)
-        except OverflowError:
-            return None
-    return value
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -125,30 +113,58 @@ def _fits(value: Any, kind: str) -> Any:
     return value
 
 
+def _typed(value: Any, kind: str) -> Any:
+    """A cell as its column's type holds it: a date as a date, a number as a float, an
+    integer only when it fits; anything else (a value of another type in an invalid entry)
+    as null, never a crash."""
+    if value is None:
+        return None
+    if kind == "date":
+        return value if isinstance(value, dt.date) else _iso_date(value)
+    if kind == "list":
+        if not isinstance(value, list | tuple):
+            return None
+        return [str(v) for v in value if v is not None]
+    if kind == "boolean":
+        return value if isinstance(value, bool) else None
+    if isinstance(value, bool):
+        return None
+    if kind == "integer":
+        return _fits(value, kind) if isinstance(value, int) else None
+    if kind == "number":
+        if not isinstance(value, int | float) or _fits(value, kind) is None:
+            return None
+        return float(value) if math.isfinite(value) else None
+    return str(value)
+
+
+def cells(table: Table) -> list[dict[str, Any]]:
+    """The table's rows with each cell of its column's type (or null), in column order."""
+    kinds = [(c.name, c.type) for c in table.columns]
+    return [{name: _typed(row.get(name), kind) for name, kind in kinds} for row in table.rows]
+
+
 def typed_arrow(table: Table) -> Any:
     import pyarrow as pa
 
     types = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(),
-             "boolean": pa.bool_(), "date": pa.date32()}  # fmt: skip
-    arrays = {}
-    for column in table.columns:
-        values = [row.get(column.name) for row in table.rows]
-        if column.type == "date":
-            values = [_iso_date(v) for v in values]
-        elif column.type in ("integer", "number"):
-            values = [_fits(v, column.type) for v in values]
-        arrays[column.name] = pa.array(values, type=types[column.type])
-    return pa.table(arrays)
+             "boolean": pa.bool_(), "date": pa.date32(), "list": pa.list_(pa.string())}  # fmt: skip
+    rows = cells(table)
+    return pa.table(
+        {c.name: pa.array([r[c.name] for r in rows], type=types[c.type]) for c in table.columns}
+    )
 
 
 def typed_json_schema(table: Table) -> str:
     types = {"string": "string", "number": "number", "integer": "integer",
-             "boolean": "boolean", "date": "string"}  # fmt: skip
+             "boolean": "boolean", "date": "string", "list": "array"}  # fmt: skip
     properties: dict[str, Any] = {}
     for column in table.columns:
         prop: dict[str, Any] = {"type": [types[column.type], "null"]}
         if column.type == "date":
             prop["format"] = "date"
+        elif column.type == "list":
+            prop["items"] = {"type": "string"}
         properties[column.name] = {**prop, "description": column.description}
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -167,8 +183,8 @@ def typed_json_schema(table: Table) -> str:
 
 def write_table(out: Path, stem: str, table: Table) -> None:
     """`stem`.csv, .json, .schema.json and .parquet in `out`."""
-    write_atomic(out / f"{stem}.csv", csv_text(table.names, table.rows))
-    write_atomic(out / f"{stem}.json", json_text(table.rows))
+    write_atomic(out / f"{stem}.csv", csv_text(table))
+    write_atomic(out / f"{stem}.json", json_text(table))
     write_atomic(out / f"{stem}.schema.json", typed_json_schema(table))
     _write_parquet(out / f"{stem}.parquet", typed_arrow(table))
 
@@ -180,23 +196,15 @@ def _write_parquet(path: Path, table: Any) -> None:
         pq.write_table(table, tmp)
 
 
-def parquet(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    _write_parquet(path, arrow(columns, rows))
-
-
-# A database table: column names and rows (types as pyarrow infers them), or a typed Table.
-TableData = tuple[list[str], list[dict[str, Any]]] | Table
-
-
-def duckdb_file(path: Path, tables: dict[str, TableData]) -> None:
+def duckdb_file(path: Path, tables: dict[str, Table]) -> None:
+    """One database with every table, each with its columns' types (none of type NULL)."""
     import duckdb
 
     with atomic_path(path) as tmp:
         con = duckdb.connect(str(tmp))
         try:
             for name, table in tables.items():
-                incoming = typed_arrow(table) if isinstance(table, Table) else arrow(*table)
-                con.register("incoming", incoming)
+                con.register("incoming", typed_arrow(table))
                 con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
                 con.unregister("incoming")
         finally:

@@ -259,6 +259,7 @@ def availability_cell(offerings: list[Offering]) -> str | None:
 
 
 OFFERING_COLUMNS = (
+    Column("id", "string", "`<model>@<provider>/<provider_model>`: one per offering."),
     Column("model", "string", "The registry's model id."),
     Column("provider", "string", "The provider's id (entries/providers/<id>.yaml)."),
     Column("provider_name", "string", "The provider's name."),
@@ -288,6 +289,7 @@ PROVIDER_COLUMNS = (
 
 def offering_row(offering: Offering) -> dict[str, Any]:
     return {
+        "id": f"{offering.model}@{offering.provider}/{offering.provider_model}",
         "model": offering.model,
         "provider": offering.provider,
         "provider_name": offering.provider_name,

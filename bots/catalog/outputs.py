@@ -1,6 +1,7 @@
 """The outputs `registry build` writes, in order, each from the loaded registry into the output
-folder: the tables (Markdown, CSV, JSON with its JSON Schema, Parquet), one DuckDB database, the
-plots and the static site. Each returns a short summary for the build's closing line, and each
+folder: the typed tables (CSV, JSON with its JSON Schema, Parquet; bots/catalog/tables.py, and
+Markdown for the master tables), one DuckDB database with all of them, the plots and the static
+site. Each returns a short summary for the build's closing line, and each
 can be run (and timed, scripts/bench_build.py) on its own."""
 
 from __future__ import annotations
@@ -8,60 +9,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bots.catalog import exports
-from bots.catalog.build import (
-    DATASET_COLUMNS,
-    MODEL_COLUMNS,
-    Registry,
-    dataset_row,
-    model_row,
-    relational,
-)
+from bots.catalog.build import DATASET_COLUMNS, MISSING, MODEL_COLUMNS, Registry
 from bots.catalog.offerings import offering_tables
+from bots.catalog.tables import all_tables
 from bots.core.fileio import write_atomic
 
 
+def _tables(registry: Registry) -> dict[str, exports.Table]:
+    return {**all_tables(registry), **offering_tables(registry.models, registry.providers)}
+
+
 def write_tables(registry: Registry, out: Path) -> str:
-    models = [model_row(registry, d) for _, d in sorted(registry.models.items())]
-    datasets = [dataset_row(registry, d) for _, d in sorted(registry.datasets.items())]
+    """Each table as CSV, JSON (with its JSON Schema) and Parquet; the two master tables also
+    as Markdown, with the research guide's columns (plus id, and the licence for models)."""
+    tables = _tables(registry)
+    for name, table in tables.items():
+        exports.write_table(out, name, table)
+    licences = {i: _licence(d.get("license")) for i, d in registry.models.items()}
+    models = [{**row, "License": licences.get(row["id"])} for row in tables["models"].rows]
     for stem, title, columns, rows in (
-        ("models", "Models", MODEL_COLUMNS, models),
-        ("datasets", "Datasets", DATASET_COLUMNS, datasets),
+        ("models", "Models", ["id", *MODEL_COLUMNS, "License"], models),
+        ("datasets", "Datasets", ["id", *DATASET_COLUMNS], tables["datasets"].rows),
     ):
         write_atomic(out / f"{stem}.md", exports.markdown(title, columns, rows))
-        write_atomic(out / f"{stem}.csv", exports.csv_text(columns, rows))
-        write_atomic(out / f"{stem}.json", exports.json_text(rows))
-        write_atomic(out / f"{stem}.schema.json", exports.json_schema(title, columns))
-        exports.parquet(out / f"{stem}.parquet", columns, rows)
-    offerings = offering_tables(registry.models, registry.providers)
-    for name, table in offerings.items():
-        exports.write_table(out, name, table)
-    scores = sum(len(rows) for name, rows in relational(registry).items() if name == "scores")
     return (
-        f"{len(models)} models, {len(datasets)} datasets, {scores} scores, "
-        f"{len(offerings['offerings'].rows)} offerings"
+        f"{len(tables['models'].rows)} models, {len(tables['datasets'].rows)} datasets, "
+        f"{len(tables['scores'].rows)} scores, {len(tables['offerings'].rows)} offerings"
     )
 
 
+def _licence(value: object) -> str | None:
+    """The licence as the Markdown shows it: the id, or `Unknown` / `N/A`."""
+    return MISSING.get(value, value) if isinstance(value, str) else None
+
+
 def write_database(registry: Registry, out: Path) -> str:
-    models = [model_row(registry, d) for _, d in sorted(registry.models.items())]
-    datasets = [dataset_row(registry, d) for _, d in sorted(registry.datasets.items())]
-    # the database keeps ids, for joins with scores, lineage, stages and offerings
-    tables: dict[str, exports.TableData] = {
-        "models": (["id", *MODEL_COLUMNS], _with_ids(sorted(registry.models), models)),
-        "datasets": (["id", *DATASET_COLUMNS], _with_ids(sorted(registry.datasets), datasets)),
-    }
-    for name, rows in relational(registry).items():
-        tables[name] = (list(rows[0]) if rows else ["model"], rows)
-    tables.update(offering_tables(registry.models, registry.providers))
+    """registry.duckdb: every table, with its columns' types, to join on their ids."""
+    tables = _tables(registry)
     exports.duckdb_file(out / "registry.duckdb", tables)
     return f"{len(tables)} tables in registry.duckdb"
-
-
-def _with_ids(ids: list[str], rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
-    return [{"id": i, **row} for i, row in zip(ids, rows, strict=True)]
 
 
 def write_plots(registry: Registry, out: Path) -> str:
