@@ -67,7 +67,7 @@ def _with_ids(ids: list[str], rows: list[dict[str, str | None]]) -> list[dict[st
 def write_plots(registry: Registry, out: Path) -> str:
     from bots.catalog.plots import all_plots
 
-    return f"{len(all_plots(registry, out / 'plots'))} plot files"
+    return all_plots(registry, out / "plots").summary
 
 
 def write_site_pages(registry: Registry, out: Path) -> str:

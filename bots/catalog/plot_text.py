@@ -1,0 +1,319 @@
+"""Labels that stay readable: once a plot is drawn, every text on it is measured (its bounding
+box, `get_window_extent` with the figure's renderer) and the plot is adjusted until no text
+overlaps another or leaves the figure: long category labels are wrapped and cut with an
+ellipsis, titles re-wrapped to the figure's width, crowded tick labels rotated, a figure too
+short for its bars made taller, and point labels that would collide moved to the other side of
+their point or left out. `text_problems` says what is still wrong (the tests hold every plot to
+an empty list)."""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from typing import Any, Literal
+
+from matplotlib.text import Annotation, Text
+
+ELLIPSIS = "…"
+# A point label (a model's name beside its point) may be dropped when it collides; the other
+# texts (titles, ticks, bar values) are fixed instead.
+POINT_LABEL = "point-label"
+LABEL_CHARS = 34  # a category tick label wraps at this many characters a line
+LABEL_LINES = 2  # … and is cut after this many lines
+SLACK = 0.5  # pixels two boxes may share (anti-aliasing) before they count as overlapping
+ROUNDS = 6
+
+
+def shorten(text: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> str:
+    """`text` wrapped at `width` characters, cut with an ellipsis after `lines` lines."""
+    wrapped = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+    if len(wrapped) <= lines:
+        return "\n".join(wrapped)
+    kept = wrapped[:lines]
+    kept[-1] = kept[-1][: width - 1].rstrip() + ELLIPSIS
+    return "\n".join(kept)
+
+
+def _renderer(fig: Any) -> Any:
+    fig.canvas.draw()  # runs the layout engine, places every text
+    return fig.canvas.get_renderer()
+
+
+def _drawn_ticks(axis: Any) -> list[Any]:
+    # The ticks drawn are those inside the view interval; an axis keeps more Tick objects
+    # (stale ones from earlier limits) than it draws, so they are asked for, not listed.
+    return list(axis._update_ticks())
+
+
+def _tick_labels(axis: Any) -> list[Text]:
+    labels = []
+    for tick in _drawn_ticks(axis):
+        for label in (tick.label1, tick.label2):
+            if label.get_visible() and label.get_text().strip():
+                labels.append(label)
+    return labels
+
+
+def _axes_of(fig: Any) -> list[Any]:
+    return [ax for ax in fig.axes if ax.get_visible()]
+
+
+def drawn_texts(fig: Any) -> list[Text]:
+    """Every text the figure shows: titles, axis and tick labels, annotations, bar values,
+    legend entries, figure-level texts."""
+    all_ticks: set[int] = set()
+    shown: list[Text] = []
+    for ax in _axes_of(fig):
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.majorTicks, *axis.minorTicks]:
+                all_ticks.update((id(tick.label1), id(tick.label2)))
+            shown.extend(_tick_labels(axis))
+    for text in fig.findobj(Text):
+        if id(text) in all_ticks or not text.get_visible() or not text.get_text().strip():
+            continue
+        if _hidden_parent(fig, text):
+            continue
+        shown.append(text)
+    return shown
+
+
+def _hidden_parent(fig: Any, text: Text) -> bool:
+    ax = text.axes
+    if ax is not None and not ax.get_visible():
+        return True
+    for legend in _legends(fig):
+        if not legend.get_visible() and text in legend.findobj(Text):
+            return True
+    return False
+
+
+def _legends(fig: Any) -> list[Any]:
+    found = list(fig.legends)
+    for ax in _axes_of(fig):
+        if ax.get_legend() is not None:
+            found.append(ax.get_legend())
+    return found
+
+
+def _overlap(a: Any, b: Any) -> bool:
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return width > SLACK and height > SLACK
+
+
+def _inside(box: Any, outer: Any) -> bool:
+    return (
+        box.x0 >= outer.x0 - SLACK
+        and box.y0 >= outer.y0 - SLACK
+        and box.x1 <= outer.x1 + SLACK
+        and box.y1 <= outer.y1 + SLACK
+    )
+
+
+def text_problems(fig: Any) -> list[str]:
+    """What is wrong with the figure's texts: pairs that overlap, texts outside the figure."""
+    renderer = _renderer(fig)
+    texts = drawn_texts(fig)
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    problems = []
+    for i, (text, box) in enumerate(zip(texts, boxes, strict=True)):
+        if not _inside(box, fig.bbox):
+            problems.append(f"{text.get_text()!r} leaves the figure")
+        for other, other_box in zip(texts[i + 1 :], boxes[i + 1 :], strict=True):
+            if _overlap(box, other_box):
+                problems.append(f"{text.get_text()!r} overlaps {other.get_text()!r}")
+    return problems
+
+
+def _wrap_to(text: Text, renderer: Any, room: float) -> bool:
+    """Re-wrap a title or axis label wider than `room` pixels, each of its lines on its own;
+    True when it changed."""
+    box = text.get_window_extent(renderer)
+    width = box.height if text.get_rotation() % 180 == 90 else box.width
+    if width <= room:
+        return False
+    lines = text.get_text().splitlines()
+    chars = max(12, int(max(len(line) for line in lines) * room / width) - 2)
+    wrapped = "\n".join(w for line in lines for w in textwrap.wrap(line, chars) or [""])
+    if wrapped == text.get_text():
+        return False
+    text.set_text(wrapped)
+    return True
+
+
+def _fit_headings(fig: Any, renderer: Any) -> bool:
+    changed = False
+    figure_width = fig.bbox.width * 0.96
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        changed |= _wrap_to(fig._suptitle, renderer, figure_width)
+    for ax in _axes_of(fig):
+        panel = ax.get_position().transformed(fig.transFigure)
+        room = max(panel.width, figure_width / 3)
+        for title in (ax.title, ax._left_title, ax._right_title):
+            if title.get_text():
+                changed |= _wrap_to(title, renderer, room)
+        changed |= _wrap_to(ax.xaxis.label, renderer, room)
+        changed |= _wrap_to(ax.yaxis.label, renderer, panel.height)
+    return changed
+
+
+def _shorten_categories(fig: Any) -> bool:
+    """Wrap and cut long category labels (set as fixed tick labels, as bar charts do)."""
+    changed = False
+    for ax in _axes_of(fig):
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if type(formatter).__name__ != "FixedFormatter":
+                continue
+            labels = [str(s) for s in formatter.seq]
+            short = [shorten(s.replace("\n", " ")) if len(s) > LABEL_CHARS else s for s in labels]
+            if short != labels:
+                axis.set_ticks(axis.get_ticklocs(), short)
+                changed = True
+    return changed
+
+
+def _crowded(labels: list[Text], renderer: Any) -> bool:
+    """Whether neighbouring labels overlap."""
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    return any(_overlap(a, b) for a, b in itertools.pairwise(boxes))
+
+
+def _fit_ticks(fig: Any, renderer: Any) -> bool:
+    changed = False
+    for ax in _axes_of(fig):
+        x_labels = _tick_labels(ax.xaxis)
+        if _crowded(x_labels, renderer):
+            if all(t.get_rotation() == 0 for t in x_labels):
+                for t in x_labels:
+                    t.set_rotation(30)
+                    t.set_horizontalalignment("right")
+                    t.set_rotation_mode("anchor")
+                ax.tick_params(axis="x", labelrotation=30)
+            else:
+                ax.xaxis.set_major_locator(_fewer(ax.xaxis))
+            changed = True
+        y_labels = sorted(_tick_labels(ax.yaxis), key=lambda t: t.get_window_extent(renderer).y0)
+        if _crowded(y_labels, renderer):
+            needed = sum(t.get_window_extent(renderer).height for t in y_labels) * 1.25
+            panel = ax.get_window_extent(renderer).height
+            if needed > panel:
+                width, height = fig.get_size_inches()
+                fig.set_size_inches(width, height + (needed - panel) / fig.dpi + 0.2)
+                changed = True
+    return changed
+
+
+def _fewer(axis: Any) -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    count = max(2, len(_drawn_ticks(axis)) // 2)
+    return MaxNLocator(nbins=count)
+
+
+# Where a point label may sit: (x, y) offset in points, horizontal and vertical alignment.
+Place = tuple[int, int, Literal["left", "right"], Literal["bottom", "top"]]
+PLACES: tuple[Place, ...] = ((4, 3, "left", "bottom"), (-4, 3, "right", "bottom"),
+                             (4, -3, "left", "top"), (-4, -3, "right", "top"))  # fmt: skip
+
+
+def _place(label: Annotation, place: Place) -> None:
+    x, y, ha, va = place
+    label.xyann = (x, y)
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+
+
+def _markers(fig: Any, renderer: Any) -> list[tuple[Any, tuple[float, float]]]:
+    """The box of every scatter point, with its centre (a label may touch its own point)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Bbox
+
+    found = []
+    for ax in _axes_of(fig):
+        for points in ax.collections:
+            if not isinstance(points, PathCollection):
+                continue
+            sizes = points.get_sizes()
+            radius = (float(max(sizes)) ** 0.5 / 2 if len(sizes) else 3.0) * fig.dpi / 72
+            for x, y in points.get_offset_transform().transform(points.get_offsets()):
+                box = Bbox([[x - radius, y - radius], [x + radius, y + radius]])
+                found.append((box, (float(x), float(y))))
+    return found
+
+
+def _fit_point_labels(fig: Any, renderer: Any) -> bool:
+    """Point labels, in order, each put beside its point where it collides with no text, point
+    or legend and stays inside its axes; one with no such place is left out."""
+    changed = False
+    texts = drawn_texts(fig)
+    points = [t for t in texts if isinstance(t, Annotation) and t.get_gid() == POINT_LABEL]
+    kept = [t.get_window_extent(renderer) for t in texts if t not in points]
+    kept += [legend.get_window_extent(renderer) for legend in _legends(fig)]
+    markers = _markers(fig, renderer)
+    for label in points:
+        area = label.axes.get_window_extent(renderer) if label.axes else fig.bbox
+        own = _display(label)
+        others = [box for box, centre in markers if not _same(centre, own)]
+        for place in PLACES:
+            _place(label, place)
+            box = label.get_window_extent(renderer)
+            padded = box.expanded(1.0, 1.0).padded(2.0)  # a gap between neighbours
+            clear = not any(_overlap(padded, other) for other in (*kept, *others))
+            if _inside(box, area) and clear:
+                kept.append(box)
+                break
+        else:
+            label.set_visible(False)
+            changed = True
+    return changed
+
+
+def _display(label: Annotation) -> tuple[float, float] | None:
+    """Where a label's point is drawn, in pixels (dates converted to numbers first)."""
+    ax = label.axes
+    if ax is None:
+        return None
+    x, y = label.xy
+    point = ax.transData.transform([[ax.convert_xunits(x), ax.convert_yunits(y)]])[0]
+    return float(point[0]), float(point[1])
+
+
+def _same(a: tuple[float, float], b: Any) -> bool:
+    return b is not None and abs(a[0] - b[0]) < 0.5 and abs(a[1] - b[1]) < 0.5
+
+
+def _fit_bar_values(fig: Any, renderer: Any) -> bool:
+    """Bar values past the right end of their axes: more room to the right (linear axes)."""
+    changed = False
+    for ax in _axes_of(fig):
+        if ax.get_xscale() != "linear":
+            continue
+        panel = ax.get_window_extent(renderer)
+        over = 0.0
+        for text in ax.texts:
+            value = isinstance(text, Annotation) and text.get_gid() != POINT_LABEL
+            if value and text.get_visible() and text.get_text():
+                over = max(over, text.get_window_extent(renderer).x1 - panel.x1)
+        if over > SLACK:
+            low, high = ax.get_xlim()
+            ax.set_xlim(low, high + (high - low) * (over + 6) / max(panel.width - over, 1.0))
+            changed = True
+    return changed
+
+
+def fit_text(fig: Any) -> list[str]:
+    """Adjust the figure until its texts neither overlap nor leave it; what is still wrong
+    after that (an empty list, for every plot the tests draw)."""
+    if _shorten_categories(fig):
+        _renderer(fig)
+    for _ in range(ROUNDS):
+        renderer = _renderer(fig)
+        changed = _fit_headings(fig, renderer)
+        changed |= _fit_ticks(fig, renderer)
+        changed |= _fit_bar_values(fig, renderer)
+        if changed:
+            continue
+        if not _fit_point_labels(fig, renderer):
+            break
+    return text_problems(fig)
