@@ -34,8 +34,17 @@ def shorten(text: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> st
     return "\n".join(kept)
 
 
+def shorten_name(name: str, width: int = 30) -> str:
+    """A name cut in the middle to `width` characters, its start and end kept (`Llama 3.1 8B
+    Inst…Preview 2`): names of one family differ at the end, so the ends tell them apart."""
+    if len(name) <= width:
+        return name
+    tail = max(6, width // 3)
+    return name[: width - tail - 1].rstrip() + ELLIPSIS + name[-tail:].lstrip()
+
+
 def _renderer(fig: Any) -> Any:
-    fig.canvas.draw()  # runs the layout engine, places every text
+    fig.draw_without_rendering()  # runs the layout engine and places every text, paints nothing
     return fig.canvas.get_renderer()
 
 
@@ -158,17 +167,20 @@ def _fit_headings(fig: Any, renderer: Any) -> bool:
 
 
 def _shorten_categories(fig: Any) -> bool:
-    """Wrap and cut long category labels (set as fixed tick labels, as bar charts do)."""
+    """Wrap and cut long category labels (bar charts' names: ticks at fixed places)."""
+    from matplotlib.category import StrCategoryLocator
+    from matplotlib.ticker import FixedLocator
+
     changed = False
     for ax in _axes_of(fig):
         for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if type(formatter).__name__ != "FixedFormatter":
+            if not isinstance(axis.get_major_locator(), FixedLocator | StrCategoryLocator):
                 continue
-            labels = [str(s) for s in formatter.seq]
+            ticks = _drawn_ticks(axis)
+            labels = [tick.label1.get_text() for tick in ticks]
             short = [shorten(s.replace("\n", " ")) if len(s) > LABEL_CHARS else s for s in labels]
             if short != labels:
-                axis.set_ticks(axis.get_ticklocs(), short)
+                axis.set_ticks([tick.get_loc() for tick in ticks], short)
                 changed = True
     return changed
 
@@ -302,18 +314,39 @@ def _fit_bar_values(fig: Any, renderer: Any) -> bool:
     return changed
 
 
-def fit_text(fig: Any) -> list[str]:
-    """Adjust the figure until its texts neither overlap nor leave it; what is still wrong
-    after that (an empty list, for every plot the tests draw)."""
-    if _shorten_categories(fig):
-        _renderer(fig)
+def _fit_legends(fig: Any, renderer: Any) -> bool:
+    """A legend over another legend or over a text that is not its own moves out of its axes,
+    to the right of it (the layout makes room)."""
+    changed = False
+    legends = _legends(fig)
+    own = {id(t) for legend in legends for t in legend.findobj(Text)}
+    kept: list[Any] = []
+    outside = 0
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        texts = [t.get_window_extent(renderer) for t in drawn_texts(fig) if id(t) not in own]
+        if legend.axes is not None and any(_overlap(box, o) for o in (*kept, *texts)):
+            legend.set_loc("upper left" if outside % 2 == 0 else "lower left")
+            legend.set_bbox_to_anchor((1.01, 1.0 if outside % 2 == 0 else 0.0),
+                                      transform=legend.axes.transAxes)  # fmt: skip
+            outside += 1
+            changed = True
+        else:
+            kept.append(box)
+    return changed
+
+
+def fit_text(fig: Any) -> None:
+    """Adjust the figure until its texts neither overlap nor leave it (`text_problems` says
+    what, if anything, is still wrong: nothing, for every plot the tests draw)."""
     for _ in range(ROUNDS):
         renderer = _renderer(fig)
-        changed = _fit_headings(fig, renderer)
+        changed = _shorten_categories(fig)
+        changed |= _fit_headings(fig, renderer)
         changed |= _fit_ticks(fig, renderer)
         changed |= _fit_bar_values(fig, renderer)
+        changed |= _fit_legends(fig, renderer)
         if changed:
             continue
         if not _fit_point_labels(fig, renderer):
             break
-    return text_problems(fig)

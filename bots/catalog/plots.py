@@ -31,7 +31,7 @@ from bots.catalog.plot_data import (
     total_parameters,
     training_mix,
 )
-from bots.catalog.plot_text import POINT_LABEL, fit_text, shorten
+from bots.catalog.plot_text import POINT_LABEL, fit_text, shorten_name
 from bots.core.fileio import atomic_path
 
 NO_ACCESS = "access not recorded"
@@ -128,7 +128,7 @@ def _label_points(ax: Any, points: list[Point]) -> None:
         names.setdefault((p.x, p.y), []).append(p.label)
     for (x, y), same in names.items():
         label = ax.annotate(
-            shorten(", ".join(sorted(same)), 40, 1),
+            shorten_name(", ".join(sorted(same)), 40),
             (x, y),
             fontsize=7,
             xytext=(4, 3),
@@ -159,7 +159,7 @@ def parameters_over_time(registry: Registry) -> Drawing:
 
     ax.set_yscale("log")
     _plain_log_axis(ax.yaxis, [p.y for p in points], lambda v: f"{v:g}")
-    locator = mdates.AutoDateLocator(maxticks=8)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("release date")
@@ -190,7 +190,7 @@ def _bars(ax: Any, counts: Counter[str], title: str, unit: str, grey: set[str]) 
     labels = [k for k, _ in items][::-1]
     values = [v for _, v in items][::-1]
     colours = ["#b0b0b0" if k in grey else "C0" for k in labels]
-    bars = ax.barh(labels, values, color=colours)
+    bars = ax.barh(range(len(labels)), values, color=colours, tick_label=labels)
     ax.bar_label(bars, padding=2, fontsize=8)
     ax.set_title(title)
     ax.set_xlabel(unit)
@@ -340,10 +340,11 @@ def top_models(registry: Registry, per_benchmark: int = 5, panels: int = 6) -> D
     for ax, key in zip(grid[:, 0], busiest, strict=True):
         results = by_key[key]
         best = _best(results, key.scale, per_benchmark)
-        names = [shorten(name, 30, 1) for _, name in best][::-1]
+        names = [shorten_name(name) for _, name in best][::-1]
         values = [v for v, _ in best][::-1]
         base = key.scale.low if key.scale.low is not None and key.scale.low < 0 else 0.0
-        bars = ax.barh(names, [v - base for v in values], left=base)
+        bars = ax.barh(range(len(names)), [v - base for v in values], left=base,
+                       tick_label=names)  # fmt: skip
         ax.bar_label(bars, labels=[_value_text(v) for v in values], padding=2, fontsize=8)
         _scale_axis(ax, key.scale, values)
         shown = f"top {len(best)} of {len(results)}" if len(results) > len(best) else "all"
@@ -540,11 +541,12 @@ def training_data_mix(registry: Registry) -> Drawing:
     domains = _domains(mixes)
     ordered = sorted(mixes, key=lambda m: (*(-m.shares.get(d, 0.0) for d in domains), m.name))
     fig, ax = _figure(9, max(3.5, 0.26 * len(mixes) + 2.2))
-    names = [shorten(m.name, 30, 1) for m in ordered][::-1]
+    names = [shorten_name(m.name) for m in ordered][::-1]
     left = [0.0] * len(ordered)
     for domain in domains:
         widths = [m.shares.get(domain, 0.0) for m in ordered][::-1]
-        ax.barh(names, widths, left=left, label=domain.replace("_", " "), height=0.75,
+        ax.barh(range(len(names)), widths, left=left, tick_label=names, height=0.75,
+                label=domain.replace("_", " "),
                 color=DOMAIN_COLOURS.get(domain), edgecolor="white", linewidth=0.5)  # fmt: skip
         left = [a + b for a, b in zip(left, widths, strict=True)]
     from matplotlib.ticker import PercentFormatter
