@@ -205,14 +205,20 @@ def _fit_ticks(fig: Any, renderer: Any) -> bool:
             else:
                 ax.xaxis.set_major_locator(_fewer(ax.xaxis))
             changed = True
-        y_labels = sorted(_tick_labels(ax.yaxis), key=lambda t: t.get_window_extent(renderer).y0)
-        if _crowded(y_labels, renderer):
-            needed = sum(t.get_window_extent(renderer).height for t in y_labels) * 1.25
+        boxes = sorted((t.get_window_extent(renderer) for t in _tick_labels(ax.yaxis)),
+                       key=lambda b: b.y0)  # fmt: skip
+        # Labels one above the other need their centres at least their mean height apart:
+        # the panel (so the figure) grows by the factor the closest pair lacks.
+        factor = max(
+            (((a.height + b.height) / 2 + 2) / max(1.0, (b.y0 + b.y1 - a.y0 - a.y1) / 2)
+             for a, b in itertools.pairwise(boxes) if _overlap(a, b)),
+            default=1.0,
+        )  # fmt: skip
+        if factor > 1.0:
             panel = ax.get_window_extent(renderer).height
-            if needed > panel:
-                width, height = fig.get_size_inches()
-                fig.set_size_inches(width, height + (needed - panel) / fig.dpi + 0.2)
-                changed = True
+            width, height = fig.get_size_inches()
+            fig.set_size_inches(width, height + panel * (factor - 1) / fig.dpi + 0.1)
+            changed = True
     return changed
 
 
@@ -224,9 +230,10 @@ def _fewer(axis: Any) -> Any:
 
 
 # Where a point label may sit: (x, y) offset in points, horizontal and vertical alignment.
-Place = tuple[int, int, Literal["left", "right"], Literal["bottom", "top"]]
+Place = tuple[int, int, Literal["left", "center", "right"], Literal["bottom", "top"]]
 PLACES: tuple[Place, ...] = ((4, 3, "left", "bottom"), (-4, 3, "right", "bottom"),
-                             (4, -3, "left", "top"), (-4, -3, "right", "top"))  # fmt: skip
+                             (4, -3, "left", "top"), (-4, -3, "right", "top"),
+                             (0, 5, "center", "bottom"), (0, -5, "center", "top"))  # fmt: skip
 
 
 def _place(label: Annotation, place: Place) -> None:

@@ -507,9 +507,10 @@ def tokens_vs_parameters(registry: Registry) -> Drawing:
     ax.set_ylabel("pre-training tokens (log scale)")
     only = "" if coloured else f"; all {points[0].group.lower()}"
     ax.set_title(
-        "Training tokens against parameters"
+        "Pre-training tokens against parameters"
         f"{_one_class_title(len(_classes(points)), 'access')}\n({len(points)} models with both "
-        f"known{only}; ≈ marks rounded figures; above the line: more tokens per parameter)"
+        f"known{only}; ≈ marks rounded figures; above the dashed line: more than {ratio} "
+        "tokens per parameter)"
     )
     return fig
 
@@ -555,12 +556,12 @@ def training_data_mix(registry: Registry) -> Drawing:
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("share of training tokens (%), by top-level taxonomy domain")
     ax.margins(y=0.01)
-    fig.legend(loc="outside upper center", ncol=min(5, len(domains)), fontsize=8,
+    fig.legend(loc="outside lower center", ncol=min(6, len(domains)), fontsize=8,
                frameon=False)  # fmt: skip
     ax.set_title(
-        f"Training-data mix by domain ({len(mixes)} models whose training data gives shares "
-        "or tokens by category)\nfrom the model's training_data shares, else its one training "
-        "dataset's composition"
+        f"Training-data mix by top-level taxonomy domain ({len(mixes)} models)\n"
+        "shares from each model's training_data, else from the composition of its one "
+        "training dataset"
     )
     return fig
 
@@ -592,10 +593,19 @@ class Plotted:
 
 
 def draw(registry: Registry, name: str) -> Drawing:
-    """One plot, drawn and with its texts fitted (plot_text), or why it is not drawn."""
+    """One plot, drawn and with its texts fitted (plot_text), or why it is not drawn. A plot
+    whose point labels could not all be placed says how many names it left out."""
     drawing = PLOTS[name](registry)
-    if not isinstance(drawing, NotDrawn):
-        fit_text(drawing)
+    if isinstance(drawing, NotDrawn):
+        return drawing
+    fit_text(drawing)
+    for ax in drawing.axes:
+        labels = [t for t in ax.texts if t.get_gid() == POINT_LABEL]
+        hidden = sum(1 for t in labels if not t.get_visible())
+        if hidden:
+            ax.set_title(f"{ax.get_title()}\n{hidden} of {len(labels)} names left out where "
+                         "they would overlap", fontsize=ax.title.get_fontsize())  # fmt: skip
+            fit_text(drawing)
     return drawing
 
 
