@@ -2,9 +2,9 @@
 box, `get_window_extent` with the figure's renderer) and the plot is adjusted until no text
 overlaps another or leaves the figure: long category labels are wrapped and cut with an
 ellipsis, titles re-wrapped to the figure's width, crowded tick labels rotated, a figure too
-short for its bars made taller, and point labels that would collide moved to the other side of
-their point or left out. `text_problems` says what is still wrong (the tests hold every plot to
-an empty list)."""
+short for its bars made taller, colliding legends moved out of the axes, and point labels that
+would collide moved around their point or left out. `text_problems` says what is still wrong
+(the tests hold every plot to an empty list)."""
 
 from __future__ import annotations
 

@@ -342,7 +342,7 @@ def top_models(registry: Registry, per_benchmark: int = 5, panels: int = 6) -> D
         best = _best(results, key.scale, per_benchmark)
         names = [shorten_name(name) for _, name in best][::-1]
         values = [v for v, _ in best][::-1]
-        base = key.scale.low if key.scale.low is not None and key.scale.low < 0 else 0.0
+        base = key.scale.low if key.scale.low is not None else 0.0  # bars start at the range
         bars = ax.barh(range(len(names)), [v - base for v in values], left=base,
                        tick_label=names)  # fmt: skip
         ax.bar_label(bars, labels=[_value_text(v) for v in values], padding=2, fontsize=8)
