@@ -82,24 +82,6 @@ def test_every_export_reads_back(catalog: Path, registry_cli: Callable[..., Run]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # nothing half-written left
 
 
-def test_plots_are_drawn_as_png_and_svg(catalog: Path, registry_cli: Callable[..., Run]) -> None:
-    import xml.etree.ElementTree as ET
-
-    from bots.catalog.plots import PLOTS
-
-    out = catalog.parent / "dist"
-    result = registry_cli("build", "--out", out, root=catalog)
-    assert f"{2 * len(PLOTS)} plot files" in result.out
-    for name in PLOTS:
-        png = (out / "plots" / f"{name}.png").read_bytes()
-        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
-        svg = (out / "plots" / f"{name}.svg").read_text()
-        ET.fromstring(svg)  # well-formed
-    svg = (out / "plots" / "parameters_over_time.svg").read_text()
-    assert "Model size over release date, by access" in svg and "Mistral 7B" in svg
-    assert "Models by task (12)" in (out / "plots" / "tasks_and_modalities.svg").read_text()
-
-
 def test_an_out_folder_that_cannot_be_made_is_one_line(
     registry: Path, registry_cli: Callable[..., Run]
 ) -> None:

@@ -55,7 +55,7 @@ def write_database(registry: Registry, out: Path) -> str:
 def write_plots(registry: Registry, out: Path) -> str:
     from bots.catalog.plots import all_plots
 
-    return f"{len(all_plots(registry, out / 'plots'))} plot files"
+    return all_plots(registry, out / "plots").summary
 
 
 def write_site_pages(registry: Registry, out: Path) -> str:
