@@ -62,8 +62,10 @@ def modality_combination(pair: Any) -> str | None:
 
 
 def _count(value: Any) -> int | None:
+    """A positive count a plot can draw; one past 64 bits (which validate accepts, and the typed
+    tables leave out too) is not drawn."""
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    return int(value) if is_number and value > 0 else None
+    return int(value) if is_number and 0 < value <= 2**63 - 1 else None
 
 
 def total_parameters(data: Mapping[str, Any]) -> tuple[int, bool] | None:
