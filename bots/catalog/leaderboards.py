@@ -124,14 +124,10 @@ HEADS = ("#", "model", "value", "range", "stderr", "date", "source", "owner")
 
 def _row(rank: int, r: Ranked, up: str) -> list[str]:
     s = r.score
-    value = s.get("value")
-    shown = number(value)
-    if isinstance(value, float):
-        shown = f'<span title="{esc(repr(value))}">{shown}</span>'
     return [
         str(rank),
         site_link(up + page_path("models", r.model_id), r.model_name),
-        shown,
+        number(s.get("value")),
         esc(range_text(s)),
         number(s.get("stderr")) if s.get("stderr") is not None else "",
         esc(s.get("date")),
@@ -143,11 +139,12 @@ def _row(rank: int, r: Ranked, up: str) -> list[str]:
 def board_table(rows: list[Ranked], up: str) -> str:
     """The top rows as a table; the rest in a second table behind a <details>."""
     cells = [_row(i + 1, r, up) for i, r in enumerate(rows)]
-    numeric = (0, 2, 4)
-    shown = table(HEADS, cells[:SHOWN_ROWS], numeric=numeric, css="board")
+    # rank, value and stderr are right-aligned by the style sheet, not a class per cell: a
+    # benchmark such as MMLU has tens of thousands of rows
+    shown = table(HEADS, cells[:SHOWN_ROWS], css="board")
     if len(cells) <= SHOWN_ROWS:
         return shown
-    rest = table(HEADS, cells[SHOWN_ROWS:], numeric=numeric, css="board")
+    rest = table(HEADS, cells[SHOWN_ROWS:], css="board")
     return (
         f"{shown}<details><summary>The other {len(cells) - SHOWN_ROWS} scores</summary>"
         f"{rest}</details>"

@@ -207,15 +207,11 @@ def section(key: str, value: Any, context: PageContext) -> str:
 
 def _score_cells(r: Ranked, context: PageContext) -> list[str]:
     s = r.score
-    value = s.get("value")
-    shown = number(value)
-    if isinstance(value, float):
-        shown = f'<span title="{esc(repr(value))}">{shown}</span>'
     return [
         esc(s.get("subtask")),
         esc(s.get("metric")),
         esc(s.get("setting")),
-        shown,
+        number(s.get("value")),
         esc(range_text(s)),
         number(s.get("stderr")) if s.get("stderr") is not None else "",
         esc(s.get("date")),

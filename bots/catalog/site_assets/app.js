@@ -51,16 +51,20 @@
       list.appendChild(label);
     });
   }
-  function matches(row) {
+  // The test a row must pass, read once per keystroke: every search word in its haystack,
+  // and each chosen filter's value in its field.
+  function matcher() {
     const q = $("q").value.trim().toLowerCase();
-    if (q && !q.split(/\s+/).every((w) => row._hay.includes(w))) return false;
-    for (const [id, field] of FILTERS[state.kind]) {
-      const want = $(id).value;
-      if (!want) continue;
-      const have = row[field];
-      if (Array.isArray(have) ? !have.includes(want) : have !== want) return false;
-    }
-    return true;
+    const words = q ? q.split(/\s+/) : [];
+    const wanted = FILTERS[state.kind].map(([id, field]) => [field, $(id).value]).filter(([, v]) => v);
+    return (row) => {
+      for (const w of words) if (!row._hay.includes(w)) return false;
+      for (const [field, want] of wanted) {
+        const have = row[field];
+        if (Array.isArray(have) ? !have.includes(want) : have !== want) return false;
+      }
+      return true;
+    };
   }
   // Numbers before words, each in order; rows without a value (Unknown, N/A, empty) last in
   // both directions.
@@ -77,7 +81,7 @@
       $("show-" + kind).setAttribute("aria-pressed", String(kind === state.kind));
       $(kind.slice(0, -1) + "-filters").hidden = state.kind !== kind;
     }
-    let rows = table.rows.filter(matches);
+    let rows = table.rows.filter(matcher());
     if (state.sort !== null) {
       const i = state.sort, dir = state.asc ? 1 : -1;
       rows = rows.slice().sort((a, b) => compare(a.sortkeys[i], b.sortkeys[i], dir));
