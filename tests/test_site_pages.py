@@ -276,3 +276,14 @@ def test_search_text_holds_licence_organization_and_modality(tmp_path: Path) -> 
     assert blanks.count(None) == 2  # Unknown and not researched sort as no value
     assert write_site(Registry.load(root), tmp_path / "only-site") > 1  # without a build: no links
     assert "downloads/" not in (tmp_path / "only-site" / "index.html").read_text()
+
+
+def test_leaderboard_headings_escape_subtask_and_setting() -> None:
+    score = {"benchmark": "lab/b", "metric": "accuracy", "value": 0.5,
+             "subtask": "<script>a</script>", "setting": "0-shot, <b>judge</b>"}  # fmt: skip
+    whole = {**score, "subtask": None}
+    models = {"lab/m": {"id": "lab/m", "name": "<i>M</i>", "scores": [score, whole]}}
+    registry = Registry(models=models, datasets={"lab/b": {"id": "lab/b"}})
+    html = leaderboard_section(benchmark_scores(registry)["lab/b"], "../../")
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;a&lt;/script&gt; · accuracy · 0-shot, &lt;b&gt;judge&lt;/b&gt;" in html

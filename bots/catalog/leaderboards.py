@@ -151,10 +151,14 @@ def board_table(rows: list[Ranked], up: str) -> str:
     )
 
 
-def _caption(metric: str, subtask: str, setting: str) -> str:
-    better = "lower is better" if lower_is_better(metric) else "higher is better"
-    parts = [p for p in (subtask, metric, setting) if p]
-    return f"{' · '.join(parts)} <small>({better})</small>"
+def _caption(metric: str, subtask: str, setting: str, always: bool = True) -> str:
+    """What a table ranks, and which way is better (for a folded subtask: only when lower
+    is, the exception)."""
+    lower = lower_is_better(metric)
+    parts = esc(" · ".join(p for p in (subtask, metric, setting) if p))
+    if not (always or lower):
+        return parts
+    return f"{parts} <small>({'lower' if lower else 'higher'} is better)</small>"
 
 
 def leaderboard_section(scores: list[Ranked], up: str) -> str:
@@ -179,7 +183,7 @@ def leaderboard_section(scores: list[Ranked], up: str) -> str:
     for (metric, subtask, setting), rows in subtasks:
         best = rows[0]
         summary = (
-            f"{_caption(metric, subtask, setting)} — {len(rows)} "
+            f"{_caption(metric, subtask, setting, always=False)} — {len(rows)} "
             f"{'score' if len(rows) == 1 else 'scores'}, best {esc(best.model_name)} "
             f"{number(best.score.get('value'))}"
         )
