@@ -287,3 +287,19 @@ def test_leaderboard_headings_escape_subtask_and_setting() -> None:
     html = leaderboard_section(benchmark_scores(registry)["lab/b"], "../../")
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html
     assert "&lt;script&gt;a&lt;/script&gt; · accuracy · 0-shot, &lt;b&gt;judge&lt;/b&gt;" in html
+
+
+def test_unknown_and_odd_values_render_as_text() -> None:
+    model = {"id": "lab/m", "name": "M", "parameters": "unknown", "training_data": "n/a",
+             "training_stages": [{"name": "pretraining", "total_tokens": "unknown"}]}  # fmt: skip
+    dataset = {"id": "lab/d", "name": "D", "summary": {"shares": {"web": 0.5, "books": "lots"}}}
+    registry = Registry(models={"lab/m": model}, datasets={"lab/d": dataset})
+    context = PageContext(registry, "../../")
+    empty = EntryPage({"parents": [], "children": []}, [], [], None)
+    html = Page(entry_html("models", "lab/m", model, empty, context))
+    assert html.table("Training stages") == [{"name": "pretraining", "total tokens": "Unknown"}]
+    raw = entry_html("models", "lab/m", model, empty, context)
+    assert '<h2 id="parameters">Parameters</h2><p>Unknown</p>' in raw
+    assert '<h2 id="training_data">Training data</h2><p>N/A</p>' in raw
+    shares = Page(entry_html("datasets", "lab/d", dataset, empty, context)).table("Totals")
+    assert shares == [{"field": "shares", "value": "web: 50 %; books: lots"}]

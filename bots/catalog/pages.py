@@ -179,12 +179,16 @@ def facts_list(data: Mapping[str, Any], sections: tuple[str, ...], context: Page
     return f'<dl class="facts">{"".join(items)}</dl>'
 
 
+def _percent(share: Any) -> Any:
+    """A share (0–1) as a percentage; anything else as it is."""
+    if isinstance(share, int | float) and not isinstance(share, bool):
+        return f"{share * 100:.4g} %"
+    return share
+
+
 def _shares(record: Mapping[str, Any]) -> dict[str, Any]:
     """A record with its share shown as a percentage."""
-    share = record.get("share")
-    if isinstance(share, int | float) and not isinstance(share, bool):
-        return {**record, "share": f"{share * 100:.4g} %"}
-    return dict(record)
+    return {**record, "share": _percent(record["share"])} if "share" in record else dict(record)
 
 
 def section(key: str, value: Any, context: PageContext) -> str:
@@ -194,7 +198,7 @@ def section(key: str, value: Any, context: PageContext) -> str:
     linker = context.linker()
     if isinstance(value, Mapping):
         if key == "summary" and isinstance(value.get("shares"), Mapping):
-            shares = {k: f"{v * 100:.4g} %" for k, v in value["shares"].items()}
+            shares = {k: _percent(v) for k, v in value["shares"].items()}
             value = {**value, "shares": shares}
         body = record_table(value, linker)
     elif isinstance(value, list) and all(isinstance(v, Mapping) for v in value):
