@@ -303,3 +303,17 @@ def test_unknown_and_odd_values_render_as_text() -> None:
     assert '<h2 id="training_data">Training data</h2><p>N/A</p>' in raw
     shares = Page(entry_html("datasets", "lab/d", dataset, empty, context)).table("Totals")
     assert shares == [{"field": "shares", "value": "web: 50 %; books: lots"}]
+
+
+def test_the_site_adds_a_licence_column_only_when_the_table_has_none() -> None:
+    from bots.catalog.site import MODEL_EXTRAS, MODEL_SHOWN, shown_columns, site_columns
+
+    own = ["Model Name", "Billions of Parameters", "Open/Closed Source", "Model Type", "URL"]
+    assert site_columns(own, MODEL_EXTRAS) == [
+        "Model Name", "Billions of Parameters", "Released", "Open/Closed Source", "Licence",
+        "Model Type", "Modalities", "URL",
+    ]  # fmt: skip
+    spelled = ["Model Name", "License", "Release Date", "Model Type"]
+    columns = site_columns(spelled, MODEL_EXTRAS)
+    assert columns == ["Model Name", "License", "Release Date", "Model Type", "Modalities"]
+    assert shown_columns(columns, MODEL_SHOWN, MODEL_EXTRAS) == columns  # its own, shown

@@ -79,14 +79,22 @@ def site_columns(columns: list[str], extras: dict[str, str]) -> list[str]:
     """The master table's columns with the site's extra ones each after its anchor (at the
     end when the anchor is gone), leaving out those the master table already has (a licence
     column however it is spelled)."""
-    have = {c.lower()[:6] for c in columns}
+    have = {c.lower()[:5] for c in columns}
     ordered = list(columns)
     for extra, anchor in extras.items():
-        if extra.lower()[:6] in have:
+        if extra.lower()[:5] in have:
             continue
         at = ordered.index(anchor) + 1 if anchor in ordered else len(ordered)
         ordered.insert(at, extra)
     return ordered
+
+
+def shown_columns(columns: list[str], wanted: list[str], extras: dict[str, str]) -> list[str]:
+    """The columns shown at first: those named in `wanted`, and the master table's own
+    column standing for a wanted extra one (its `License` for the site's `Licence`)."""
+    alike = {e.lower()[:5] for e in extras if e in wanted}
+    shown = [c for c in columns if c in wanted or c.lower()[:5] in alike]
+    return shown or columns
 
 
 def _words(values: Any) -> list[str]:
@@ -196,13 +204,13 @@ def site_data(registry: Registry) -> dict[str, Any]:
     return {
         "models": {
             "columns": model_columns,
-            "shown": [c for c in model_columns if c in MODEL_SHOWN] or model_columns,
+            "shown": shown_columns(model_columns, MODEL_SHOWN, MODEL_EXTRAS),
             "rows": models,
             "facets": {k: _facet(models, k) for k in ("access", "task", "licence", "modalities")},
         },
         "datasets": {
             "columns": dataset_columns,
-            "shown": [c for c in dataset_columns if c in DATASET_SHOWN] or dataset_columns,
+            "shown": shown_columns(dataset_columns, DATASET_SHOWN, DATASET_EXTRAS),
             "rows": datasets,
             "facets": {k: _facet(datasets, k) for k in ("availability", "modalities", "licence")},
         },
