@@ -29,7 +29,7 @@ from bots.catalog.build import (
     model_row,
 )
 from bots.catalog.leaderboards import benchmark_scores, owned_scores
-from bots.catalog.markup import esc, page_path
+from bots.catalog.markup import MISSING, esc, page_path
 from bots.catalog.offerings import offerings_of
 from bots.catalog.pages import EntryPage, PageContext, entry_html
 from bots.core.entries import EntryKind
@@ -98,16 +98,18 @@ def shown_columns(columns: list[str], wanted: list[str], extras: dict[str, str])
 
 
 def _words(values: Any) -> list[str]:
-    return [str(v) for v in values if isinstance(v, str | int | float)] if isinstance(
-        values, list
-    ) else []  # fmt: skip
+    """The plain values of a list (modalities, categories); nothing for anything else."""
+    if not isinstance(values, list):
+        return []
+    return [str(v) for v in values if isinstance(v, str | int | float)]
 
 
 def _model_extras(data: dict[str, Any]) -> dict[str, str]:
     pair = data.get("modalities") or {}
     if isinstance(pair, dict):
         ins, outs = _words(pair.get("input")), _words(pair.get("output"))
-        shown = f"{'+'.join(ins)} → {'+'.join(outs)}" if ins or outs else ""
+        # as sets: `image+text → text` however the entry orders them
+        shown = f"{'+'.join(sorted(ins))} → {'+'.join(sorted(outs))}" if ins or outs else ""
     else:
         shown = ""
     return {
@@ -118,8 +120,9 @@ def _model_extras(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _plain(value: Any) -> str:
-    if value in ("unknown", "n/a"):
-        return {"unknown": "Unknown", "n/a": "N/A"}[value]
+    """A scalar fact as a cell: `Unknown` / `N/A` as such, empty when absent or not a scalar."""
+    if isinstance(value, str) and value in MISSING:
+        return MISSING[value]
     return "" if value is None or isinstance(value, dict | list) else str(value)
 
 
