@@ -347,7 +347,7 @@ def offerings_section(offerings: list[Offering]) -> str:
     )
 
 
-def hub_section(kind: str, data: Mapping[str, Any]) -> str:
+def hub_section(data: Mapping[str, Any]) -> str:
     hub = data.get("hub")
     if not isinstance(hub, Mapping):
         return ""
@@ -431,7 +431,7 @@ def entry_html(
             f"<ul>{links or '<li>No lineage recorded.</li>'}</ul>",
             scores,
             f'<h2 id="sources">Sources</h2><ul>{source_items(data.get("sources"))}</ul>',
-            hub_section(kind, data),
+            hub_section(data),
             "</main></body></html>",
             "",
         ]
