@@ -161,6 +161,10 @@ def _caption(metric: str, subtask: str, setting: str, always: bool = True) -> st
     return f"{parts} <small>({'lower' if lower else 'higher'} is better)</small>"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def leaderboard_section(scores: list[Ranked], up: str) -> str:
     """The benchmark page's leaderboard: a table per metric and setting of the whole
     benchmark, then each subtask's tables folded (a benchmark may have dozens)."""
@@ -170,8 +174,8 @@ def leaderboard_section(scores: list[Ranked], up: str) -> str:
     models = len({r.model_id for r in scores})
     parts = [
         '<h2 id="leaderboard">Leaderboard</h2>',
-        f"<p>{len(scores):,} scores of {models:,} models, one table per metric, subtask and "
-        "setting, best first. Values are ranked by their place in their range.</p>",
+        f"<p>{_count(len(scores), 'score')} of {_count(models, 'model')}, one table per metric, "
+        "subtask and setting, best first. Values are ranked by their place in their range.</p>",
     ]
     subtasks = [(k, rows) for k, rows in groups.items() if k[1]]
     for (metric, subtask, setting), rows in groups.items():
