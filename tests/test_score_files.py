@@ -336,8 +336,10 @@ def test_the_build_counts_score_files_as_the_models_scores(
     assert cell.startswith("acme/corpus accuracy 0.61 (5-shot); acme/corpus accuracy 0.55 (0-shot)")
     assert cell.endswith("and 20 more (the scores table has them all)")
     page = (out / "site/entries/models/acme/base.html").read_text()
-    assert page.count("<tr><td>acme/corpus</td>") == 30
+    assert "30 scores, by benchmark." in page and page.count("<td>accuracy</td>") == 30
     assert f'<a href="{SOURCE}">source</a>' in page
+    board = (out / "site/entries/datasets/acme/corpus.html").read_text()  # its leaderboard
+    assert "30 scores of 1 model," in board and f'<a href="{SOURCE}">source</a>' in board
 
 
 def test_subtasks_and_stderr_reach_the_scores_table_the_cell_and_the_page(
@@ -363,7 +365,8 @@ def test_subtasks_and_stderr_reach_the_scores_table_the_cell_and_the_page(
     cell = models[models["Model Name"] == "Acme Base"].iloc[0]["Performance Metrics"]
     assert "acme/corpus · anatomy accuracy 0.05 (5-shot)" in cell
     page = (out / "site/entries/models/acme/base.html").read_text()
-    assert "<td>acme/corpus</td><td>anatomy</td><td>accuracy</td><td>0.05</td><td>0.01</td>" in page
+    row = '<td>anatomy</td><td>accuracy</td><td>5-shot</td><td class="num">0.05</td><td>0–1</td>'
+    assert row + '<td class="num">0.01</td>' in page
 
 
 # --- the leaderboard refresh ---------------------------------------------------------------

@@ -1,12 +1,16 @@
 """The catalog site in a real headless browser (Debian's chromium or Playwright's own, driven by
-Playwright): search, filter, sort, open an entry, follow a lineage link, and contributor text
-that stays text. The site is built from the frozen catalog fixture, never the shipped entries."""
+Playwright): search, filter, sort, open an entry, follow a lineage link, contributor text that
+stays text, benchmark leaderboards, blanks sorted last, the Models/Datasets toggle, the datasets'
+filters, and a layout without horizontal scroll at 1366 px and on a phone. The sites are built
+from the frozen catalog fixture and the made-up tests/fixtures/site, never the shipped entries."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +18,8 @@ from tests.conftest import Run
 from tests.tools import CHROMIUM_FLAGS, GET_A_BROWSER, browser_executable, missing_tool
 
 pytestmark = pytest.mark.e2e
+SITE_REGISTRY = Path(__file__).resolve().parent / "fixtures" / "site"
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +47,130 @@ def site(catalog: Path, registry_cli: Callable[..., Run]) -> Path:
     out = catalog.parent / "dist"
     assert registry_cli("build", "--out", out, root=catalog).code == 0
     return out / "site"
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/site built once: benchmarks, blanks and licences chosen for these tests."""
+    from bots.cli import main
+
+    root = tmp_path_factory.mktemp("made-up") / "registry"
+    shutil.copytree(SITE_REGISTRY / "entries", root / "entries")
+    assert main(["--root", str(root), "build", "--out", str(root / "dist")]) == 0
+    return root / "dist" / "site"
+
+
+def _open(browser: Any, path: Path, viewport: dict[str, int] | None = None) -> Any:
+    page = browser.new_page(viewport=viewport or {"width": 1366, "height": 900})
+    page.goto(path.as_uri())
+    return page
+
+
+def _board(page: Any, heading: str) -> list[str]:
+    """The model column of the leaderboard table under a heading."""
+    table = page.locator(f"h3:has-text('{heading}') + .scroll table")
+    return table.locator("tbody tr td:nth-child(2)").all_inner_texts()
+
+
+def test_benchmark_leaderboard_is_sorted_best_first(browser: Any, made_up: Path) -> None:
+    page = _open(browser, made_up / "entries/datasets/lab/reading.html")
+    # Beta's 71 on 0–100 ranks between Gamma's 0.8 and Alpha's 0.62
+    assert _board(page, "accuracy · 5-shot") == ["Gamma 13B", "Beta", "Alpha 7B"]
+    page.click("summary:has-text('inference')")
+    assert page.is_visible("details[open] td:has-text('0.55')")
+    speech = _open(browser, made_up / "entries/datasets/lab/speech.html")
+    assert _board(speech, "wer") == ["Gamma 13B", "Alpha 7B", "Beta"]  # lower is better
+    speech.click("td a:has-text('Alpha 7B')")
+    assert speech.title() == "Alpha 7B — model registry"
+
+
+def _column(page: Any, name: str) -> list[str]:
+    heads = page.locator("#thead th").all_inner_texts()
+    at = [h.rstrip(" ▲▼") for h in heads].index(name) + 1
+    return page.locator(f"#tbody tr td:nth-child({at})").all_inner_texts()
+
+
+def test_sorting_puts_unknown_and_empty_last_both_ways(browser: Any, made_up: Path) -> None:
+    page = _open(browser, made_up / "index.html")
+    page.wait_for_selector("#tbody tr")
+    page.click("#thead button:has-text('Billions of Parameters')")
+    assert _column(page, "Billions of Parameters") == ["≈1.1", "≈7", "≈13", "Unknown", ""]
+    page.click("#thead button:has-text('Billions of Parameters')")
+    assert _column(page, "Billions of Parameters")[:3] == ["≈13", "≈7", "≈1.1"]
+    assert sorted(_column(page, "Billions of Parameters")[3:]) == ["", "Unknown"]
+    page.click("#thead button:has-text('Licence')")
+    assert _column(page, "Licence")[-2:] in (["Unknown", ""], ["", "Unknown"])
+    page.click("#thead button:has-text('Licence')")
+    assert _column(page, "Licence")[:3] == ["mit", "cc-by-4.0", "apache-2.0"]
+    assert sorted(_column(page, "Licence")[3:]) == ["", "Unknown"]
+
+
+def test_the_placeholder_example_finds_a_model(browser: Any, made_up: Path) -> None:
+    page = _open(browser, made_up / "index.html")
+    page.wait_for_selector("#tbody tr")
+    example = page.get_attribute("#q", "placeholder").removeprefix("e.g. ")
+    page.fill("#q", example)
+    assert page.inner_text("#count") == "1 model found."
+    assert page.inner_text("#tbody tr td:first-child") == "Tiny Llama"
+    page.fill("#q", "lab image")  # organization and modality
+    assert page.inner_text("#count") == "2 models found."
+
+
+def test_the_toggle_shows_which_table_is_shown(browser: Any, made_up: Path) -> None:
+    page = _open(browser, made_up / "index.html")
+    page.wait_for_selector("#tbody tr")
+
+    def look(button: str) -> tuple[str | None, str]:
+        pressed = page.get_attribute(button, "aria-pressed")
+        background = page.eval_on_selector(button, "b => getComputedStyle(b).backgroundColor")
+        return pressed, background
+
+    (on, on_bg), (off, off_bg) = look("#show-models"), look("#show-datasets")
+    assert (on, off) == ("true", "false") and on_bg != off_bg
+    page.click("#show-datasets")
+    assert look("#show-datasets") == ("true", on_bg) and look("#show-models") == ("false", off_bg)
+    assert page.inner_text("#count") == "4 datasets found."
+
+
+def test_the_datasets_view_has_its_own_filters(browser: Any, made_up: Path) -> None:
+    page = _open(browser, made_up / "index.html")
+    page.wait_for_selector("#tbody tr")
+    assert page.is_hidden("#dataset-filters")
+    page.click("#show-datasets")
+    assert page.is_hidden("#model-filters") and page.is_visible("#dataset-filters")
+    page.select_option("#availability", "Gated (accept terms)")
+    assert page.inner_text("#tbody").strip().startswith("Speech Test")
+    assert page.inner_text("#count") == "1 dataset found."
+    page.select_option("#availability", "")
+    page.select_option("#dataset-modality", "image")
+    assert page.inner_text("#count") == "1 dataset found."
+    page.select_option("#dataset-modality", "")
+    page.select_option("#dataset-licence", "mit")
+    assert page.inner_text("#count") == "2 datasets found."
+
+
+LAYOUT_PAGES = [
+    "index.html",
+    "entries/models/deepseek-ai/DeepSeek-V3-Base.html",
+    "entries/models/meta-llama/Llama-3.1-8B.html",
+    "entries/datasets/cais/mmlu.html",
+]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, PHONE], ids=["1366", "phone"])
+def test_pages_fit_the_window_without_horizontal_scroll(
+    browser: Any, site: Path, made_up: Path, viewport: dict[str, int]
+) -> None:
+    width = viewport["width"]
+    for path in [site / p for p in LAYOUT_PAGES] + [made_up / "entries/models/lab/alpha.html"]:
+        page = _open(browser, path, viewport)
+        for view in ("models", "datasets") if path.name == "index.html" else ("page",):
+            if view != "page":
+                page.click(f"#show-{view}")
+                page.wait_for_selector("#tbody tr")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{path.name} ({view}) is {scroll} px wide at {width} px"
+        page.close()
 
 
 def test_search_filter_sort_open_and_follow_lineage(browser: object, site: Path) -> None:
@@ -127,8 +257,6 @@ def test_pages_workflow_publishes_the_site_on_gh_pages(tmp_path: Path) -> None:
     listed = files.splitlines()
     assert "index.html" in listed and ".nojekyll" in listed and "data.js" in listed
     assert "entries/models/acme/base.html" in listed
-    assert (
-        "models.parquet" in listed
-        and "registry.duckdb" in listed
-        and "plots/licences.svg" in listed
-    )
+    # the downloads and plots the index links to, where it links to them
+    assert "downloads/models.parquet" in listed and "downloads/registry.duckdb" in listed
+    assert "plots.html" in listed and any(re.fullmatch(r"plots/.+\.svg", f) for f in listed)

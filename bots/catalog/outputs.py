@@ -61,7 +61,7 @@ def write_plots(registry: Registry, out: Path) -> str:
 def write_site_pages(registry: Registry, out: Path) -> str:
     from bots.catalog.site import write_site
 
-    return f"{write_site(registry, out / 'site')} site pages"
+    return f"{write_site(registry, out / 'site', built=out)} site pages"
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,20 @@
 "use strict";
 (function () {
   const data = window.REGISTRY;
-  const state = { kind: "models", sort: null, asc: true };
   const $ = (id) => document.getElementById(id);
   const LIMIT = 200;
+  // Each view's filters: the select's id and the row field it reads (a list: any of them).
+  const FILTERS = {
+    models: [["access", "access"], ["task", "task"], ["modality", "modalities"], ["licence", "licence"]],
+    datasets: [["availability", "availability"], ["dataset-modality", "modalities"], ["dataset-licence", "licence"]],
+  };
+  const state = { kind: "models", sort: null, asc: true, shown: {} };
   for (const kind of ["models", "datasets"]) {
-    for (const row of data[kind].rows) row._hay = row.cells.join(" \u0001 ").toLowerCase();
+    const table = data[kind];
+    state.shown[kind] = new Set(table.shown.map((name) => table.columns.indexOf(name)));
+    for (const row of table.rows) {
+      row._hay = (row.cells.join(" \u0001 ") + " \u0001 " + row.search).toLowerCase();
+    }
   }
   function options(select, values) {
     for (const value of values) {
@@ -14,44 +23,74 @@
     }
   }
   function setup() {
-    options($("access"), data.facets.access);
-    options($("task"), data.facets.task);
-    options($("modality"), data.facets.modality);
-    for (const id of ["q", "access", "task", "modality"]) $(id).addEventListener("input", render);
     for (const kind of ["models", "datasets"]) {
-      $("show-" + kind).addEventListener("click", () => { state.kind = kind; state.sort = null; render(); });
+      for (const [id, field] of FILTERS[kind]) {
+        options($(id), data[kind].facets[field]);
+        $(id).addEventListener("input", render);
+      }
+      $("show-" + kind).addEventListener("click", () => {
+        if (state.kind !== kind) { state.kind = kind; state.sort = null; columnChooser(); render(); }
+      });
     }
+    $("q").addEventListener("input", render);
+    columnChooser();
     render();
   }
-  function matches(row) {
+  function columnChooser() {
+    const list = $("column-list"), table = data[state.kind], shown = state.shown[state.kind];
+    list.textContent = "";
+    table.columns.forEach((name, i) => {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox"; box.checked = shown.has(i); box.disabled = i === 0;
+      box.addEventListener("change", () => {
+        if (box.checked) shown.add(i); else shown.delete(i);
+        render();
+      });
+      label.appendChild(box); label.appendChild(document.createTextNode(" " + name));
+      list.appendChild(label);
+    });
+  }
+  // The test a row must pass, read once per keystroke: every search word in its haystack,
+  // and each chosen filter's value in its field.
+  function matcher() {
     const q = $("q").value.trim().toLowerCase();
-    if (q && !q.split(/\s+/).every((w) => row._hay.includes(w))) return false;
-    if (state.kind === "models") {
-      if ($("access").value && row.access !== $("access").value) return false;
-      if ($("task").value && row.task !== $("task").value) return false;
-      if ($("modality").value && !row.modalities.includes($("modality").value)) return false;
-    }
-    return true;
+    const words = q ? q.split(/\s+/) : [];
+    const wanted = FILTERS[state.kind].map(([id, field]) => [field, $(id).value]).filter(([, v]) => v);
+    return (row) => {
+      for (const w of words) if (!row._hay.includes(w)) return false;
+      for (const [field, want] of wanted) {
+        const have = row[field];
+        if (Array.isArray(have) ? !have.includes(want) : have !== want) return false;
+      }
+      return true;
+    };
+  }
+  // Numbers before words, each in order; rows without a value (Unknown, N/A, empty) last in
+  // both directions.
+  function compare(x, y, dir) {
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    if (typeof x !== typeof y) return (typeof x === "number" ? -1 : 1) * dir;
+    return (x < y ? -1 : 1) * dir;
   }
   function render() {
     const table = data[state.kind];
-    for (const kind of ["models", "datasets"]) $("show-" + kind).setAttribute("aria-pressed", String(kind === state.kind));
-    $("model-filters").hidden = state.kind !== "models";
-    let rows = table.rows.filter(matches);
+    for (const kind of ["models", "datasets"]) {
+      $("show-" + kind).setAttribute("aria-pressed", String(kind === state.kind));
+      $(kind.slice(0, -1) + "-filters").hidden = state.kind !== kind;
+    }
+    let rows = table.rows.filter(matcher());
     if (state.sort !== null) {
       const i = state.sort, dir = state.asc ? 1 : -1;
-      rows = rows.slice().sort((a, b) => {
-        const x = a.sortkeys[i], y = b.sortkeys[i];
-        if (x === y) return 0;
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return (x < y ? -1 : 1) * dir;
-      });
+      rows = rows.slice().sort((a, b) => compare(a.sortkeys[i], b.sortkeys[i], dir));
     }
+    const columns = table.columns.map((name, i) => [name, i]).filter(([, i]) => state.shown[state.kind].has(i));
     const thead = $("thead"), tbody = $("tbody");
     thead.textContent = ""; tbody.textContent = "";
     const tr = document.createElement("tr");
-    table.columns.forEach((name, i) => {
+    for (const [name, i] of columns) {
       const th = document.createElement("th");
       th.scope = "col";
       if (state.sort === i) th.setAttribute("aria-sort", state.asc ? "ascending" : "descending");
@@ -61,19 +100,22 @@
         state.asc = state.sort === i ? !state.asc : true; state.sort = i; render();
       });
       th.appendChild(b); tr.appendChild(th);
-    });
+    }
     thead.appendChild(tr);
     const frag = document.createDocumentFragment();
     for (const row of rows.slice(0, LIMIT)) {
       const r = document.createElement("tr");
-      row.cells.forEach((cell, i) => {
+      for (const [name, i] of columns) {
         const td = document.createElement("td");
+        td.dataset.label = name;
+        const cell = row.cells[i];
         if (i === 0) {
           const a = document.createElement("a");
-          a.href = row.page; a.textContent = cell; td.appendChild(a);
+          a.href = row.page; a.textContent = cell || row.id; td.appendChild(a);
         } else td.textContent = cell;
+        if (!cell) td.className = "empty";
         r.appendChild(td);
-      });
+      }
       frag.appendChild(r);
     }
     tbody.appendChild(frag);
