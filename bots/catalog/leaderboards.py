@@ -122,11 +122,11 @@ def range_text(score: dict[str, Any]) -> str:
 HEADS = ("#", "model", "value", "range", "stderr", "date", "source", "owner")
 
 
-def _row(rank: int, r: Ranked, up: str) -> list[str]:
+def value_cells(r: Ranked) -> list[str]:
+    """A score's value, range, stderr, date, source and owner: the cells a leaderboard row and
+    a model page's score row share."""
     s = r.score
     return [
-        str(rank),
-        site_link(up + page_path("models", r.model_id), r.model_name),
         number(s.get("value")),
         esc(range_text(s)),
         number(s.get("stderr")) if s.get("stderr") is not None else "",
@@ -134,6 +134,11 @@ def _row(rank: int, r: Ranked, up: str) -> list[str]:
         link(s.get("source"), "source") if s.get("source") else "",
         esc(r.owner),
     ]
+
+
+def _row(rank: int, r: Ranked, up: str) -> list[str]:
+    model = site_link(up + page_path("models", r.model_id), r.model_name)
+    return [str(rank), model, *value_cells(r)]
 
 
 def board_table(rows: list[Ranked], up: str) -> str:

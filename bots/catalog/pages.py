@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.catalog.build import ACCESS, AVAILABILITY, Registry
-from bots.catalog.leaderboards import Ranked, leaderboard_section, range_text
+from bots.catalog.leaderboards import Ranked, leaderboard_section, value_cells
 from bots.catalog.markup import (
     Linker,
     cell,
     esc,
     link,
-    number,
     page_path,
     record_table,
     records_table,
@@ -211,18 +210,8 @@ def section(key: str, value: Any, context: PageContext) -> str:
 
 def _score_cells(r: Ranked, context: PageContext) -> list[str]:
     s = r.score
-    return [
-        esc(s.get("subtask")),
-        esc(s.get("metric")),
-        esc(s.get("setting")),
-        number(s.get("value")),
-        esc(range_text(s)),
-        number(s.get("stderr")) if s.get("stderr") is not None else "",
-        esc(s.get("date")),
-        link(s.get("source"), "source") if s.get("source") else "",
-        esc(r.owner),
-        esc(s.get("note")),
-    ]
+    what = [esc(s.get("subtask")), esc(s.get("metric")), esc(s.get("setting"))]
+    return [*what, *value_cells(r), esc(s.get("note"))]
 
 
 SCORE_HEADS = ("subtask", "metric", "setting", "value", "range", "stderr", "date", "source",
