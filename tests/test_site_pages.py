@@ -154,6 +154,24 @@ def test_a_large_board_shows_the_top_rows_and_folds_the_rest() -> None:
     assert top[0]["model"] == f"M{count - 1:03}"  # the highest value first
 
 
+def test_a_benchmark_scored_only_on_one_named_part_shows_that_parts_tables_unfolded() -> None:
+    def scored(i: int, subtask: str) -> dict[str, object]:
+        score = {"benchmark": "lab/arc", "subtask": subtask, "metric": "accuracy", "value": i / 10}
+        return {"id": f"lab/m{i}", "name": f"M{i}", "scores": [score]}
+
+    datasets = {"lab/arc": {"id": "lab/arc", "name": "ARC"}}
+    one_part = Registry(models={f"lab/m{i}": scored(i, "ARC-Challenge") for i in range(3)},
+                        datasets=datasets)  # fmt: skip
+    html = leaderboard_section(benchmark_scores(one_part)["lab/arc"], "../../")
+    assert html.count("<details open>") == 1 and "<details>" not in html
+    two_parts = Registry(
+        models={f"lab/m{i}": scored(i, "ARC-Easy" if i else "ARC-Challenge") for i in range(3)},
+        datasets=datasets,
+    )
+    html = leaderboard_section(benchmark_scores(two_parts)["lab/arc"], "../../")
+    assert html.count("<details>") == 2 and "<details open>" not in html
+
+
 def test_model_page_shows_facts_as_tables_with_links(built: Path) -> None:
     relpath = "entries/models/lab/alpha.html"
     html = page(built, relpath)

@@ -183,12 +183,15 @@ def leaderboard_section(scores: list[Ranked], up: str) -> str:
         "subtask and setting, best first. Values are ranked by their place in their range.</p>",
     ]
     subtasks = [(k, rows) for k, rows in groups.items() if k[1]]
-    for (metric, subtask, setting), rows in groups.items():
-        if not subtask:
-            parts.append(f"<h3>{_caption(metric, subtask, setting)}</h3>")
-            parts.append(board_table(rows, up))
+    whole = [(k, rows) for k, rows in groups.items() if not k[1]]
+    for (metric, subtask, setting), rows in whole:
+        parts.append(f"<h3>{_caption(metric, subtask, setting)}</h3>")
+        parts.append(board_table(rows, up))
+    names = {k[1] for k, _ in subtasks}
+    # a benchmark scored only on its one named part (ARC-Challenge) shows that part's tables
+    unfolded = " open" if not whole and len(names) == 1 else ""
     if subtasks:
-        parts.append(f"<h3>Subtasks ({len({k[1] for k, _ in subtasks})})</h3>")
+        parts.append(f"<h3>Subtasks ({len(names)})</h3>")
     for (metric, subtask, setting), rows in subtasks:
         best = rows[0]
         summary = (
@@ -196,5 +199,7 @@ def leaderboard_section(scores: list[Ranked], up: str) -> str:
             f"{'score' if len(rows) == 1 else 'scores'}, best {esc(best.model_name)} "
             f"{number(best.score.get('value'))}"
         )
-        parts.append(f"<details><summary>{summary}</summary>{board_table(rows, up)}</details>")
+        parts.append(
+            f"<details{unfolded}><summary>{summary}</summary>{board_table(rows, up)}</details>"
+        )
     return "".join(parts)
