@@ -19,6 +19,7 @@ from bots.catalog.build import (
     model_row,
     relational,
 )
+from bots.catalog.coverage import write_coverage
 from bots.catalog.offerings import offering_tables
 from bots.core.fileio import write_atomic
 
@@ -87,4 +88,5 @@ OUTPUTS = (
     Output("database", write_database),
     Output("plots", write_plots),
     Output("site", write_site_pages),
+    Output("coverage", write_coverage),
 )
