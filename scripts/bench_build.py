@@ -20,6 +20,7 @@ A benchmark prints its figures; it does not fail on them.
 
     python scripts/bench_build.py [--entries 10000] [--compare 1000] [--score-files 200]
                                   [--scores-per-file 300] [--repeat 3] [--skip-browser]
+                                  [--from REGISTRY]
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def measure(name: str, root: Path, out: Path, repeat: int) -> dict[str, object]:
     return figures
 
 
-def make_registry(root: Path, entries: int, score_files: int, per_file: int) -> str:
-    files = build_registry(root, entries)
+def make_registry(root: Path, entries: int, score_files: int, per_file: int, source: Path) -> str:
+    files = build_registry(root, entries, source)
     add_score_files(root, files, score_files, per_file)
     offered = sum(1 for p in files["models"] if "\nofferings:\n" in p.read_text(encoding="utf-8"))
     counts = ", ".join(f"{kind} {len(paths):,}" for kind, paths in sorted(files.items()))
@@ -142,6 +143,10 @@ def main() -> int:
     parser.add_argument("--scores-per-file", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--from", dest="source", type=Path, default=REPO,
+        help="the registry whose entries are copied and cloned (default: the shipped one)",
+    )  # fmt: skip
     parser.add_argument("--step", help=argparse.SUPPRESS)  # the child: one step, JSON out
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -156,7 +161,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         for size in sizes:
             root = Path(tmp) / f"registry-{size}"
-            files = make_registry(root, size, args.score_files, args.scores_per_file)
+            files = make_registry(root, size, args.score_files, args.scores_per_file, args.source)
             print(f"registry of {size:,} entries: {files}", flush=True)
             results[size] = run_steps(root, root / "dist", args.repeat)
             print_steps(size, results[size], args.repeat)
