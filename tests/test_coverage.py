@@ -205,3 +205,11 @@ def test_the_to_do_list_keeps_the_first_fifty(fixture_registry: Path) -> None:
     assert "acme/corpus-v2" not in ids
     markdown = (out / "coverage.md").read_text(encoding="utf-8")
     assert f"The {TODO_LIMIT} entries (of {TODO_LIMIT + 7} with facts missing)" in markdown
+
+
+def test_an_entry_with_invalid_values_is_counted_not_a_crash(fixture_registry: Path) -> None:
+    lonely = fixture_registry / "entries/models/acme/lonely.yaml"
+    lonely.write_text(lonely.read_text() + "scores: 5\nbase_model: 7\nofferings: nope\n")
+    out = coverage_of(fixture_registry)  # validate reports these; the build goes on
+    report = read_json(out / "coverage.json")
+    assert next(t for t in report["todo"] if t["id"] == "acme/lonely")["uses"]["total"] == 0

@@ -199,7 +199,8 @@ def uses(registry: Registry) -> dict[EntryRef, Uses]:
     offerings: dict[str, int] = {}
     for model_id, data in registry.models.items():
         model = EntryRef(EntryKind.MODEL, model_id)
-        for record in data.get("scores") or []:
+        records = data.get("scores")
+        for record in records if isinstance(records, list) else []:
             benchmark = record.get("benchmark") if isinstance(record, dict) else None
             if isinstance(benchmark, str):
                 scored[model].add(benchmark)
