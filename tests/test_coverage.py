@@ -148,7 +148,7 @@ def test_the_most_used_entries_with_the_most_missing_facts_come_first(
         "   - Unknown: Billions of Parameters\n"
     ) in todo
     assert "   - uses: 1 dataset derived from it, 1 model trained on it\n" in todo
-    assert "   - uses: 1 model scored\n" in todo
+    assert "   - uses: 1 model scored on it\n" in todo
     assert todo.index("`acme/hostile`") < todo.index("`acme/tuned`")
 
 

@@ -405,9 +405,9 @@ def _uses_words(item: Todo) -> str:
         parts.append(_plural(u.trained_on, "model trained on it", "models trained on it"))
     if u.scores:
         scored = (
-            ("scored benchmark", "scored benchmarks")
+            ("benchmark it is scored on", "benchmarks it is scored on")
             if model
-            else ("model scored", "models scored")
+            else ("model scored on it", "models scored on it")
         )
         parts.append(_plural(u.scores, *scored))
     if u.offerings:
