@@ -5,7 +5,8 @@ shipped entries copied, then cloned under new ids until there are N (clones of m
 offerings keep their `offerings` blocks), plus bulk score files (default 200 of 300 scores
 each). Then, in the same run:
   (a) Registry.load and each output of bots/catalog/outputs.OUTPUTS (tables, database, plots,
-      site, coverage …): wall time, median of --repeat runs, and peak memory. Each step runs
+      site, coverage …): wall time and CPU time (the process's, threads included: steadier
+      than wall time on a shared machine), medians of --repeat runs, and peak memory. Each step runs
       in a fresh interpreter that first loads the registry; memory is that process's peak
       resident set (resource.getrusage ru_maxrss: native memory of DuckDB, Arrow and
       matplotlib included, which tracemalloc would miss) and how far the step raised it above
@@ -60,22 +61,26 @@ def step(name: str, root: Path, out: Path, repeat: int) -> dict[str, object]:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
     bare = peak_mib()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     registry = Registry.load(root)
-    load_seconds = time.perf_counter() - start
+    load = {"seconds": [time.perf_counter() - start], "cpu": [time.process_time() - cpu]}
     loaded = peak_mib()
     if name == LOAD:
-        return {"seconds": [load_seconds], "peak_mib": loaded, "rise_mib": loaded - bare}
+        return {**load, "peak_mib": loaded, "rise_mib": loaded - bare}
     (output,) = [o for o in OUTPUTS if o.name == name]
     out.mkdir(parents=True, exist_ok=True)
-    seconds = []
+    seconds, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with contextlib.redirect_stdout(io.StringIO()):  # coverage prints its summary
             summary = output.write(registry, out)
         seconds.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
     after = peak_mib()
-    return {"seconds": seconds, "peak_mib": after, "rise_mib": after - loaded, "said": summary}
+    return {
+        "seconds": seconds, "cpu": cpus, "peak_mib": after, "rise_mib": after - loaded,
+        "said": summary,
+    }  # fmt: skip
 
 
 def measure(name: str, root: Path, out: Path, repeat: int) -> dict[str, object]:
@@ -119,6 +124,7 @@ def run_steps(root: Path, out: Path, repeat: int) -> dict[str, dict[str, object]
     loads = [measure(LOAD, root, out, 1) for _ in range(repeat)]
     load = {
         "seconds": [s for f in loads for s in f["seconds"]],  # type: ignore[attr-defined]
+        "cpu": [s for f in loads for s in f["cpu"]],  # type: ignore[attr-defined]
         "peak_mib": max(f["peak_mib"] for f in loads),  # type: ignore[type-var]
         "rise_mib": max(f["rise_mib"] for f in loads),  # type: ignore[type-var]
     }
@@ -128,20 +134,24 @@ def run_steps(root: Path, out: Path, repeat: int) -> dict[str, dict[str, object]
     return found
 
 
-def median(figures: dict[str, object]) -> float:
-    return statistics.median(figures["seconds"])  # type: ignore[arg-type]
+def median(figures: dict[str, object], key: str = "seconds") -> float:
+    return statistics.median(figures[key])  # type: ignore[arg-type]
 
 
 def print_steps(entries: int, found: dict[str, dict[str, object]], repeat: int) -> None:
-    print(f"at {entries:,} entries (wall: median of {repeat}; memory: peak RSS, ru_maxrss):")
+    print(
+        f"at {entries:,} entries (wall and CPU time: median of {repeat}; memory: peak RSS, "
+        "ru_maxrss, and its rise over the loaded registry):"
+    )
     for name, figures in found.items():
         said = f"  [{figures['said']}]" if figures.get("said") else ""
         print(
-            f"  {name:<14} {median(figures):8.2f} s   peak {figures['peak_mib']:7.0f} MiB "
-            f"(+{figures['rise_mib']:.0f} MiB){said}"
+            f"  {name:<14} {median(figures):7.2f} s wall {median(figures, 'cpu'):7.2f} s CPU   "
+            f"peak {figures['peak_mib']:5.0f} MiB (+{figures['rise_mib']:.0f}){said}"
         )
-    total = sum(median(f) for f in found.values())
-    print(f"  {'registry build':<14} {total:8.2f} s   (load + every output)")
+    wall = sum(median(f) for f in found.values())
+    cpu = sum(median(f, "cpu") for f in found.values())
+    print(f"  {'registry build':<14} {wall:7.2f} s wall {cpu:7.2f} s CPU   (load + every output)")
 
 
 def search(index: Path) -> list[float]:
@@ -198,11 +208,17 @@ def main() -> int:
             f"scaling, {args.entries:,} entries against {args.compare:,} (same run; files: "
             f"{grown}):"
         )
-        for name in big:
-            ratio = median(big[name]) / max(median(small[name]), 1e-9)
-            print(f"  {name:<14} {ratio:6.1f}x")
-        whole = sum(median(f) for f in big.values()) / sum(median(f) for f in small.values())
-        print(f"  {'registry build':<14} {whole:6.1f}x")
+        for name in [*big, "registry build"]:
+            ratios = []
+            for key in ("seconds", "cpu"):
+                if name in big:
+                    ratio = median(big[name], key) / max(median(small[name], key), 1e-9)
+                else:
+                    ratio = sum(median(f, key) for f in big.values()) / sum(
+                        median(f, key) for f in small.values()
+                    )
+                ratios.append(ratio)
+            print(f"  {name:<14} {ratios[0]:6.1f}x wall {ratios[1]:6.1f}x CPU")
     if times:
         ranked = sorted(times)
         worst, p95 = ranked[-1], ranked[int(0.95 * (len(ranked) - 1))]
