@@ -21,7 +21,7 @@ A benchmark prints its figures; it does not fail on them.
 
     python scripts/bench_build.py [--entries 10000] [--compare 1000] [--score-files 200]
                                   [--scores-per-file 300] [--repeat 3] [--skip-browser]
-                                  [--from REGISTRY]
+                                  [--only OUTPUT,…] [--from REGISTRY]
 """
 
 from __future__ import annotations
@@ -117,9 +117,7 @@ def load_average() -> str:
     return f"load average {one:.1f} (5 min: {five:.1f}) on {os.cpu_count()} cores"
 
 
-def run_steps(root: Path, out: Path, repeat: int) -> dict[str, dict[str, object]]:
-    from bots.catalog.outputs import OUTPUTS
-
+def run_steps(root: Path, out: Path, repeat: int, only: list[str]) -> dict[str, dict[str, object]]:
     # Registry.load: repeat fresh interpreters (a second load in one process is warmer).
     loads = [measure(LOAD, root, out, 1) for _ in range(repeat)]
     load = {
@@ -129,8 +127,8 @@ def run_steps(root: Path, out: Path, repeat: int) -> dict[str, dict[str, object]
         "rise_mib": max(f["rise_mib"] for f in loads),  # type: ignore[type-var]
     }
     found = {LOAD: load}
-    for output in OUTPUTS:
-        found[output.name] = measure(output.name, root, out, repeat)
+    for name in only:
+        found[name] = measure(name, root, out, repeat)
     return found
 
 
@@ -168,6 +166,7 @@ def main() -> int:
     parser.add_argument("--scores-per-file", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--only", help="the outputs to time, comma-separated (default: all)")
     parser.add_argument(
         "--from", dest="source", type=Path, default=REPO,
         help="the registry whose entries are copied and cloned (default: the shipped one)",
@@ -179,6 +178,14 @@ def main() -> int:
     if args.step:
         print(json.dumps(step(args.step, args.root, args.out, args.repeat)))
         return 0
+    from bots.catalog.outputs import OUTPUTS
+
+    names = [o.name for o in OUTPUTS]
+    only = args.only.split(",") if args.only else names
+    if unknown := [n for n in only if n not in names]:
+        parser.error(f"--only {','.join(unknown)}: no such output (outputs: {', '.join(names)})")
+    if "site" not in only:
+        args.skip_browser = True  # no site to search
 
     sizes = [args.entries] + ([args.compare] if args.compare else [])
     results: dict[int, dict[str, dict[str, object]]] = {}
@@ -192,7 +199,7 @@ def main() -> int:
             )
             shown = ", ".join(f"{kind} {n:,}" for kind, n in files[size].items())
             print(f"registry of {size:,} entries: {shown}; {load_average()}", flush=True)
-            results[size] = run_steps(root, root / "dist", args.repeat)
+            results[size] = run_steps(root, root / "dist", args.repeat, only)
             print_steps(size, results[size], args.repeat)
             if size == args.entries and not args.skip_browser:
                 for _ in range(args.repeat):  # every keystroke of every round counts
