@@ -40,13 +40,14 @@ TIME_KEYSTROKE = """(text) => {
 
 def keystroke_times(index: Path, queries: list[str]) -> list[float]:
     """Open the site's `index` from disk in headless chromium and type each query one key at a
-    time: the milliseconds each keystroke took, in the page. No browser: exits saying how to
-    get one."""
+    time: the milliseconds each keystroke took, in the page. No browser: says how to get one
+    and exits 2."""
     from playwright.sync_api import sync_playwright
 
     executable = browser_executable()
     if executable is None:
-        raise SystemExit(GET_A_BROWSER)
+        print(GET_A_BROWSER, file=sys.stderr)
+        raise SystemExit(2)
     times = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
