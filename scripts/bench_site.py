@@ -38,9 +38,30 @@ TIME_KEYSTROKE = """(text) => {
 }"""
 
 
-def main() -> int:
+def keystroke_times(index: Path, queries: list[str]) -> list[float]:
+    """Open the site's `index` from disk in headless chromium and type each query one key at a
+    time: the milliseconds each keystroke took, in the page. No browser: says how to get one
+    and exits 2."""
     from playwright.sync_api import sync_playwright
 
+    executable = browser_executable()
+    if executable is None:
+        print(GET_A_BROWSER, file=sys.stderr)
+        raise SystemExit(2)
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(index.as_uri())
+        page.wait_for_selector("#tbody tr")
+        for query in queries:
+            for end in range(1, len(query) + 1):
+                times.append(page.evaluate(TIME_KEYSTROKE, query[:end]))
+        browser.close()
+    return times
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=10000)
     args = parser.parse_args()
@@ -49,20 +70,7 @@ def main() -> int:
         build(root, args.entries)
         with contextlib.redirect_stdout(io.StringIO()):
             registry(["--root", str(root), "build", "--out", str(root / "dist")])
-        times = []
-        executable = browser_executable()
-        if executable is None:
-            print(GET_A_BROWSER, file=sys.stderr)
-            return 2
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-            page = browser.new_page()
-            page.goto((root / "dist" / "site" / "index.html").as_uri())
-            page.wait_for_selector("#tbody tr")
-            for query in QUERIES:
-                for end in range(1, len(query) + 1):
-                    times.append(page.evaluate(TIME_KEYSTROKE, query[:end]))
-            browser.close()
+        times = keystroke_times(root / "dist" / "site" / "index.html", QUERIES)
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
     print(f"search over {args.entries:,} entries, {len(times)} keystrokes in chromium:")

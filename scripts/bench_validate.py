@@ -38,9 +38,10 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def build_registry(root: Path, count: int) -> dict[str, list[Path]]:
-    """Copy the shipped registry, then add clones until it holds `count` entries."""
-    shutil.copytree(REPO / "entries", root / "entries")
+def build_registry(root: Path, count: int, source: Path = REPO) -> dict[str, list[Path]]:
+    """Copy the registry at `source` (default: the shipped one), then add clones until it holds
+    `count` entries."""
+    shutil.copytree(source / "entries", root / "entries")
     shutil.copytree(REPO / "schemas", root / "schemas")
     shipped = sorted((root / "entries").rglob("*.yaml"))
     templates = [

@@ -254,6 +254,7 @@ def test_index_links_the_downloads_the_build_wrote_and_the_plots(built: Path) ->
     downloads = [h for h, _ in index.links if h.startswith("downloads/")]
     assert "downloads/models.csv" in downloads and "downloads/registry.duckdb" in downloads
     assert "downloads/datasets.parquet" in downloads
+    assert index.href("Markdown") == "downloads/coverage.md"  # what to research next
     for href in downloads:
         assert (site / href).is_file(), href  # copied into the site: works from disk and Pages
         assert (site / href).read_bytes() == (built / href.removeprefix("downloads/")).read_bytes()

@@ -62,6 +62,8 @@ class Registry:
     # Files left out because they do not load (a link, a pipe, bytes YAML refuses), as
     # `path:line:col: error: message — hint` lines: the build reports them and exits 1.
     skipped: list[str] = field(default_factory=list)
+    # what the build's outputs derive from the entries once and share (the typed tables)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Registry:

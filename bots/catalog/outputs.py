@@ -12,13 +12,20 @@ from pathlib import Path
 
 from bots.catalog import exports
 from bots.catalog.build import DATASET_COLUMNS, MISSING, MODEL_COLUMNS, Registry
+from bots.catalog.coverage import write_coverage
 from bots.catalog.offerings import offering_tables
 from bots.catalog.tables import all_tables
 from bots.core.fileio import write_atomic
 
 
 def _tables(registry: Registry) -> dict[str, exports.Table]:
-    return {**all_tables(registry), **offering_tables(registry.models, registry.providers)}
+    """Every typed table, built once per loaded registry (the tables and the database share
+    them)."""
+    if "tables" not in registry.derived:
+        offerings = offering_tables(registry.models, registry.providers)
+        registry.derived["tables"] = {**all_tables(registry), **offerings}
+    tables: dict[str, exports.Table] = registry.derived["tables"]
+    return tables
 
 
 def write_tables(registry: Registry, out: Path) -> str:
@@ -74,5 +81,6 @@ OUTPUTS = (
     Output("tables", write_tables),
     Output("database", write_database),
     Output("plots", write_plots),
-    Output("site", write_site_pages),
+    Output("coverage", write_coverage),
+    Output("site", write_site_pages),  # last: it copies the files above into the site
 )

@@ -7,7 +7,7 @@ It works from `file://` and from GitHub Pages with no server: the data travels a
 (`data.js`), not fetched JSON, and the build copies the downloads (tables, database) and plots
 into the site, so its links work wherever the site folder is. Every value is HTML-escaped when
 written; the client inserts text with `textContent` only. Search keeps a lowercase haystack per
-row (its cells plus licence, organization id, modalities and task) and shows the first 200
+row (its cells plus licence, organization id, modalities and task) and shows the first 100
 matches, so it answers at once with 10,000 entries.
 """
 
@@ -56,8 +56,9 @@ DOWNLOADS = [("models", "models"), ("datasets", "datasets"), ("scores", "scores"
              ("offerings", "API offerings"), ("providers", "API providers"),
              ("training_data", "training data")]  # fmt: skip
 FORMATS = ("csv", "parquet", "json")
-FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
+FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "md": "Markdown"}
 DATABASE = "registry.duckdb"
+COVERAGE = ("coverage.md", "coverage.json")  # each column's fill rate and what to research next
 PLOT_FORMATS = (".svg", ".png")
 
 PARAMETER_CELL = re.compile(r"≈?([0-9][0-9,]*(?:\.[0-9]+)?)(?: \(≈?[0-9][0-9,.]* active\))?")
@@ -245,6 +246,7 @@ def copy_downloads(out: Path, site: Path) -> tuple[list[str], list[str]]:
     and plots/), so the index links to them both from disk and on GitHub Pages; returns
     (downloads, plots) that exist."""
     wanted = [f"{stem}.{fmt}" for stem, _ in DOWNLOADS for fmt in FORMATS] + [DATABASE]
+    wanted += COVERAGE
     downloads = {name: out / name for name in wanted if (out / name).is_file()}
     plot_dir = out / "plots"
     plots = {
@@ -267,6 +269,10 @@ def downloads_html(downloads: list[str], plots: list[str]) -> str:
             items.append(f"<li>{esc(title)}: {', '.join(links)}</li>")
     if DATABASE in have:
         items.append(f'<li><a href="downloads/{DATABASE}">DuckDB database</a> (every table)</li>')
+    coverage = [f'<a href="downloads/{name}">{FORMAT_NAMES[name.rsplit(".", 1)[1]]}</a>'
+                for name in COVERAGE if name in have]  # fmt: skip
+    if coverage:
+        items.append(f"<li>What to research next: {', '.join(coverage)}</li>")
     if any(p.endswith(".svg") for p in plots):
         items.append('<li><a href="plots.html">Plots</a></li>')
     if not items:
