@@ -125,3 +125,19 @@ def test_a_count_past_64_bits_does_not_stop_the_build(
         "WHERE id = 'allenai/OLMo-7B'"
     ).fetchall()
     assert olmo_row[0][0] is None and olmo_row[0][1].startswith("10,000,000,000,000,000,")
+
+
+def test_a_name_that_starts_like_a_formula_is_text_in_csv_and_exact_elsewhere(
+    catalog: Path, registry_cli: Callable[..., Run]
+) -> None:
+    formula = '=HYPERLINK("http://evil.example","OLMo")'
+    edit(catalog, "entries/models/allenai/OLMo-7B.yaml", "name: OLMo 7B\n", f"name: '{formula}'\n")
+    out = catalog.parent / "dist"
+    result = registry_cli("build", "--out", out, root=catalog)
+    assert result.code == 0, result.err
+    models = pd.read_csv(out / "models.csv", keep_default_na=False).set_index("id")
+    assert models.loc["allenai/OLMo-7B", "name"] == "'" + formula
+    assert models.loc["allenai/OLMo-7B", "Model Name"] == "'" + formula
+    assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in models.to_numpy().flat)
+    parquet = pd.read_parquet(out / "models.parquet").set_index("id")
+    assert parquet.loc["allenai/OLMo-7B", "name"] == formula

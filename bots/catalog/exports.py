@@ -60,19 +60,32 @@ def markdown(title: str, columns: list[str], rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+1+cmd|…`, `@SUM(…)`):
+# contributors write the names and notes these tables carry.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet shows as text: one that starts like a formula gets a leading `'`
+    (the JSON, Parquet and database keep the text exactly)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
+        return _inert(LIST_SEPARATOR.join(str(v) for v in value))
+    if isinstance(value, str):
+        return _inert(value)
     return value
 
 
 def csv_text(table: Table) -> str:
     """The table as CSV: null empty, booleans `true`/`false`, dates ISO, a list's items
-    joined by `; `."""
+    joined by `; `, text that starts like a spreadsheet formula after a `'`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.names)
