@@ -267,8 +267,21 @@ def test_models_markdown_has_the_guides_columns_with_id_and_licence(built: Path)
         "| Performance Metrics | Adapter Support | Training Data | Model Type "
         "| Resolution/Output Quality | Inference Time | Cost | API Availability | URL | License |"
     )
-    closed = next(line for line in lines if line.startswith("| corvid/closed-xl |"))
+    closed = next(line for line in lines if line.startswith("| `corvid/closed-xl` |"))
     assert "| Unknown |" in closed and closed.endswith("| proprietary |")
+
+
+def test_the_markdown_tables_keep_contributor_text_inert(tmp_path: Path) -> None:
+    from cmarkgfm import github_flavored_markdown_to_html as render
+
+    from bots.catalog.exports import markdown
+
+    rows = [{"id": "a/b", "Model Name": "@octocat ![x](http://evil.example/x.png) <b>#12</b> | x",
+             "URL": "https://example.org/model"}]  # fmt: skip
+    html = render(markdown("Models", ["id", "Model Name", "URL"], rows))
+    assert "<img" not in html and "<b>" not in html  # (a bare URL is autolinked, as text)
+    assert "@octocat" not in html.replace("@\u200b", "")  # no live mention
+    assert '<a href="https://example.org/model">' in html and "<code>a/b</code>" in html
 
 
 def test_the_queries_contributing_shows_run_on_the_built_database(db: Any) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.core.fileio import atomic_path, write_atomic
+from bots.core.markdown import code, escape, http_url, link
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,28 @@ LIST_SEPARATOR = "; "
 
 
 def _cell_md(value: Any) -> str:
+    """A cell as inert Markdown: contributor text can neither format, link, ping (@name,
+    #12) nor inject HTML; an http(s) URL is a link to itself."""
     if value is None:
         return ""
     text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return link(text, text) if http_url(text) else escape(text)
+
+
+def _id_md(value: Any) -> str:
+    return code(str(value)) if value else ""
 
 
 def markdown(title: str, columns: list[str], rows: list[dict[str, Any]]) -> str:
     lines = [f"# {title}", "", f"{len(rows)} rows.", ""]
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "---|" * len(columns))
-    lines += ["| " + " | ".join(_cell_md(r.get(c)) for c in columns) + " |" for r in rows]
+    lines += [
+        "| "
+        + " | ".join(_id_md(r.get(c)) if c == "id" else _cell_md(r.get(c)) for c in columns)
+        + " |"
+        for r in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
