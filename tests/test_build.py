@@ -141,3 +141,15 @@ def test_a_name_that_starts_like_a_formula_is_text_in_csv_and_exact_elsewhere(
     assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in models.to_numpy().flat)
     parquet = pd.read_parquet(out / "models.parquet").set_index("id")
     assert parquet.loc["allenai/OLMo-7B", "name"] == formula
+
+
+def test_formula_cells_and_provider_model_ids() -> None:
+    from bots.catalog.exports import _inert
+
+    assert (
+        _inert("@cf/meta/llama-3.3-70b-instruct-fp8-fast")
+        == "@cf/meta/llama-3.3-70b-instruct-fp8-fast"
+    )
+    for formula in ("@SUM(A1:A2)", "=1+2", "+1+cmd|' /C calc'!A0", "-2+3", "@cf x", "\tx"):
+        assert _inert(formula) == "'" + formula
+    assert _inert("Llama 3") == "Llama 3"

@@ -194,6 +194,7 @@ def test_a_single_access_class_is_neither_coloured_nor_titled_by_access(
     one = write_registry(tmp_path / "one", {
         "acme/a": model("A", parameters={"total": 10**9}, **facts),
         "acme/b": model("B", parameters={"total": 10**10}, **facts),
+        "acme/c": model("C", parameters={"total": 10**11}, **facts),
     })  # fmt: skip
     fig = drawn(one, "parameters_over_time")
     ax = fig.axes[0]
@@ -202,6 +203,7 @@ def test_a_single_access_class_is_neither_coloured_nor_titled_by_access(
     two = write_registry(tmp_path / "two", {
         "acme/a": model("A", parameters={"total": 10**9}, **facts),
         "acme/b": model("B", parameters={"total": 10**10}, **{**facts, "access": "api_only"}),
+        "acme/c": model("C", parameters={"total": 10**11}, **facts),
     })  # fmt: skip
     ax = drawn(two, "parameters_over_time").axes[0]
     assert "by access" in ax.get_title() and len(ax.collections) == 2
@@ -234,6 +236,16 @@ def test_a_plot_with_nothing_to_compare_is_not_drawn_and_the_build_says_why(
     assert "licences: every entry has the same licence (mit)" in summary
     assert "price_vs_quality: 0 model(s) with both a price and a comparable score" in summary
     assert not (out / "plots" / "licences.png").exists()  # no stale plot left behind
+
+
+def test_a_scatter_plot_of_two_models_is_not_drawn(tmp_path: Path) -> None:
+    facts = {"access": "open_weights", "release_date": "2024-01-01"}
+    registry = write_registry(tmp_path / "r", {
+        "acme/a": model("A", parameters={"total": 10**9}, **facts),
+        "acme/b": model("B", parameters={"total": 10**10}, **facts),
+    })  # fmt: skip
+    summary = write_plots(registry, tmp_path / "dist")
+    assert "parameters_over_time: 2 model(s) with both a size and a release date" in summary
 
 
 def test_score_axes_name_the_metric_its_range_and_which_way_is_better(

@@ -72,8 +72,8 @@ def test_top_normalised_score_per_benchmark_mixes_a_0_100_and_a_0_1_scale(db: An
     rows = db.execute(
         """
         select benchmark, arg_max(model, normalised), max(normalised) from scores
-        where benchmark is not null and normalised is not null and not lower_is_better
-        group by benchmark order by benchmark
+        where subtask is null and normalised is not null and not lower_is_better
+        group by benchmark, metric, setting order by benchmark
         """
     ).fetchall()
     # alpha-70b's 68.0 and 38.0 are on 0–100: raw values would put it first on both

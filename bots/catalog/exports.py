@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,17 @@ def markdown(title: str, columns: list[str], rows: list[dict[str, Any]]) -> str:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# One token of id characters after an `@`: a provider's model id (`@cf/meta/llama-3-8b`), kept
+# as it is so that joins on it work; a formula has an operator, a bracket or a space.
+PROVIDER_ID = re.compile(r"@[\w./:-]+")
+
+
 def _inert(text: str) -> str:
     """Text a spreadsheet shows as text: one that starts like a formula gets a leading `'`
     (the JSON, Parquet and database keep the text exactly)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if not text.startswith(FORMULA_START) or PROVIDER_ID.fullmatch(text):
+        return text
+    return "'" + text
 
 
 def _csv_cell(value: Any) -> Any:

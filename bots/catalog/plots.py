@@ -45,6 +45,8 @@ class NotDrawn:
 
 
 Drawing = Any  # a matplotlib Figure, or NotDrawn
+# A scatter plot of fewer models than this says nothing a table would not: it is not drawn.
+FEWEST_POINTS = 3
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Any, Any]:
@@ -150,7 +152,7 @@ def parameters_over_time(registry: Registry) -> Drawing:
         if size and when:
             name = f"{'≈' if size[1] else ''}{_name(model_id, data)}"
             points.append(Point(when, size[0] / 1e9, name, _access(data)))
-    if len(points) < 2:
+    if len(points) < FEWEST_POINTS:
         return NotDrawn(f"{len(points)} model(s) with both a size and a release date")
     fig, ax = _figure(9, 5.5)
     coloured = _scatter(ax, points, "access")
@@ -427,7 +429,7 @@ def _spread(points: list[PricePoint], most: int) -> list[PricePoint]:
 
 def price_vs_quality(registry: Registry) -> Drawing:
     key, points = price_quality(registry)
-    if key is None or len(points) < 2:
+    if key is None or len(points) < FEWEST_POINTS:
         return NotDrawn(f"{len(points)} model(s) with both a price and a comparable score")
     label = _benchmark_label(registry, key)
     fig, ax = _figure(9, 6)
@@ -481,7 +483,7 @@ def tokens_vs_parameters(registry: Registry) -> Drawing:
             rounded = "≈" if size[1] or tokens[1] else ""
             points.append(Point(size[0], tokens[0], rounded + _name(model_id, data),
                                 _access(data)))  # fmt: skip
-    if len(points) < 2:
+    if len(points) < FEWEST_POINTS:
         return NotDrawn(f"{len(points)} model(s) with both parameters and pre-training tokens")
     fig, ax = _figure(9, 6)
     low = min(p.x for p in points) / 2

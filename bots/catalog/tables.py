@@ -509,9 +509,9 @@ def training_data_rows(
 
 
 STAGE_COLUMNS = (
-    Column("id", "string", "`<model>#<order>`."),
+    Column("id", "string", "`<model>#<position>`."),
     Column("model", "string", "The model's id."),
-    Column("order", "integer", "The stage's place in training, from 1."),
+    Column("position", "integer", "The stage's place in training, from 1."),
     Column("stage", "string", "The stage's name (pretraining, mid_training…)."),
     Column("dataset", "string", "The id of the stage's dataset."),
     Column("total_tokens", "integer", f"Tokens seen in the stage. {MARKER_NOTE}"),
@@ -533,7 +533,7 @@ def stage_rows(model_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "id": f"{model_id}#{order}",
                 "model": model_id,
-                "order": order,
+                "position": order,
                 "stage": _text(stage.get("name")),
                 "dataset": _text(stage.get("dataset")),
                 "total_tokens": _count(stage.get("total_tokens")),
