@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pytest
 import pandas as pd
 
 from bots.catalog.build import DATASET_COLUMNS, MODEL_COLUMNS
@@ -94,16 +95,21 @@ def test_an_out_folder_that_cannot_be_made_is_one_line(
     )
 
 
-def test_an_invalid_size_is_shown_as_written_not_a_crash(
+def test_an_entry_its_schema_refuses_is_left_out_and_named_at_its_line(
     registry: Path, registry_cli: Callable[..., Run]
 ) -> None:
     corpus = registry / "entries/datasets/acme/corpus.yaml"
-    corpus.write_text(corpus.read_text() + "size:\n  tokens: '2.6e12'\n")
+    text = corpus.read_text()
+    corpus.write_text(text + "size:\n  tokens: '2.6e12'\n")
     out = registry.parent / "dist"
     result = registry_cli("build", "--out", out, root=registry)
-    assert result.code == 0, result.err
+    assert result.code == 1, result.err
+    line = len(text.splitlines()) + 2
+    assert f"entries/datasets/acme/corpus.yaml:{line}:" in result.err
+    assert "size.tokens" in result.err and "left out of the build until then" in result.err
     datasets = pd.read_csv(out / "datasets.csv", keep_default_na=False)
-    assert "2.6e12 tokens" in set(datasets.iloc[0])
+    assert "acme/corpus" not in set(datasets["id"])  # the rest is built
+    assert (out / "site" / "index.html").is_file()
 
 
 def test_a_count_past_64_bits_does_not_stop_the_build(
@@ -153,3 +159,32 @@ def test_formula_cells_and_provider_model_ids() -> None:
     for formula in ("@SUM(A1:A2)", "=1+2", "+1+cmd|' /C calc'!A0", "-2+3", "@cf x", "\tx"):
         assert _inert(formula) == "'" + formula
     assert _inert("Llama 3") == "Llama 3"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("access", ["open_weights"]),
+        ("scores", 1),
+        ("scores", [{"benchmark": "cais/mmlu", "metric": "accuracy", "value": "0.7"}]),
+        ("sources", 1),
+        ("training_stages", 1),
+        ("training_data", [{"dataset": "allenai/dolma", "share": float("nan")}]),
+    ],
+)
+def test_an_entry_of_the_wrong_shape_never_stops_the_build(
+    catalog: Path, registry_cli: Callable[..., Run], field: str, value: object
+) -> None:
+    from ruamel.yaml import YAML
+
+    olmo = catalog / "entries/models/allenai/OLMo-7B.yaml"
+    data = YAML(typ="safe").load(olmo.read_text())
+    data[field] = value
+    with olmo.open("w") as handle:
+        YAML(typ="safe").dump(data, handle)
+    out = catalog.parent / "dist"
+    result = registry_cli("build", "--out", out, root=catalog)
+    assert result.code == 1 and "internal error" not in result.err, result.err
+    assert "entries/models/allenai/OLMo-7B.yaml:" in result.err
+    assert "left out of the build" in result.err
+    assert (out / "registry.duckdb").is_file() and (out / "site" / "index.html").is_file()

@@ -18,6 +18,7 @@ from typing import Any
 from bots.catalog.offerings import availability_cell, cost_cell, offerings_of
 from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryKind, NotRegularFile
 from bots.core.loader import load_entry_file
+from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import model_of, model_scores
 
 MODEL_COLUMNS = [
@@ -66,7 +67,10 @@ class Registry:
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, root: Path) -> Registry:
+    def load(cls, root: Path, schemas: SchemaSet | None = None) -> Registry:
+        """Every entry file under `root`; with `schemas`, an entry its schema refuses is left
+        out and named like a file that does not load (the tables never see a list where a
+        word belongs)."""
         registry = cls()
         files = EntryFiles(root)
         for relpath in files.walk(ENTRIES_DIR):  # a linked folder is no entry: say so
@@ -84,6 +88,9 @@ class Registry:
                 for p in loaded.problems
             )
             if not isinstance(data, dict):
+                continue
+            if schemas is not None and not schemas.is_valid(ref.kind, data):
+                registry.skipped.append(_refused(root, ref.relpath, schemas))
                 continue
             if ref.kind is EntryKind.SCORES:
                 registry.score_files.setdefault(model_of(ref), []).append(data)
@@ -107,6 +114,27 @@ class Registry:
             return None
         org = self.organizations.get(org_id)
         return str(org.get("name")) if org and org.get("name") else org_id
+
+
+def _refused(root: Path, relpath: str, schemas: SchemaSet) -> str:
+    """What validate says first of an entry its schema refuses, as a build line: the field at
+    its line, what to write, and that the entry is left out."""
+    from bots.check.checker import Checker
+    from bots.core.findings import Severity
+
+    found = Checker(root, schemas).check_relpaths([relpath]).findings
+    first = next((f for f in found if f.severity is Severity.ERROR and f.path == relpath), None)
+    if first is None:  # the fast gate and the detailed pass disagree: say what is known
+        return (
+            f"{relpath}:1:1: error: it does not match its schema — left out of the build: "
+            f"run `registry validate {relpath}`"
+        )
+    what = f"{first.field}: {first.message}" if first.field else first.message
+    hint = f"{first.hint}; " if first.hint else ""
+    return (
+        f"{relpath}:{first.line}:{first.column}: error: {what} — {hint}left out of the build "
+        "until then"
+    )
 
 
 def _missing(value: Any) -> str | None:

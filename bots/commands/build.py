@@ -6,7 +6,8 @@ and providers also as CSV, JSON and Parquet), plots (PNG and SVG), and the stati
 
 Cells read `Unknown` where an entry says nobody knows, `N/A` where it does not apply, and are
 empty where nobody has researched the value yet. Exit status: 0 built, 1 built without the
-entry files that do not load (each reported at its line: run `registry validate`), 2 usage.
+entry files that do not load or that their schema refuses (each reported at its line, with
+what to write), 2 usage.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bots.commands.common import output_folder, registry_root
+from bots.commands.common import load_schemas, output_folder, registry_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     root = registry_root(args)
     out = args.out or root / "dist"
     output_folder(out)
-    registry = Registry.load(root)
+    registry = Registry.load(root, load_schemas(root))
     summaries = [output.write(registry, out) for output in OUTPUTS]
     print(f"{', '.join(summaries)} → {out}")
     for line in registry.skipped:
