@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-import pytest
 import pandas as pd
+import pytest
 
 from bots.catalog.build import DATASET_COLUMNS, MODEL_COLUMNS
 from tests.conftest import Run
