@@ -151,3 +151,11 @@ def test_a_score_on_an_unbounded_scale_has_no_normalised_value() -> None:
     assert normalised_value({"metric": "accuracy", "value": "unknown"}) is None
     assert normalised_value({"metric": "accuracy", "value": float("nan")}) is None
     assert normalised_value({"metric": "accuracy", "value": True}) is None
+
+
+def test_a_value_outside_its_range_has_no_place_in_it() -> None:
+    from bots.core.metrics import normalised_value
+
+    assert normalised_value({"metric": "accuracy", "value": 65.3}) is None  # a bare percentage
+    assert normalised_value({"metric": "accuracy", "value": -0.1}) is None
+    assert normalised_value({"metric": "accuracy", "value": 1}) == 1.0

@@ -188,7 +188,8 @@ def test_the_same_score_in_two_score_files_or_twice_in_one_is_an_error(
         f"{PAPER} (scores[0])" in result.out  # fmt: skip
     assert (
         f"{PAPER}:6:5: error: scores[1]: score acme/corpus · accuracy · 0-shot is also in "
-        f"{PAPER} (scores[2]) — a model's score is stored once: remove one of them"
+        f"{PAPER} (scores[2]) — a model's score is stored once (benchmark, subtask, metric and "
+        "setting name it): remove one of them"
     ) in result.out
 
 

@@ -246,3 +246,19 @@ def test_a_job_summary_that_cannot_be_written_loses_only_the_summary(
     assert "::error file=" in run.out
     assert run.err.startswith("registry validate: cannot append to the job summary")
     assert not missing.exists()
+
+
+def test_one_score_written_twice_in_a_model_entry_is_an_error_at_each(
+    registry: Path, registry_cli
+) -> None:
+    score = (
+        "  - {benchmark: acme/corpus, metric: accuracy, value: %s, setting: 5-shot,\n"
+        "     source: 'https://acme.example.org/paper'}\n"
+    )
+    extra = "scores:\n" + score % "0.7" + score % "0.71"
+    write(registry, "entries/models/acme/twice.yaml", model("twice", extra))
+    run = registry_cli("validate", "--format", "json", root=registry)
+    assert run.code == 1
+    found = [f for f in json.loads(run.out)["findings"] if f["code"] == "scores.duplicate"]
+    assert [f["field"] for f in found] == ["scores[0]", "scores[1]"]
+    assert "remove one of them" in found[0]["hint"]

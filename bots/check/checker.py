@@ -334,11 +334,11 @@ class Checker:
 
     def score_index(self, model_id: str) -> dict[ScoreKey, list[ScorePlace]]:
         """Every place each score of the model is written: its entry and its score files
-        (cached per check). Empty when the model has no score file: nothing to compare."""
+        (cached per check)."""
         cached = self._score_indexes.get(model_id)
         if cached is None:
             files = score_file_relpaths(self.files, model_id)
-            places = [EntryRef(EntryKind.MODEL, model_id).relpath, *files] if files else []
+            places = [EntryRef(EntryKind.MODEL, model_id).relpath, *files]
             cached = score_index((p, self._data_at(p)) for p in places)
             self._score_indexes[model_id] = cached
         return cached

@@ -70,16 +70,13 @@ def check_score_file(ref: EntryRef, data: dict[str, Any]) -> Iterator[RuleFindin
 def check_stored_once(
     ref: EntryRef, relpath: str, index: dict[ScoreKey, list[ScorePlace]]
 ) -> Iterator[RuleFinding]:
-    """A score of this file that the model's entry or another score file also holds (or, in a
-    score file, that the same file holds twice), naming the other places. `index`: every place
+    """A score of this file that the model's entry or another score file also holds, or that
+    the same file holds twice, naming the other places. `index`: every place
     of each of the model's scores (`bots.core.scorefiles.score_index`)."""
     for key, places in index.items():
         mine = [p for p in places if p.relpath == relpath]
         if not mine or len(places) < 2:
             continue
-        others = [p for p in places if p.relpath != relpath]
-        if not others and ref.kind is not EntryKind.SCORES:
-            continue  # twice inside one model entry: not this rule's finding
         for place in mine:
             also = [p for p in places if p != place]
             yield RuleFinding(
@@ -95,13 +92,16 @@ def check_stored_once(
 
 
 def _stored_once_hint(ref: EntryRef, relpath: str, also: list[ScorePlace]) -> str:
+    if all(p.relpath == relpath for p in also):
+        return (
+            "a model's score is stored once (benchmark, subtask, metric and setting name it): "
+            "remove one of them, or give each the setting that tells them apart"
+        )
     if ref.kind is EntryKind.MODEL:
         return (
             "a model's score is stored once, and a score file's scores are the model's "
             "scores already: remove it here"
         )
-    if all(p.relpath == relpath for p in also):
-        return "a model's score is stored once: remove one of them"
     if any(p.relpath.startswith("entries/models/") for p in also):
         return (
             "a model's score is stored once: remove the copy in the model entry (this file "

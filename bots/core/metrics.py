@@ -128,13 +128,16 @@ def score_range(score: Mapping[str, Any]) -> tuple[float | None, float | None]:
 
 def normalised_value(score: Mapping[str, Any]) -> float | None:
     """The value's place in its range, 0 at the range's min and 1 at its max (not flipped for
-    metrics where lower is better); None when the range is unbounded on a side or the value is
-    not a finite number. A value outside its range (an invalid entry) is clamped."""
+    metrics where lower is better); None when the range is unbounded on a side, the value is
+    not a finite number, or it lies outside its range (65.3 as an accuracy: a percentage
+    written without its `range`, which validate warns of) and so has no place in it."""
     value = _bound(score.get("value"))
     low, high = score_range(score)
     if value is None or low is None or high is None or high <= low:
         return None
-    return min(1.0, max(0.0, (value - low) / (high - low)))
+    if not low <= value <= high:
+        return None
+    return (value - low) / (high - low)
 
 
 def canonical_setting(raw: str) -> tuple[str | None, str]:
