@@ -102,8 +102,19 @@ def test_each_column_counts_known_unknown_na_and_not_researched(fixture_registry
     }  # fmt: skip
     assert report["datasets"]["total"]["rates"]["known"] == 0.5  # 15 of 30 cells
     markdown = (out / "coverage.md").read_text(encoding="utf-8")
-    assert "| Billions of Parameters | 1 (25%) | 1 (25%) | 0 (0%) | 2 (50%) |" in markdown
-    assert "| **All columns** | 15 (50%) | 2 (7%) | 1 (3%) | 12 (40%) |" in markdown
+    assert (
+        "| Billions of Parameters | `parameters` | 1 (25%) | 1 (25%) | 0 (0%) | 2 (50%) |"
+    ) in markdown
+    assert "| **All columns** |  | 15 (50%) | 2 (7%) | 1 (3%) | 12 (40%) |" in markdown
+
+
+def test_a_share_never_rounds_a_few_to_none_or_all_but_a_few_to_all() -> None:
+    from bots.catalog.coverage import _share
+
+    assert [_share(207, 208), _share(1, 208), _share(0, 208), _share(208, 208)] == [
+        ">99%", "<1%", "0%", "100%"
+    ]  # fmt: skip
+    assert _share(1, 4) == "25%" and _share(3, 0) == "–"
 
 
 def test_the_most_used_entries_with_the_most_missing_facts_come_first(
@@ -143,9 +154,11 @@ def test_the_most_used_entries_with_the_most_missing_facts_come_first(
     assert (
         "1. **Acme Base**: model `acme/base`, file `entries/models/acme/base.yaml`\n"
         "   - uses: 2 models derived from it\n"
-        "   - not researched: Performance Metrics, Resolution/Output Quality, Inference Time, "
-        "Cost, API Availability\n"
-        "   - Unknown: Billions of Parameters\n"
+        "   - not researched: Performance Metrics (`scores` or a score file), "
+        "Resolution/Output Quality (`output_quality`), Inference Time (`inference_time`), "
+        "Cost (`cost` or API offerings), API Availability (`api_availability` or API "
+        "offerings)\n"
+        "   - Unknown: Billions of Parameters (`parameters`)\n"
     ) in todo
     assert "   - uses: 1 dataset derived from it, 1 model trained on it\n" in todo
     assert "   - uses: 1 model scored on it\n" in todo

@@ -372,20 +372,57 @@ SCHEMA: dict[str, Any] = {
 
 
 def _share(count: int, whole: int) -> str:
-    return f"{100 * count / whole:.0f}%" if whole else "–"
+    """A whole percentage that never rounds a few to none or all but a few to all."""
+    if not whole:
+        return "–"
+    shown = f"{100 * count / whole:.0f}"
+    if shown == "0" and count:
+        return "<1%"
+    if shown == "100" and count < whole:
+        return ">99%"
+    return f"{shown}%"
+
+
+# The entry field(s) each master-table column is made from: what a contributor writes.
+FIELDS = {
+    "Model Name": "name", "Company/Organization": "organization",
+    "Billions of Parameters": "parameters", "Open/Closed Source": "access",
+    "Performance Metrics": "scores", "Adapter Support": "adapter_support",
+    "Training Data": "training_data", "Model Type": "model_type, task_category",
+    "Resolution/Output Quality": "output_quality", "Inference Time": "inference_time",
+    "Cost": "cost", "API Availability": "api_availability",
+    "URL": "url", "Dataset Name": "name", "Source/Organization": "organization",
+    "Description": "description", "Size": "size", "Languages": "languages",
+    "Licensing": "license", "Public Availability": "availability",
+    "Preprocessing Required": "preprocessing_required", "Metadata": "annotations",
+    "Data Format": "formats",
+}  # fmt: skip
+
+
+# Where a column's value may come from besides the entry's own field.
+ALSO_FROM = {"Performance Metrics": "a score file", "Cost": "API offerings",
+             "API Availability": "API offerings"}  # fmt: skip
+
+
+def _field(column: str) -> str:
+    written = FIELDS.get(column)
+    if not written:
+        return ""
+    also = ALSO_FROM.get(column)
+    return code(written) + (f" or {also}" if also else "")
 
 
 def _table_markdown(title: str, table: TableCoverage) -> list[str]:
     lines = [f"## {title} ({table.entries:,})", ""]
-    lines.append("| Column | " + " | ".join(LABELS[s] for s in STATUSES) + " |")
-    lines.append("|---|" + "---:|" * len(STATUSES))
+    lines.append("| Column | Field | " + " | ".join(LABELS[s] for s in STATUSES) + " |")
+    lines.append("|---|---|" + "---:|" * len(STATUSES))
     for column in [*table.columns, ColumnCoverage("All columns", table.total)]:
         whole = table.cells if column.column == "All columns" else table.entries
         shown = [f"{column.counts[s]:,} ({_share(column.counts[s], whole)})" for s in STATUSES]
         name = escape(column.column)
         if column.column == "All columns":
             name = f"**{name}**"
-        lines.append(f"| {name} | " + " | ".join(shown) + " |")
+        lines.append(f"| {name} | {_field(column.column)} | " + " | ".join(shown) + " |")
     return [*lines, ""]
 
 
@@ -450,7 +487,10 @@ def coverage_markdown(report: Coverage) -> str:
         lines.append(f"{under}- uses: {_uses_words(item)}")
         for which in MISSING:
             if item.missing[which]:
-                names = ", ".join(escape(c) for c in item.missing[which])
+                names = ", ".join(
+                    f"{escape(c)} ({_field(c)})" if c in FIELDS else escape(c)
+                    for c in item.missing[which]
+                )
                 lines.append(f"{under}- {MISSING_LABELS[which]}: {names}")
     return "\n".join(lines) + "\n"
 
