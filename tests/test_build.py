@@ -188,3 +188,17 @@ def test_an_entry_of_the_wrong_shape_never_stops_the_build(
     assert "entries/models/allenai/OLMo-7B.yaml:" in result.err
     assert "left out of the build" in result.err
     assert (out / "registry.duckdb").is_file() and (out / "site" / "index.html").is_file()
+
+
+def test_a_file_where_no_entry_can_live_is_named_not_silently_left_out(
+    catalog: Path, registry_cli: Callable[..., Run]
+) -> None:
+    olmo = catalog / "entries/models/allenai/OLMo-7B.yaml"
+    olmo.rename(olmo.with_suffix(".yml"))
+    out = catalog.parent / "dist"
+    result = registry_cli("build", "--out", out, root=catalog)
+    assert result.code == 1
+    assert (
+        "entries/models/allenai/OLMo-7B.yml:1:1: error: entry files end in .yaml — rename it to "
+        "OLMo-7B.yaml; left out of the build"
+    ) in result.err

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from bots.catalog.offerings import availability_cell, cost_cell, offerings_of
-from bots.core.entries import ENTRIES_DIR, SUFFIX, EntryFiles, EntryKind, NotRegularFile
+from bots.core.entries import (
+    ENTRIES_DIR,
+    SUFFIX,
+    EntryFiles,
+    EntryKind,
+    LocationError,
+    NotRegularFile,
+    ref_for_relpath,
+)
 from bots.core.loader import load_entry_file
 from bots.core.schemas import SchemaSet
 from bots.core.scorefiles import model_of, model_scores
@@ -80,6 +88,11 @@ class Registry:
                 registry.skipped.append(
                     f"{relpath}:1:1: error: {refused.strerror} — {refused.hint}"
                 )
+                continue
+            try:  # a file where no entry can live (`.yml`, a folder of no kind): say so
+                ref_for_relpath(relpath)
+            except LocationError as exc:
+                registry.skipped.append(f"{relpath}:1:1: error: {exc}; left out of the build")
         for ref in files.entries():
             loaded = load_entry_file(root / ref.relpath)
             data = loaded.data
