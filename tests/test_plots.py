@@ -373,3 +373,24 @@ def test_plots_are_drawn_as_png_and_svg(catalog: Path) -> None:
     svg = (out / "plots" / "parameters_over_time.svg").read_text()
     assert "Model size over release date" in svg and "Mistral 7B" in svg
     assert "Models by task (12 models)" in (out / "plots" / "tasks_and_modalities.svg").read_text()
+
+
+def test_models_with_one_mix_share_a_bar_and_the_bars_are_capped(
+    tmp_path: Path, drawn: Callable[[Registry, str], Any]
+) -> None:
+    from bots.catalog.plots import MIX_BARS
+
+    same = [{"categories": ["web"], "share": 0.7}, {"categories": ["code"], "share": 0.3}]
+    models = {f"acme/suite-{i}": model(f"Suite {i}", training_data=same) for i in range(3)}
+    models |= {
+        f"acme/own-{i:02}": model(f"Own {i:02}", training_data=[
+            {"categories": ["web"], "share": round(0.01 * (i + 1), 2)}]
+        ) for i in range(MIX_BARS + 5)
+    }  # fmt: skip
+    fig = drawn(write_registry(tmp_path / "r", models), "training_data_mix")
+    ax = fig.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(rows) == MIX_BARS and "Suite 0 and 2 more" in rows
+    assert "Own 00" in rows and "Own 44" not in rows  # ties by name: the first names shown
+    title = " ".join(ax.get_title().split())  # the title wraps to fit
+    assert f"{MIX_BARS + 8} models, {MIX_BARS + 6} mixes; 6 rarer mixes not shown" in title

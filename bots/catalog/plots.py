@@ -535,6 +535,26 @@ def _domains(mixes: list[Mix]) -> list[str]:
     return [d for d in order if d in present] + sorted(present - set(order))
 
 
+# Bars in the mix plot at most: the mixes most models share (a registry of a thousand models
+# would draw a figure forty thousand pixels tall).
+MIX_BARS = 40
+
+
+def _same_mixes(mixes: list[Mix], domains: list[str]) -> list[list[Mix]]:
+    """Models whose shares agree to 1 part in 1,000 (the Pythia suite, trained on one corpus)
+    as one group each, in name order."""
+    groups: dict[tuple[float, ...], list[Mix]] = {}
+    for mix in sorted(mixes, key=lambda m: m.name):
+        key = tuple(round(mix.shares.get(d, 0.0), 3) for d in domains)
+        groups.setdefault(key, []).append(mix)
+    return list(groups.values())
+
+
+def _mix_label(group: list[Mix]) -> str:
+    first = shorten_name(group[0].name)
+    return first if len(group) == 1 else f"{first} and {len(group) - 1} more"
+
+
 def training_data_mix(registry: Registry) -> Drawing:
     """One stacked bar per model: its training data's shares by top-level taxonomy domain,
     from its training_data shares or its one training dataset's composition."""
@@ -542,9 +562,14 @@ def training_data_mix(registry: Registry) -> Drawing:
     if not mixes:
         return NotDrawn("no model's training data gives shares or tokens by category")
     domains = _domains(mixes)
-    ordered = sorted(mixes, key=lambda m: (*(-m.shares.get(d, 0.0) for d in domains), m.name))
-    fig, ax = _figure(9, max(3.5, 0.26 * len(mixes) + 2.2))
-    names = [shorten_name(m.name) for m in ordered][::-1]
+    groups = _same_mixes(mixes, domains)
+    shown = sorted(groups, key=lambda g: (-len(g), g[0].name))[:MIX_BARS]
+    ordered = [g[0] for g in sorted(
+        shown, key=lambda g: (*(-g[0].shares.get(d, 0.0) for d in domains), g[0].name)
+    )]  # fmt: skip
+    labels = {id(g[0]): _mix_label(g) for g in shown}
+    fig, ax = _figure(9, max(3.5, 0.26 * len(ordered) + 2.2))
+    names = [labels[id(m)] for m in ordered][::-1]
     left = [0.0] * len(ordered)
     for domain in domains:
         widths = [m.shares.get(domain, 0.0) for m in ordered][::-1]
@@ -560,8 +585,11 @@ def training_data_mix(registry: Registry) -> Drawing:
     ax.margins(y=0.01)
     fig.legend(loc="outside lower center", ncol=min(6, len(domains)), fontsize=8,
                frameon=False)  # fmt: skip
+    left_out = len(groups) - len(shown)
+    more = f"; {left_out} rarer mixes not shown" if left_out else ""
     ax.set_title(
-        f"Training-data mix by top-level taxonomy domain ({len(mixes)} models)\n"
+        f"Training-data mix by top-level taxonomy domain ({len(mixes)} models, "
+        f"{len(groups)} mixes{more})\n"
         "shares from each model's training_data, else from the composition of its one "
         "training dataset"
     )
