@@ -394,3 +394,14 @@ def test_models_with_one_mix_share_a_bar_and_the_bars_are_capped(
     assert "Own 00" in rows and "Own 44" not in rows  # ties by name: the first names shown
     title = " ".join(ax.get_title().split())  # the title wraps to fit
     assert f"{MIX_BARS + 8} models, {MIX_BARS + 6} mixes; 6 rarer mixes not shown" in title
+
+
+def test_names_that_would_shorten_alike_show_where_they_differ() -> None:
+    from bots.catalog.plot_text import shorten_names
+
+    family = [f"Acme Research Large Language Model Family Release {i:03} Final Version"
+              for i in (40, 41, 42)]  # fmt: skip
+    shown = shorten_names([*family, "Llama 3.1 8B Instruct"])
+    assert len(set(shown)) == 4 and all(len(s) <= 30 for s in shown)
+    assert [s for s in shown if "Release 04" in s] == shown[:3]
+    assert shown[3] == "Llama 3.1 8B Instruct"

@@ -43,6 +43,35 @@ def shorten_name(name: str, width: int = 30) -> str:
     return name[: width - tail - 1].rstrip() + ELLIPSIS + name[-tail:].lstrip()
 
 
+def _common_start(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def shorten_names(names: list[str], width: int = 30) -> list[str]:
+    """Each name shortened as `shorten_name` does, except names it would make alike (a family
+    whose long names differ in the middle: `…Release 042 Final Version`): those show the part
+    where they differ, so two models never wear one label."""
+    out = [shorten_name(n, width) for n in names]
+    alike: dict[str, list[int]] = {}
+    for i, short in enumerate(out):
+        alike.setdefault(short, []).append(i)
+    for indices in alike.values():
+        distinct = {names[i] for i in indices}
+        if len(distinct) < 2:
+            continue
+        for i in indices:
+            name = names[i]
+            differs = min(_common_start(name, other) for other in distinct - {name})
+            start = max(0, min(differs - width // 3, len(name) - (width - 1)))
+            end = start + width - (2 if start else 1)
+            piece = name[start:end].strip()
+            out[i] = (ELLIPSIS if start else "") + piece + (ELLIPSIS if end < len(name) else "")
+    return out
+
+
 def _renderer(fig: Any) -> Any:
     fig.draw_without_rendering()  # runs the layout engine and places every text, paints nothing
     return fig.canvas.get_renderer()

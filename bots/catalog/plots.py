@@ -31,7 +31,7 @@ from bots.catalog.plot_data import (
     total_parameters,
     training_mix,
 )
-from bots.catalog.plot_text import POINT_LABEL, fit_text, shorten_name
+from bots.catalog.plot_text import POINT_LABEL, fit_text, shorten_name, shorten_names
 from bots.core.fileio import atomic_path
 
 NO_ACCESS = "access not recorded"
@@ -128,9 +128,10 @@ def _label_points(ax: Any, points: list[Point]) -> None:
     names: dict[tuple[Any, float], list[str]] = {}
     for p in points:
         names.setdefault((p.x, p.y), []).append(p.label)
-    for (x, y), same in names.items():
+    shown = shorten_names([", ".join(sorted(same)) for same in names.values()], 40)
+    for ((x, y), _), text in zip(names.items(), shown, strict=True):
         label = ax.annotate(
-            shorten_name(", ".join(sorted(same)), 40),
+            text,
             (x, y),
             fontsize=7,
             xytext=(4, 3),
@@ -342,7 +343,7 @@ def top_models(registry: Registry, per_benchmark: int = 5, panels: int = 6) -> D
     for ax, key in zip(grid[:, 0], busiest, strict=True):
         results = by_key[key]
         best = _best(results, key.scale, per_benchmark)
-        names = [shorten_name(name) for _, name in best][::-1]
+        names = shorten_names([name for _, name in best])[::-1]
         values = [v for v, _ in best][::-1]
         base = key.scale.low if key.scale.low is not None else 0.0  # bars start at the range
         bars = ax.barh(range(len(names)), [v - base for v in values], left=base,
