@@ -11,6 +11,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,13 @@ class Table:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @cached_property
+    def typed_rows(self) -> list[dict[str, Any]]:
+        """The rows with each cell of its column's type (or null), in column order: worked
+        out once for the CSV, the JSON, the Parquet and the database."""
+        kinds = [(c.name, c.type) for c in self.columns]
+        return [{name: _typed(row.get(name), kind) for name, kind in kinds} for row in self.rows]
 
 
 LIST_SEPARATOR = "; "
@@ -173,8 +181,7 @@ def _typed(value: Any, kind: str) -> Any:
 
 def cells(table: Table) -> list[dict[str, Any]]:
     """The table's rows with each cell of its column's type (or null), in column order."""
-    kinds = [(c.name, c.type) for c in table.columns]
-    return [{name: _typed(row.get(name), kind) for name, kind in kinds} for row in table.rows]
+    return table.typed_rows
 
 
 def typed_arrow(table: Table) -> Any:

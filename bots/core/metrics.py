@@ -91,9 +91,15 @@ def _vocabulary(folder: Path) -> Vocabulary:
     return Vocabulary.load(folder)
 
 
+@cache
+def _shipped() -> Vocabulary:
+    return _vocabulary(schema_dir(None).resolve())
+
+
 def vocabulary(folder: Path | None = None) -> Vocabulary:
-    """The vocabulary of a `schemas/` folder (default: the one shipped with the package)."""
-    return _vocabulary((folder or schema_dir(None)).resolve())
+    """The vocabulary of a `schemas/` folder (default: the one shipped with the package, found
+    once: the tables ask it for each of a hundred thousand scores)."""
+    return _vocabulary(folder.resolve()) if folder else _shipped()
 
 
 def canonical_metric(raw: str) -> str | None:
