@@ -336,3 +336,15 @@ def test_the_site_adds_a_licence_column_only_when_the_table_has_none() -> None:
     columns = site_columns(spelled, MODEL_EXTRAS)
     assert columns == ["Model Name", "License", "Release Date", "Model Type", "Modalities"]
     assert shown_columns(columns, MODEL_SHOWN, MODEL_EXTRAS) == columns  # its own, shown
+
+
+def test_a_crowded_lineage_graph_counts_the_rest_and_cuts_long_labels() -> None:
+    from bots.catalog.pages import SVG_NODES, lineage_svg
+
+    children = [(f"lab/model-{i:03}", f"m{i}.html", "trained on") for i in range(200)]
+    long_parent = [("lab/" + "x" * 200, "p.html", "fine-tune")]
+    svg = lineage_svg("Corpus " + "y" * 200, long_parent, children)
+    assert svg.count('<a href="m') == SVG_NODES - 1
+    assert "and 193 more (listed below)" in svg and 'href="#lineage-list"' in svg
+    assert "x" * 30 not in svg.split("<desc")[0] + svg.split("</desc>")[1]  # drawn cut
+    assert "x" * 200 in svg.split("</desc>")[0]  # the description names it whole

@@ -64,11 +64,32 @@ def _svg_row(items: list[Node], y: int, center_y: int, above: bool) -> list[str]
     return out
 
 
+# Nodes drawn in a row of the lineage graph at most (the list under it names every one), and
+# the longest label drawn: a dataset two hundred models train on stays a readable figure.
+SVG_NODES, SVG_LABEL, SVG_CENTER = 8, 26, 60
+
+
+def _short(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
+def _drawn(items: list[Node]) -> list[Node]:
+    """A row's nodes as drawn: labels cut to fit, and past `SVG_NODES` one node counting the
+    rest (named in the list under the graph)."""
+    shown = [(_short(label, SVG_LABEL), href, rel) for label, href, rel in items]
+    if len(shown) <= SVG_NODES:
+        return shown
+    more = len(shown) - (SVG_NODES - 1)
+    return [*shown[: SVG_NODES - 1], (f"and {more} more (listed below)", "#lineage-list", "")]
+
+
 def lineage_svg(center: str, parents: list[Node], children: list[Node]) -> str:
     """A small graph: parents above, the entry in the middle, what derives from it below.
     Each node is a link; the figure has a text description for screen readers. A row with
     more than four nodes staggers them on two lines so long ids do not run into each other;
-    an empty row takes no space."""
+    an empty row takes no space; long labels are cut and a crowded row ends with a count."""
+    described = (center, parents, children)
+    center, parents, children = _short(center, SVG_CENTER), _drawn(parents), _drawn(children)
     top = 24
     center_y = top + _row_height(parents)
     child_y = center_y + SVG_GAP
@@ -79,10 +100,10 @@ def lineage_svg(center: str, parents: list[Node], children: list[Node]) -> str:
     )
     lowest = child_y + (SVG_STAGGER if len(children) > 4 else 0) if children else center_y
     desc = (
-        f"{center}: derived from "
-        + (", ".join(p[0] for p in parents) or "nothing recorded")
+        f"{described[0]}: derived from "
+        + (", ".join(p[0] for p in described[1]) or "nothing recorded")
         + "; used by "
-        + (", ".join(c[0] for c in children) or "nothing recorded")
+        + (", ".join(c[0] for c in described[2]) or "nothing recorded")
         + "."
     )
     box = f"0 0 {SVG_WIDTH} {lowest + 24}"
@@ -417,7 +438,7 @@ def entry_html(
             *tables,
             offerings_section(page.offerings),
             f'<h2 id="lineage">Lineage</h2>{graph}',
-            f"<ul>{links or '<li>No lineage recorded.</li>'}</ul>",
+            f'<ul id="lineage-list">{links or "<li>No lineage recorded.</li>"}</ul>',
             scores,
             f'<h2 id="sources">Sources</h2><ul>{source_items(data.get("sources"))}</ul>',
             hub_section(data),
