@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 
 from bots.catalog.build import Registry
-from bots.catalog.leaderboards import SHOWN_ROWS, benchmark_scores, leaderboard_section
+from bots.catalog.leaderboards import SHOWN_ROWS, benchmark_scores, grouped, leaderboard_section
 from bots.catalog.pages import EntryPage, PageContext, entry_html
 from bots.catalog.site import copy_downloads, downloads_html, site_data, write_site
 
@@ -348,3 +348,22 @@ def test_a_crowded_lineage_graph_counts_the_rest_and_cuts_long_labels() -> None:
     assert "and 193 more (listed below)" in svg and 'href="#lineage-list"' in svg
     assert "x" * 30 not in svg.split("<desc")[0] + svg.split("</desc>")[1]  # drawn cut
     assert "x" * 200 in svg.split("</desc>")[0]  # the description names it whole
+
+
+def test_a_value_on_another_scale_is_never_ranked_with_raw_values_or_out_of_range_first() -> None:
+    def scored(i: int, **score: object) -> dict[str, object]:
+        return {"id": f"lab/m{i}", "name": f"M{i}",
+                "scores": [{"benchmark": "lab/b", "setting": "0-shot", **score}]}  # fmt: skip
+
+    models = {
+        "lab/m0": scored(0, metric="perplexity", value=50, range={"min": 0, "max": 100}),
+        "lab/m1": scored(1, metric="perplexity", value=3),
+        "lab/m2": scored(2, metric="perplexity", value=8),
+        "lab/m3": scored(3, metric="accuracy", value=65.3),  # a percentage without its range
+        "lab/m4": scored(4, metric="accuracy", value=0.7),
+    }
+    registry = Registry(models=models, datasets={"lab/b": {"id": "lab/b", "name": "B"}})
+    groups = grouped(benchmark_scores(registry)["lab/b"])
+    assert [r.model_id for r in groups[("perplexity", "", "0-shot")]] == ["lab/m1", "lab/m2"]
+    assert [r.model_id for r in groups[("perplexity", "", "0-shot, on 0–100")]] == ["lab/m0"]
+    assert [r.model_id for r in groups[("accuracy", "", "0-shot")]] == ["lab/m4", "lab/m3"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from bots.catalog.build import Registry
 from bots.catalog.markup import esc, link, number, page_path, site_link, table
-from bots.core.metrics import lower_is_better, normalised_value, score_range
+from bots.core.metrics import lower_is_better, metric_range, normalised_value, score_range
 from bots.core.scorefiles import file_scores
 
 # Rows shown per table; the others are one click away, behind a <details>.
@@ -34,11 +34,28 @@ class Ranked:
 
     @property
     def key(self) -> float:
+        """What the score is ranked by: its place in its range when the range is bounded (a
+        0–100 percentage beside 0–1 fractions), the value itself on an unbounded scale; NaN
+        (ranked last) for a value outside its bounded range or no number at all."""
         value = normalised_value(self.score)
-        if value is None:
-            raw = self.score.get("value")
-            value = float(raw) if isinstance(raw, int | float) else float("nan")
-        return value
+        if value is not None:
+            return value
+        low, high = score_range(self.score)
+        raw = self.score.get("value")
+        if (low is not None and high is not None) or not isinstance(raw, int | float):
+            return float("nan")
+        return float(raw)
+
+
+def _scale(score: dict[str, Any]) -> str:
+    """For a metric with an unbounded usual range (perplexity, Elo), the score's own range when
+    it gives one: values on another scale cannot be ranked with the metric's raw values, so
+    they get a table of their own. "" otherwise."""
+    metric = score.get("metric")
+    low, high = metric_range(metric) if isinstance(metric, str) else (None, None)
+    if low is not None and high is not None:
+        return ""
+    return f"on {range_text(score)}" if isinstance(score.get("range"), dict) else ""
 
 
 def owner_of(score: dict[str, Any], file_owner: Any = None) -> str:
@@ -88,8 +105,8 @@ def grouped(scores: Iterable[Ranked]) -> dict[Group, list[Ranked]]:
     each group best first (ties by model id)."""
     groups: dict[Group, list[Ranked]] = {}
     for r in scores:
-        key = (_text(r.score.get("metric")), _text(r.score.get("subtask")),
-               _text(r.score.get("setting")))  # fmt: skip
+        setting = ", ".join(p for p in (_text(r.score.get("setting")), _scale(r.score)) if p)
+        key = (_text(r.score.get("metric")), _text(r.score.get("subtask")), setting)
         groups.setdefault(key, []).append(r)
     ordered = sorted(groups.items(), key=lambda item: (item[0][1] != "", item[0][1], item[0]))
     return {key: ranked_order(key[0], rows) for key, rows in ordered}
