@@ -131,6 +131,14 @@ def test_training_tokens_per_parameter(db: Any) -> None:
         ("acme/alpha-8b", 2000000000000, 250.0),  # its two stages summed
         ("bolt/bolt-3b", 600000000000, 200.0),
     ]
+    pretraining = db.execute(
+        "select id, pretraining_tokens from models where pretraining_tokens is not null order by id"
+    ).fetchall()
+    assert pretraining == [  # the code stage is not pre-training: what the plot counts
+        ("acme/alpha-70b", 15000000000000),
+        ("acme/alpha-8b", 1600000000000),
+        ("bolt/bolt-3b", 600000000000),
+    ]
 
 
 def test_training_data_mix_by_domain(db: Any) -> None:

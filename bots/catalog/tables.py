@@ -28,6 +28,7 @@ from bots.catalog.build import (
     model_row,
 )
 from bots.catalog.exports import Column, Table
+from bots.catalog.plot_data import pretraining_tokens
 from bots.core.entries import EntryKind
 from bots.core.metrics import lower_is_better, normalised_value, score_range
 from bots.core.references import lineage_slots
@@ -145,6 +146,13 @@ MODEL_TYPED = (
         "boolean",
         "True when a summed stage count is a rounded figure as published.",
     ),
+    Column(
+        "pretraining_tokens",
+        "integer",
+        "Tokens seen in pre-training alone: the sum over its stages named `pretrain…` (what "
+        "the compute-optimal ratio and the tokens_vs_parameters plot count); null unless every "
+        "such stage gives its tokens.",
+    ),
     Column("model_type", "string", f"transformer, diffusion, gan… {MARKER_NOTE}"),
     Column("training_type", "string", "pretrained or fine_tuned."),
     Column("instruction_tuned", "boolean", f"Tuned to follow instructions. {MARKER_NOTE}"),
@@ -207,6 +215,7 @@ def model_record(registry: Registry, model_id: str, data: dict[str, Any]) -> dic
         "max_output_tokens": _count(quality.get("max_output_tokens")),
         "training_tokens": tokens,
         "training_tokens_rounded": tokens_rounded,
+        "pretraining_tokens": (pretraining_tokens(data) or (None, None))[0],
         "model_type": _text(missing.check("model_type", data.get("model_type"))),
         "training_type": _text(data.get("training_type")),
         "instruction_tuned": missing.check("instruction_tuned", data.get("instruction_tuned")),
