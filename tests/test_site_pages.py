@@ -336,3 +336,18 @@ def test_the_site_adds_a_licence_column_only_when_the_table_has_none() -> None:
     columns = site_columns(spelled, MODEL_EXTRAS)
     assert columns == ["Model Name", "License", "Release Date", "Model Type", "Modalities"]
     assert shown_columns(columns, MODEL_SHOWN, MODEL_EXTRAS) == columns  # its own, shown
+
+
+def test_a_model_with_one_score_says_one_score() -> None:
+    from bots.catalog.leaderboards import owned_scores
+
+    one = {"id": "lab/m", "name": "M",
+           "scores": [{"benchmark": "lab/b", "metric": "accuracy", "value": 0.5}]}  # fmt: skip
+    two = {**one, "id": "lab/n", "scores": one["scores"] * 2}
+    registry = Registry(models={"lab/m": one, "lab/n": two}, datasets={})
+    context = PageContext(registry, "../../")
+    for model, says in ((one, "<p>1 score, by benchmark.</p>"),
+                        (two, "<p>2 scores, by benchmark.</p>")):  # fmt: skip
+        scores = owned_scores(registry, str(model["id"]), model)
+        shown = EntryPage({"parents": [], "children": []}, [], scores, None)
+        assert says in entry_html("models", str(model["id"]), model, shown, context)
