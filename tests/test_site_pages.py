@@ -257,8 +257,14 @@ def test_index_links_the_downloads_the_build_wrote_and_the_plots(built: Path) ->
     index = Page((site / "index.html").read_text())
     downloads = [h for h, _ in index.links if h.startswith("downloads/")]
     assert "downloads/models.csv" in downloads and "downloads/registry.duckdb" in downloads
-    assert "downloads/datasets.parquet" in downloads
-    assert index.href("Markdown") == "downloads/coverage.md"  # what to research next
+    assert "downloads/datasets.parquet" in downloads and "downloads/models.md" in downloads
+    assert "downloads/coverage.md" in downloads  # what to research next
+    # every table the build wrote, the training stages and lineage too
+    tables = sorted(p.name for p in built.glob("*.parquet"))
+    assert {"training_stages.parquet", "lineage.parquet"} <= set(tables)
+    for name in tables:
+        assert f"downloads/{name}" in downloads, name
+        assert f"downloads/{name.replace('.parquet', '.csv')}" in downloads, name
     for href in downloads:
         assert (site / href).is_file(), href  # copied into the site: works from disk and Pages
         assert (site / href).read_bytes() == (built / href.removeprefix("downloads/")).read_bytes()

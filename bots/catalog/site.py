@@ -51,11 +51,13 @@ MODEL_SHOWN = ["Model Name", "Company/Organization", "Billions of Parameters",
 DATASET_SHOWN = ["Dataset Name", "Source/Organization", "Size", "Languages", "Licensing",
                  "Public Availability", "Modalities", "Data Format"]  # fmt: skip
 
-# The downloads the index links to, when the build wrote them: (stem, what it holds).
+# The downloads the index links to, when the build wrote them: (stem, what it holds); every
+# table `registry build` writes (tests/test_site_pages.py checks none is left out).
 DOWNLOADS = [("models", "models"), ("datasets", "datasets"), ("scores", "scores"),
-             ("offerings", "API offerings"), ("providers", "API providers"),
-             ("training_data", "training data")]  # fmt: skip
-FORMATS = ("csv", "parquet", "json")
+             ("training_data", "training data"), ("training_stages", "training stages"),
+             ("lineage", "lineage"), ("offerings", "API offerings"),
+             ("providers", "API providers")]  # fmt: skip
+FORMATS = ("csv", "parquet", "json", "md")  # Markdown: the two master tables only
 FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "md": "Markdown"}
 DATABASE = "registry.duckdb"
 COVERAGE = ("coverage.md", "coverage.json")  # each column's fill rate and what to research next
