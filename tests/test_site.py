@@ -147,6 +147,10 @@ def test_the_datasets_view_has_its_own_filters(browser: Any, made_up: Path) -> N
     page.select_option("#dataset-modality", "")
     page.select_option("#dataset-licence", "mit")
     assert page.inner_text("#count") == "2 datasets found."
+    page.select_option("#dataset-licence", "")
+    page.click("#thead button:has-text('Size')")  # by the number, not the text
+    assert _column(page, "Size") == [
+        "200 hours of audio", "12,032 examples", "2,000,000,000 tokens", ""]  # fmt: skip
 
 
 LAYOUT_PAGES = [

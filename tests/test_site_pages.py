@@ -361,3 +361,14 @@ def test_a_model_with_one_score_says_one_score() -> None:
         scores = owned_scores(registry, str(model["id"]), model)
         shown = EntryPage({"parents": [], "children": []}, [], scores, None)
         assert says in entry_html("models", str(model["id"]), model, shown, context)
+
+
+def test_sizes_and_counts_sort_by_their_number_not_their_text() -> None:
+    from bots.catalog.site import _sortkey
+
+    cells = ["1,000 hours of audio", "200 hours of audio", "2.6e12 tokens", "12,032 examples",
+             "≈671 (≈37 active)", "Unknown", "", "N/A", "2024-03-01", "GPT-4"]  # fmt: skip
+    keys = [_sortkey(c) for c in cells]
+    assert keys[:5] == [1000.0, 200.0, 2.6e12, 12032.0, 671.0]
+    assert keys[5:8] == [None, None, None]  # no value: last, whichever the direction
+    assert keys[8:] == ["2024-03-01", "gpt-4"]  # a date and a name sort as text

@@ -63,16 +63,19 @@ DATABASE = "registry.duckdb"
 COVERAGE = ("coverage.md", "coverage.json")  # each column's fill rate and what to research next
 PLOT_FORMATS = (".svg", ".png")
 
-PARAMETER_CELL = re.compile(r"≈?([0-9][0-9,]*(?:\.[0-9]+)?)(?: \(≈?[0-9][0-9,.]* active\))?")
+# A cell that begins with a number, then a space or nothing: `≈671 (≈37 active)`, `12,032
+# examples`, `2.6e12 tokens`, `1,000 hours of audio` (a date like `2024-03-01` does not).
+LEADING_NUMBER = re.compile(r"≈?(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?=\s|$)")
 
 
 def _sortkey(value: Any) -> Any:
-    """Numbers sort as numbers, including parameter cells like `≈671 (≈37 active)`; Unknown,
-    N/A and empty cells have none (the table puts them last, whichever the direction)."""
+    """A cell that begins with a number sorts by that number (sizes, parameters), any other
+    by its lowercase text; Unknown, N/A and empty cells have none (the table puts them last,
+    whichever the direction)."""
     if value is None or value in MISSING_CELLS:
         return None
     text = str(value)
-    number = PARAMETER_CELL.fullmatch(text)
+    number = LEADING_NUMBER.match(text)
     if number:
         return float(number.group(1).replace(",", ""))
     return text.lower()
