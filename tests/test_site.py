@@ -112,6 +112,15 @@ def test_the_placeholder_example_finds_a_model(browser: Any, made_up: Path) -> N
     page.fill("#q", example)
     assert page.inner_text("#count") == "1 model found."
     assert page.inner_text("#tbody tr td:first-child") == "Tiny Llama"
+    page.fill("#q", "alpha")
+    page.click("#columns summary")
+    page.check("#column-list label:has-text('URL') input")
+    link = page.locator("#tbody td[data-label='URL'] a")
+    assert link.get_attribute("href") == link.inner_text() == "https://lab.example.org/alpha"
+    page.fill("#q", "")  # a link only where the cell is an http(s) URL; the rest is text
+    hrefs = page.eval_on_selector_all("#tbody a", "as => as.map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("entries/", "https://")) for h in hrefs), hrefs
+    assert page.locator("#tbody td[data-label='URL']:not(:has(a))").count() == 4
     page.fill("#q", "lab image")  # organization and modality
     assert page.inner_text("#count") == "2 models found."
 

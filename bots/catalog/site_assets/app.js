@@ -4,6 +4,7 @@
   const $ = (id) => document.getElementById(id);
   // Rows drawn at once: laying out rows is most of a keystroke's cost at 10,000 entries.
   const LIMIT = 100;
+  const WEB_LINK = /^https?:\/\/[^\s]+$/i;
   // Each view's filters: the select's id and the row field it reads (a list: any of them).
   const FILTERS = {
     models: [["access", "access"], ["task", "task"], ["modality", "modalities"], ["licence", "licence"]],
@@ -124,6 +125,9 @@
         if (i === 0) {
           const a = document.createElement("a");
           a.href = row.page; a.textContent = cell || row.id; td.appendChild(a);
+        } else if (WEB_LINK.test(cell)) {  // an http(s) URL, and nothing else, is a link
+          const a = document.createElement("a");
+          a.href = cell; a.textContent = cell; a.rel = "nofollow noopener"; td.appendChild(a);
         } else td.textContent = cell;
         if (!cell) td.className = "empty";
         r.appendChild(td);
