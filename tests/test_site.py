@@ -162,6 +162,38 @@ def test_the_datasets_view_has_its_own_filters(browser: Any, made_up: Path) -> N
         "200 hours of audio", "12,032 examples", "2,000,000,000 tokens", ""]  # fmt: skip
 
 
+def test_show_more_reveals_the_next_hundred_rows_until_a_new_search(
+    browser: Any, tmp_path: Path
+) -> None:
+    from bots.catalog.build import Registry
+    from bots.catalog.site import write_site
+
+    models = {f"lab/m{i:03}": {"id": f"lab/m{i:03}", "name": f"Model {i:03}",
+                               "license": "mit" if i % 2 else "apache-2.0"}
+              for i in range(250)}  # fmt: skip
+    write_site(Registry(models=models), tmp_path / "site")
+    page = _open(browser, tmp_path / "site" / "index.html")
+    page.wait_for_selector("#tbody tr")
+    rows = page.locator("#tbody tr")
+    assert rows.count() == 100 and page.inner_text("#count").startswith("Showing the first 100")
+    page.focus("#more")
+    page.keyboard.press("Enter")  # a button: the keyboard reaches and presses it
+    assert rows.count() == 200 and page.inner_text("#count") == (
+        "Showing the first 200 of 250 models found.")  # fmt: skip
+    assert page.evaluate("document.activeElement.textContent") == "Model 100"  # the first new row
+    assert page.inner_text("#more") == "Show 50 more"
+    page.click("#more")
+    assert rows.count() == 250 and page.is_hidden("#more")
+    page.fill("#q", "mit")  # a new search starts again at 100
+    assert rows.count() == 100 and page.inner_text("#more") == "Show 25 more"
+    page.click("#more")
+    page.click("#thead button:has-text('Model Name')")  # and so does a new sort
+    assert rows.count() == 100
+    page.click("#more")
+    page.select_option("#licence", "mit")  # and a filter
+    assert rows.count() == 100
+
+
 LAYOUT_PAGES = [
     "index.html",
     "entries/models/deepseek-ai/DeepSeek-V3-Base.html",
