@@ -157,6 +157,13 @@ def test_the_datasets_view_has_its_own_filters(browser: Any, made_up: Path) -> N
     page.select_option("#dataset-licence", "mit")
     assert page.inner_text("#count") == "2 datasets found."
     page.select_option("#dataset-licence", "")
+    page.select_option("#domain", "books")  # a top-level taxonomy category
+    assert _column(page, "Dataset Name") == ["Lab Corpus"]
+    assert _column(page, "Domain") == ["web, books/literary"] and _column(page, "Used by") == ["1"]
+    page.select_option("#domain", "")
+    page.fill("#q", "literary")  # search matches the categories
+    assert _column(page, "Dataset Name") == ["Lab Corpus"]
+    page.fill("#q", "")
     page.click("#thead button:has-text('Size')")  # by the number, not the text
     assert _column(page, "Size") == [
         "200 hours of audio", "12,032 examples", "2,000,000,000 tokens", ""]  # fmt: skip
@@ -215,6 +222,9 @@ def test_pages_fit_the_window_without_horizontal_scroll(
                 page.wait_for_selector("#tbody tr")
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{path.name} ({view}) is {scroll} px wide at {width} px"
+            if view != "page":  # nor does the table scroll inside its own box
+                inner = page.eval_on_selector(".scroll", "s => s.scrollWidth - s.clientWidth")
+                assert inner <= 0, f"the {view} table scrolls {inner} px at {width} px"
         page.close()
 
 

@@ -372,3 +372,19 @@ def test_sizes_and_counts_sort_by_their_number_not_their_text() -> None:
     assert keys[:5] == [1000.0, 200.0, 2.6e12, 12032.0, 671.0]
     assert keys[5:8] == [None, None, None]  # no value: last, whichever the direction
     assert keys[8:] == ["2024-03-01", "gpt-4"]  # a date and a name sort as text
+
+
+def test_datasets_show_domain_used_by_and_url(tmp_path: Path) -> None:
+    root = tmp_path / "registry"
+    shutil.copytree(SITE_REGISTRY / "entries", root / "entries")
+    data = site_data(Registry.load(root))["datasets"]
+    assert {"Domain", "Used by", "URL"} <= set(data["shown"])
+    corpus = next(r for r in data["rows"] if r["id"] == "lab/corpus")
+    cells = dict(zip(data["columns"], corpus["cells"], strict=True))
+    # the categories as written; alpha trains on it (training_data); its page
+    assert cells["Domain"] == "web, books/literary" and cells["Used by"] == "1"
+    assert cells["URL"] == "https://lab.example.org/corpus"
+    assert corpus["domains"] == ["web", "books"] and "books/literary" in corpus["search"]
+    quiet = next(r for r in data["rows"] if r["id"] == "lab/quiet-bench")
+    assert dict(zip(data["columns"], quiet["cells"], strict=True))["Used by"] == "0"
+    assert data["facets"]["domains"] == ["books", "specific_datasets", "web"]

@@ -9,7 +9,8 @@
   // Each view's filters: the select's id and the row field it reads (a list: any of them).
   const FILTERS = {
     models: [["access", "access"], ["task", "task"], ["modality", "modalities"], ["licence", "licence"]],
-    datasets: [["availability", "availability"], ["dataset-modality", "modalities"], ["dataset-licence", "licence"]],
+    datasets: [["availability", "availability"], ["dataset-modality", "modalities"], ["domain", "domains"],
+      ["dataset-licence", "licence"]],
   };
   // limit: the rows shown, LIMIT more each "Show more", back to LIMIT on a new search, filter,
   // sort or table.
