@@ -108,9 +108,8 @@ def test_benchmark_page_ranks_its_scores_best_first_on_their_own_range(built: Pa
 def test_lower_is_better_metric_ranks_the_lowest_first(built: Path) -> None:
     board = page(built, "entries/datasets/lab/speech.html").table("wer")
     # scores without a setting say so, not just "wer"
-    assert "<h3>wer · setting not recorded <small>(lower is better)</small></h3>" in (
-        built / "site/entries/datasets/lab/speech.html"
-    ).read_text()
+    text = (built / "site/entries/datasets/lab/speech.html").read_text()
+    assert "<h3>wer · setting not recorded <small>(lower is better)</small></h3>" in text
     assert [r["model"] for r in board] == ["Gamma 13B", "Alpha 7B", "Beta"]
     assert [r["value"] for r in board] == ["0.05", "0.12", "0.3"]
 
