@@ -112,6 +112,15 @@ def test_the_placeholder_example_finds_a_model(browser: Any, made_up: Path) -> N
     page.fill("#q", example)
     assert page.inner_text("#count") == "1 model found."
     assert page.inner_text("#tbody tr td:first-child") == "Tiny Llama"
+    page.fill("#q", "alpha")
+    page.click("#columns summary")
+    page.check("#column-list label:has-text('URL') input")
+    link = page.locator("#tbody td[data-label='URL'] a")
+    assert link.get_attribute("href") == link.inner_text() == "https://lab.example.org/alpha"
+    page.fill("#q", "")  # a link only where the cell is an http(s) URL; the rest is text
+    hrefs = page.eval_on_selector_all("#tbody a", "as => as.map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("entries/", "https://")) for h in hrefs), hrefs
+    assert page.locator("#tbody td[data-label='URL']:not(:has(a))").count() == 4
     page.fill("#q", "lab image")  # organization and modality
     assert page.inner_text("#count") == "2 models found."
 
@@ -147,6 +156,49 @@ def test_the_datasets_view_has_its_own_filters(browser: Any, made_up: Path) -> N
     page.select_option("#dataset-modality", "")
     page.select_option("#dataset-licence", "mit")
     assert page.inner_text("#count") == "2 datasets found."
+    page.select_option("#dataset-licence", "")
+    page.select_option("#domain", "books")  # a top-level taxonomy category
+    assert _column(page, "Dataset Name") == ["Lab Corpus"]
+    assert _column(page, "Domain") == ["web, books/literary"] and _column(page, "Used by") == ["1"]
+    page.select_option("#domain", "")
+    page.fill("#q", "literary")  # search matches the categories
+    assert _column(page, "Dataset Name") == ["Lab Corpus"]
+    page.fill("#q", "")
+    page.click("#thead button:has-text('Size')")  # by the number, not the text
+    assert _column(page, "Size") == [
+        "200 hours of audio", "12,032 examples", "2,000,000,000 tokens", ""]  # fmt: skip
+
+
+def test_show_more_reveals_the_next_hundred_rows_until_a_new_search(
+    browser: Any, tmp_path: Path
+) -> None:
+    from bots.catalog.build import Registry
+    from bots.catalog.site import write_site
+
+    models = {f"lab/m{i:03}": {"id": f"lab/m{i:03}", "name": f"Model {i:03}",
+                               "license": "mit" if i % 2 else "apache-2.0"}
+              for i in range(250)}  # fmt: skip
+    write_site(Registry(models=models), tmp_path / "site")
+    page = _open(browser, tmp_path / "site" / "index.html")
+    page.wait_for_selector("#tbody tr")
+    rows = page.locator("#tbody tr")
+    assert rows.count() == 100 and page.inner_text("#count").startswith("Showing the first 100")
+    page.focus("#more")
+    page.keyboard.press("Enter")  # a button: the keyboard reaches and presses it
+    assert rows.count() == 200 and page.inner_text("#count") == (
+        "Showing the first 200 of 250 models found.")  # fmt: skip
+    assert page.evaluate("document.activeElement.textContent") == "Model 100"  # the first new row
+    assert page.inner_text("#more") == "Show 50 more"
+    page.click("#more")
+    assert rows.count() == 250 and page.is_hidden("#more")
+    page.fill("#q", "mit")  # a new search starts again at 100
+    assert rows.count() == 100 and page.inner_text("#more") == "Show 25 more"
+    page.click("#more")
+    page.click("#thead button:has-text('Model Name')")  # and so does a new sort
+    assert rows.count() == 100
+    page.click("#more")
+    page.select_option("#licence", "mit")  # and a filter
+    assert rows.count() == 100
 
 
 LAYOUT_PAGES = [
@@ -170,6 +222,9 @@ def test_pages_fit_the_window_without_horizontal_scroll(
                 page.wait_for_selector("#tbody tr")
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"{path.name} ({view}) is {scroll} px wide at {width} px"
+            if view != "page":  # nor does the table scroll inside its own box
+                inner = page.eval_on_selector(".scroll", "s => s.scrollWidth - s.clientWidth")
+                assert inner <= 0, f"the {view} table scrolls {inner} px at {width} px"
         page.close()
 
 

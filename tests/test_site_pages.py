@@ -107,6 +107,9 @@ def test_benchmark_page_ranks_its_scores_best_first_on_their_own_range(built: Pa
 
 def test_lower_is_better_metric_ranks_the_lowest_first(built: Path) -> None:
     board = page(built, "entries/datasets/lab/speech.html").table("wer")
+    # scores without a setting say so, not just "wer"
+    text = (built / "site/entries/datasets/lab/speech.html").read_text()
+    assert "<h3>wer · setting not recorded <small>(lower is better)</small></h3>" in text
     assert [r["model"] for r in board] == ["Gamma 13B", "Alpha 7B", "Beta"]
     assert [r["value"] for r in board] == ["0.05", "0.12", "0.3"]
 
@@ -253,8 +256,14 @@ def test_index_links_the_downloads_the_build_wrote_and_the_plots(built: Path) ->
     index = Page((site / "index.html").read_text())
     downloads = [h for h, _ in index.links if h.startswith("downloads/")]
     assert "downloads/models.csv" in downloads and "downloads/registry.duckdb" in downloads
-    assert "downloads/datasets.parquet" in downloads
-    assert index.href("Markdown") == "downloads/coverage.md"  # what to research next
+    assert "downloads/datasets.parquet" in downloads and "downloads/models.md" in downloads
+    assert "downloads/coverage.md" in downloads  # what to research next
+    # every table the build wrote, the training stages and lineage too
+    tables = sorted(p.name for p in built.glob("*.parquet"))
+    assert {"training_stages.parquet", "lineage.parquet"} <= set(tables)
+    for name in tables:
+        assert f"downloads/{name}" in downloads, name
+        assert f"downloads/{name.replace('.parquet', '.csv')}" in downloads, name
     for href in downloads:
         assert (site / href).is_file(), href  # copied into the site: works from disk and Pages
         assert (site / href).read_bytes() == (built / href.removeprefix("downloads/")).read_bytes()
@@ -367,3 +376,45 @@ def test_a_value_on_another_scale_is_never_ranked_with_raw_values_or_out_of_rang
     assert [r.model_id for r in groups[("perplexity", "", "0-shot")]] == ["lab/m1", "lab/m2"]
     assert [r.model_id for r in groups[("perplexity", "", "0-shot, on 0–100")]] == ["lab/m0"]
     assert [r.model_id for r in groups[("accuracy", "", "0-shot")]] == ["lab/m4", "lab/m3"]
+
+
+def test_a_model_with_one_score_says_one_score() -> None:
+    from bots.catalog.leaderboards import owned_scores
+
+    one = {"id": "lab/m", "name": "M",
+           "scores": [{"benchmark": "lab/b", "metric": "accuracy", "value": 0.5}]}  # fmt: skip
+    two = {**one, "id": "lab/n", "scores": one["scores"] * 2}
+    registry = Registry(models={"lab/m": one, "lab/n": two}, datasets={})
+    context = PageContext(registry, "../../")
+    for model, says in ((one, "<p>1 score, by benchmark.</p>"),
+                        (two, "<p>2 scores, by benchmark.</p>")):  # fmt: skip
+        scores = owned_scores(registry, str(model["id"]), model)
+        shown = EntryPage({"parents": [], "children": []}, [], scores, None)
+        assert says in entry_html("models", str(model["id"]), model, shown, context)
+
+
+def test_sizes_and_counts_sort_by_their_number_not_their_text() -> None:
+    from bots.catalog.site import _sortkey
+
+    cells = ["1,000 hours of audio", "200 hours of audio", "2.6e12 tokens", "12,032 examples",
+             "≈671 (≈37 active)", "Unknown", "", "N/A", "2024-03-01", "GPT-4"]  # fmt: skip
+    keys = [_sortkey(c) for c in cells]
+    assert keys[:5] == [1000.0, 200.0, 2.6e12, 12032.0, 671.0]
+    assert keys[5:8] == [None, None, None]  # no value: last, whichever the direction
+    assert keys[8:] == ["2024-03-01", "gpt-4"]  # a date and a name sort as text
+
+
+def test_datasets_show_domain_used_by_and_url(tmp_path: Path) -> None:
+    root = tmp_path / "registry"
+    shutil.copytree(SITE_REGISTRY / "entries", root / "entries")
+    data = site_data(Registry.load(root))["datasets"]
+    assert {"Domain", "Used by", "URL"} <= set(data["shown"])
+    corpus = next(r for r in data["rows"] if r["id"] == "lab/corpus")
+    cells = dict(zip(data["columns"], corpus["cells"], strict=True))
+    # the categories as written; alpha trains on it (training_data); its page
+    assert cells["Domain"] == "web, books/literary" and cells["Used by"] == "1"
+    assert cells["URL"] == "https://lab.example.org/corpus"
+    assert corpus["domains"] == ["web", "books"] and "books/literary" in corpus["search"]
+    quiet = next(r for r in data["rows"] if r["id"] == "lab/quiet-bench")
+    assert dict(zip(data["columns"], quiet["cells"], strict=True))["Used by"] == "0"
+    assert data["facets"]["domains"] == ["books", "specific_datasets", "web"]

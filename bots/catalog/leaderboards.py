@@ -175,9 +175,9 @@ def board_table(rows: list[Ranked], up: str) -> str:
 
 def _caption(metric: str, subtask: str, setting: str, always: bool = True) -> str:
     """What a table ranks, and which way is better (for a folded subtask: only when lower
-    is, the exception)."""
+    is, the exception). A score without a setting says so: "5-shot" and "0-shot" rank apart."""
     lower = lower_is_better(metric)
-    parts = esc(" · ".join(p for p in (subtask, metric, setting) if p))
+    parts = esc(" · ".join(p for p in (subtask, metric, setting or "setting not recorded") if p))
     if not (always or lower):
         return parts
     return f"{parts} <small>({'lower' if lower else 'higher'} is better)</small>"

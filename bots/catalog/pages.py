@@ -258,7 +258,8 @@ def scores_section(scores: list[Ranked], context: PageContext) -> str:
         key = ("benchmark", benchmark) if isinstance(benchmark, str) else (
             "leaderboard", str(r.score.get("leaderboard") or ""))  # fmt: skip
         groups.setdefault(key, []).append(r)
-    parts = [f'<h2 id="scores">Scores</h2><p>{len(scores):,} scores, by benchmark.</p>']
+    noun = "score" if len(scores) == 1 else "scores"
+    parts = [f'<h2 id="scores">Scores</h2><p>{len(scores):,} {noun}, by benchmark.</p>']
     for (kind, name), rows in sorted(groups.items()):
         if kind == "benchmark" and name in context.registry.datasets:
             dataset = context.registry.datasets[name]

@@ -32,6 +32,7 @@ from bots.catalog.leaderboards import benchmark_scores, owned_scores
 from bots.catalog.markup import MISSING, esc, page_path
 from bots.catalog.offerings import offerings_of
 from bots.catalog.pages import EntryPage, PageContext, entry_html
+from bots.catalog.tables import _domains, users
 from bots.core.entries import EntryKind
 from bots.core.fileio import write_atomic as write_text
 from bots.core.references import lineage_slots
@@ -44,33 +45,41 @@ MISSING_CELLS = ("", "Unknown", "N/A")
 # Each extra column stands after the column named with it.
 MODEL_EXTRAS = {"Released": "Billions of Parameters", "Licence": "Open/Closed Source",
                 "Modalities": "Model Type"}  # fmt: skip
-DATASET_EXTRAS = {"Modalities": "Size"}
+# Datasets: the research guide's domain (the taxonomy categories as written), how many models
+# trained on it, and its page.
+DATASET_EXTRAS = {"Modalities": "Size", "Domain": "Modalities", "Used by": "Domain",
+                  "URL": "Data Format"}  # fmt: skip
 MODEL_SHOWN = ["Model Name", "Company/Organization", "Billions of Parameters",
                "Open/Closed Source", "Licence", "Modalities", "Model Type", "Released",
                "API Availability"]  # fmt: skip
-DATASET_SHOWN = ["Dataset Name", "Source/Organization", "Size", "Languages", "Licensing",
-                 "Public Availability", "Modalities", "Data Format"]  # fmt: skip
+DATASET_SHOWN = ["Dataset Name", "Source/Organization", "Size", "Modalities", "Domain",
+                 "Languages", "Licensing", "Public Availability", "Used by", "URL"]  # fmt: skip
 
-# The downloads the index links to, when the build wrote them: (stem, what it holds).
+# The downloads the index links to, when the build wrote them: (stem, what it holds); every
+# table `registry build` writes (tests/test_site_pages.py checks none is left out).
 DOWNLOADS = [("models", "models"), ("datasets", "datasets"), ("scores", "scores"),
-             ("offerings", "API offerings"), ("providers", "API providers"),
-             ("training_data", "training data")]  # fmt: skip
-FORMATS = ("csv", "parquet", "json")
+             ("training_data", "training data"), ("training_stages", "training stages"),
+             ("lineage", "lineage"), ("offerings", "API offerings"),
+             ("providers", "API providers")]  # fmt: skip
+FORMATS = ("csv", "parquet", "json", "md")  # Markdown: the two master tables only
 FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "md": "Markdown"}
 DATABASE = "registry.duckdb"
 COVERAGE = ("coverage.md", "coverage.json")  # each column's fill rate and what to research next
 PLOT_FORMATS = (".svg", ".png")
 
-PARAMETER_CELL = re.compile(r"≈?([0-9][0-9,]*(?:\.[0-9]+)?)(?: \(≈?[0-9][0-9,.]* active\))?")
+# A cell that begins with a number, then a space or nothing: `≈671 (≈37 active)`, `12,032
+# examples`, `2.6e12 tokens`, `1,000 hours of audio` (a date like `2024-03-01` does not).
+LEADING_NUMBER = re.compile(r"≈?(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?=\s|$)")
 
 
 def _sortkey(value: Any) -> Any:
-    """Numbers sort as numbers, including parameter cells like `≈671 (≈37 active)`; Unknown,
-    N/A and empty cells have none (the table puts them last, whichever the direction)."""
+    """A cell that begins with a number sorts by that number (sizes, parameters), any other
+    by its lowercase text; Unknown, N/A and empty cells have none (the table puts them last,
+    whichever the direction)."""
     if value is None or value in MISSING_CELLS:
         return None
     text = str(value)
-    number = PARAMETER_CELL.fullmatch(text)
+    number = LEADING_NUMBER.match(text)
     if number:
         return float(number.group(1).replace(",", ""))
     return text.lower()
@@ -168,22 +177,28 @@ def _model_record(
 
 
 def _dataset_record(
-    registry: Registry, entry_id: str, data: dict[str, Any], columns: list[str]
+    registry: Registry, entry_id: str, data: dict[str, Any], columns: list[str], used_by: int
 ) -> dict[str, Any]:
-    """A dataset's row, with what its filters read: availability, modality and licence."""
+    """A dataset's row, with what its filters read: availability, modality, domain (the
+    top-level taxonomy categories) and licence. `used_by`: how many models trained on it."""
     modalities = sorted(set(_words(data.get("modalities"))))
+    categories = _words(data.get("categories"))
     row: dict[str, str | None] = dict(dataset_row(registry, data))
     row["Modalities"] = ", ".join(modalities)
+    row["Domain"] = ", ".join(categories)
+    row["Used by"] = str(used_by)
+    row["URL"] = _plain(data.get("url"))
     licence = _plain(data.get("license"))
     org = data.get("organization") if isinstance(data.get("organization"), str) else ""
     availability = data.get("availability")
     shown = AVAILABILITY.get(availability, _plain(availability)) if availability else ""
-    search = [licence, str(org), *modalities, *_words(data.get("categories"))]
+    search = [licence, str(org), *modalities, *categories]
     return {
         **_record("datasets", entry_id, _cells(row, columns), search),
         "availability": shown,
         "licence": licence,
         "modalities": modalities,
+        "domains": _domains(categories),
     }
 
 
@@ -201,8 +216,9 @@ def site_data(registry: Registry) -> dict[str, Any]:
     models = [
         _model_record(registry, i, d, model_columns) for i, d in sorted(registry.models.items())
     ]
+    used = users(registry)
     datasets = [
-        _dataset_record(registry, i, d, dataset_columns)
+        _dataset_record(registry, i, d, dataset_columns, len(used.get(i, [])))
         for i, d in sorted(registry.datasets.items())
     ]
     return {
@@ -216,7 +232,9 @@ def site_data(registry: Registry) -> dict[str, Any]:
             "columns": dataset_columns,
             "shown": shown_columns(dataset_columns, DATASET_SHOWN, DATASET_EXTRAS),
             "rows": datasets,
-            "facets": {k: _facet(datasets, k) for k in ("availability", "modalities", "licence")},
+            "facets": {
+                k: _facet(datasets, k) for k in ("availability", "modalities", "domains", "licence")
+            },
         },
     }
 

@@ -2,14 +2,19 @@
 (function () {
   const data = window.REGISTRY;
   const $ = (id) => document.getElementById(id);
-  // Rows drawn at once: laying out rows is most of a keystroke's cost at 10,000 entries.
+  // Rows drawn at once, and each "Show more" adds as many: laying out rows is most of a
+  // keystroke's cost at 10,000 entries.
   const LIMIT = 100;
+  const WEB_LINK = /^https?:\/\/[^\s]+$/i;
   // Each view's filters: the select's id and the row field it reads (a list: any of them).
   const FILTERS = {
     models: [["access", "access"], ["task", "task"], ["modality", "modalities"], ["licence", "licence"]],
-    datasets: [["availability", "availability"], ["dataset-modality", "modalities"], ["dataset-licence", "licence"]],
+    datasets: [["availability", "availability"], ["dataset-modality", "modalities"], ["domain", "domains"],
+      ["dataset-licence", "licence"]],
   };
-  const state = { kind: "models", sort: null, asc: true, shown: {}, drawn: null };
+  // limit: the rows shown, LIMIT more each "Show more", back to LIMIT on a new search, filter,
+  // sort or table.
+  const state = { kind: "models", sort: null, asc: true, shown: {}, drawn: null, limit: LIMIT };
   for (const kind of ["models", "datasets"]) {
     const table = data[kind];
     state.shown[kind] = new Set(table.shown.map((name) => table.columns.indexOf(name)));
@@ -27,15 +32,26 @@
     for (const kind of ["models", "datasets"]) {
       for (const [id, field] of FILTERS[kind]) {
         options($(id), data[kind].facets[field]);
-        $(id).addEventListener("input", render);
+        $(id).addEventListener("input", fresh);
       }
       $("show-" + kind).addEventListener("click", () => {
-        if (state.kind !== kind) { state.kind = kind; state.sort = null; columnChooser(); render(); }
+        if (state.kind !== kind) { state.kind = kind; state.sort = null; columnChooser(); fresh(); }
       });
     }
-    $("q").addEventListener("input", render);
+    $("q").addEventListener("input", fresh);
+    $("more").addEventListener("click", showMore);
     columnChooser();
     render();
+  }
+  // A new search, filter, sort or table shows the first LIMIT rows again.
+  function fresh() { state.limit = LIMIT; render(); }
+  // The next LIMIT rows; the keyboard's focus moves to the first of them.
+  function showMore() {
+    const first = state.limit;
+    state.limit += LIMIT;
+    render();
+    const link = $("tbody").rows[first]?.querySelector("a");
+    if (link) link.focus();
   }
   function columnChooser() {
     const list = $("column-list"), table = data[state.kind], shown = state.shown[state.kind];
@@ -88,11 +104,15 @@
       rows = rows.slice().sort((a, b) => compare(a.sortkeys[i], b.sortkeys[i], dir));
     }
     const columns = table.columns.map((name, i) => [name, i]).filter(([, i]) => state.shown[state.kind].has(i));
-    $("count").textContent = rows.length > LIMIT
-      ? `Showing the first ${LIMIT} of ${rows.length} ${state.kind} found.`
+    const visible = rows.slice(0, state.limit);
+    $("count").textContent = rows.length > visible.length
+      ? `Showing the first ${visible.length} of ${rows.length} ${state.kind} found.`
       : `${rows.length} ${rows.length === 1 ? state.kind.slice(0, -1) : state.kind} found.`;
+    const rest = rows.length - visible.length;
+    const more = $("more"), label = `Show ${Math.min(rest, LIMIT)} more`;
+    more.hidden = rest <= 0;
+    if (more.textContent !== label) more.textContent = label;
     // A keystroke that leaves the drawn rows, columns and order as they are redraws nothing.
-    const visible = rows.slice(0, LIMIT);
     const drawn = { kind: state.kind, sort: state.sort, asc: state.asc, columns: columns.map(([, i]) => i).join(","), rows: visible };
     const last = state.drawn;
     if (last && last.kind === drawn.kind && last.sort === drawn.sort && last.asc === drawn.asc &&
@@ -109,7 +129,7 @@
       const b = document.createElement("button");
       b.type = "button"; b.textContent = name;
       b.addEventListener("click", () => {
-        state.asc = state.sort === i ? !state.asc : true; state.sort = i; render();
+        state.asc = state.sort === i ? !state.asc : true; state.sort = i; fresh();
       });
       th.appendChild(b); tr.appendChild(th);
     }
@@ -124,6 +144,9 @@
         if (i === 0) {
           const a = document.createElement("a");
           a.href = row.page; a.textContent = cell || row.id; td.appendChild(a);
+        } else if (WEB_LINK.test(cell)) {  // an http(s) URL, and nothing else, is a link
+          const a = document.createElement("a");
+          a.href = cell; a.textContent = cell; a.rel = "nofollow noopener"; td.appendChild(a);
         } else td.textContent = cell;
         if (!cell) td.className = "empty";
         r.appendChild(td);
