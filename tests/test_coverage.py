@@ -38,6 +38,8 @@ MODELS = {
     "Cost": (1, 0, 0, 3),  # hostile's current offering
     "API Availability": (1, 0, 0, 3),
     "URL": (2, 0, 0, 2),
+    "License": (1, 0, 0, 3),  # base: apache-2.0 (models.md's licence column)
+    "Release Date": (0, 0, 0, 4),  # what every question about time needs
 }
 DATASETS = {
     "Dataset Name": (3, 0, 0, 0),
@@ -50,6 +52,7 @@ DATASETS = {
     "Preprocessing Required": (1, 0, 0, 2),  # corpus-v2: false, shown "No"
     "Metadata": (0, 0, 1, 2),  # corpus-v2: n/a
     "Data Format": (1, 0, 0, 2),
+    "Release Date": (0, 0, 0, 3),
 }
 STATUSES = ("known", "unknown", "not_applicable", "not_researched")
 
@@ -85,8 +88,8 @@ def test_each_column_counts_known_unknown_na_and_not_researched(fixture_registry
     report = read_json(out / "coverage.json")
     jsonschema.validate(report, read_json(out / "coverage.schema.json"))
     for table, expected, columns, entries in (
-        ("models", MODELS, MODEL_COLUMNS, 4),
-        ("datasets", DATASETS, DATASET_COLUMNS, 3),
+        ("models", MODELS, [*MODEL_COLUMNS, "License", "Release Date"], 4),
+        ("datasets", DATASETS, [*DATASET_COLUMNS, "Release Date"], 3),
     ):
         assert report[table]["entries"] == entries
         assert [c["column"] for c in report[table]["columns"]] == columns  # the table's order
@@ -100,12 +103,12 @@ def test_each_column_counts_known_unknown_na_and_not_researched(fixture_registry
     assert parameters["rates"] == {
         "known": 0.25, "unknown": 0.25, "not_applicable": 0.0, "not_researched": 0.5
     }  # fmt: skip
-    assert report["datasets"]["total"]["rates"]["known"] == 0.5  # 15 of 30 cells
+    assert report["datasets"]["total"]["rates"]["known"] == 0.4545  # 15 of 33 cells
     markdown = (out / "coverage.md").read_text(encoding="utf-8")
     assert (
         "| Billions of Parameters | `parameters` | 1 (25%) | 1 (25%) | 0 (0%) | 2 (50%) |"
     ) in markdown
-    assert "| **All columns** |  | 15 (50%) | 2 (7%) | 1 (3%) | 12 (40%) |" in markdown
+    assert "| **All columns** |  | 15 (45%) | 2 (6%) | 1 (3%) | 15 (45%) |" in markdown
 
 
 def test_a_share_never_rounds_a_few_to_none_or_all_but_a_few_to_all() -> None:
@@ -125,13 +128,13 @@ def test_the_most_used_entries_with_the_most_missing_facts_come_first(
     ranked = [(t["id"], t["uses"]["total"], len(t["not_researched"]) + len(t["unknown"]))
               for t in report["todo"]]  # fmt: skip
     assert ranked == [
-        ("acme/base", 2, 6),  # two fine-tunes × 6 missing
-        ("acme/corpus", 2, 4),  # trained on by one model, derived from by one dataset
-        ("acme/hostile", 1, 6),  # one current offering (the withdrawn one does not count)
-        ("acme/tuned", 1, 6),  # same rank as hostile: by id
-        ("acme/bench", 1, 4),  # one model scored on it (two scores)
-        ("acme/lonely", 0, 9),  # unused: the most missing first
-        ("acme/corpus-v2", 0, 6),
+        ("acme/base", 2, 7),  # two fine-tunes × 7 missing
+        ("acme/corpus", 2, 5),  # trained on by one model, derived from by one dataset
+        ("acme/hostile", 1, 8),  # one current offering (the withdrawn one does not count)
+        ("acme/tuned", 1, 8),  # same rank as hostile: by id
+        ("acme/bench", 1, 5),  # one model scored on it (two scores)
+        ("acme/lonely", 0, 11),  # unused: the most missing first
+        ("acme/corpus-v2", 0, 7),
     ]
     assert report["todo_total"] == 7
     base = report["todo"][0]
@@ -143,7 +146,7 @@ def test_the_most_used_entries_with_the_most_missing_facts_come_first(
         "uses": {"total": 2, "derived": 2, "trained_on": 0, "scores": 0, "offerings": 0},
         "not_researched": [
             "Performance Metrics", "Resolution/Output Quality", "Inference Time", "Cost",
-            "API Availability",
+            "API Availability", "Release Date",
         ],
         "unknown": ["Billions of Parameters"],
     }  # fmt: skip
@@ -157,7 +160,7 @@ def test_the_most_used_entries_with_the_most_missing_facts_come_first(
         "   - not researched: Performance Metrics (`scores` or a score file), "
         "Resolution/Output Quality (`output_quality`), Inference Time (`inference_time`), "
         "Cost (`cost` or API offerings), API Availability (`api_availability` or API "
-        "offerings)\n"
+        "offerings), Release Date (`release_date`)\n"
         "   - Unknown: Billions of Parameters (`parameters`)\n"
     ) in todo
     assert "   - uses: 1 dataset derived from it, 1 model trained on it\n" in todo
@@ -182,16 +185,16 @@ def test_the_build_prints_the_fill_rates_and_what_to_research_first(
     result, out = build(fixture_registry, registry_cli)
     lines = result.out.splitlines()
     assert (
-        "coverage of 4 models: 44% Known, 4% Unknown, 4% N/A, 48% Not researched (least known: "
+        "coverage of 4 models: 40% Known, 3% Unknown, 3% N/A, 53% Not researched (least known: "
         "Adapter Support 0%, Resolution/Output Quality 0%, Inference Time 0%)"
     ) in lines
     assert (
-        "coverage of 3 datasets: 50% Known, 7% Unknown, 3% N/A, 40% Not researched (least "
-        "known: Metadata 0%, Size 33%, Languages 33%)"
+        "coverage of 3 datasets: 45% Known, 6% Unknown, 3% N/A, 45% Not researched (least "
+        "known: Metadata 0%, Release Date 0%, Size 33%)"
     ) in lines
     assert (
-        "to research next: 7 entries with facts missing, first acme/base (6 missing, 2 uses), "
-        "acme/corpus (4 missing, 2 uses), acme/hostile (6 missing, 1 use) — the list is in "
+        "to research next: 7 entries with facts missing, first acme/base (7 missing, 2 uses), "
+        "acme/corpus (5 missing, 2 uses), acme/hostile (8 missing, 1 use) — the list is in "
         f"{out / 'coverage.md'}"
     ) in lines
     assert "coverage.md and coverage.json, " in lines[-1] and lines[-1].endswith(f"→ {out}")

@@ -1,11 +1,12 @@
 """Coverage of the master tables, and what to research next.
 
 For each column of the master tables (`MODEL_COLUMNS`, `DATASET_COLUMNS`, as `model_row` and
-`dataset_row` fill them) a cell is one of four statuses: `known` (a value), `unknown` (the
-entry says nobody knows yet: `Unknown`), `not_applicable` (`N/A`) or `not_researched` (empty:
-the entry does not say). `registry build` counts them per column for models and datasets, and
-lists the most-used entries with facts missing (not researched or Unknown), so a contributor
-knows what to research next.
+`dataset_row` fill them, plus the licence that models.md adds and each entry's release date,
+which the typed tables' research queries lean on) a cell is one of four statuses: `known` (a
+value), `unknown` (the entry says nobody knows yet: `Unknown`), `not_applicable` (`N/A`) or
+`not_researched` (empty: the entry does not say). `registry build` counts them per column for
+models and datasets, and lists the most-used entries with facts missing (not researched or
+Unknown), so a contributor knows what to research next.
 
 An entry's uses are: the entries derived from it (models naming it as `base_model`, datasets
 naming it in `derived_from`), the models trained on it (a dataset in a model's
@@ -59,6 +60,9 @@ from bots.catalog.build import (
     Registry,
     dataset_row,
     model_row,
+)
+from bots.catalog.build import (
+    MISSING as MISSING_CELLS,
 )
 from bots.catalog.offerings import offerings_of
 from bots.core.entries import EntryKind, EntryRef
@@ -225,14 +229,36 @@ def uses(registry: Registry) -> dict[EntryRef, Uses]:
     return found
 
 
+# Beyond the guide's columns: models.md's licence, and the release date every question about
+# time ("released in 2024") needs.
+MODEL_COVERAGE = [*MODEL_COLUMNS, "License", "Release Date"]
+DATASET_COVERAGE = [*DATASET_COLUMNS, "Release Date"]
+
+
+def _as_cell(value: Any) -> str | None:
+    """A field as a master-table cell: `Unknown` / `N/A` as such, None when absent."""
+    if value is None:
+        return None
+    return MISSING_CELLS.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def _model_cells(registry: Registry, data: dict[str, Any]) -> Row:
+    return {**model_row(registry, data), "License": _as_cell(data.get("license")),
+            "Release Date": _as_cell(data.get("release_date"))}  # fmt: skip
+
+
+def _dataset_cells(registry: Registry, data: dict[str, Any]) -> Row:
+    return {**dataset_row(registry, data), "Release Date": _as_cell(data.get("release_date"))}
+
+
 def coverage(registry: Registry) -> Coverage:
-    models, model_rows = _table(registry, registry.models, MODEL_COLUMNS, model_row)
-    datasets, dataset_rows = _table(registry, registry.datasets, DATASET_COLUMNS, dataset_row)
+    models, model_rows = _table(registry, registry.models, MODEL_COVERAGE, _model_cells)
+    datasets, dataset_rows = _table(registry, registry.datasets, DATASET_COVERAGE, _dataset_cells)
     used = uses(registry)
     todo = []
     for kind, rows, columns, entries in (
-        (EntryKind.MODEL, model_rows, MODEL_COLUMNS, registry.models),
-        (EntryKind.DATASET, dataset_rows, DATASET_COLUMNS, registry.datasets),
+        (EntryKind.MODEL, model_rows, MODEL_COVERAGE, registry.models),
+        (EntryKind.DATASET, dataset_rows, DATASET_COVERAGE, registry.datasets),
     ):
         for entry_id, row in rows.items():
             missing = {
@@ -395,7 +421,7 @@ FIELDS = {
     "Description": "description", "Size": "size", "Languages": "languages",
     "Licensing": "license", "Public Availability": "availability",
     "Preprocessing Required": "preprocessing_required", "Metadata": "annotations",
-    "Data Format": "formats",
+    "Data Format": "formats", "License": "license", "Release Date": "release_date",
 }  # fmt: skip
 
 
