@@ -150,6 +150,14 @@ def _refused(root: Path, relpath: str, schemas: SchemaSet) -> str:
     )
 
 
+def top_domains(categories: Any) -> list[str]:
+    """The top-level taxonomy categories of a list (`code/source_code` → `code`), in order, once;
+    none for `unknown` or anything else that is not a list."""
+    if not isinstance(categories, list | tuple):
+        return []
+    return list(dict.fromkeys(c.split("/", 1)[0] for c in categories if isinstance(c, str)))
+
+
 def _missing(value: Any) -> str | None:
     return MISSING.get(value) if isinstance(value, str) else None
 

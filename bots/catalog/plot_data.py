@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bots.catalog.build import Registry
+from bots.catalog.build import Registry, top_domains
 from bots.core.metrics import lower_is_better, metric_range, normalised_value, score_range
 from bots.core.schemas import schema_dir
 
@@ -94,17 +94,13 @@ def pretraining_tokens(data: Mapping[str, Any]) -> tuple[int, bool] | None:
     return sum(c for c in counts if c), any(s.get("rounded") is True for s in stages)
 
 
-def _top(category: Any) -> str:
-    return str(category).split("/")[0]
-
-
 def _domain(categories: Any) -> str:
     """The top-level category a part is filed under: several make it `several domains`; a
     missing or `unknown` list makes it `unknown`."""
     if not isinstance(categories, list) or not categories:
         return UNKNOWN_DOMAIN
-    tops = {_top(c) for c in categories}
-    return tops.pop() if len(tops) == 1 else SEVERAL_DOMAINS
+    tops = top_domains(categories)
+    return tops[0] if len(tops) == 1 else SEVERAL_DOMAINS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bots.catalog.build import ACCESS, Registry
+from bots.catalog.build import ACCESS, Registry, top_domains
 from bots.catalog.offerings import BLEND_INPUT, BLEND_OUTPUT, cheapest, offerings_of, usd
 from bots.catalog.plot_data import (
     COMPUTE_OPTIMAL_TOKENS_PER_PARAMETER,
@@ -249,14 +249,14 @@ def taxonomy(registry: Registry) -> Drawing:
     parts', a model by its training data's. An entry counts once per category."""
     counts: Counter[str] = Counter()
     for data in registry.datasets.values():
-        found = set(_tops(data.get("categories")))
+        found = set(top_domains(data.get("categories")))
         for part in _records(data.get("composition")):
-            found.update(_tops(part.get("categories")))
+            found.update(top_domains(part.get("categories")))
         counts.update(found)
     for data in registry.models.values():
         found = set()
         for item in _records(data.get("training_data")):
-            found.update(_tops(item.get("categories")))
+            found.update(top_domains(item.get("categories")))
         counts.update(found)
     if len(counts) < 2:
         return NotDrawn("fewer than two taxonomy categories recorded")
@@ -269,13 +269,6 @@ def taxonomy(registry: Registry) -> Drawing:
 
 def _records(value: Any) -> list[Mapping[str, Any]]:
     return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
-
-
-def _tops(categories: Any) -> list[str]:
-    """Top-level categories of a list (`unknown`, a string, names none)."""
-    if not isinstance(categories, list):
-        return []
-    return [str(c).split("/")[0] for c in categories if isinstance(c, str)]
 
 
 def _benchmark_label(registry: Registry, key: ScoreKey) -> str:

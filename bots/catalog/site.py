@@ -27,12 +27,13 @@ from bots.catalog.build import (
     Registry,
     dataset_row,
     model_row,
+    top_domains,
 )
 from bots.catalog.leaderboards import benchmark_scores, owned_scores
 from bots.catalog.markup import MISSING, esc, page_path
 from bots.catalog.offerings import offerings_of
 from bots.catalog.pages import EntryPage, PageContext, entry_html
-from bots.catalog.tables import _domains, users
+from bots.catalog.tables import users
 from bots.core.entries import EntryKind
 from bots.core.fileio import write_atomic as write_text
 from bots.core.references import lineage_slots
@@ -198,7 +199,7 @@ def _dataset_record(
         "availability": shown,
         "licence": licence,
         "modalities": modalities,
-        "domains": _domains(categories),
+        "domains": top_domains(categories),
     }
 
 

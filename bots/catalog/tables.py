@@ -16,7 +16,7 @@ serves as the typed one (`select url from models` reads it); a dataset's typed l
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from bots.catalog.build import (
@@ -26,6 +26,7 @@ from bots.catalog.build import (
     Registry,
     dataset_row,
     model_row,
+    top_domains,
 )
 from bots.catalog.exports import Column, Table
 from bots.catalog.plot_data import pretraining_tokens
@@ -81,11 +82,6 @@ class Missing:
 
     def columns(self) -> dict[str, list[str]]:
         return {k: sorted(set(v)) for k, v in self.found.items()}
-
-
-def _domains(categories: Iterable[str]) -> list[str]:
-    """The top-level taxonomy categories (`code/source_code` → `code`), in order, once."""
-    return list(dict.fromkeys(c.split("/", 1)[0] for c in categories))
 
 
 def _missing_columns(what: str) -> tuple[Column, ...]:
@@ -332,7 +328,7 @@ def dataset_record(
         "modalities": _strings(data.get("modalities")),
         "language_codes": _strings(missing.check("language_codes", data.get("languages"))),
         "categories": categories or None,
-        "domains": _domains(categories) or None,
+        "domains": top_domains(categories) or None,
         "size_value": value,
         "size_unit": unit,
         "size_tokens": _count(size.get("tokens")) or _count(summary.get("total_tokens")),
@@ -492,7 +488,7 @@ def training_data_rows(
         dataset = _text(item.get("dataset"))
         categories = _strings(item.get("categories")) or []
         entry = registry.datasets.get(dataset or "") or {}
-        domains = _domains(categories or _strings(entry.get("categories")) or [])
+        domains = top_domains(categories or _strings(entry.get("categories")) or [])
         share = _number(item.get("share"))
         naming = [s for s in stages if dataset and s.get("dataset") == dataset]
         tokens: int | None = None
